@@ -1,0 +1,52 @@
+import type { Phase } from "../metrics/record.ts";
+
+/** Which OpenAI endpoint a request goes to. */
+export type Endpoint = "chat" | "completions";
+
+/** What to ask the server: one request's content, independent of when or how it is sent. */
+export interface RequestSpec {
+  endpoint: Endpoint;
+  /** Model or LoRA adapter name, sent as `model`. */
+  model: string;
+  /** Prompt text (chat: one user message). */
+  prompt: string;
+  /** `max_tokens` for the request. */
+  maxTokens: number;
+  /** Send `ignore_eos: true` (vLLM extension) so the server generates exactly `maxTokens`. */
+  ignoreEos?: boolean;
+  /** Prompt tokens we meant this prompt to have, copied into the record to reveal drift. */
+  requestedPromptTokens?: number;
+  /** Extra body fields merged last (sampling parameters and the like). */
+  extraBody?: Record<string, unknown>;
+}
+
+/** One unit of work handed to the client by the run: what to send plus its place in the run. */
+export interface Job {
+  index: number;
+  phase: Phase;
+  /** Pacer target (open loop) or when the virtual user became free (closed loop); ms from origin. */
+  scheduledAt: number;
+  /** Closed-loop virtual user number. */
+  user?: number;
+  spec: RequestSpec;
+}
+
+/** How to reach the server; fixed for a run. */
+export interface ClientConfig {
+  /** API base including `/v1`, e.g. `http://127.0.0.1:8000/v1` (no trailing slash needed). */
+  baseUrl: string;
+  /** Sent as `Authorization: Bearer …`; never written to any output. */
+  apiKey?: string;
+  /** Whole-request limit, ms. */
+  timeoutMs: number;
+  /** Limit until response headers arrive, ms. */
+  connectTimeoutMs?: number;
+  /** Limit until the first token event, ms from send. */
+  ttftTimeoutMs?: number;
+  /** `performance.now()` at the run's start: record times are relative to it. */
+  origin: number;
+  /** Aborting it (Ctrl-C, drain timeout) ends in-flight requests as kind "cancelled". */
+  signal?: AbortSignal;
+  /** Optional shared HTTP client (connection pool settings). */
+  httpClient?: Deno.HttpClient;
+}

@@ -1,0 +1,89 @@
+/**
+ * The raw record of one request: the only thing the client produces and the only input the
+ * statistics need. All times are monotonic milliseconds from the run's start (`performance.now()`
+ * minus the run's origin), so records from one run share one clock; `meta.json` holds the
+ * wall-clock anchor of time 0.
+ *
+ * Metric definitions (see README "Metrics"):
+ * - TTFT = first token event - `sentAt` (also from `scheduledAt` in open loop: the gap is
+ *   client-side lag, shown rather than hidden).
+ * - E2E = `endAt` - `sentAt` (and from `scheduledAt`).
+ * - Prefill ~ TTFT; decode = E2E - TTFT.
+ * - TPOT = (E2E - TTFT) / (output tokens - 1), undefined for fewer than 2 output tokens.
+ * - ITL = gaps between successive token events; an event carrying k tokens keeps k beside it.
+ */
+
+/** Why a request failed. */
+export type ErrorKind = "timeout" | "connect" | "http" | "stream" | "parse" | "cancelled";
+
+/** All error kinds, in the order summaries list them. */
+export const ERROR_KINDS: readonly ErrorKind[] = [
+  "timeout",
+  "connect",
+  "http",
+  "stream",
+  "parse",
+  "cancelled",
+];
+
+/** A failure, kept as data in the record (a failed request never stops a run). */
+export interface RequestError {
+  kind: ErrorKind;
+  message: string;
+  /** HTTP status, for kind "http" (and for failures after headers arrived). */
+  status?: number;
+}
+
+/** Where the output token count came from: the server's `usage`, or our count of token events. */
+export type TokenSource = "usage" | "counted";
+
+/** Which part of the run a request belongs to; warm-up records are kept but not summarised. */
+export type Phase = "warmup" | "measure";
+
+/** One request, as measured. Times in ms from the run origin. */
+export interface RequestRecord {
+  /** 0-based sequence number of the request within the run, in order of scheduling. */
+  index: number;
+  phase: Phase;
+  /** The `x-request-id` header we sent; join key with server logs. */
+  requestId: string;
+  /** The response's `id` field (e.g. `chatcmpl-…`), when the server sent one. */
+  responseId?: string;
+  /** Closed loop: virtual user number; open loop: undefined. */
+  user?: number;
+  /** When the request was meant to go (pacer target, or when the virtual user became free). */
+  scheduledAt: number;
+  /** Just before `fetch`. */
+  sentAt: number;
+  /** Response headers arrived. */
+  headersAt?: number;
+  /** `[DONE]`, end of stream, or failure. */
+  endAt: number;
+  /** Arrival time of every SSE event that carried generated output. */
+  tokenTimes: number[];
+  /** Tokens carried by each event in `tokenTimes` (1 unless the server's usage says more). */
+  tokenCounts: number[];
+  /** Prompt tokens per the server's usage, when reported. */
+  promptTokens?: number;
+  /** Output tokens: from usage when reported, else the sum of `tokenCounts`. */
+  outputTokens: number;
+  outputTokensSource: TokenSource;
+  /** Prompt tokens we asked for (synthetic prompts), to reveal prompt-length drift. */
+  requestedPromptTokens?: number;
+  finishReason?: string;
+  /** HTTP status of the response, when headers arrived. */
+  status?: number;
+  error?: RequestError;
+  /**
+   * Open loop with a full `--max-in-flight` cap and no `--queue`: the request was never sent.
+   * Such a record has `sentAt = endAt = scheduledAt` and no tokens.
+   */
+  dropped?: boolean;
+  /** LoRA adapter or model the request named. */
+  model?: string;
+}
+
+/** True when the request completed without error and was actually sent. */
+export function isOk(r: RequestRecord): boolean {
+  return !r.error && !r.dropped;
+}
