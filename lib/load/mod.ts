@@ -1,0 +1,26 @@
+/** When to send: seeded randomness, pacers, clocks, stop rules and the open/closed-loop executors. */
+
+export type { Clock, Dispatch, Slot } from "./types.ts";
+export { createRng, type Rng } from "./rng.ts";
+export {
+  type ArrivalOptions,
+  type ArrivalProcess,
+  arrivalTimes,
+  type ConstantWaitInput,
+  constantWaitMs,
+  waitMs,
+} from "./pacers.ts";
+export { realClock, type RealClockOptions } from "./clock.ts";
+export {
+  createStopRule,
+  type StopDecision,
+  type StopRule,
+  type StopRuleOptions,
+} from "./stop_rule.ts";
+export { type OpenLoopOptions, type OpenLoopResult, runOpenLoop } from "./open_loop.ts";
+export {
+  type ClosedLoopOptions,
+  type ClosedLoopResult,
+  defaultRampMs,
+  runClosedLoop,
+} from "./closed_loop.ts";
