@@ -1,0 +1,180 @@
+import { parseArgs } from "node:util";
+import { parseDurationMs } from "../config/duration.ts";
+import { type RunPlan, validateRunPlan } from "../config/run_plan.ts";
+import { UsageError } from "../config/usage_error.ts";
+
+/** The flags of `llmload run`, as node:util parseArgs options. Help text lives in help.ts. */
+export const RUN_OPTIONS = {
+  url: { type: "string" },
+  model: { type: "string" },
+  "api-key": { type: "string" },
+  endpoint: { type: "string" },
+  concurrency: { type: "string" },
+  ramp: { type: "string" },
+  rate: { type: "string" },
+  arrival: { type: "string" },
+  burstiness: { type: "string" },
+  "max-in-flight": { type: "string" },
+  queue: { type: "boolean" },
+  duration: { type: "string" },
+  requests: { type: "string" },
+  warmup: { type: "string" },
+  "warmup-requests": { type: "string" },
+  "prompt-tokens": { type: "string" },
+  "max-tokens": { type: "string" },
+  "ignore-eos": { type: "boolean" },
+  seed: { type: "string" },
+  timeout: { type: "string" },
+  "connect-timeout": { type: "string" },
+  "ttft-timeout": { type: "string" },
+  out: { type: "string" },
+  target: { type: "string" },
+  quiet: { type: "boolean", short: "q" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+/** Defaults that are not derived from the environment. */
+export const RUN_DEFAULTS = {
+  url: "http://127.0.0.1:8000/v1",
+  endpoint: "chat",
+  arrival: "poisson",
+  burstiness: 1,
+  duration: "60s",
+  promptTokens: 256,
+  maxTokens: 128,
+  seed: 42,
+  timeout: "300s",
+  out: "results",
+} as const;
+
+/** What `llmload run` was asked, beyond the plan itself. */
+export interface RunArgs {
+  plan: RunPlan;
+  quiet: boolean;
+  help: boolean;
+}
+
+/**
+ * Turns `llmload run` arguments into a validated RunPlan. Collects every problem before
+ * throwing one UsageError, so a user fixes a command line in one go.
+ */
+export function parseRunArgs(args: string[], env: Record<string, string | undefined>): RunArgs {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({ args, options: RUN_OPTIONS, strict: true, allowPositionals: false }));
+  } catch (e) {
+    throw new UsageError(`${(e as Error).message}. See \`llmload run --help\`.`);
+  }
+  if (values.help) return { plan: undefined as unknown as RunPlan, quiet: false, help: true };
+
+  const problems: string[] = [];
+  const str = (name: string) => values[name] as string | undefined;
+  const num = (name: string, check: (n: number) => boolean, want: string) => {
+    const raw = str(name);
+    if (raw === undefined) return undefined;
+    const n = Number(raw);
+    if (raw.trim() === "" || !Number.isFinite(n) || !check(n)) {
+      problems.push(`--${name} must be ${want} (got "${raw}")`);
+      return undefined;
+    }
+    return n;
+  };
+  const posInt = (name: string) => num(name, (n) => Number.isInteger(n) && n > 0, "a whole number > 0");
+  const duration = (name: string, fallback?: string) => {
+    const raw = str(name) ?? fallback;
+    if (raw === undefined) return undefined;
+    const ms = parseDurationMs(raw);
+    if (ms === undefined || ms <= 0) {
+      problems.push(`--${name} must be a duration like 500ms, 30s, 5m (got "${raw}")`);
+      return undefined;
+    }
+    return ms;
+  };
+  const oneOf = <T extends string>(name: string, allowed: readonly T[], fallback: T): T => {
+    const raw = str(name) ?? fallback;
+    if (!allowed.includes(raw as T)) {
+      problems.push(`--${name} must be one of ${allowed.join(", ")} (got "${raw}")`);
+      return fallback;
+    }
+    return raw as T;
+  };
+
+  const target = str("target");
+  if (target !== undefined && target !== "sim") {
+    problems.push(`--target must be "sim" (got "${target}"); to aim at a server use --url`);
+  }
+  const sim = target === "sim";
+  if (sim && str("url") !== undefined) problems.push("--target sim and --url cannot be combined");
+  const url = sim ? "" : str("url") ?? env.OPENAI_BASE_URL ?? RUN_DEFAULTS.url;
+  if (!sim) {
+    try {
+      const u = new URL(url);
+      if (u.protocol !== "http:" && u.protocol !== "https:") throw new Error();
+    } catch {
+      problems.push(`--url must be an http(s) URL such as http://127.0.0.1:8000/v1 (got "${url}")`);
+    }
+  }
+
+  const concurrency = posInt("concurrency");
+  const rate = num("rate", (n) => n > 0, "a number > 0 (requests/s)");
+  if (concurrency !== undefined && rate !== undefined) {
+    problems.push("--concurrency (closed loop) and --rate (open loop) cannot be combined; use --rate with --max-in-flight to cap concurrency");
+  }
+  const arrival = oneOf("arrival", ["constant", "poisson", "gamma"] as const, RUN_DEFAULTS.arrival);
+  const burstiness = num("burstiness", (n) => n > 0, "a number > 0") ?? RUN_DEFAULTS.burstiness;
+  const maxInFlight = posInt("max-in-flight");
+  const rampMs = str("ramp") === undefined ? undefined : duration("ramp");
+  if (rate === undefined) {
+    for (const flag of ["arrival", "burstiness", "max-in-flight", "queue"]) {
+      if (values[flag] !== undefined) problems.push(`--${flag} applies to open loop only: add --rate`);
+    }
+  } else if (rampMs !== undefined) problems.push("--ramp applies to closed loop (--concurrency) only");
+  if (str("burstiness") !== undefined && arrival !== "gamma") {
+    problems.push("--burstiness needs --arrival gamma");
+  }
+
+  const requests = posInt("requests");
+  const durationMs = duration("duration", requests === undefined ? RUN_DEFAULTS.duration : undefined);
+  const warmupMs = str("warmup") === undefined ? undefined : duration("warmup");
+  const warmupRequests = posInt("warmup-requests");
+  const seedRaw = num("seed", (n) => Number.isInteger(n), "a whole number");
+
+  const candidate = {
+    target: {
+      url,
+      sim,
+      model: str("model"),
+      apiKey: str("api-key") ?? env.OPENAI_API_KEY,
+    },
+    endpoint: oneOf("endpoint", ["chat", "completions"] as const, RUN_DEFAULTS.endpoint),
+    load: rate !== undefined
+      ? { mode: "open", rate, arrival, burstiness, maxInFlight, queue: values.queue === true }
+      : { mode: "closed", concurrency: concurrency ?? 1, rampMs },
+    stop: { durationMs, requests },
+    warmup: { durationMs: warmupMs, requests: warmupRequests },
+    request: {
+      promptTokens: posInt("prompt-tokens") ?? RUN_DEFAULTS.promptTokens,
+      maxTokens: posInt("max-tokens") ?? RUN_DEFAULTS.maxTokens,
+      ignoreEos: values["ignore-eos"] === true,
+    },
+    seed: seedRaw ?? RUN_DEFAULTS.seed,
+    timeouts: {
+      requestMs: duration("timeout", RUN_DEFAULTS.timeout),
+      connectMs: str("connect-timeout") === undefined ? undefined : duration("connect-timeout"),
+      ttftMs: str("ttft-timeout") === undefined ? undefined : duration("ttft-timeout"),
+    },
+    out: str("out") ?? RUN_DEFAULTS.out,
+    commandLine: ["llmload", "run", ...redactSecrets(args)],
+  };
+  if (problems.length) throw new UsageError(problems);
+  return { plan: validateRunPlan(candidate), quiet: values.quiet === true, help: false };
+}
+
+/** Replaces the value of --api-key (both `--api-key X` and `--api-key=X`) with `***`. */
+export function redactSecrets(args: string[]): string[] {
+  return args.map((a, i) => {
+    if (a.startsWith("--api-key=")) return "--api-key=***";
+    if (i > 0 && args[i - 1] === "--api-key") return "***";
+    return a;
+  });
+}

@@ -1,0 +1,79 @@
+import { z } from "zod";
+import { UsageError } from "./usage_error.ts";
+
+/**
+ * The one canonical description of a run. Every way of asking for a run (flags today; YAML and
+ * scenario files later) is normalised into this shape and validated here, so the run layer never
+ * sees half-checked input. Times in milliseconds, rates in requests per second.
+ */
+const positiveInt = z.number().int().positive();
+const positiveMs = z.number().positive();
+
+const ClosedLoad = z.object({
+  mode: z.literal("closed"),
+  /** Virtual users; each sends its next request when its last one ends. */
+  concurrency: positiveInt,
+  /** Users start staggered over this many ms (synchronised starts distort TTFT). */
+  rampMs: z.number().nonnegative().optional(),
+});
+
+const OpenLoad = z.object({
+  mode: z.literal("open"),
+  /** Mean arrival rate, requests/s. */
+  rate: z.number().positive(),
+  arrival: z.enum(["constant", "poisson", "gamma"]),
+  /** Gamma shape: < 1 burstier than Poisson, > 1 smoother. */
+  burstiness: z.number().positive(),
+  /** Cap on requests in flight; a send that finds it full is dropped (or late with `queue`). */
+  maxInFlight: positiveInt.optional(),
+  queue: z.boolean(),
+});
+
+export const RunPlanSchema = z.object({
+  target: z.object({
+    /** API base including /v1. Empty when `sim` is set: the simulator's address is used. */
+    url: z.string(),
+    /** Start the built-in simulator in-process and aim at it. */
+    sim: z.boolean(),
+    /** Model name; undefined means the first model from GET /v1/models. */
+    model: z.string().min(1).optional(),
+    apiKey: z.string().optional(),
+  }),
+  endpoint: z.enum(["chat", "completions"]),
+  load: z.discriminatedUnion("mode", [ClosedLoad, OpenLoad]),
+  stop: z.object({ durationMs: positiveMs.optional(), requests: positiveInt.optional() }).refine(
+    (s) => s.durationMs !== undefined || s.requests !== undefined,
+    { message: "needs --duration or --requests" },
+  ),
+  warmup: z.object({
+    durationMs: positiveMs.optional(),
+    requests: positiveInt.optional(),
+  }),
+  request: z.object({
+    promptTokens: positiveInt,
+    maxTokens: positiveInt,
+    ignoreEos: z.boolean(),
+  }),
+  seed: z.number().int(),
+  timeouts: z.object({
+    requestMs: positiveMs,
+    connectMs: positiveMs.optional(),
+    ttftMs: positiveMs.optional(),
+  }),
+  /** Results root; the run writes `<out>/<run-id>/`. */
+  out: z.string().min(1),
+  /** The command line as typed, secrets redacted; recorded in meta.json. */
+  commandLine: z.array(z.string()),
+});
+
+/** A validated run plan. */
+export type RunPlan = z.infer<typeof RunPlanSchema>;
+
+/** Validates a candidate plan; throws one UsageError listing every problem. */
+export function validateRunPlan(candidate: unknown): RunPlan {
+  const parsed = RunPlanSchema.safeParse(candidate);
+  if (parsed.success) return parsed.data;
+  throw new UsageError(
+    parsed.error.issues.map((i) => `${i.path.join(".") || "plan"}: ${i.message}`),
+  );
+}

@@ -1,0 +1,81 @@
+import { assert, assertEquals, assertThrows } from "node:assert/strict";
+import { parseRunArgs, redactSecrets } from "../../lib/cli/run_args.ts";
+import { UsageError } from "../../lib/config/usage_error.ts";
+
+function problemsOf(args: string[]): string[] {
+  try {
+    parseRunArgs(args, {});
+  } catch (e) {
+    if (e instanceof UsageError) return e.problems;
+    throw e;
+  }
+  throw new Error(`expected a usage error for ${args.join(" ")}`);
+}
+
+Deno.test("defaults: closed loop of 1 user for 60 s against the local vLLM port", () => {
+  const { plan } = parseRunArgs([], {});
+  assertEquals(plan.target.url, "http://127.0.0.1:8000/v1");
+  assertEquals(plan.load, { mode: "closed", concurrency: 1, rampMs: undefined });
+  assertEquals(plan.stop, { durationMs: 60_000, requests: undefined });
+  assertEquals(plan.endpoint, "chat");
+});
+
+Deno.test("environment supplies the URL and API key when flags do not", () => {
+  const { plan } = parseRunArgs([], {
+    OPENAI_BASE_URL: "http://127.0.0.1:9000/v1",
+    OPENAI_API_KEY: "sk-env",
+  });
+  assertEquals(plan.target.url, "http://127.0.0.1:9000/v1");
+  assertEquals(plan.target.apiKey, "sk-env");
+});
+
+Deno.test("open loop flags normalise into the plan; --requests alone means no duration", () => {
+  const { plan } = parseRunArgs(
+    ["--rate", "20", "--arrival", "gamma", "--burstiness", "0.5", "--max-in-flight", "64",
+      "--requests", "400", "--warmup", "10s", "--timeout", "2m"],
+    {},
+  );
+  assertEquals(plan.load, {
+    mode: "open",
+    rate: 20,
+    arrival: "gamma",
+    burstiness: 0.5,
+    maxInFlight: 64,
+    queue: false,
+  });
+  assertEquals(plan.stop, { durationMs: undefined, requests: 400 });
+  assertEquals(plan.warmup.durationMs, 10_000);
+  assertEquals(plan.timeouts.requestMs, 120_000);
+});
+
+Deno.test("every bad value is reported at once, each naming its flag", () => {
+  const problems = problemsOf([
+    "--concurrency", "0", "--max-tokens", "ten", "--duration", "soon", "--endpoint", "embed",
+  ]);
+  assertEquals(problems.length, 4, problems.join("\n"));
+  for (const flag of ["--concurrency", "--max-tokens", "--duration", "--endpoint"]) {
+    assert(problems.some((p) => p.includes(flag)), `${flag} missing in ${problems}`);
+  }
+});
+
+Deno.test("unknown flags and conflicting load modes are usage errors", () => {
+  assert(problemsOf(["--concurency", "4"])[0].includes("--concurency"));
+  assert(problemsOf(["--rate", "5", "--concurrency", "4"])[0].includes("cannot be combined"));
+  assert(problemsOf(["--max-in-flight", "4"])[0].includes("open loop only"));
+  assert(problemsOf(["--rate", "5", "--burstiness", "2"])[0].includes("--arrival gamma"));
+  assert(problemsOf(["--url", "ftp://x"])[0].includes("--url"));
+  assert(problemsOf(["--target", "gpu"])[0].includes("--target"));
+  assertThrows(() => parseRunArgs(["extra"], {}), UsageError);
+});
+
+Deno.test("the API key is redacted from the recorded command line", () => {
+  assertEquals(redactSecrets(["--api-key", "sk-1", "--api-key=sk-2", "--rate", "1"]), [
+    "--api-key",
+    "***",
+    "--api-key=***",
+    "--rate",
+    "1",
+  ]);
+  const { plan } = parseRunArgs(["--api-key", "sk-secret"], {});
+  assert(!plan.commandLine.join(" ").includes("sk-secret"));
+});
