@@ -1,4 +1,4 @@
-import { assert, assertEquals, assertThrows } from "node:assert/strict";
+import assert from "node:assert/strict";
 import { parseRunArgs, redactSecrets } from "../../lib/cli/run_args.ts";
 import { UsageError } from "../../lib/config/usage_error.ts";
 
@@ -14,10 +14,10 @@ function problemsOf(args: string[]): string[] {
 
 Deno.test("defaults: closed loop of 1 user for 60 s against the local vLLM port", () => {
   const { plan } = parseRunArgs([], {});
-  assertEquals(plan.target.url, "http://127.0.0.1:8000/v1");
-  assertEquals(plan.load, { mode: "closed", concurrency: 1, rampMs: undefined });
-  assertEquals(plan.stop, { durationMs: 60_000, requests: undefined });
-  assertEquals(plan.endpoint, "chat");
+  assert.deepEqual(plan.target.url, "http://127.0.0.1:8000/v1");
+  assert.deepEqual(plan.load, { mode: "closed", concurrency: 1, rampMs: undefined });
+  assert.deepEqual(plan.stop, { durationMs: 60_000, requests: undefined });
+  assert.deepEqual(plan.endpoint, "chat");
 });
 
 Deno.test("environment supplies the URL and API key when flags do not", () => {
@@ -25,17 +25,31 @@ Deno.test("environment supplies the URL and API key when flags do not", () => {
     OPENAI_BASE_URL: "http://127.0.0.1:9000/v1",
     OPENAI_API_KEY: "sk-env",
   });
-  assertEquals(plan.target.url, "http://127.0.0.1:9000/v1");
-  assertEquals(plan.target.apiKey, "sk-env");
+  assert.deepEqual(plan.target.url, "http://127.0.0.1:9000/v1");
+  assert.deepEqual(plan.target.apiKey, "sk-env");
 });
 
 Deno.test("open loop flags normalise into the plan; --requests alone means no duration", () => {
   const { plan } = parseRunArgs(
-    ["--rate", "20", "--arrival", "gamma", "--burstiness", "0.5", "--max-in-flight", "64",
-      "--requests", "400", "--warmup", "10s", "--timeout", "2m"],
+    [
+      "--rate",
+      "20",
+      "--arrival",
+      "gamma",
+      "--burstiness",
+      "0.5",
+      "--max-in-flight",
+      "64",
+      "--requests",
+      "400",
+      "--warmup",
+      "10s",
+      "--timeout",
+      "2m",
+    ],
     {},
   );
-  assertEquals(plan.load, {
+  assert.deepEqual(plan.load, {
     mode: "open",
     rate: 20,
     arrival: "gamma",
@@ -43,33 +57,40 @@ Deno.test("open loop flags normalise into the plan; --requests alone means no du
     maxInFlight: 64,
     queue: false,
   });
-  assertEquals(plan.stop, { durationMs: undefined, requests: 400 });
-  assertEquals(plan.warmup.durationMs, 10_000);
-  assertEquals(plan.timeouts.requestMs, 120_000);
+  assert.deepEqual(plan.stop, { durationMs: undefined, requests: 400 });
+  assert.deepEqual(plan.warmup.durationMs, 10_000);
+  assert.deepEqual(plan.timeouts.requestMs, 120_000);
 });
 
 Deno.test("every bad value is reported at once, each naming its flag", () => {
   const problems = problemsOf([
-    "--concurrency", "0", "--max-tokens", "ten", "--duration", "soon", "--endpoint", "embed",
+    "--concurrency",
+    "0",
+    "--max-tokens",
+    "ten",
+    "--duration",
+    "soon",
+    "--endpoint",
+    "embed",
   ]);
-  assertEquals(problems.length, 4, problems.join("\n"));
+  assert.deepEqual(problems.length, 4, problems.join("\n"));
   for (const flag of ["--concurrency", "--max-tokens", "--duration", "--endpoint"]) {
-    assert(problems.some((p) => p.includes(flag)), `${flag} missing in ${problems}`);
+    assert.ok(problems.some((p) => p.includes(flag)), `${flag} missing in ${problems}`);
   }
 });
 
 Deno.test("unknown flags and conflicting load modes are usage errors", () => {
-  assert(problemsOf(["--concurency", "4"])[0].includes("--concurency"));
-  assert(problemsOf(["--rate", "5", "--concurrency", "4"])[0].includes("cannot be combined"));
-  assert(problemsOf(["--max-in-flight", "4"])[0].includes("open loop only"));
-  assert(problemsOf(["--rate", "5", "--burstiness", "2"])[0].includes("--arrival gamma"));
-  assert(problemsOf(["--url", "ftp://x"])[0].includes("--url"));
-  assert(problemsOf(["--target", "gpu"])[0].includes("--target"));
-  assertThrows(() => parseRunArgs(["extra"], {}), UsageError);
+  assert.ok(problemsOf(["--concurency", "4"])[0].includes("--concurency"));
+  assert.ok(problemsOf(["--rate", "5", "--concurrency", "4"])[0].includes("cannot be combined"));
+  assert.ok(problemsOf(["--max-in-flight", "4"])[0].includes("open loop only"));
+  assert.ok(problemsOf(["--rate", "5", "--burstiness", "2"])[0].includes("--arrival gamma"));
+  assert.ok(problemsOf(["--url", "ftp://x"])[0].includes("--url"));
+  assert.ok(problemsOf(["--target", "gpu"])[0].includes("--target"));
+  assert.throws(() => parseRunArgs(["extra"], {}), UsageError);
 });
 
 Deno.test("the API key is redacted from the recorded command line", () => {
-  assertEquals(redactSecrets(["--api-key", "sk-1", "--api-key=sk-2", "--rate", "1"]), [
+  assert.deepEqual(redactSecrets(["--api-key", "sk-1", "--api-key=sk-2", "--rate", "1"]), [
     "--api-key",
     "***",
     "--api-key=***",
@@ -77,5 +98,5 @@ Deno.test("the API key is redacted from the recorded command line", () => {
     "1",
   ]);
   const { plan } = parseRunArgs(["--api-key", "sk-secret"], {});
-  assert(!plan.commandLine.join(" ").includes("sk-secret"));
+  assert.ok(!plan.commandLine.join(" ").includes("sk-secret"));
 });

@@ -1,4 +1,4 @@
-import { assertEquals } from "node:assert/strict";
+import assert from "node:assert/strict";
 import { formatDurationMs, parseDurationMs } from "../../lib/config/duration.ts";
 
 Deno.test("durations parse with units, combined units and bare seconds", () => {
@@ -16,11 +16,11 @@ Deno.test("durations parse with units, combined units and bare seconds", () => {
     ["-5s", undefined],
     ["5sx", undefined],
   ];
-  for (const [text, want] of table) assertEquals(parseDurationMs(text), want, text);
+  for (const [text, want] of table) assert.deepEqual(parseDurationMs(text), want, text);
 });
 
 Deno.test("durations format for people", () => {
-  assertEquals(formatDurationMs(850), "850ms");
-  assertEquals(formatDurationMs(12_500), "12.5s");
-  assertEquals(formatDurationMs(200_000), "3m20s");
+  assert.deepEqual(formatDurationMs(850), "850ms");
+  assert.deepEqual(formatDurationMs(12_500), "12.5s");
+  assert.deepEqual(formatDurationMs(200_000), "3m20s");
 });

@@ -1,0 +1,147 @@
+/**
+ * The table a person reads at the end of a run: latency rows with aligned columns, then
+ * request counts, errors, throughput and token provenance. Pure: summary in, string out; it
+ * formats numbers but never computes statistics.
+ */
+
+import type { Stats } from "../metrics/stats.ts";
+import type { LatencyMetric, Summary } from "../metrics/summary.ts";
+import { ERROR_KINDS } from "../metrics/record.ts";
+
+/** Options of {@link renderSummaryTable}. */
+export interface SummaryTableOptions {
+  /** Use ANSI colours (default false). The caller decides (TTY, NO_COLOR, --no-color). */
+  color?: boolean;
+  /** A heading line above the table (e.g. scenario and target). */
+  title?: string;
+}
+
+const ROWS: readonly { label: string; key: LatencyMetric; openOnly?: boolean }[] = [
+  { label: "TTFT", key: "ttft_ms" },
+  { label: "TTFT from schedule", key: "ttft_from_scheduled_ms", openOnly: true },
+  { label: "TPOT", key: "tpot_ms" },
+  { label: "ITL", key: "itl_ms" },
+  { label: "E2E", key: "e2e_ms" },
+  { label: "Prefill", key: "prefill_ms" },
+  { label: "Decode", key: "decode_ms" },
+  { label: "Send lateness", key: "send_lateness_ms" },
+];
+
+const COLUMNS: readonly { label: string; key: keyof Stats }[] = [
+  { label: "n", key: "count" },
+  { label: "mean", key: "mean" },
+  { label: "p50", key: "p50" },
+  { label: "p90", key: "p90" },
+  { label: "p99", key: "p99" },
+  { label: "max", key: "max" },
+];
+
+/** Longest example error message shown, so the table stays readable in a terminal. */
+const MAX_EXAMPLE = 80;
+
+/** ms with precision that suits the magnitude: 0.042, 7.31, 152.3, 12345. */
+export function formatMs(v: number | null): string {
+  if (v === null || !Number.isFinite(v)) return "-";
+  const a = Math.abs(v);
+  const digits = a < 1 ? 3 : a < 10 ? 2 : a < 1000 ? 1 : 0;
+  const s = v.toFixed(digits);
+  // "-0.000" reads as a negative lateness that is not there.
+  return Number(s) === 0 ? (0).toFixed(digits) : s;
+}
+
+function formatRate(v: number | null): string {
+  if (v === null || !Number.isFinite(v)) return "n/a";
+  const a = Math.abs(v);
+  return v.toFixed(a < 10 ? 2 : a < 1000 ? 1 : 0);
+}
+
+function formatMean(v: number | null): string {
+  return v === null ? "n/a" : v.toFixed(1);
+}
+
+/** Renders `summary` as the end-of-run terminal table (no trailing newline). */
+export function renderSummaryTable(summary: Summary, options: SummaryTableOptions = {}): string {
+  const color = options.color === true;
+  const paint = (code: string, s: string) => (color ? `\x1b[${code}m${s}\x1b[0m` : s);
+  const bold = (s: string) => paint("1", s);
+  const dim = (s: string) => paint("2", s);
+  const red = (s: string) => paint("31", s);
+  const yellow = (s: string) => paint("33", s);
+
+  const rows = ROWS.filter((r) => !r.openOnly || summary.load_mode === "open");
+  const headLabel = "Latency (ms)";
+  const cells = rows.map((r) =>
+    COLUMNS.map((c) => {
+      const v = summary[r.key][c.key];
+      return c.key === "count" ? String(v) : formatMs(v);
+    })
+  );
+  const labelWidth = Math.max(headLabel.length, ...rows.map((r) => r.label.length));
+  const widths = COLUMNS.map((c, j) =>
+    Math.max(c.label.length, ...cells.map((row) => row[j].length))
+  );
+  const gap = "  ";
+  const line = (label: string, values: string[]) =>
+    label.padEnd(labelWidth) + values.map((v, j) => gap + v.padStart(widths[j])).join("");
+  const tableWidth = labelWidth + widths.reduce((a, w) => a + gap.length + w, 0);
+
+  const out: string[] = [];
+  if (options.title) out.push(bold(options.title));
+  out.push(bold(line(headLabel, COLUMNS.map((c) => c.label))));
+  out.push(dim("-".repeat(tableWidth)));
+  rows.forEach((r, i) => out.push(line(r.label, cells[i])));
+  out.push("");
+
+  const req = summary.requests;
+  const name = (s: string) => s.padEnd(12);
+  const failed = `${req.failed} failed`;
+  const dropped = `${req.dropped} dropped`;
+  out.push(
+    name("Requests") +
+      [
+        `${req.total} total`,
+        `${req.ok} ok`,
+        req.failed > 0 ? red(failed) : failed,
+        req.dropped > 0 ? yellow(dropped) : dropped,
+        `${req.warmup} warm-up (excluded)`,
+        `${summary.load_mode} loop`,
+      ].join(", "),
+  );
+
+  const kinds = ERROR_KINDS.filter((k) => summary.errors[k]);
+  if (kinds.length === 0) out.push(name("Errors") + "none");
+  kinds.forEach((k, i) => {
+    const e = summary.errors[k]!;
+    let example = e.examples[0] ?? "";
+    if (example.length > MAX_EXAMPLE) example = example.slice(0, MAX_EXAMPLE - 1) + "…";
+    out.push(
+      name(i === 0 ? "Errors" : "") + red(`${k} ${e.count}`) + `  e.g. ${JSON.stringify(example)}`,
+    );
+  });
+
+  const t = summary.throughput;
+  out.push(
+    name("Throughput") +
+      `${formatRate(t.requests_per_s)} req/s, ${formatRate(t.output_tokens_per_s)} output tok/s, ` +
+      `${formatRate(t.total_tokens_per_s)} total tok/s` +
+      (t.window_s === null ? "" : ` over ${t.window_s.toFixed(1)} s`),
+  );
+
+  const tok = summary.tokens;
+  const drift = tok.prompt_drift_pct === null
+    ? "drift n/a"
+    : `drift ${tok.prompt_drift_pct >= 0 ? "+" : ""}${tok.prompt_drift_pct.toFixed(2)}%`;
+  // Counted output is a lower bound when the server packs several tokens into one event.
+  const counted = `counted in ${tok.output_source.counted}`;
+  out.push(
+    name("Tokens") +
+      `output ${tok.output_total}, counts from usage in ${tok.output_source.usage} requests, ` +
+      `${tok.output_source.counted > 0 ? yellow(counted) : counted}`,
+  );
+  out.push(
+    name("Prompt") +
+      `mean ${formatMean(tok.prompt_requested_mean)} tokens requested, ` +
+      `${formatMean(tok.prompt_actual_mean)} per usage, ${drift}`,
+  );
+  return out.join("\n");
+}
