@@ -1,0 +1,418 @@
+/**
+ * The streaming client: sends one request, stamps raw timestamps, parses the SSE stream and
+ * returns one {@link RequestRecord}. It never sleeps for pacing and never computes statistics.
+ *
+ * Timestamps are monotonic ms from `config.origin` (`performance.now() - origin`):
+ * - `sentAt` just before `fetch`; `headersAt` when `fetch` resolves;
+ * - one `tokenTimes` entry per token event (see chunk.ts). All events decoded from one body
+ *   read share that read's arrival time: they arrived together, and stamping once per read
+ *   keeps clock calls off the per-event path;
+ * - `endAt` at `[DONE]`, at the end of the stream, or at the failure.
+ *
+ * Failures never reject: they become `record.error` (kinds: connect, timeout, http, stream,
+ * parse, cancelled), keeping the tokens and times gathered before the failure.
+ */
+import type { RequestError, RequestRecord } from "../metrics/record.ts";
+import { createStreamState, interpretChunk, type StreamState } from "./chunk.ts";
+import { buildRequest } from "./request_body.ts";
+import { createSseDecoder, type SseDecoder } from "./sse.ts";
+import type { ClientConfig, Job } from "./types.ts";
+
+/**
+ * Size of the one buffer a request reads its body into (BYOB), bytes. A vLLM chunk is ~250
+ * bytes and Deno hands over one HTTP chunk per read, so reads rarely come close; a larger frame
+ * is simply split over several reads.
+ */
+export const READ_BUFFER_BYTES = 16 * 1024;
+
+/** After `[DONE]`, how long to wait for the body to end before cancelling it, ms. */
+export const DRAIN_AFTER_DONE_MS = 1000;
+
+type Timer = ReturnType<typeof setTimeout>;
+
+/** Longest server message or bad data line quoted in an error message, chars. */
+const MAX_QUOTE_CHARS = 300;
+
+/**
+ * Sends one streaming request and resolves with its record once the response has ended (or
+ * failed, timed out or been cancelled). Never rejects. Every response body is read to its end
+ * or cancelled, and every timer is cleared, before the promise resolves.
+ */
+export function sendRequest(job: Job, config: ClientConfig): Promise<RequestRecord> {
+  const request = new StreamRequest(job, config);
+  return request.run().catch((e: unknown) => request.failUnexpected(e));
+}
+
+/** One request in flight; a class so the hot path reads fields rather than captured closures. */
+class StreamRequest {
+  readonly job: Job;
+  readonly config: ClientConfig;
+  readonly origin: number;
+  readonly requestId = `llmload-${crypto.randomUUID()}`;
+  readonly tokenTimes: number[] = [];
+  readonly tokenCounts: number[] = [];
+  readonly state: StreamState = createStreamState();
+  readonly abortController = new AbortController();
+
+  sentAt = 0;
+  headersAt: number | undefined;
+  endAt: number | undefined;
+  status: number | undefined;
+  error: RequestError | undefined;
+  /** Why we aborted (timeout or cancel), first cause wins; and when, ms from origin. */
+  abortCause: RequestError | undefined;
+  abortAt = 0;
+  /** Arrival time of the read being decoded, ms from origin. */
+  readAt = 0;
+  /** Set on `[DONE]` or on a parse/server error: later events are ignored. */
+  halted = false;
+  doneSeen = false;
+  finished = false;
+  reader: ReadableStreamBYOBReader | undefined;
+
+  wholeTimer: Timer | undefined;
+  connectTimer: Timer | undefined;
+  ttftTimer: Timer | undefined;
+  drainTimer: Timer | undefined;
+
+  constructor(job: Job, config: ClientConfig) {
+    this.job = job;
+    this.config = config;
+    this.origin = config.origin;
+  }
+
+  now(): number {
+    return performance.now() - this.origin;
+  }
+
+  async run(): Promise<RequestRecord> {
+    const config = this.config;
+    const signal = config.signal;
+    if (signal?.aborted) {
+      this.sentAt = this.now();
+      this.endAt = this.sentAt;
+      this.error = { kind: "cancelled", message: "cancelled before sending" };
+      return this.record();
+    }
+    const { path, body } = buildRequest(this.job.spec);
+    const payload = JSON.stringify(body);
+    const url = trimSlash(config.baseUrl) + path;
+    const headers: Record<string, string> = {
+      "content-type": "application/json",
+      "accept": "text/event-stream",
+      "accept-encoding": "identity",
+      "x-request-id": this.requestId,
+    };
+    if (config.apiKey) headers["authorization"] = `Bearer ${config.apiKey}`;
+
+    signal?.addEventListener("abort", this.onCancel);
+    try {
+      this.startTimers();
+      this.sentAt = this.now();
+      let res: Response;
+      try {
+        res = await fetch(url, {
+          method: "POST",
+          headers,
+          body: payload,
+          signal: this.abortController.signal,
+          client: config.httpClient,
+        });
+      } catch (e) {
+        this.endAt = this.abortCause ? this.abortAt : this.now();
+        this.error = this.abortCause ?? { kind: "connect", message: errorMessage(e) };
+        return this.record();
+      }
+      this.headersAt = this.now();
+      this.status = res.status;
+      clearTimeout(this.connectTimer);
+
+      if (!res.ok) {
+        await this.readErrorBody(res);
+      } else if (res.body === null) {
+        this.endAt = this.now();
+        this.error = { kind: "stream", message: "response has no body", status: res.status };
+      } else {
+        await this.readStream(res, res.body);
+      }
+      return this.record();
+    } finally {
+      this.finished = true;
+      signal?.removeEventListener("abort", this.onCancel);
+      this.clearTimers();
+    }
+  }
+
+  startTimers(): void {
+    const c = this.config;
+    this.wholeTimer = setTimeout(
+      () => this.abort("timeout", `request exceeded timeoutMs=${c.timeoutMs} ms`),
+      c.timeoutMs,
+    );
+    if (c.connectTimeoutMs !== undefined) {
+      this.connectTimer = setTimeout(
+        () =>
+          this.abort(
+            "timeout",
+            `no response headers within connectTimeoutMs=${c.connectTimeoutMs} ms`,
+          ),
+        c.connectTimeoutMs,
+      );
+    }
+    if (c.ttftTimeoutMs !== undefined) {
+      this.ttftTimer = setTimeout(
+        () =>
+          this.abort("timeout", `no token within ttftTimeoutMs=${c.ttftTimeoutMs} ms of sending`),
+        c.ttftTimeoutMs,
+      );
+    }
+  }
+
+  clearTimers(): void {
+    clearTimeout(this.wholeTimer);
+    clearTimeout(this.connectTimer);
+    clearTimeout(this.ttftTimer);
+    clearTimeout(this.drainTimer);
+  }
+
+  onCancel = (): void => {
+    this.abort("cancelled", "cancelled: run stopping");
+  };
+
+  /** Ends the request for a timeout or cancel: aborting the fetch errors any pending read. */
+  abort(kind: "timeout" | "cancelled", message: string): void {
+    if (this.finished || this.abortCause !== undefined) return;
+    if (this.doneSeen) {
+      // Only the drain after [DONE] is left: stop it, the record stays a success.
+      this.reader?.cancel().catch(() => {});
+      return;
+    }
+    this.abortAt = this.now();
+    this.abortCause = this.status === undefined
+      ? { kind, message }
+      : { kind, message, status: this.status };
+    this.abortController.abort();
+  }
+
+  /** Non-2xx: read the whole body (so the connection can be reused) and quote the server. */
+  async readErrorBody(res: Response): Promise<void> {
+    let text = "";
+    try {
+      text = await res.text();
+    } catch (e) {
+      text = `(error body unreadable: ${errorMessage(e)})`;
+    }
+    this.endAt = this.abortCause ? this.abortAt : this.now();
+    this.error = this.abortCause ?? {
+      kind: "http",
+      message: `HTTP ${res.status}: ${serverMessage(text)}`,
+      status: res.status,
+    };
+  }
+
+  async readStream(res: Response, body: ReadableStream<Uint8Array>): Promise<void> {
+    const reader = body.getReader({ mode: "byob" });
+    this.reader = reader;
+    const decoder: SseDecoder = createSseDecoder(this.onData);
+    let buffer = new ArrayBuffer(READ_BUFFER_BYTES);
+    let readError: unknown;
+    let ended = false;
+    try {
+      for (;;) {
+        const { value, done } = await reader.read(new Uint8Array(buffer));
+        if (done) {
+          ended = true;
+          break;
+        }
+        this.readAt = performance.now() - this.origin;
+        decoder.push(value);
+        // The read transferred our buffer into `value`; reuse it for the next read.
+        buffer = value.buffer as ArrayBuffer;
+        if (this.halted && !this.doneSeen) break;
+      }
+    } catch (e) {
+      readError = e;
+    }
+
+    if (this.doneSeen) {
+      // `[DONE]` already stamped endAt; whatever happened while draining does not matter.
+      if (!ended) await cancelQuietly(reader);
+      return;
+    }
+    if (this.abortCause !== undefined) {
+      this.endAt = this.abortAt;
+      this.error = this.abortCause;
+      await cancelQuietly(reader);
+      return;
+    }
+    if (this.error !== undefined) {
+      // A parse or in-stream server error stopped us; endAt was stamped there.
+      await cancelQuietly(reader);
+      return;
+    }
+    this.endAt = this.now();
+    if (readError !== undefined) {
+      this.error = {
+        kind: "stream",
+        message: `body read failed: ${errorMessage(readError)}`,
+        status: res.status,
+      };
+      await cancelQuietly(reader);
+      return;
+    }
+    decoder.end();
+    if (this.doneSeen || this.state.finishReason !== undefined) return;
+    const type = res.headers.get("content-type") ?? "";
+    const hint = type.includes("text/event-stream") ? "" : ` (content-type: ${type || "none"})`;
+    this.error = {
+      kind: "stream",
+      message: `stream ended without [DONE] or a finish_reason${hint}`,
+      status: res.status,
+    };
+  }
+
+  /** Called synchronously from the decoder for every SSE event: the per-token hot path. */
+  onData = (data: string): void => {
+    if (this.halted) return;
+    if (data === "[DONE]") {
+      this.doneSeen = true;
+      this.halted = true;
+      this.endAt = this.readAt;
+      clearTimeout(this.wholeTimer);
+      clearTimeout(this.ttftTimer);
+      // A well-behaved server ends the body right after [DONE]; don't wait forever if not.
+      this.drainTimer = setTimeout(() => {
+        this.reader?.cancel().catch(() => {});
+      }, DRAIN_AFTER_DONE_MS);
+      return;
+    }
+    let chunk: unknown;
+    try {
+      chunk = JSON.parse(data);
+    } catch {
+      this.halted = true;
+      this.endAt = this.readAt;
+      this.error = {
+        kind: "parse",
+        message: `SSE data is not valid JSON: ${quote(data)}`,
+        status: this.status,
+      };
+      return;
+    }
+    const tokens = interpretChunk(chunk, this.state);
+    if (this.state.serverError !== undefined) {
+      this.halted = true;
+      this.endAt = this.readAt;
+      this.error = {
+        kind: "stream",
+        message: `server error in stream: ${quote(this.state.serverError)}`,
+        status: this.status,
+      };
+      return;
+    }
+    if (tokens > 0) {
+      if (this.tokenTimes.length === 0) clearTimeout(this.ttftTimer);
+      this.tokenTimes.push(this.readAt);
+      this.tokenCounts.push(tokens);
+    }
+  };
+
+  /** Last resort for a bug or an unbuildable body: still a record, never a rejection. */
+  failUnexpected(e: unknown): RequestRecord {
+    this.finished = true;
+    this.clearTimers();
+    this.config.signal?.removeEventListener("abort", this.onCancel);
+    if (this.sentAt === 0) this.sentAt = this.now();
+    this.endAt = this.now();
+    this.error = {
+      kind: this.headersAt === undefined ? "connect" : "stream",
+      message: `client error: ${errorMessage(e)}`,
+    };
+    if (this.status !== undefined) this.error.status = this.status;
+    return this.record();
+  }
+
+  record(): RequestRecord {
+    const job = this.job;
+    const spec = job.spec;
+    const state = this.state;
+    const usage = state.usageOutputTokens;
+    const r: RequestRecord = {
+      index: job.index,
+      phase: job.phase,
+      requestId: this.requestId,
+      scheduledAt: job.scheduledAt,
+      sentAt: this.sentAt,
+      endAt: this.endAt ?? this.now(),
+      tokenTimes: this.tokenTimes,
+      tokenCounts: this.tokenCounts,
+      outputTokens: usage ?? state.countedTokens,
+      outputTokensSource: usage === undefined ? "counted" : "usage",
+      model: spec.model,
+    };
+    if (state.responseId !== undefined) r.responseId = state.responseId;
+    if (job.user !== undefined) r.user = job.user;
+    if (this.headersAt !== undefined) r.headersAt = this.headersAt;
+    if (state.promptTokens !== undefined) r.promptTokens = state.promptTokens;
+    if (spec.requestedPromptTokens !== undefined) {
+      r.requestedPromptTokens = spec.requestedPromptTokens;
+    }
+    if (state.finishReason !== undefined) r.finishReason = state.finishReason;
+    if (this.status !== undefined) r.status = this.status;
+    if (this.error !== undefined) {
+      if (this.error.status === undefined) delete this.error.status;
+      r.error = this.error;
+    }
+    return r;
+  }
+}
+
+async function cancelQuietly(reader: ReadableStreamBYOBReader): Promise<void> {
+  try {
+    await reader.cancel();
+  } catch {
+    // Already errored or closed: nothing left to release.
+  }
+}
+
+function trimSlash(s: string): string {
+  let end = s.length;
+  while (end > 0 && s.charCodeAt(end - 1) === 47) end--;
+  return s.slice(0, end);
+}
+
+function errorMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+function quote(s: string): string {
+  return s.length > MAX_QUOTE_CHARS ? `${s.slice(0, MAX_QUOTE_CHARS)}…` : s;
+}
+
+/**
+ * The server's own words from an error body: `{error:{message}}` (OpenAI, recent vLLM),
+ * `{message}` (older vLLM), `{detail}` (FastAPI), else the raw text; truncated.
+ */
+export function serverMessage(text: string): string {
+  const trimmed = text.trim();
+  if (trimmed.length === 0) return "(empty body)";
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(trimmed);
+  } catch {
+    return quote(trimmed);
+  }
+  if (parsed !== null && typeof parsed === "object") {
+    const p = parsed as { error?: unknown; message?: unknown; detail?: unknown };
+    const err = p.error;
+    if (typeof err === "string") return quote(err);
+    if (err !== null && typeof err === "object") {
+      const m = (err as { message?: unknown }).message;
+      if (typeof m === "string") return quote(m);
+    }
+    if (typeof p.message === "string") return quote(p.message);
+    if (typeof p.detail === "string") return quote(p.detail);
+    if (p.detail !== undefined) return quote(JSON.stringify(p.detail));
+  }
+  return quote(trimmed);
+}

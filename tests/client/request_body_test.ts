@@ -1,0 +1,63 @@
+import assert from "node:assert/strict";
+import { buildRequest } from "../../lib/client/request_body.ts";
+import type { RequestSpec } from "../../lib/client/types.ts";
+
+const base: RequestSpec = { endpoint: "chat", model: "llama", prompt: "Hello", maxTokens: 64 };
+
+Deno.test("chat requests post one user message to /chat/completions with usage streaming", () => {
+  assert.deepEqual(buildRequest(base), {
+    path: "/chat/completions",
+    body: {
+      model: "llama",
+      messages: [{ role: "user", content: "Hello" }],
+      max_tokens: 64,
+      stream: true,
+      stream_options: { include_usage: true },
+    },
+  });
+});
+
+Deno.test("completions requests post the prompt to /completions", () => {
+  assert.deepEqual(buildRequest({ ...base, endpoint: "completions" }), {
+    path: "/completions",
+    body: {
+      model: "llama",
+      prompt: "Hello",
+      max_tokens: 64,
+      stream: true,
+      stream_options: { include_usage: true },
+    },
+  });
+});
+
+Deno.test("ignore_eos is sent only when asked for", () => {
+  assert.equal(buildRequest({ ...base, ignoreEos: true }).body.ignore_eos, true);
+  assert.equal("ignore_eos" in buildRequest({ ...base, ignoreEos: false }).body, false);
+  assert.equal("ignore_eos" in buildRequest(base).body, false);
+});
+
+Deno.test("extraBody is merged last and replaces our fields whole", () => {
+  const { body } = buildRequest({
+    ...base,
+    ignoreEos: true,
+    extraBody: {
+      temperature: 0,
+      top_p: 0.9,
+      max_tokens: 8,
+      stream_options: { include_usage: true, continuous_usage_stats: true },
+    },
+  });
+  assert.equal(body.temperature, 0);
+  assert.equal(body.top_p, 0.9);
+  assert.equal(body.max_tokens, 8);
+  assert.deepEqual(body.stream_options, { include_usage: true, continuous_usage_stats: true });
+  assert.equal(body.ignore_eos, true);
+  assert.equal(body.stream, true);
+});
+
+Deno.test("building a request does not modify the spec", () => {
+  const spec: RequestSpec = { ...base, extraBody: { seed: 1 } };
+  const copy = structuredClone(spec);
+  buildRequest(spec).body.seed = 2;
+  assert.deepEqual(spec, copy);
+});
