@@ -79,7 +79,8 @@ export function parseRunArgs(args: string[], env: Record<string, string | undefi
     }
     return n;
   };
-  const posInt = (name: string) => num(name, (n) => Number.isInteger(n) && n > 0, "a whole number > 0");
+  const posInt = (name: string) =>
+    num(name, (n) => Number.isInteger(n) && n > 0, "a whole number > 0");
   const duration = (name: string, fallback?: string) => {
     const raw = str(name) ?? fallback;
     if (raw === undefined) return undefined;
@@ -118,7 +119,9 @@ export function parseRunArgs(args: string[], env: Record<string, string | undefi
   const concurrency = posInt("concurrency");
   const rate = num("rate", (n) => n > 0, "a number > 0 (requests/s)");
   if (concurrency !== undefined && rate !== undefined) {
-    problems.push("--concurrency (closed loop) and --rate (open loop) cannot be combined; use --rate with --max-in-flight to cap concurrency");
+    problems.push(
+      "--concurrency (closed loop) and --rate (open loop) cannot be combined; use --rate with --max-in-flight to cap concurrency",
+    );
   }
   const arrival = oneOf("arrival", ["constant", "poisson", "gamma"] as const, RUN_DEFAULTS.arrival);
   const burstiness = num("burstiness", (n) => n > 0, "a number > 0") ?? RUN_DEFAULTS.burstiness;
@@ -126,15 +129,22 @@ export function parseRunArgs(args: string[], env: Record<string, string | undefi
   const rampMs = str("ramp") === undefined ? undefined : duration("ramp");
   if (rate === undefined) {
     for (const flag of ["arrival", "burstiness", "max-in-flight", "queue"]) {
-      if (values[flag] !== undefined) problems.push(`--${flag} applies to open loop only: add --rate`);
+      if (values[flag] !== undefined) {
+        problems.push(`--${flag} applies to open loop only: add --rate`);
+      }
     }
-  } else if (rampMs !== undefined) problems.push("--ramp applies to closed loop (--concurrency) only");
+  } else if (rampMs !== undefined) {
+    problems.push("--ramp applies to closed loop (--concurrency) only");
+  }
   if (str("burstiness") !== undefined && arrival !== "gamma") {
     problems.push("--burstiness needs --arrival gamma");
   }
 
   const requests = posInt("requests");
-  const durationMs = duration("duration", requests === undefined ? RUN_DEFAULTS.duration : undefined);
+  const durationMs = duration(
+    "duration",
+    requests === undefined ? RUN_DEFAULTS.duration : undefined,
+  );
   const warmupMs = str("warmup") === undefined ? undefined : duration("warmup");
   const warmupRequests = posInt("warmup-requests");
   const seedRaw = num("seed", (n) => Number.isInteger(n), "a whole number");

@@ -1,0 +1,150 @@
+/**
+ * Client accuracy benchmark: llmload (the real `run` path, files and all) against the simulator
+ * running in a separate process that logs when it truly sent every token. Prints, per load level,
+ * measured-minus-true TTFT and ITL (p50/p99), and the events/s llmload ingests from a zero-delay
+ * server. Numbers, not assertions: record them in the issue note.
+ *
+ * Usage: deno task bench [--quick]
+ */
+import { join } from "node:path";
+import { parseRunArgs } from "../lib/cli/run_args.ts";
+import { runBenchmark } from "../lib/run/run_benchmark.ts";
+import { recordFromJsonl } from "../lib/report/record_jsonl.ts";
+import { describe } from "../lib/metrics/stats.ts";
+import type { RequestRecord } from "../lib/metrics/record.ts";
+import { spawnSim } from "../lib/sim/sim_process.ts";
+
+const quick = Deno.args.includes("--quick");
+const tmp = await Deno.makeTempDir({ prefix: "llmload-bench-" });
+
+async function readRecords(dir: string): Promise<RequestRecord[]> {
+  const text = await Deno.readTextFile(join(dir, "requests.jsonl"));
+  return text.trim().split("\n").map((l) => recordFromJsonl(l));
+}
+
+async function runLlmload(args: string[]) {
+  const { plan } = parseRunArgs([...args, "--out", tmp, "--quiet"], {});
+  const outcome = await runBenchmark(plan, { log: () => {}, isTty: false, quiet: true });
+  return { outcome, records: await readRecords(outcome.runDir) };
+}
+
+const fmt = (v: number | null) => v === null ? "-" : (v >= 0 ? "+" : "") + v.toFixed(2);
+
+async function accuracyLevel(concurrency: number, requests: number) {
+  const ttftMs = 50, itlMs = 10, tokens = 50;
+  const server = await spawnSim({ ttftMs, itlMs, ttftPerPromptTokenMs: 0, collectTruth: true });
+  let stopped = false;
+  try {
+    const { records } = await runLlmload([
+      "--url",
+      server.baseUrl,
+      "--concurrency",
+      String(concurrency),
+      "--requests",
+      String(requests),
+      "--max-tokens",
+      String(tokens),
+      "--ignore-eos",
+      "--prompt-tokens",
+      "32",
+    ]);
+    stopped = true;
+    const truth = new Map((await server.stop()).map((t) => [t.requestId, t]));
+    const ttftErr: number[] = [], itlErr: number[] = [], lateness: number[] = [];
+    let unmatched = 0, failed = 0;
+    for (const r of records) {
+      if (r.error) {
+        failed++;
+        continue;
+      }
+      const t = truth.get(r.requestId);
+      if (!t || t.tokenTimes.length !== r.tokenTimes.length) {
+        unmatched++;
+        continue;
+      }
+      const tt = t.tokenTimes;
+      ttftErr.push((r.tokenTimes[0] - r.sentAt) - (tt[0] - t.receivedAt));
+      for (let i = 1; i < tt.length; i++) {
+        itlErr.push((r.tokenTimes[i] - r.tokenTimes[i - 1]) - (tt[i] - tt[i - 1]));
+      }
+      lateness.push(r.sentAt - r.scheduledAt);
+    }
+    const tt = describe(ttftErr), it = describe(itlErr);
+    return {
+      concurrency,
+      requests: records.length,
+      failed,
+      unmatched,
+      ttftP50: tt.p50,
+      ttftP99: tt.p99,
+      itlP50: it.p50,
+      itlP99: it.p99,
+    };
+  } finally {
+    if (!stopped) await server.stop();
+  }
+}
+
+async function ingest(concurrency: number, tokens: number, requests: number) {
+  const server = await spawnSim({ ttftMs: 0, itlMs: 0, ttftPerPromptTokenMs: 0 });
+  try {
+    const { records } = await runLlmload([
+      "--url",
+      server.baseUrl,
+      "--concurrency",
+      String(concurrency),
+      "--requests",
+      String(requests),
+      "--max-tokens",
+      String(tokens),
+      "--ignore-eos",
+      "--prompt-tokens",
+      "8",
+      "--ramp",
+      "1ms",
+    ]);
+    const ok = records.filter((r) => !r.error);
+    const events = ok.reduce((n, r) => n + r.tokenTimes.length, 0);
+    const start = Math.min(...ok.map((r) => r.sentAt));
+    const end = Math.max(...ok.map((r) => r.endAt));
+    return {
+      concurrency,
+      events,
+      seconds: (end - start) / 1000,
+      failed: records.length - ok.length,
+    };
+  } finally {
+    await server.stop();
+  }
+}
+
+console.log(
+  `llmload accuracy bench — ${navigator.hardwareConcurrency} cores, Deno ${Deno.version.deno}`,
+);
+console.log("server: simulator in its own process, TTFT 50 ms, ITL 10 ms, 50 tokens per request");
+console.log("error = llmload's measurement − the server's logged truth (ms)\n");
+console.log(
+  "| concurrency | requests | failed | TTFT err p50 | TTFT err p99 | ITL err p50 | ITL err p99 |",
+);
+console.log("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+const levels: [number, number][] = quick
+  ? [[1, 10], [100, 200], [500, 500]]
+  : [[1, 30], [100, 600], [500, 2000]];
+for (const [c, n] of levels) {
+  const r = await accuracyLevel(c, n);
+  console.log(
+    `| ${c} | ${r.requests} | ${r.failed}${r.unmatched ? ` (+${r.unmatched} unmatched)` : ""} | ` +
+      `${fmt(r.ttftP50)} | ${fmt(r.ttftP99)} | ${fmt(r.itlP50)} | ${fmt(r.itlP99)} |`,
+  );
+}
+
+console.log("\nzero-delay server (TTFT 0, ITL 0), 2000 tokens per request:");
+console.log("| concurrency | events | seconds | events/s |");
+console.log("| ---: | ---: | ---: | ---: |");
+for (const c of [1, 50]) {
+  const r = await ingest(c, 2000, quick ? c * 2 : c * 4);
+  console.log(
+    `| ${c} | ${r.events} | ${r.seconds.toFixed(2)} | ${Math.round(r.events / r.seconds)} |`,
+  );
+}
+await Deno.remove(tmp, { recursive: true });

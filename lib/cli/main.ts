@@ -1,0 +1,161 @@
+import { parseArgs } from "node:util";
+import { parseDurationMs } from "../config/duration.ts";
+import { UsageError } from "../config/usage_error.ts";
+import { renderSummaryTable } from "../report/terminal_table.ts";
+import { TargetError } from "../run/resolve_target.ts";
+import { runBenchmark } from "../run/run_benchmark.ts";
+import { startSim } from "../sim/mod.ts";
+import { VERSION } from "../version.ts";
+import { MAIN_HELP, RUN_HELP, SIM_HELP } from "./help.ts";
+import { parseRunArgs } from "./run_args.ts";
+
+/** Documented exit codes (README "Exit codes"). */
+export const EXIT = {
+  ok: 0,
+  failure: 1,
+  usage: 2,
+  unreachable: 4,
+  interrupted: 130,
+} as const;
+
+const encoder = new TextEncoder();
+const out = (text: string) => Deno.stdout.writeSync(encoder.encode(text));
+const err = (text: string) => Deno.stderr.writeSync(encoder.encode(text));
+
+/** The CLI: argv in, exit code out. The only place (with run/) that touches signals and stdio. */
+export async function main(args: string[]): Promise<number> {
+  const [command, ...rest] = args;
+  try {
+    switch (command) {
+      case undefined:
+      case "help":
+      case "--help":
+      case "-h":
+        out(MAIN_HELP);
+        return EXIT.ok;
+      case "version":
+      case "--version":
+      case "-V":
+        out(`llmload ${VERSION}\n`);
+        return EXIT.ok;
+      case "run":
+        return await runCommand(rest);
+      case "sim":
+        return await simCommand(rest);
+      default:
+        throw new UsageError(`Unknown command "${command}". Commands: run, sim, version, help.`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      err(e.problems.map((p) => `error: ${p}\n`).join(""));
+      return EXIT.usage;
+    }
+    if (e instanceof TargetError) {
+      err(`error: ${e.message}\n`);
+      return EXIT.unreachable;
+    }
+    err(`error: ${(e as Error).stack ?? e}\n`);
+    return EXIT.failure;
+  }
+}
+
+async function runCommand(args: string[]): Promise<number> {
+  const parsed = parseRunArgs(args, Deno.env.toObject());
+  if (parsed.help) {
+    out(RUN_HELP);
+    return EXIT.ok;
+  }
+  const isTty = Deno.stderr.isTerminal();
+  const color = Deno.stdout.isTerminal() && !Deno.env.get("NO_COLOR");
+  const interrupt = new AbortController();
+  const stopSignals = onInterrupt(() => {
+    if (interrupt.signal.aborted) Deno.exit(EXIT.interrupted); // second Ctrl-C: leave now
+    err("\ninterrupted: stopping, cancelling in-flight requests, writing results…\n");
+    interrupt.abort();
+  });
+  try {
+    const outcome = await runBenchmark(parsed.plan, {
+      log: (line) => err(line + "\n"),
+      status: (line) => err(`\r\x1b[2K${line}`),
+      isTty,
+      quiet: parsed.quiet,
+      interrupt: interrupt.signal,
+    });
+    const title = `llmload ${outcome.runId} · ${outcome.model} @ ${outcome.baseUrl}`;
+    out(renderSummaryTable(outcome.summary, { color, title }) + "\n");
+    out(`results: ${outcome.runDir}\n`);
+    return outcome.interrupted ? EXIT.interrupted : EXIT.ok;
+  } finally {
+    stopSignals();
+  }
+}
+
+async function simCommand(args: string[]): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args,
+      strict: true,
+      options: {
+        port: { type: "string" },
+        host: { type: "string" },
+        model: { type: "string" },
+        ttft: { type: "string" },
+        itl: { type: "string" },
+        seed: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+    }));
+  } catch (e) {
+    throw new UsageError(`${(e as Error).message}. See \`llmload sim --help\`.`);
+  }
+  if (values.help) {
+    out(SIM_HELP);
+    return EXIT.ok;
+  }
+  const problems: string[] = [];
+  const int = (name: string, raw: string | undefined, min: number) => {
+    if (raw === undefined) return undefined;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min) {
+      problems.push(`--${name} must be a whole number ≥ ${min} (got "${raw}")`);
+    }
+    return n;
+  };
+  const ms = (name: string, raw: string | undefined) => {
+    if (raw === undefined) return undefined;
+    const v = parseDurationMs(raw);
+    if (v === undefined) problems.push(`--${name} must be a duration like 10ms (got "${raw}")`);
+    return v;
+  };
+  const port = int("port", values.port, 0) ?? 8000;
+  if (port > 65535) problems.push(`--port must be ≤ 65535 (got ${port})`);
+  const options = {
+    port,
+    hostname: values.host ?? "127.0.0.1",
+    model: values.model,
+    ttftMs: ms("ttft", values.ttft),
+    itlMs: ms("itl", values.itl),
+    seed: int("seed", values.seed, 0),
+  };
+  if (problems.length) throw new UsageError(problems);
+  const sim = await startSim(options);
+  err(`llmload sim listening: ${sim.baseUrl} (Ctrl-C to stop)\n`);
+  await new Promise<void>((resolve) => {
+    const stop = onInterrupt(() => {
+      stop();
+      resolve();
+    });
+  });
+  await sim.close();
+  return EXIT.ok;
+}
+
+/** Calls `handler` on SIGINT/SIGTERM; returns a function that removes the listeners. */
+function onInterrupt(handler: () => void): () => void {
+  const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
+  for (const s of signals) Deno.addSignalListener(s, handler);
+  return () => {
+    for (const s of signals) Deno.removeSignalListener(s, handler);
+  };
+}

@@ -1,0 +1,203 @@
+import { join } from "node:path";
+import type { RunPlan } from "../config/run_plan.ts";
+import { sendRequest } from "../client/stream_client.ts";
+import type { ClientConfig, Job, RequestSpec } from "../client/types.ts";
+import { arrivalTimes } from "../load/pacers.ts";
+import { realClock } from "../load/clock.ts";
+import { createRng } from "../load/rng.ts";
+import { createStopRule } from "../load/stop_rule.ts";
+import { runOpenLoop } from "../load/open_loop.ts";
+import { runClosedLoop } from "../load/closed_loop.ts";
+import type { Slot } from "../load/types.ts";
+import type { RequestRecord } from "../metrics/record.ts";
+import { LiveStats } from "../metrics/live_stats.ts";
+import { summarize, type Summary } from "../metrics/summary.ts";
+import { recordToJsonl } from "../report/record_jsonl.ts";
+import { summaryToCsv } from "../report/summary_csv.ts";
+import { summaryToJson } from "../report/summary_json.ts";
+import { writeFileAtomic } from "../report/atomic_write.ts";
+import { formatProgressLine } from "../report/progress_line.ts";
+import { startSim } from "../sim/mod.ts";
+import { syntheticPrompt } from "../workload/synthetic_prompt.ts";
+import { buildMeta } from "./meta.ts";
+import { JsonlSink } from "./jsonl_sink.ts";
+import { resolveTarget } from "./resolve_target.ts";
+import { createRunDir, makeRunId } from "./run_dir.ts";
+
+/** Where a run talks to: the terminal, and the interrupt (Ctrl-C) signal. */
+export interface RunIo {
+  /** Progress and log lines (stderr). */
+  log(line: string): void;
+  /** Rewrites the live progress line in place (TTY only). */
+  status?(line: string): void;
+  /** True when progress may redraw in place; false logs a line every 10 s. */
+  isTty: boolean;
+  quiet: boolean;
+  /** Aborts on Ctrl-C: scheduling stops and in-flight requests end as "cancelled". */
+  interrupt?: AbortSignal;
+}
+
+/** What a finished (or interrupted) run produced. */
+export interface RunOutcome {
+  runId: string;
+  runDir: string;
+  model: string;
+  baseUrl: string;
+  summary: Summary;
+  interrupted: boolean;
+}
+
+const TTY_REFRESH_MS = 250;
+const LOG_EVERY_MS = 10_000;
+
+/**
+ * Runs one plan: resolves the target, drives the load, writes every finished request to
+ * requests.jsonl at once, then summary.json, summary.csv and meta.json.
+ * Throws TargetError when the target is unreachable; request failures are data, never throws.
+ */
+export async function runBenchmark(plan: RunPlan, io: RunIo): Promise<RunOutcome> {
+  const sim = plan.target.sim ? await startSim({ seed: plan.seed }) : undefined;
+  try {
+    const baseUrl = sim ? sim.baseUrl : plan.target.url.replace(/\/+$/, "");
+    const target = await resolveTarget(baseUrl, {
+      model: plan.target.model,
+      apiKey: plan.target.apiKey,
+    });
+    const runId = makeRunId(new Date());
+    const runDir = await createRunDir(plan.out, runId);
+    return await drive(plan, io, { runId, runDir, baseUrl, model: target.model });
+  } finally {
+    await sim?.close();
+  }
+}
+
+async function drive(
+  plan: RunPlan,
+  io: RunIo,
+  where: { runId: string; runDir: string; baseUrl: string; model: string },
+): Promise<RunOutcome> {
+  const { runDir, baseUrl, model } = where;
+  const origin = performance.now();
+  const originEpochMs = performance.timeOrigin + origin;
+  const metaFor = (endedAt?: number, interrupted = false) =>
+    buildMeta(plan, { ...where, originEpochMs, endedAtEpochMs: endedAt, interrupted });
+  await writeFileAtomic(join(runDir, "meta.json"), JSON.stringify(metaFor(), null, 2) + "\n");
+
+  const sink = await JsonlSink.open(join(runDir, "requests.jsonl"));
+  const records: RequestRecord[] = [];
+  const live = new LiveStats();
+  const accept = (r: RequestRecord) => {
+    sink.write(recordToJsonl(r));
+    records.push(r);
+    live.onRecord(r);
+  };
+
+  const rng = createRng(plan.seed);
+  const specFor = (): RequestSpec => ({
+    endpoint: plan.endpoint,
+    model,
+    prompt: syntheticPrompt(plan.request.promptTokens, rng),
+    maxTokens: plan.request.maxTokens,
+    ignoreEos: plan.request.ignoreEos || undefined,
+    requestedPromptTokens: plan.request.promptTokens,
+  });
+  const client: ClientConfig = {
+    baseUrl,
+    apiKey: plan.target.apiKey,
+    timeoutMs: plan.timeouts.requestMs,
+    connectTimeoutMs: plan.timeouts.connectMs,
+    ttftTimeoutMs: plan.timeouts.ttftMs,
+    origin,
+    signal: io.interrupt,
+  };
+  const dispatch = async (slot: Slot) => {
+    const job: Job = { ...slot, spec: specFor() };
+    live.onSent();
+    accept(await sendRequest(job, client));
+  };
+  const onDrop = (slot: Slot) =>
+    accept({
+      index: slot.index,
+      phase: slot.phase,
+      requestId: "",
+      model,
+      scheduledAt: slot.scheduledAt,
+      sentAt: slot.scheduledAt,
+      endAt: slot.scheduledAt,
+      tokenTimes: [],
+      tokenCounts: [],
+      outputTokens: 0,
+      outputTokensSource: "counted",
+      requestedPromptTokens: plan.request.promptTokens,
+      dropped: true,
+    });
+
+  const clock = realClock(origin);
+  const stopRule = createStopRule({
+    durationMs: plan.stop.durationMs,
+    requests: plan.stop.requests,
+    warmupMs: plan.warmup.durationMs,
+    warmupRequests: plan.warmup.requests,
+  });
+  const stopProgress = startProgress(io, live, () => clock.now());
+  try {
+    if (plan.load.mode === "open") {
+      await runOpenLoop({
+        schedule: arrivalTimes({
+          arrival: plan.load.arrival,
+          rate: plan.load.rate,
+          burstiness: plan.load.burstiness,
+          seed: plan.seed,
+        }),
+        stopRule,
+        clock,
+        dispatch,
+        onDrop,
+        maxInFlight: plan.load.maxInFlight,
+        queue: plan.load.queue,
+        signal: io.interrupt,
+      });
+    } else {
+      await runClosedLoop({
+        users: plan.load.concurrency,
+        rampMs: plan.load.rampMs,
+        stopRule,
+        clock,
+        dispatch,
+        signal: io.interrupt,
+      });
+    }
+  } finally {
+    stopProgress();
+    sink.close();
+  }
+
+  const interrupted = io.interrupt?.aborted ?? false;
+  const summary = summarize(records, { loadMode: plan.load.mode });
+  const endedAt = performance.timeOrigin + performance.now();
+  await writeFileAtomic(join(runDir, "summary.json"), summaryToJson(summary));
+  await writeFileAtomic(
+    join(runDir, "summary.csv"),
+    summaryToCsv(summary, { run_id: where.runId, model, url: baseUrl }),
+  );
+  await writeFileAtomic(
+    join(runDir, "meta.json"),
+    JSON.stringify(metaFor(endedAt, interrupted), null, 2) + "\n",
+  );
+  return { runId: where.runId, runDir, model, baseUrl, summary, interrupted };
+}
+
+/** Live progress: redrawn in place on a TTY, one plain line every 10 s otherwise. */
+function startProgress(io: RunIo, live: LiveStats, now: () => number): () => void {
+  if (io.quiet) return () => {};
+  const tty = io.isTty && io.status !== undefined;
+  const id = setInterval(() => {
+    const line = formatProgressLine(live.snapshot(now()));
+    if (tty) io.status!(line);
+    else io.log(line);
+  }, tty ? TTY_REFRESH_MS : LOG_EVERY_MS);
+  return () => {
+    clearInterval(id);
+    if (tty) io.status!("");
+  };
+}

@@ -1,0 +1,33 @@
+/**
+ * The built-in vLLM-like simulator: a real HTTP server on 127.0.0.1 whose responses follow
+ * vLLM's OpenAI API shapes, with deterministic text, a documented tokenizer and configurable
+ * TTFT/ITL. Used by the demo (`llmload sim`, `--target sim`) and by most tests.
+ */
+
+export {
+  createSimApp,
+  type SimApp,
+  type SimHandle,
+  type SimOptions,
+  startSim,
+  type TruthEntry,
+} from "./server.ts";
+export type {
+  Engine,
+  EngineStats,
+  EngineTiming,
+  SeqHandle,
+  SeqObserver,
+  SeqSpec,
+} from "./engine.ts";
+export { createEngine } from "./engine.ts";
+export {
+  CHAT_TOKENS_PER_MESSAGE,
+  countChatTokens,
+  countTokens,
+  messageText,
+  tokenize,
+} from "./tokenizer.ts";
+export { DEFAULT_OUTPUT_LENGTH, type OutputLengthSpec, WORDS } from "./text_source.ts";
+export { SIM_VERSION } from "./openai_shapes.ts";
+export { type SpawnedSim, spawnSim, type SpawnSimOptions } from "./sim_process.ts";

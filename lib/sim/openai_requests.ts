@@ -1,0 +1,178 @@
+/**
+ * Validation of `/v1/chat/completions` and `/v1/completions` bodies, in vLLM's order: malformed
+ * fields (400), unknown model (404), context length (400). Pure: body in, request or error out.
+ *
+ * Supported: `model` (absent = the served model, as in vLLM), `messages` (string or text-part
+ * content) / `prompt` (a string, one-element string array, or token-id array), `max_tokens`,
+ * `max_completion_tokens` (chat; wins over max_tokens), `min_tokens`, `ignore_eos`, `stream`,
+ * `stream_options.{include_usage, continuous_usage_stats}`, `seed`. Other fields are ignored,
+ * as vLLM ignores unknown ones; `n` other than 1 is refused (one choice per request).
+ */
+
+import { countChatTokens, countTokens, messageText } from "./tokenizer.ts";
+import {
+  maxTokensTooLargeMessage,
+  promptTooLongMessage,
+  type SimEndpoint,
+  unknownModelMessage,
+} from "./openai_shapes.ts";
+import { hashString } from "./text_source.ts";
+
+/** A validated generation request. */
+export interface GenerationRequest {
+  endpoint: SimEndpoint;
+  /** The model name to echo in responses. */
+  model: string;
+  promptTokens: number;
+  /** Resolved max output tokens (vLLM default when absent: max_model_len - prompt tokens). */
+  maxTokens: number;
+  minTokens: number;
+  ignoreEos: boolean;
+  stream: boolean;
+  includeUsage: boolean;
+  continuousUsage: boolean;
+  /** A digest of prompt and body seed, part of the key that makes output deterministic. */
+  contentKey: string;
+}
+
+/** A request the simulator refuses, with vLLM's status, message and `param`. */
+export interface RequestRefusal {
+  status: number;
+  message: string;
+  param: string | null;
+}
+
+/** What the server is configured to serve. */
+export interface ServedModel {
+  model: string;
+  maxModelLen: number;
+}
+
+/** Validates a parsed JSON body; returns the request or the refusal vLLM would send. */
+export function parseGenerationRequest(
+  endpoint: SimEndpoint,
+  body: unknown,
+  served: ServedModel,
+): { request: GenerationRequest } | { refusal: RequestRefusal } {
+  const bad = (message: string, param: string | null = null) => ({
+    refusal: { status: 400, message, param },
+  });
+  if (!body || typeof body !== "object" || Array.isArray(body)) {
+    return bad("Request body must be a JSON object.");
+  }
+  const b = body as Record<string, unknown>;
+
+  let promptTokens: number;
+  let promptText: string;
+  if (endpoint === "chat") {
+    const messages = b.messages;
+    if (messages === undefined) return bad("Field required: messages", "messages");
+    if (!Array.isArray(messages) || messages.length === 0) {
+      return bad("`messages` must be a non-empty list of messages.", "messages");
+    }
+    for (const [i, m] of messages.entries()) {
+      if (!m || typeof m !== "object" || typeof (m as { role?: unknown }).role !== "string") {
+        return bad(`messages[${i}] must be an object with a string \`role\`.`, "messages");
+      }
+    }
+    promptTokens = countChatTokens(messages);
+    promptText = messages.map((m) => messageText((m as { content?: unknown }).content)).join("\n");
+  } else {
+    const prompt = unwrapPrompt(b.prompt);
+    if (prompt === undefined) {
+      return bad(
+        b.prompt === undefined
+          ? "Field required: prompt"
+          : "`prompt` must be a string, a one-element list of strings, or a list of token ids " +
+            "(the simulator serves one prompt per request).",
+        "prompt",
+      );
+    }
+    promptTokens = typeof prompt === "string" ? countTokens(prompt) : prompt.length;
+    promptText = typeof prompt === "string" ? prompt : prompt.join(",");
+  }
+
+  if (b.model !== undefined && b.model !== null && typeof b.model !== "string") {
+    return bad("`model` must be a string.", "model");
+  }
+  const maxField = endpoint === "chat" && b.max_completion_tokens != null
+    ? "max_completion_tokens"
+    : "max_tokens";
+  const maxRaw = b[maxField];
+  if (maxRaw != null && !(Number.isInteger(maxRaw) && (maxRaw as number) >= 1)) {
+    return bad(`${maxField} must be at least 1, got ${JSON.stringify(maxRaw)}.`, maxField);
+  }
+  const minRaw = b.min_tokens ?? 0;
+  if (!(Number.isInteger(minRaw) && (minRaw as number) >= 0)) {
+    return bad(`min_tokens must be greater than or equal to 0, got ${JSON.stringify(minRaw)}.`);
+  }
+  for (const flag of ["ignore_eos", "stream"] as const) {
+    if (b[flag] != null && typeof b[flag] !== "boolean") {
+      return bad(`\`${flag}\` must be a boolean.`, flag);
+    }
+  }
+  if (b.n != null && b.n !== 1) {
+    return bad("The simulator supports only n=1.", "n");
+  }
+  const stream = b.stream === true;
+  const options = b.stream_options;
+  if (options != null) {
+    if (typeof options !== "object" || Array.isArray(options)) {
+      return bad("`stream_options` must be an object.", "stream_options");
+    }
+    if (!stream) return bad("Stream options can only be defined when `stream=True`.");
+  }
+  const opts = (options ?? {}) as Record<string, unknown>;
+
+  const model = typeof b.model === "string" ? b.model : served.model;
+  if (model !== served.model) {
+    return { refusal: { status: 404, message: unknownModelMessage(model), param: "model" } };
+  }
+
+  const maxModelLen = served.maxModelLen;
+  if (promptTokens >= maxModelLen) {
+    return bad(promptTooLongMessage(maxModelLen, promptTokens), "input_tokens");
+  }
+  const maxTokens = maxRaw == null ? maxModelLen - promptTokens : (maxRaw as number);
+  if (promptTokens + maxTokens > maxModelLen) {
+    return bad(maxTokensTooLargeMessage(maxModelLen, promptTokens, maxTokens), "max_tokens");
+  }
+  const minTokens = minRaw as number;
+  if (minTokens > maxTokens) {
+    return bad(
+      `min_tokens must be less than or equal to max_tokens=${maxTokens}, got ${minTokens}.`,
+      "min_tokens",
+    );
+  }
+
+  // Bounded digest: long prompts are sampled (head + length), which keeps hashing cheap.
+  const seed = typeof b.seed === "number" ? b.seed : "";
+  const contentKey = `${hashString(promptText.slice(0, 4096))}:${promptText.length}:${seed}`;
+  return {
+    request: {
+      endpoint,
+      model,
+      promptTokens,
+      maxTokens,
+      minTokens,
+      ignoreEos: b.ignore_eos === true,
+      stream,
+      includeUsage: stream && opts.include_usage === true,
+      continuousUsage: stream && opts.continuous_usage_stats === true,
+      contentKey,
+    },
+  };
+}
+
+function unwrapPrompt(prompt: unknown): string | number[] | undefined {
+  if (typeof prompt === "string") return prompt;
+  if (!Array.isArray(prompt) || prompt.length === 0) return undefined;
+  if (prompt.every((t) => Number.isInteger(t))) return prompt as number[];
+  if (prompt.length !== 1) return undefined;
+  const only = prompt[0];
+  if (typeof only === "string") return only;
+  if (Array.isArray(only) && only.length > 0 && only.every((t) => Number.isInteger(t))) {
+    return only as number[];
+  }
+  return undefined;
+}

@@ -1,0 +1,395 @@
+/**
+ * The simulator's HTTP layer: routes and vLLM-shaped JSON/SSE. It never decides timing; it
+ * validates a request, plans its output, submits it to the {@link Engine} and writes each
+ * token's event when the engine says the token is due.
+ *
+ * Routes: `GET /v1/models`, `POST /v1/chat/completions`, `POST /v1/completions`,
+ * `GET /health` (200, empty), `GET /version` (`{"version"}`). Anything else: FastAPI's
+ * `{"detail": "Not Found"}` (404) or `{"detail": "Method Not Allowed"}` (405).
+ */
+
+import { createEngine, type Engine, type EngineStats } from "./engine.ts";
+import {
+  completionBody,
+  createStreamEncoder,
+  errorBody,
+  idPrefix,
+  modelList,
+  SIM_VERSION,
+  type SimEndpoint,
+} from "./openai_shapes.ts";
+import { type GenerationRequest, parseGenerationRequest } from "./openai_requests.ts";
+import { createWordStream, type OutputLengthSpec, planOutput, planText } from "./text_source.ts";
+
+/** Simulator settings; every field optional. Times in ms, lengths in tokens. */
+export interface SimOptions {
+  /** TCP port; 0 (default) picks a free one. */
+  port?: number;
+  /** Interface to bind; default `127.0.0.1`. */
+  hostname?: string;
+  /** Served model name; default `sim-llama-8b`. Requests naming another model get 404. */
+  model?: string;
+  /** Context window (prompt + output tokens); default 32768. */
+  maxModelLen?: number;
+  /** Time to first token for an empty prompt, ms; default 40. */
+  ttftMs?: number;
+  /** Extra time to first token per prompt token, ms; default 0.02 (1000 tokens: +20 ms). */
+  ttftPerPromptTokenMs?: number;
+  /** Gap between successive tokens of a stream, ms; default 10. */
+  itlMs?: number;
+  /**
+   * Natural output length when the request does not set `ignore_eos` (then it is clamped to
+   * [min_tokens, max_tokens]): a fixed count or `{ mean, cv }` for a lognormal;
+   * default `{ mean: 200, cv: 0.6 }`.
+   */
+  outputTokens?: OutputLengthSpec;
+  /** Seed of output text and lengths; default 0. */
+  seed?: number;
+  /** Ground truth per generation request, called once when it ends (see {@link TruthEntry}). */
+  truthLog?: (entry: TruthEntry) => void;
+}
+
+/**
+ * What the simulator actually did for one generation request. Times are wall-clock-comparable
+ * ms: `performance.timeOrigin + performance.now()`, so they line up across processes.
+ */
+export interface TruthEntry {
+  /** The request's `x-request-id` header, or the id the simulator generated when absent. */
+  requestId: string;
+  endpoint: SimEndpoint;
+  /** When the handler started on the request. */
+  receivedAt: number;
+  /**
+   * Streaming: taken right before each token's chunk was enqueued to the response stream (the
+   * chat role chunk rides with token 0). Non-streaming: when the engine produced each token.
+   */
+  tokenTimes: number[];
+  /** When the response ended (last bytes enqueued, refusal sent, or cancel seen). */
+  endedAt: number;
+  /** HTTP status sent. */
+  status: number;
+  /** "length" | "stop" when finished, "abort" when cancelled or shut down; absent on refusal. */
+  finishReason?: string;
+  promptTokens?: number;
+  /** Tokens actually emitted (equals `tokenTimes.length`). */
+  completionTokens: number;
+}
+
+/** A running simulator. */
+export interface SimHandle {
+  /** API base including `/v1`, e.g. `http://127.0.0.1:41234/v1`. */
+  baseUrl: string;
+  port: number;
+  /** Engine counters (running streams, tokens emitted), for tests and progress. */
+  stats(): EngineStats;
+  /** Ends open streams, stops the engine's timer and the server; resolves when all is closed. */
+  close(): Promise<void>;
+}
+
+/** The simulator as a request handler, for mounting without binding a port. */
+export interface SimApp {
+  handler: (req: Request) => Promise<Response>;
+  engine: Engine;
+  /** Aborts open streams and stops the engine. */
+  close(): void;
+}
+
+const DEFAULTS = {
+  model: "sim-llama-8b",
+  maxModelLen: 32768,
+  ttftMs: 40,
+  ttftPerPromptTokenMs: 0.02,
+  itlMs: 10,
+  seed: 0,
+};
+
+const now = () => performance.timeOrigin + performance.now();
+
+const JSON_HEADERS = { "content-type": "application/json" };
+
+function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), { status, headers: { ...JSON_HEADERS, ...headers } });
+}
+
+/** Builds the simulator's handler and engine without starting a server. */
+export function createSimApp(options: SimOptions = {}): SimApp {
+  const cfg = { ...DEFAULTS, ...stripUndefined(options) };
+  validateOptions(cfg);
+  const engine = createEngine({
+    ttftMs: cfg.ttftMs,
+    ttftPerPromptTokenMs: cfg.ttftPerPromptTokenMs,
+    itlMs: cfg.itlMs,
+  });
+  const served = { model: cfg.model, maxModelLen: cfg.maxModelLen };
+  const startedAt = Math.floor(Date.now() / 1000);
+  let counter = 0;
+
+  async function handler(req: Request): Promise<Response> {
+    const url = new URL(req.url);
+    const path = url.pathname.replace(/\/+$/, "") || "/";
+    const endpoint: SimEndpoint | undefined = path === "/v1/chat/completions"
+      ? "chat"
+      : path === "/v1/completions"
+      ? "completions"
+      : undefined;
+    if (endpoint) {
+      if (req.method !== "POST") return json(405, { detail: "Method Not Allowed" });
+      return await generate(endpoint, req);
+    }
+    const getRoute = path === "/v1/models" || path === "/health" || path === "/version";
+    if (!getRoute) return json(404, { detail: "Not Found" });
+    if (req.method !== "GET" && req.method !== "HEAD") {
+      return json(405, { detail: "Method Not Allowed" });
+    }
+    if (path === "/health") return new Response(null, { status: 200 });
+    if (path === "/version") return json(200, { version: SIM_VERSION });
+    return json(200, modelList(cfg.model, cfg.maxModelLen, startedAt));
+  }
+
+  async function generate(endpoint: SimEndpoint, req: Request): Promise<Response> {
+    const receivedAt = now();
+    const headerId = req.headers.get("x-request-id");
+    const seq = ++counter;
+    const requestId = headerId ?? randomId();
+    const idHeaders = { "x-request-id": requestId };
+    const refuse = (status: number, message: string, param: string | null) => {
+      cfg.truthLog?.({
+        requestId,
+        endpoint,
+        receivedAt,
+        tokenTimes: [],
+        endedAt: now(),
+        status,
+        completionTokens: 0,
+      });
+      return json(status, errorBody(status, message, { param }), idHeaders);
+    };
+
+    if (closed) return refuse(503, "The simulator is shutting down.", null);
+    let body: unknown;
+    try {
+      body = await req.json();
+    } catch (e) {
+      return refuse(400, `Invalid JSON body: ${(e as Error).message}`, null);
+    }
+    const parsed = parseGenerationRequest(endpoint, body, served);
+    if ("refusal" in parsed) {
+      const r = parsed.refusal;
+      return refuse(r.status, r.message, r.param);
+    }
+    const request = parsed.request;
+    // Without a client id, arrival order keys the output, so reruns reproduce it.
+    const key = `${headerId ?? `#${seq}`}|${request.contentKey}`;
+    const plan = planOutput(
+      {
+        key,
+        maxTokens: request.maxTokens,
+        minTokens: request.minTokens,
+        ignoreEos: request.ignoreEos,
+      },
+      cfg.seed,
+      { length: cfg.outputTokens },
+    );
+    const ctx: StreamContext = {
+      engine,
+      request,
+      id: idPrefix(endpoint) + requestId,
+      created: Math.floor(Date.now() / 1000),
+      tokens: plan.tokens,
+      finishReason: plan.finishReason,
+      nextWord: createWordStream(plan.wordSeed),
+      truth: (tokenTimes, status, finishReason) =>
+        cfg.truthLog?.({
+          requestId,
+          endpoint,
+          receivedAt,
+          tokenTimes,
+          endedAt: now(),
+          status,
+          finishReason,
+          promptTokens: request.promptTokens,
+          completionTokens: tokenTimes.length,
+        }),
+    };
+    if (request.stream) return streamResponse(ctx, idHeaders);
+    return await wholeResponse(ctx, idHeaders, planText(plan));
+  }
+
+  let closed = false;
+  const close = () => {
+    closed = true;
+    engine.close("simulator shut down");
+  };
+  return { handler, engine, close };
+}
+
+interface StreamContext {
+  engine: Engine;
+  request: GenerationRequest;
+  id: string;
+  created: number;
+  tokens: number;
+  finishReason: "length" | "stop";
+  nextWord: () => number;
+  truth: (tokenTimes: number[], status: number, finishReason: string) => void;
+}
+
+function streamResponse(ctx: StreamContext, headers: Record<string, string>): Response {
+  const { request } = ctx;
+  const encoder = createStreamEncoder(request.endpoint, {
+    id: ctx.id,
+    model: request.model,
+    created: ctx.created,
+    promptTokens: request.promptTokens,
+    finishReason: ctx.finishReason,
+    includeUsage: request.includeUsage,
+    continuousUsage: request.continuousUsage,
+  });
+  const tokenTimes: number[] = [];
+  let ended = false;
+  const end = (finishReason: string) => {
+    if (ended) return;
+    ended = true;
+    ctx.truth(tokenTimes, 200, finishReason);
+  };
+
+  let controller!: ReadableStreamDefaultController<Uint8Array>;
+  let cancel = () => {};
+  const body = new ReadableStream<Uint8Array>({
+    start(c) {
+      controller = c; // start() runs synchronously inside the constructor
+    },
+    cancel() {
+      // The client went away: stop generating for it.
+      cancel();
+      end("abort");
+    },
+  });
+  cancel = ctx.engine.submit(
+    { promptTokens: request.promptTokens, outputTokens: ctx.tokens },
+    {
+      onToken(index, last) {
+        let bytes = encoder.token(ctx.nextWord(), index, last);
+        if (index === 0) bytes = joinBytes(encoder.preamble(), bytes);
+        if (last) bytes = joinBytes(bytes, encoder.epilogue(index + 1));
+        tokenTimes.push(now());
+        controller.enqueue(bytes);
+        if (last) {
+          controller.close();
+          end(ctx.finishReason);
+        }
+      },
+      onAbort() {
+        end("abort");
+        // End without [DONE] so clients see a truncated stream. (controller.error would make
+        // Deno print the error for every open stream at shutdown.)
+        controller.close();
+      },
+    },
+  ).cancel;
+  return new Response(body, {
+    status: 200,
+    headers: { "content-type": "text/event-stream; charset=utf-8", ...headers },
+  });
+}
+
+// Non-streaming requests run to completion even if the client leaves: the only disconnect
+// signal before a response exists is `req.signal`, whose use makes Deno 2.9 print a warning
+// about its legacy abort behaviour. Streams (the load-test path) do stop on disconnect.
+function wholeResponse(
+  ctx: StreamContext,
+  headers: Record<string, string>,
+  text: string,
+): Promise<Response> {
+  const { request } = ctx;
+  const tokenTimes: number[] = [];
+  return new Promise((resolve) => {
+    ctx.engine.submit(
+      { promptTokens: request.promptTokens, outputTokens: ctx.tokens },
+      {
+        onToken(_index, last) {
+          tokenTimes.push(now());
+          if (!last) return;
+          ctx.truth(tokenTimes, 200, ctx.finishReason);
+          const meta = { id: ctx.id, model: request.model, created: ctx.created };
+          const result = {
+            text,
+            finishReason: ctx.finishReason,
+            promptTokens: request.promptTokens,
+            completionTokens: ctx.tokens,
+          };
+          resolve(json(200, completionBody(request.endpoint, meta, result), headers));
+        },
+        onAbort(reason) {
+          ctx.truth(tokenTimes, 503, "abort");
+          resolve(json(503, errorBody(503, reason), headers));
+        },
+      },
+    );
+  });
+}
+
+function joinBytes(first: Uint8Array | null, rest: Uint8Array): Uint8Array {
+  if (!first) return rest;
+  const out = new Uint8Array(first.length + rest.length);
+  out.set(first);
+  out.set(rest, first.length);
+  return out;
+}
+
+function randomId(): string {
+  return crypto.randomUUID().replaceAll("-", "");
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function validateOptions(cfg: typeof DEFAULTS & SimOptions): void {
+  const problems: string[] = [];
+  const nonNeg = ["ttftMs", "ttftPerPromptTokenMs", "itlMs"] as const;
+  for (const k of nonNeg) {
+    if (!(Number.isFinite(cfg[k]) && cfg[k] >= 0)) {
+      problems.push(`${k} must be >= 0 (got ${cfg[k]})`);
+    }
+  }
+  if (!(Number.isInteger(cfg.maxModelLen) && cfg.maxModelLen >= 2)) {
+    problems.push(`maxModelLen must be an integer >= 2 (got ${cfg.maxModelLen})`);
+  }
+  const out = cfg.outputTokens;
+  const mean = typeof out === "number" ? out : out?.mean;
+  if (out !== undefined && !(Number.isFinite(mean) && (mean as number) >= 1)) {
+    problems.push(`outputTokens must be >= 1 (got ${JSON.stringify(out)})`);
+  }
+  if (problems.length) throw new RangeError(`Invalid simulator options: ${problems.join("; ")}`);
+}
+
+/**
+ * Starts the simulator on `hostname:port` (default 127.0.0.1, a free port) and resolves once it
+ * listens. Close it with `close()`; that also clears the engine's timer.
+ */
+export async function startSim(options: SimOptions = {}): Promise<SimHandle> {
+  const app = createSimApp(options);
+  const hostname = options.hostname ?? "127.0.0.1";
+  const { promise: listening, resolve } = Promise.withResolvers<Deno.NetAddr>();
+  const server = Deno.serve(
+    { port: options.port ?? 0, hostname, onListen: resolve },
+    app.handler,
+  );
+  const addr = await listening;
+  const host = hostname === "0.0.0.0" || hostname === "::" ? "127.0.0.1" : hostname;
+  const urlHost = host.includes(":") ? `[${host}]` : host;
+  let closing: Promise<void> | undefined;
+  return {
+    baseUrl: `http://${urlHost}:${addr.port}/v1`,
+    port: addr.port,
+    stats: () => app.engine.stats(),
+    close() {
+      closing ??= (async () => {
+        app.close();
+        await server.shutdown();
+      })();
+      return closing;
+    },
+  };
+}

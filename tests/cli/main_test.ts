@@ -1,0 +1,106 @@
+import assert from "node:assert/strict";
+
+const MAIN = new URL("../../main.ts", import.meta.url).pathname;
+
+async function llmload(args: string[], env: Record<string, string> = {}) {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", MAIN, ...args],
+    env: { NO_COLOR: "1", ...env },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const dec = new TextDecoder();
+  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+}
+
+Deno.test("llmload --help and run --help list the commands and every run option", async () => {
+  const top = await llmload(["--help"]);
+  assert.deepEqual(top.code, 0);
+  assert.match(top.stdout, /llmload run/);
+  const run = await llmload(["run", "--help"]);
+  assert.deepEqual(run.code, 0);
+  for (
+    const flag of [
+      "--url",
+      "--model",
+      "--api-key",
+      "--endpoint",
+      "--concurrency",
+      "--rate",
+      "--arrival",
+      "--burstiness",
+      "--max-in-flight",
+      "--duration",
+      "--requests",
+      "--warmup",
+      "--warmup-requests",
+      "--prompt-tokens",
+      "--max-tokens",
+      "--ignore-eos",
+      "--seed",
+      "--timeout",
+      "--connect-timeout",
+      "--ttft-timeout",
+      "--out",
+      "--target",
+    ]
+  ) {
+    assert.ok(run.stdout.includes(flag), `run --help lacks ${flag}`);
+  }
+});
+
+Deno.test("a usage error exits 2 and names the bad flag, writing nothing", async () => {
+  const out = await Deno.makeTempDir();
+  const r = await llmload(["run", "--target", "sim", "--rate", "0", "--out", out]);
+  assert.deepEqual(r.code, 2);
+  assert.match(r.stderr, /--rate must be a number > 0 \(requests\/s\) \(got "0"\)/);
+  assert.deepEqual([...Deno.readDirSync(out)].length, 0);
+  const unknown = await llmload(["run", "--bogus"]);
+  assert.deepEqual(unknown.code, 2);
+  assert.match(unknown.stderr, /--bogus/);
+  await Deno.remove(out, { recursive: true });
+});
+
+Deno.test("an unreachable target exits 4 with the URL in the message", async () => {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  listener.close();
+  const out = await Deno.makeTempDir();
+  const r = await llmload([
+    "run",
+    "--url",
+    `http://127.0.0.1:${port}/v1`,
+    "--requests",
+    "1",
+    "--out",
+    out,
+  ]);
+  assert.deepEqual(r.code, 4);
+  assert.match(r.stderr, new RegExp(`127.0.0.1:${port}/v1/models`));
+  await Deno.remove(out, { recursive: true });
+});
+
+Deno.test("run --target sim prints the summary table and the results path, exit 0", async () => {
+  const out = await Deno.makeTempDir();
+  const r = await llmload([
+    "run",
+    "--target",
+    "sim",
+    "--concurrency",
+    "4",
+    "--requests",
+    "12",
+    "--max-tokens",
+    "8",
+    "--out",
+    out,
+  ]);
+  assert.deepEqual(r.code, 0, r.stderr);
+  assert.match(r.stdout, /TTFT/);
+  const path = r.stdout.match(/results: (.+)/)?.[1];
+  assert.ok(path && path.startsWith(out), r.stdout);
+  const files = [...Deno.readDirSync(path)].map((e) => e.name).sort();
+  assert.deepEqual(files, ["meta.json", "requests.jsonl", "summary.csv", "summary.json"]);
+  await Deno.remove(out, { recursive: true });
+});
