@@ -22,10 +22,34 @@ async function readRecords(dir: string): Promise<RequestRecord[]> {
   return text.trim().split("\n").map((l) => recordFromJsonl(l));
 }
 
+/** Samples this process's event-loop lag every ms while `fn` runs: the client's own health. */
+async function withLoopLag<T>(fn: () => Promise<T>): Promise<[T, number[]]> {
+  const lags: number[] = [];
+  let last = performance.now();
+  const id = setInterval(() => {
+    const now = performance.now();
+    lags.push(now - last);
+    last = now;
+  }, 1);
+  try {
+    return [await fn(), lags];
+  } finally {
+    clearInterval(id);
+  }
+}
+
 async function runLlmload(args: string[]) {
   const { plan } = parseRunArgs([...args, "--out", tmp, "--quiet"], {});
-  const outcome = await runBenchmark(plan, { log: () => {}, isTty: false, quiet: true });
-  return { outcome, records: await readRecords(outcome.runDir) };
+  const [outcome, lags] = await withLoopLag(() =>
+    runBenchmark(plan, { log: () => {}, isTty: false, quiet: true })
+  );
+  const meta = JSON.parse(await Deno.readTextFile(join(outcome.runDir, "meta.json")));
+  return {
+    outcome,
+    records: await readRecords(outcome.runDir),
+    originEpochMs: meta.time_origin_epoch_ms as number,
+    loopLag: describe(lags),
+  };
 }
 
 const fmt = (v: number | null) => v === null ? "-" : (v >= 0 ? "+" : "") + v.toFixed(2);
@@ -35,7 +59,7 @@ async function accuracyLevel(concurrency: number, requests: number) {
   const server = await spawnSim({ ttftMs, itlMs, ttftPerPromptTokenMs: 0, collectTruth: true });
   let stopped = false;
   try {
-    const { records } = await runLlmload([
+    const { records, originEpochMs, loopLag } = await runLlmload([
       "--url",
       server.baseUrl,
       "--concurrency",
@@ -51,6 +75,9 @@ async function accuracyLevel(concurrency: number, requests: number) {
     stopped = true;
     const truth = new Map((await server.stop()).map((t) => [t.requestId, t]));
     const ttftErr: number[] = [], itlErr: number[] = [], lateness: number[] = [];
+    // Cross-process decomposition (both clocks are timeOrigin + now): request transit from our
+    // sentAt to the server's handler, and how long after its write each token was stamped.
+    const transit: number[] = [], delivery: number[] = [];
     let unmatched = 0, failed = 0;
     for (const r of records) {
       if (r.error) {
@@ -68,8 +95,11 @@ async function accuracyLevel(concurrency: number, requests: number) {
         itlErr.push((r.tokenTimes[i] - r.tokenTimes[i - 1]) - (tt[i] - tt[i - 1]));
       }
       lateness.push(r.sentAt - r.scheduledAt);
+      transit.push(t.receivedAt - (originEpochMs + r.sentAt));
+      for (let i = 0; i < tt.length; i++) delivery.push(originEpochMs + r.tokenTimes[i] - tt[i]);
     }
     const tt = describe(ttftErr), it = describe(itlErr);
+    const tr = describe(transit), dl = describe(delivery);
     return {
       concurrency,
       requests: records.length,
@@ -79,6 +109,10 @@ async function accuracyLevel(concurrency: number, requests: number) {
       ttftP99: tt.p99,
       itlP50: it.p50,
       itlP99: it.p99,
+      transitP50: tr.p50,
+      deliveryP50: dl.p50,
+      deliveryP99: dl.p99,
+      loopP99: loopLag.p99,
     };
   } finally {
     if (!stopped) await server.stop();
@@ -123,25 +157,36 @@ console.log(
 );
 console.log("server: simulator in its own process, TTFT 50 ms, ITL 10 ms, 50 tokens per request");
 console.log("error = llmload's measurement − the server's logged truth (ms)\n");
+console.log("send→server: our sentAt to the server's handler (includes the server's accept lag);");
 console.log(
-  "| concurrency | requests | failed | TTFT err p50 | TTFT err p99 | ITL err p50 | ITL err p99 |",
+  "delivery lag: the server's enqueue of a token to our stamp; loop lag: our event loop, 1 ms tick\n",
 );
-console.log("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
-const levels: [number, number][] = quick
+console.log(
+  "| concurrency | requests | failed | TTFT err p50 | TTFT err p99 | ITL err p50 | ITL err p99 " +
+    "| send→server p50 | delivery lag p50 | delivery lag p99 | loop lag p99 |",
+);
+console.log("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+const only = Deno.args.find((a) => a.startsWith("--levels="))?.slice(9);
+const levels: [number, number][] = only
+  ? only.split(",").map((c) => [Number(c), Number(c) * 4] as [number, number])
+  : quick
   ? [[1, 10], [100, 200], [500, 500]]
   : [[1, 30], [100, 600], [500, 2000]];
 for (const [c, n] of levels) {
   const r = await accuracyLevel(c, n);
   console.log(
     `| ${c} | ${r.requests} | ${r.failed}${r.unmatched ? ` (+${r.unmatched} unmatched)` : ""} | ` +
-      `${fmt(r.ttftP50)} | ${fmt(r.ttftP99)} | ${fmt(r.itlP50)} | ${fmt(r.itlP99)} |`,
+      `${fmt(r.ttftP50)} | ${fmt(r.ttftP99)} | ${fmt(r.itlP50)} | ${fmt(r.itlP99)} | ` +
+      `${fmt(r.transitP50)} | ${fmt(r.deliveryP50)} | ${fmt(r.deliveryP99)} | ${
+        r.loopP99?.toFixed(1)
+      } |`,
   );
 }
 
 console.log("\nzero-delay server (TTFT 0, ITL 0), 2000 tokens per request:");
 console.log("| concurrency | events | seconds | events/s |");
 console.log("| ---: | ---: | ---: | ---: |");
-for (const c of [1, 50]) {
+for (const c of only ? [] : [1, 50]) {
   const r = await ingest(c, 2000, quick ? c * 2 : c * 4);
   console.log(
     `| ${c} | ${r.events} | ${r.seconds.toFixed(2)} | ${Math.round(r.events / r.seconds)} |`,

@@ -4,6 +4,7 @@ export const MAIN_HELP = `llmload — load generator and benchmark for OpenAI-co
 Usage:
   llmload run [options]        run a benchmark against a server (or the built-in simulator)
   llmload sim [options]        serve the built-in vLLM-like simulator
+  llmload demo [--out DIR]     ~20 s tour: a closed-loop and an open-loop run against the simulator
   llmload version              print the version
   llmload <command> --help     options of one command
 
@@ -77,4 +78,14 @@ Options:
 Example:
   llmload sim --port 8000 &
   llmload run --url http://127.0.0.1:8000/v1 --concurrency 4 --requests 50
+`;
+
+/** `llmload demo --help`. */
+export const DEMO_HELP = `llmload demo — two short runs against the built-in simulator (~20 s)
+
+  1. closed loop: 8 virtual users, 512-token prompts, 10 s
+  2. open loop: Poisson 12 req/s, 2 s warm-up, at most 32 in flight, 8 s measured
+
+Each prints its summary table and run directory. Any run flag given (e.g. --out DIR, --quiet)
+applies to both runs.
 `;

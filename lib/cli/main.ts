@@ -6,8 +6,10 @@ import { TargetError } from "../run/resolve_target.ts";
 import { runBenchmark } from "../run/run_benchmark.ts";
 import { startSim } from "../sim/mod.ts";
 import { VERSION } from "../version.ts";
-import { MAIN_HELP, RUN_HELP, SIM_HELP } from "./help.ts";
+import { DEMO_HELP, MAIN_HELP, RUN_HELP, SIM_HELP } from "./help.ts";
 import { parseRunArgs } from "./run_args.ts";
+import { demoPlans } from "./demo.ts";
+import type { RunPlan } from "../config/run_plan.ts";
 
 /** Documented exit codes (README "Exit codes"). */
 export const EXIT = {
@@ -40,10 +42,14 @@ export async function main(args: string[]): Promise<number> {
         return EXIT.ok;
       case "run":
         return await runCommand(rest);
+      case "demo":
+        return await demoCommand(rest);
       case "sim":
         return await simCommand(rest);
       default:
-        throw new UsageError(`Unknown command "${command}". Commands: run, sim, version, help.`);
+        throw new UsageError(
+          `Unknown command "${command}". Commands: run, sim, demo, version, help.`,
+        );
     }
   } catch (e) {
     if (e instanceof UsageError) {
@@ -65,6 +71,31 @@ async function runCommand(args: string[]): Promise<number> {
     out(RUN_HELP);
     return EXIT.ok;
   }
+  return await runAndReport(parsed.plan, parsed.quiet);
+}
+
+async function demoCommand(args: string[]): Promise<number> {
+  if (args.includes("--help") || args.includes("-h")) {
+    out(DEMO_HELP);
+    return EXIT.ok;
+  }
+  const plans = demoPlans(args, Deno.env.toObject());
+  const dirs: string[] = [];
+  for (const [i, demo] of plans.entries()) {
+    out(`\n== demo ${i + 1}/${plans.length}: ${demo.title}\n   ${demo.command}\n`);
+    const code = await runAndReport(demo.plan, demo.quiet, (dir) => dirs.push(dir));
+    if (code !== EXIT.ok) return code;
+  }
+  out(`\ndemo done; results in:\n${dirs.map((d) => `  ${d}\n`).join("")}`);
+  return EXIT.ok;
+}
+
+/** Runs one plan with progress and Ctrl-C handling, prints the summary table and the path. */
+async function runAndReport(
+  plan: RunPlan,
+  quiet: boolean,
+  onDir?: (dir: string) => void,
+): Promise<number> {
   const isTty = Deno.stderr.isTerminal();
   const color = Deno.stdout.isTerminal() && !Deno.env.get("NO_COLOR");
   const interrupt = new AbortController();
@@ -74,16 +105,17 @@ async function runCommand(args: string[]): Promise<number> {
     interrupt.abort();
   });
   try {
-    const outcome = await runBenchmark(parsed.plan, {
+    const outcome = await runBenchmark(plan, {
       log: (line) => err(line + "\n"),
       status: (line) => err(`\r\x1b[2K${line}`),
       isTty,
-      quiet: parsed.quiet,
+      quiet,
       interrupt: interrupt.signal,
     });
     const title = `llmload ${outcome.runId} · ${outcome.model} @ ${outcome.baseUrl}`;
     out(renderSummaryTable(outcome.summary, { color, title }) + "\n");
     out(`results: ${outcome.runDir}\n`);
+    onDir?.(outcome.runDir);
     return outcome.interrupted ? EXIT.interrupted : EXIT.ok;
   } finally {
     stopSignals();
