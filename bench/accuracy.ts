@@ -1,6 +1,6 @@
 /**
- * Client accuracy benchmark: llmload (the real `run` path, files and all) against the simulator
- * running in a separate process that logs when it truly sent every token. Prints, per load level,
+ * Client accuracy benchmark: llmload (the real `run` path, files and all) against a cheap server
+ * (bench/truth_server.ts) in a separate process that logs when it truly sent every token. Per level,
  * measured-minus-true TTFT and ITL (p50/p99), and the events/s llmload ingests from a zero-delay
  * server. Numbers, not assertions: record them in the issue note.
  *
@@ -12,14 +12,28 @@ import { runBenchmark } from "../lib/run/run_benchmark.ts";
 import { recordFromJsonl } from "../lib/report/record_jsonl.ts";
 import { describe } from "../lib/metrics/stats.ts";
 import type { RequestRecord } from "../lib/metrics/record.ts";
+import { spawnTruthServer } from "./truth_server.ts";
 import { spawnSim } from "../lib/sim/sim_process.ts";
 
 const quick = Deno.args.includes("--quick");
+/** --server=sim measures against the built-in simulator instead of the cheap truth server. */
+const useSim = Deno.args.includes("--server=sim");
 const tmp = await Deno.makeTempDir({ prefix: "llmload-bench-" });
 
 async function readRecords(dir: string): Promise<RequestRecord[]> {
   const text = await Deno.readTextFile(join(dir, "requests.jsonl"));
   return text.trim().split("\n").map((l) => recordFromJsonl(l));
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux only). */
+function cpuSeconds(pid: number | "self"): number {
+  try {
+    const f = Deno.readTextFileSync(`/proc/${pid}/stat`);
+    const fields = f.slice(f.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
 }
 
 /** Samples this process's event-loop lag every ms while `fn` runs: the client's own health. */
@@ -52,13 +66,21 @@ async function runLlmload(args: string[]) {
   };
 }
 
+const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
 const fmt = (v: number | null) => v === null ? "-" : (v >= 0 ? "+" : "") + v.toFixed(2);
 
 async function accuracyLevel(concurrency: number, requests: number) {
   const ttftMs = 50, itlMs = 10, tokens = 50;
-  const server = await spawnSim({ ttftMs, itlMs, ttftPerPromptTokenMs: 0, collectTruth: true });
+  const server = useSim
+    ? await spawnSim({ ttftMs, itlMs, ttftPerPromptTokenMs: 0, collectTruth: true })
+    : await spawnTruthServer({ ttftMs, itlMs });
   let stopped = false;
   try {
+    const cpu0 = {
+      self: cpuSeconds("self"),
+      server: cpuSeconds(server.pid),
+      wall: performance.now(),
+    };
     const { records, originEpochMs, loopLag } = await runLlmload([
       "--url",
       server.baseUrl,
@@ -72,6 +94,9 @@ async function accuracyLevel(concurrency: number, requests: number) {
       "--prompt-tokens",
       "32",
     ]);
+    const wallS = (performance.now() - cpu0.wall) / 1000;
+    const clientCpu = (cpuSeconds("self") - cpu0.self) / wallS;
+    const serverCpu = (cpuSeconds(server.pid) - cpu0.server) / wallS;
     stopped = true;
     const truth = new Map((await server.stop()).map((t) => [t.requestId, t]));
     const ttftErr: number[] = [], itlErr: number[] = [], lateness: number[] = [];
@@ -113,6 +138,8 @@ async function accuracyLevel(concurrency: number, requests: number) {
       deliveryP50: dl.p50,
       deliveryP99: dl.p99,
       loopP99: loopLag.p99,
+      clientCpu,
+      serverCpu,
     };
   } finally {
     if (!stopped) await server.stop();
@@ -120,7 +147,7 @@ async function accuracyLevel(concurrency: number, requests: number) {
 }
 
 async function ingest(concurrency: number, tokens: number, requests: number) {
-  const server = await spawnSim({ ttftMs: 0, itlMs: 0, ttftPerPromptTokenMs: 0 });
+  const server = await spawnTruthServer({ ttftMs: 0, itlMs: 0 });
   try {
     const { records } = await runLlmload([
       "--url",
@@ -155,7 +182,9 @@ async function ingest(concurrency: number, tokens: number, requests: number) {
 console.log(
   `llmload accuracy bench — ${navigator.hardwareConcurrency} cores, Deno ${Deno.version.deno}`,
 );
-console.log("server: simulator in its own process, TTFT 50 ms, ITL 10 ms, 50 tokens per request");
+console.log(
+  "server: bench/truth_server.ts in its own process, TTFT 50 ms, ITL 10 ms, 50 tokens per request",
+);
 console.log("error = llmload's measurement − the server's logged truth (ms)\n");
 console.log("send→server: our sentAt to the server's handler (includes the server's accept lag);");
 console.log(
@@ -163,9 +192,9 @@ console.log(
 );
 console.log(
   "| concurrency | requests | failed | TTFT err p50 | TTFT err p99 | ITL err p50 | ITL err p99 " +
-    "| send→server p50 | delivery lag p50 | delivery lag p99 | loop lag p99 |",
+    "| send→server p50 | delivery lag p50 | delivery lag p99 | loop lag p99 | client CPU | server CPU |",
 );
-console.log("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+console.log("|" + " ---: |".repeat(13));
 const only = Deno.args.find((a) => a.startsWith("--levels="))?.slice(9);
 const levels: [number, number][] = only
   ? only.split(",").map((c) => [Number(c), Number(c) * 4] as [number, number])
@@ -177,9 +206,8 @@ for (const [c, n] of levels) {
   console.log(
     `| ${c} | ${r.requests} | ${r.failed}${r.unmatched ? ` (+${r.unmatched} unmatched)` : ""} | ` +
       `${fmt(r.ttftP50)} | ${fmt(r.ttftP99)} | ${fmt(r.itlP50)} | ${fmt(r.itlP99)} | ` +
-      `${fmt(r.transitP50)} | ${fmt(r.deliveryP50)} | ${fmt(r.deliveryP99)} | ${
-        r.loopP99?.toFixed(1)
-      } |`,
+      `${fmt(r.transitP50)} | ${fmt(r.deliveryP50)} | ${fmt(r.deliveryP99)} | ` +
+      `${r.loopP99?.toFixed(1)} | ${pct(r.clientCpu)} | ${pct(r.serverCpu)} |`,
   );
 }
 

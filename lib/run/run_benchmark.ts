@@ -17,7 +17,7 @@ import { summaryToCsv } from "../report/summary_csv.ts";
 import { summaryToJson } from "../report/summary_json.ts";
 import { writeFileAtomic } from "../report/atomic_write.ts";
 import { formatProgressLine } from "../report/progress_line.ts";
-import { startSim } from "../sim/mod.ts";
+import { startSimWorker } from "../sim/sim_worker.ts";
 import { syntheticPrompt } from "../workload/synthetic_prompt.ts";
 import { buildMeta } from "./meta.ts";
 import { JsonlSink } from "./jsonl_sink.ts";
@@ -56,7 +56,7 @@ const LOG_EVERY_MS = 10_000;
  * Throws TargetError when the target is unreachable; request failures are data, never throws.
  */
 export async function runBenchmark(plan: RunPlan, io: RunIo): Promise<RunOutcome> {
-  const sim = plan.target.sim ? await startSim({ seed: plan.seed }) : undefined;
+  const sim = plan.target.sim ? await startSimWorker({ seed: plan.seed }) : undefined;
   try {
     const baseUrl = sim ? sim.baseUrl : plan.target.url.replace(/\/+$/, "");
     const target = await resolveTarget(baseUrl, {

@@ -31,3 +31,4 @@ export {
 export { DEFAULT_OUTPUT_LENGTH, type OutputLengthSpec, WORDS } from "./text_source.ts";
 export { SIM_VERSION } from "./openai_shapes.ts";
 export { type SpawnedSim, spawnSim, type SpawnSimOptions } from "./sim_process.ts";
+export { startSimWorker, type WorkerSim } from "./sim_worker.ts";
