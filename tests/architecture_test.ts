@@ -1,0 +1,45 @@
+import assert from "node:assert/strict";
+import { join, relative } from "node:path";
+
+/**
+ * Dependencies point downward only (ARCHITECTURE.md): cli → run → {load, client, workload,
+ * metrics, telemetry, report, sim}. Each folder may import itself and what is listed here.
+ */
+const ALLOWED: Record<string, string[]> = {
+  cli: ["config", "run", "report", "sim", "metrics", "load", "client", "workload", "telemetry"],
+  run: ["config", "load", "client", "workload", "metrics", "telemetry", "report", "sim"],
+  load: [],
+  client: ["metrics"],
+  workload: [],
+  metrics: [],
+  telemetry: ["metrics"],
+  report: ["metrics"],
+  sim: [],
+  config: [],
+};
+
+const LIB = new URL("../lib/", import.meta.url).pathname;
+
+function* tsFiles(dir: string): Generator<string> {
+  for (const e of Deno.readDirSync(dir)) {
+    const p = join(dir, e.name);
+    if (e.isDirectory) yield* tsFiles(p);
+    else if (e.name.endsWith(".ts")) yield p;
+  }
+}
+
+Deno.test("lib/ folders import only downward (load never imports client; metrics and report never import client)", () => {
+  const violations: string[] = [];
+  for (const file of tsFiles(LIB)) {
+    const from = relative(LIB, file).split("/")[0];
+    if (!(from in ALLOWED)) continue; // lib/version.ts and the like
+    const text = Deno.readTextFileSync(file);
+    for (const m of text.matchAll(/^\s*(?:import|export)[^"']*?from\s+["'](\.[^"']+)["']/gm)) {
+      const target = relative(LIB, join(file, "..", m[1])).split("/");
+      const to = target.length > 1 ? target[0] : "";
+      if (to === "" || to === from || to === "..") continue;
+      if (!ALLOWED[from].includes(to)) violations.push(`${relative(LIB, file)} imports ${m[1]}`);
+    }
+  }
+  assert.deepEqual(violations, []);
+});
