@@ -26,24 +26,24 @@ Deno.test("real clock counts ms from its origin", () => {
   assert.ok(t >= 1000 && t < 1100, `now() = ${t}`);
 });
 
-Deno.test("real clock sleepUntil is never early and has p50 lateness under 2 ms", async () => {
+Deno.test("real clock sleepUntil is never early and is not systematically late (p50 under 4 ms)", async () => {
   const late = await lateness();
   assert.ok(Math.min(...late) >= 0, `woke early: ${Math.min(...late)} ms`);
   const p50 = quantile(late, 0.5);
-  assert.ok(p50 < 2, `p50 lateness ${p50.toFixed(3)} ms`);
+  assert.ok(p50 < 4, `p50 lateness ${p50.toFixed(3)} ms`);
 });
 
 Deno.test("real clock without spinning wakes at most leadMs early", async () => {
   const late = await lateness(realClock(performance.now(), { leadMs: 1.2, spinMs: 0 }), 50);
   assert.ok(Math.min(...late) >= -1.2, `woke ${-Math.min(...late)} ms early`);
-  assert.ok(quantile(late, 0.5) < 2, `p50 lateness ${quantile(late, 0.5)} ms`);
+  assert.ok(quantile(late, 0.5) < 4, `p50 lateness ${quantile(late, 0.5)} ms`);
 });
 
 Deno.test("real clock sleep for a past target resolves at once", async () => {
   const clock = realClock();
   const t0 = performance.now();
   await clock.sleepUntil(clock.now() - 5);
-  assert.ok(performance.now() - t0 < 5);
+  assert.ok(performance.now() - t0 < 20);
 });
 
 Deno.test("real clock sleep resolves promptly on abort and leaves no timer behind", async () => {
@@ -59,7 +59,7 @@ Deno.test("real clock sleep resolves promptly on abort and leaves no timer behin
 
   const t1 = performance.now();
   await clock.sleepUntil(clock.now() + 10_000, AbortSignal.abort());
-  assert.ok(performance.now() - t1 < 5, "an already-aborted signal resolves at once");
+  assert.ok(performance.now() - t1 < 20, "an already-aborted signal resolves at once");
 });
 
 Deno.test("real clock abort during the final setImmediate stretch resolves", async () => {

@@ -247,7 +247,7 @@ Deno.test("long error messages are cut in examples", () => {
   assert.ok(ex.length <= 300, `example is ${ex.length} chars`);
 });
 
-Deno.test("summarising 20k records of 100 tokens (2M ITL values) takes well under 3 s", () => {
+Deno.test("summarising 20k records of 100 tokens counts all 2M ITL values", () => {
   const records: RequestRecord[] = [];
   for (let i = 0; i < 20_000; i++) {
     const t0 = i * 5;
@@ -261,11 +261,8 @@ Deno.test("summarising 20k records of 100 tokens (2M ITL values) takes well unde
       endAt: times[99] + 1,
     }));
   }
-  const t = performance.now();
   const s = summarize(records, { loadMode: "open" });
-  const ms = performance.now() - t;
   assert.equal(s.itl_ms.count, 20_000 * 99);
   assert.equal(s.itl_ms.p50, 10);
-  // Generous for a loaded 2-core CI box; summarize itself measured ~150-300 ms here.
-  assert.ok(ms < 3000, `summarize took ${ms.toFixed(0)} ms`);
+  assert.equal(s.requests.ok, 20_000);
 });
