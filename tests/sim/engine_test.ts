@@ -28,10 +28,13 @@ Deno.test("engine emits each token at submit + TTFT (with prompt cost) + k * ITL
   const t0 = performance.now();
   recs.forEach((r, i) => engine.submit({ promptTokens: 200 * i, outputTokens: 6 }, r.observer));
   await Promise.all(recs.map((r) => r.done));
+  const ttfts = recs.map((r) => r.times[0] - t0);
   for (const [i, r] of recs.entries()) {
     assert.equal(r.times.length, 6);
-    const ttft = r.times[0] - t0;
-    assert.ok(Math.abs(ttft - (20 + 10 * i)) < 4, `seq ${i} TTFT ${ttft}`);
+    // Never early; late only by timer and scheduling noise (loose: CI boxes are busy).
+    const want = 20 + 10 * i;
+    assert.ok(ttfts[i] >= want - 1 && ttfts[i] < want + 15, `seq ${i} TTFT ${ttfts[i]}`);
+    if (i > 0) assert.ok(ttfts[i] > ttfts[i - 1], "longer prompts get their first token later");
     const gaps = r.times.slice(1).map((t, j) => t - r.times[j]);
     assert.ok(Math.abs(median(gaps) - 8) < 1.5, `seq ${i} ITL median ${median(gaps)}`);
   }
