@@ -1,178 +1,158 @@
 /**
- * The simulator's engine: decides WHEN each token of each sequence is emitted. It knows nothing
- * of HTTP or JSON; the server hands it a sequence (prompt and output lengths) and an observer,
- * and the engine calls the observer once per token at the token's time.
+ * The simulator's engine: a vLLM-like continuous-batching step loop that decides WHEN each token
+ * of each sequence is emitted. It knows nothing of HTTP or JSON; the server hands it a sequence
+ * (prompt and output lengths, adapter) and an observer, and the engine calls the observer once
+ * per token, at the end of the step that produced it (that is when vLLM streams it).
  *
- * Timing model (this minimal engine; a continuous-batching step loop can replace it behind the
- * same {@link Engine} interface): every sequence runs independently, with
- *   first token at  submit + ttftMs + ttftPerPromptTokenMs * promptTokens
- *   next token at   previous target + itlMs
- * Targets are absolute, so the timer's small lateness never accumulates; but when a token is
- * so late (GC pause, overloaded loop) that the next one would already be due, the next target
- * is re-based on the actual emission time, as after a real server's slow step, so one stream
- * never gets two tokens in a burst.
+ * Model, in short (details: step_scheduler.ts for the decisions, profiles.ts for parameters):
+ * - A request reaches the scheduler `apiOverheadMs` after submit, then waits for admission.
+ * - Steps run back to back while there is work; each takes running sequences (decodes first,
+ *   then unfinished prefills) and admits waiting ones under `maxNumSeqs`, the token budget
+ *   `maxNumBatchedTokens`, the KV cache (`numGpuBlocks` blocks of `blockSize` tokens) and
+ *   `maxLoras` distinct adapters. Under KV pressure the most recently admitted sequence is
+ *   preempted (recomputed later). The engine idles when there is nothing to do.
+ * - Step time = stepOverheadMs + prefillMsPerToken × prefill tokens + decodeMsPerSeq × B
+ *   + decodeMsPerSeqSquared × B² + kvReadMsPer1kTokens × context/1000 + loraLoadMs × loads,
+ *   times a seeded jitter. So TTFT grows with prompt length and load, ITL with batch size.
  *
- * All sequences share ONE agenda ({@link DueQueue}) and ONE timer ({@link WakeTimer}): each
- * wake-up emits every token that is due, so 1000 streams cost one timer, not 1000.
+ * Timing: the engine's state machine ({@link EngineCore}) runs on model time; this module only
+ * follows the real clock with ONE {@link WakeTimer} aimed at absolute step-end times. Step k+1
+ * starts at step k's planned end, not at the moment the timer fired, so lateness never
+ * accumulates; only when the loop is more than a whole step late (GC pause, overloaded process)
+ * does the next step start at the actual time, as after a real server's slow step. Tokens due
+ * within `earlyMs` are emitted in the current wake-up (a timer cannot fire sooner than ~2 ms).
+ * One wake-up per step emits every token of the step, so 1000 streams cost one timer.
+ *
+ * Same seed and same arrivals give the same decisions: exactly so in virtual time
+ * ({@link simulateEngine}); against the real clock, arrivals land in steps by timing, so the
+ * step log (`onStep`) may differ where requests arrive near step boundaries.
  */
 
-import { DueQueue } from "./due_queue.ts";
+import {
+  type CoreHooks,
+  EngineCore,
+  type SeqObserver,
+  type SeqSpec,
+  type StepRecord,
+} from "./engine_core.ts";
+import type { EngineMetrics, EngineStats, RequestTiming } from "./engine_metrics.ts";
+import {
+  type EngineParams,
+  type EngineTiming,
+  fixedParams,
+  validateEngineParams,
+} from "./profiles.ts";
 import { WakeTimer } from "./wake_timer.ts";
 
-/** Latency parameters of the simple timing model, in ms. */
-export interface EngineTiming {
-  /** Time to first token for an empty prompt, ms. */
-  ttftMs: number;
-  /** Extra time to first token per prompt token, ms (prefill cost). */
-  ttftPerPromptTokenMs: number;
-  /** Gap between successive tokens of one sequence, ms. */
-  itlMs: number;
-}
-
-/** One sequence to generate. */
-export interface SeqSpec {
-  /** Prompt length in tokens (drives the prefill part of TTFT). */
-  promptTokens: number;
-  /** Output tokens to emit (>= 1). */
-  outputTokens: number;
-}
-
-/** Receives a sequence's events; called from the engine's timer, so it must not block. */
-export interface SeqObserver {
-  /** Token `index` (0-based) is due now; `last` on the final token. */
-  onToken(index: number, last: boolean): void;
-  /** The engine stopped the sequence before its last token (shutdown); not called on cancel. */
-  onAbort(reason: string): void;
-}
+export type { SeqObserver, SeqSpec, StepRecord } from "./engine_core.ts";
+export { EngineCore, simulateEngine } from "./engine_core.ts";
+export type { SimulateOptions, VirtualArrival, VirtualRequest, VirtualRun } from "./engine_core.ts";
+export type {
+  EngineMetrics,
+  EngineStats,
+  FinishReason,
+  HistogramSnapshot,
+  RequestTiming,
+} from "./engine_metrics.ts";
+export type { EngineParams, EngineTiming } from "./profiles.ts";
 
 /** A submitted sequence. */
 export interface SeqHandle {
-  /** Stops the sequence (client gone); no observer calls follow. Idempotent. */
+  /** Stops the sequence (client gone): frees its KV and slot; no observer calls follow. Idempotent. */
   cancel(): void;
 }
 
-/** Counters for tests and, later, `/metrics`. */
-export interface EngineStats {
-  /** Sequences submitted and not yet finished, cancelled or aborted. */
-  running: number;
-  submitted: number;
-  finished: number;
-  cancelled: number;
-  /** Tokens emitted across all sequences. */
-  tokens: number;
-}
-
-/** What the HTTP layer needs from any engine (this one or a future batching one). */
+/** What the HTTP layer needs from the engine. */
 export interface Engine {
-  /** Starts a sequence; the observer gets its tokens. Throws after {@link close}. */
+  /** The parameters in force (resolved profile plus overrides). */
+  readonly params: Readonly<EngineParams>;
+  /** Starts a sequence; the observer gets its tokens. Throws after {@link close} or if too long. */
   submit(spec: SeqSpec, observer: SeqObserver): SeqHandle;
+  /** Counters and gauges (cheap). */
   stats(): EngineStats;
-  /** Aborts every running sequence (observers get `onAbort`) and stops the timer. */
+  /** Stats plus latency histograms, for `/metrics`. */
+  metrics(): EngineMetrics;
+  /**
+   * Marks a LoRA adapter as loaded (runtime `load_lora_adapter`), so its first use costs no load
+   * time; true when it was not loaded before. A caller imitating vLLM may take
+   * `params.loraLoadMs` to answer.
+   */
+  loadAdapter(name: string): boolean;
+  /** Forgets a loaded adapter (runtime `unload_lora_adapter`); true when it was loaded. */
+  unloadAdapter(name: string): boolean;
+  /** Aborts every live sequence (observers get `onAbort`) and stops the timer. */
   close(reason?: string): void;
 }
 
-/** Tuning of the timer loop. */
+/** Tuning and listeners of the real-time loop. */
 export interface EngineOptions {
   /**
-   * Tokens due within this many ms are emitted in the current wake-up rather than waiting for
+   * Events due within this many ms are handled in the current wake-up rather than waiting for
    * another timer (which cannot fire sooner than ~2 ms): bounds both earliness and lateness to
    * about 1 ms. Default 1.
    */
   earlyMs?: number;
+  /** Called at the start of every step with its composition (debug log, tests). */
+  onStep?: (step: StepRecord) => void;
+  /** Called once per request when it finishes, is cancelled or aborted (engine-clock ms). */
+  onRequestDone?: (timing: RequestTiming) => void;
 }
 
-interface Seq {
-  due: number;
-  spec: SeqSpec;
-  observer: SeqObserver;
-  next: number;
-  live: boolean;
-}
-
-// A wake-up keeps emitting while tokens are due, but yields to I/O after this long.
-const MAX_BUSY_MS = 4;
-
-/** Creates the minimal engine: independent sequences, one shared timer loop. */
-export function createEngine(timing: EngineTiming, options: EngineOptions = {}): Engine {
+/**
+ * Creates the engine on the real clock (`performance.now()` ms). `params`: resolved engine
+ * parameters (see resolveEngineParams in profiles.ts), or the original simple timing
+ * (`{ ttftMs, ttftPerPromptTokenMs, itlMs }`), which selects the `fixed` profile.
+ */
+export function createEngine(
+  params: EngineParams | EngineTiming,
+  options: EngineOptions = {},
+): Engine {
+  const p = "itlMs" in params ? fixedParams(params) : params;
+  const problems = validateEngineParams(p);
+  if (problems.length) throw new RangeError(`Invalid engine parameters: ${problems.join("; ")}`);
   const earlyMs = options.earlyMs ?? 1;
-  const queue = new DueQueue<Seq>();
-  const live = new Set<Seq>();
-  const counts = { submitted: 0, finished: 0, cancelled: 0, tokens: 0 };
+  const hooks: CoreHooks = { onStep: options.onStep, onRequestDone: options.onRequestDone };
+  const core = new EngineCore(p, hooks);
   let closed = false;
+  let kickQueued = false;
 
-  const timer = new WakeTimer(run);
+  const timer = new WakeTimer(pump);
 
-  function run(): void {
-    const started = performance.now();
-    let now = started;
-    // Bounded by the number of queued tokens and by MAX_BUSY_MS per wake-up.
-    while (queue.size > 0) {
-      const top = queue.peek()!;
-      if (top.due > now + earlyMs) break;
-      queue.pop();
-      if (top.live) emit(top, now);
-      now = performance.now();
-      if (now - started > MAX_BUSY_MS) break;
-    }
-    const top = queue.peek();
-    if (top) timer.wakeAt(top.due);
+  const clock = () => performance.now();
+
+  function pump(): void {
+    if (closed) return;
+    const next = core.advance(performance.now() + earlyMs, clock);
+    if (next !== undefined) timer.wakeAt(next);
   }
 
-  function emit(seq: Seq, now: number): void {
-    const index = seq.next++;
-    const last = seq.next >= seq.spec.outputTokens;
-    counts.tokens++;
-    if (last) finish(seq, "finished");
-    else {
-      const next = seq.due + timing.itlMs;
-      seq.due = next <= now + earlyMs ? now + timing.itlMs : next;
-      queue.push(seq);
-    }
-    try {
-      seq.observer.onToken(index, last);
-    } catch {
-      // A broken observer (closed stream) must not stop the loop for everyone else.
-      if (seq.live) finish(seq, "cancelled");
-    }
-  }
-
-  function finish(seq: Seq, how: "finished" | "cancelled"): void {
-    if (!seq.live) return;
-    seq.live = false;
-    live.delete(seq);
-    counts[how]++;
+  // Submits made in one synchronous run (a burst of requests) reach the loop together, so they
+  // can share a step, and the loop runs without the ~2 ms a zero-delay timer would cost.
+  function kick(): void {
+    kickQueued = false;
+    pump();
   }
 
   return {
+    params: core.params,
     submit(spec, observer) {
       if (closed) throw new Error("engine is closed");
-      const ttft = timing.ttftMs + timing.ttftPerPromptTokenMs * spec.promptTokens;
-      const seq: Seq = { due: performance.now() + ttft, spec, observer, next: 0, live: true };
-      counts.submitted++;
-      live.add(seq);
-      queue.push(seq);
-      timer.wakeAt(seq.due);
-      return { cancel: () => finish(seq, "cancelled") };
+      const id = core.submit(spec, observer, performance.now());
+      if (!kickQueued) {
+        kickQueued = true;
+        queueMicrotask(kick);
+      }
+      return { cancel: () => core.cancel(id, performance.now()) };
     },
-    stats() {
-      return { running: live.size, ...counts };
-    },
+    stats: () => core.stats(),
+    metrics: () => core.metrics(),
+    loadAdapter: (name) => core.loadAdapter(name),
+    unloadAdapter: (name) => core.unloadAdapter(name),
     close(reason = "engine closed") {
       if (closed) return;
       closed = true;
       timer.close();
-      queue.clear();
-      const aborted = [...live];
-      live.clear();
-      for (const seq of aborted) {
-        seq.live = false;
-        counts.cancelled++;
-        try {
-          seq.observer.onAbort(reason);
-        } catch {
-          // Shutting down: nothing useful to do with an observer's failure.
-        }
-      }
+      core.abortAll(reason, performance.now());
     },
   };
 }

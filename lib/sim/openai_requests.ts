@@ -7,6 +7,7 @@
  * `max_completion_tokens` (chat; wins over max_tokens), `min_tokens`, `ignore_eos`, `stream`,
  * `stream_options.{include_usage, continuous_usage_stats}`, `seed`. Other fields are ignored,
  * as vLLM ignores unknown ones; `n` other than 1 is refused (one choice per request).
+ * `model` may name the served model or a loaded LoRA adapter (then the request carries it).
  */
 
 import { countChatTokens, countTokens, messageText } from "./tokenizer.ts";
@@ -21,8 +22,10 @@ import { hashString } from "./text_source.ts";
 /** A validated generation request. */
 export interface GenerationRequest {
   endpoint: SimEndpoint;
-  /** The model name to echo in responses. */
+  /** The model name to echo in responses (the adapter's name for a LoRA request). */
   model: string;
+  /** The LoRA adapter the request names, absent for the base model. */
+  adapter?: string;
   promptTokens: number;
   /** Resolved max output tokens (vLLM default when absent: max_model_len - prompt tokens). */
   maxTokens: number;
@@ -46,6 +49,25 @@ export interface RequestRefusal {
 export interface ServedModel {
   model: string;
   maxModelLen: number;
+  /** Loaded LoRA adapters; a request may name one as its `model`. */
+  adapters?: { has(name: string): boolean };
+}
+
+/**
+ * Resolves a body's `model` field as vLLM does: absent or null means the base model; the base
+ * model's name or a loaded adapter's is accepted; anything else is a 404 (400 if not a string).
+ */
+export function resolveModel(
+  model: unknown,
+  served: ServedModel,
+): { model: string; adapter?: string } | { refusal: RequestRefusal } {
+  if (model === undefined || model === null) return { model: served.model };
+  if (typeof model !== "string") {
+    return { refusal: { status: 400, message: "`model` must be a string.", param: "model" } };
+  }
+  if (model === served.model) return { model };
+  if (served.adapters?.has(model)) return { model, adapter: model };
+  return { refusal: { status: 404, message: unknownModelMessage(model), param: "model" } };
 }
 
 /** Validates a parsed JSON body; returns the request or the refusal vLLM would send. */
@@ -124,10 +146,9 @@ export function parseGenerationRequest(
   }
   const opts = (options ?? {}) as Record<string, unknown>;
 
-  const model = typeof b.model === "string" ? b.model : served.model;
-  if (model !== served.model) {
-    return { refusal: { status: 404, message: unknownModelMessage(model), param: "model" } };
-  }
+  const resolved = resolveModel(b.model, served);
+  if ("refusal" in resolved) return resolved;
+  const { model, adapter } = resolved;
 
   const maxModelLen = served.maxModelLen;
   if (promptTokens >= maxModelLen) {
@@ -152,6 +173,7 @@ export function parseGenerationRequest(
     request: {
       endpoint,
       model,
+      ...(adapter === undefined ? {} : { adapter }),
       promptTokens,
       maxTokens,
       minTokens,

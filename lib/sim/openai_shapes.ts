@@ -33,40 +33,91 @@ export function usage(promptTokens: number, completionTokens: number): Usage {
   };
 }
 
-/** `GET /v1/models` body: one model card as vLLM serves it. `created` in Unix seconds. */
-export function modelList(model: string, maxModelLen: number, created: number): unknown {
+/** The base model as `GET /v1/models` describes it. */
+export interface BaseModelCard {
+  model: string;
+  maxModelLen: number;
+  /** Unix seconds. */
+  created: number;
+}
+
+/** A loaded LoRA adapter as `GET /v1/models` describes it. */
+export interface LoraModelCard {
+  name: string;
+  /** The `lora_path` it was loaded from (vLLM reports it as `root`). */
+  path: string;
+  /** Unix seconds. */
+  created: number;
+}
+
+function modelCard(
+  id: string,
+  created: number,
+  fields: { root: string; parent: string | null; maxModelLen: number | null },
+): unknown {
   return {
-    object: "list",
-    data: [{
-      id: model,
-      object: "model",
+    id,
+    object: "model",
+    created,
+    owned_by: "vllm",
+    root: fields.root,
+    parent: fields.parent,
+    max_model_len: fields.maxModelLen,
+    permission: [{
+      id: `modelperm-${id}`,
+      object: "model_permission",
       created,
-      owned_by: "vllm",
-      root: model,
-      parent: null,
-      max_model_len: maxModelLen,
-      permission: [{
-        id: `modelperm-${model}`,
-        object: "model_permission",
-        created,
-        allow_create_engine: false,
-        allow_sampling: true,
-        allow_logprobs: true,
-        allow_search_indices: false,
-        allow_view: true,
-        allow_fine_tuning: false,
-        organization: "*",
-        group: null,
-        is_blocking: false,
-      }],
+      allow_create_engine: false,
+      allow_sampling: true,
+      allow_logprobs: true,
+      allow_search_indices: false,
+      allow_view: true,
+      allow_fine_tuning: false,
+      organization: "*",
+      group: null,
+      is_blocking: false,
     }],
   };
+}
+
+/**
+ * `GET /v1/models` body as vLLM serves it: the base model card (with `max_model_len`), then one
+ * card per LoRA adapter with `parent` = the base model, `root` = its path and
+ * `max_model_len: null` (vLLM leaves it unset for adapters).
+ */
+export function modelList(base: BaseModelCard, adapters: readonly LoraModelCard[] = []): unknown {
+  return {
+    object: "list",
+    data: [
+      modelCard(base.model, base.created, {
+        root: base.model,
+        parent: null,
+        maxModelLen: base.maxModelLen,
+      }),
+      ...adapters.map((a) =>
+        modelCard(a.name, a.created, { root: a.path, parent: base.model, maxModelLen: null })
+      ),
+    ],
+  };
+}
+
+/**
+ * `POST /tokenize` body (vLLM's TokenizeResponse): `token_strs` is null unless the request
+ * asked for `return_token_strs`.
+ */
+export function tokenizeBody(
+  tokens: readonly number[],
+  maxModelLen: number,
+  tokenStrs: readonly string[] | null = null,
+): unknown {
+  return { count: tokens.length, max_model_len: maxModelLen, tokens, token_strs: tokenStrs };
 }
 
 /** vLLM error types by status (vLLM names them after the Python exception classes). */
 const ERROR_TYPES: Record<number, string> = {
   400: "BadRequestError",
   404: "NotFoundError",
+  429: "TooManyRequestsError",
   500: "InternalServerError",
   503: "ServiceUnavailableError",
 };
@@ -184,8 +235,11 @@ export interface StreamEncoder {
   preamble(): Uint8Array | null;
   /** The event carrying output token `index` (word index into WORDS); `last` adds finish_reason. */
   token(word: number, index: number, last: boolean): Uint8Array;
-  /** Events after the last token: the usage chunk (when asked for) and `[DONE]`. */
-  epilogue(completionTokens: number): Uint8Array;
+  /**
+   * Events after the last token: the usage chunk (when asked for) and `[DONE]` (left out with
+   * `done: false`, for the missing-`[DONE]` fault).
+   */
+  epilogue(completionTokens: number, options?: { done?: boolean }): Uint8Array;
 }
 
 /** What a stream encoder needs to know about its response. */
@@ -234,12 +288,12 @@ export function createStreamEncoder(endpoint: SimEndpoint, meta: StreamMeta): St
       parts.push(CLOSE);
       return concat(parts);
     },
-    epilogue(completionTokens) {
+    epilogue(completionTokens, options = {}) {
       const usageChunk = meta.includeUsage
         ? `${headText}"choices":[],"usage":` +
           `${JSON.stringify(usage(meta.promptTokens, completionTokens))}}\n\n`
         : "";
-      return enc.encode(usageChunk + "data: [DONE]\n\n");
+      return enc.encode(usageChunk + (options.done === false ? "" : "data: [DONE]\n\n"));
     },
   };
 }

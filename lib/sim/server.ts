@@ -4,11 +4,15 @@
  * token's event when the engine says the token is due.
  *
  * Routes: `GET /v1/models`, `POST /v1/chat/completions`, `POST /v1/completions`,
- * `GET /health` (200, empty), `GET /version` (`{"version"}`). Anything else: FastAPI's
- * `{"detail": "Not Found"}` (404) or `{"detail": "Method Not Allowed"}` (405).
+ * `GET /health` (200, empty), `GET /version` (`{"version"}`), `GET /metrics` (Prometheus text,
+ * prom_metrics.ts), `POST /tokenize`, `POST /detokenize` (routes_tokenize.ts),
+ * `POST /v1/load_lora_adapter`, `POST /v1/unload_lora_adapter` (routes_lora.ts). Anything else:
+ * FastAPI's `{"detail": "Not Found"}` (404) or `{"detail": "Method Not Allowed"}` (405).
+ * Generation requests may get injected faults (faults.ts).
  */
 
 import { createEngine, type Engine, type EngineStats } from "./engine.ts";
+import { type EngineParams, resolveEngineParams } from "./profiles.ts";
 import {
   completionBody,
   createStreamEncoder,
@@ -19,6 +23,24 @@ import {
   type SimEndpoint,
 } from "./openai_shapes.ts";
 import { type GenerationRequest, parseGenerationRequest } from "./openai_requests.ts";
+import { adapterSpecProblems, createAdapterRegistry } from "./adapters.ts";
+import {
+  appliedFaults,
+  createFaultInjector,
+  FAULT_MESSAGES,
+  type FaultName,
+  type FaultOptions,
+  faultProblems,
+  FaultTimers,
+  SimulatedReset,
+  type StreamFaults,
+  streamFaults,
+} from "./faults.ts";
+import { createTokenStream, truncatedBody } from "./fault_stream.ts";
+import { PROM_CONTENT_TYPE, renderPromMetrics } from "./prom_metrics.ts";
+import { createServerMetrics } from "./server_metrics.ts";
+import { detokenizeRoute, tokenizeRoute } from "./routes_tokenize.ts";
+import { loraRoute } from "./routes_lora.ts";
 import { createWordStream, type OutputLengthSpec, planOutput, planText } from "./text_source.ts";
 
 /** Simulator settings; every field optional. Times in ms, lengths in tokens. */
@@ -38,6 +60,13 @@ export interface SimOptions {
   /** Gap between successive tokens of a stream, ms; default 10. */
   itlMs?: number;
   /**
+   * Engine preset (profiles.ts): `fixed` (default; TTFT/ITL from ttftMs, ttftPerPromptTokenMs
+   * and itlMs, which only this profile takes), `tiny`, `llama-8b-h100`, `llama-70b-8xh100`.
+   */
+  profile?: string;
+  /** Engine parameters replacing the profile's (batching, KV cache, LoRA slots, step costs). */
+  engine?: Partial<EngineParams>;
+  /**
    * Natural output length when the request does not set `ignore_eos` (then it is clamped to
    * [min_tokens, max_tokens]): a fixed count or `{ mean, cv }` for a lognormal;
    * default `{ mean: 200, cv: 0.6 }`.
@@ -47,6 +76,13 @@ export interface SimOptions {
   seed?: number;
   /** Ground truth per generation request, called once when it ends (see {@link TruthEntry}). */
   truthLog?: (entry: TruthEntry) => void;
+  /** Faults to inject into generation requests, each with a rate (see {@link FaultOptions}). */
+  faults?: FaultOptions;
+  /**
+   * LoRA adapters served from the start, as vLLM's `--lora-modules`: `name=path` or `name`
+   * (path `/sim/loras/<name>`). More can be loaded at run time via `/v1/load_lora_adapter`.
+   */
+  loraAdapters?: string[];
 }
 
 /**
@@ -73,6 +109,8 @@ export interface TruthEntry {
   promptTokens?: number;
   /** Tokens actually emitted (equals `tokenTimes.length`). */
   completionTokens: number;
+  /** Faults injected into this request (see {@link FaultOptions}); absent when none. */
+  faults?: FaultName[];
 }
 
 /** A running simulator. */
@@ -107,6 +145,14 @@ const now = () => performance.timeOrigin + performance.now();
 
 const JSON_HEADERS = { "content-type": "application/json" };
 
+const POST_ROUTES = new Set([
+  "/tokenize",
+  "/detokenize",
+  "/v1/load_lora_adapter",
+  "/v1/unload_lora_adapter",
+]);
+const GET_ROUTES = new Set(["/v1/models", "/health", "/version", "/metrics"]);
+
 function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(body), { status, headers: { ...JSON_HEADERS, ...headers } });
 }
@@ -115,13 +161,23 @@ function json(status: number, body: unknown, headers: Record<string, string> = {
 export function createSimApp(options: SimOptions = {}): SimApp {
   const cfg = { ...DEFAULTS, ...stripUndefined(options) };
   validateOptions(cfg);
-  const engine = createEngine({
-    ttftMs: cfg.ttftMs,
-    ttftPerPromptTokenMs: cfg.ttftPerPromptTokenMs,
-    itlMs: cfg.itlMs,
-  });
-  const served = { model: cfg.model, maxModelLen: cfg.maxModelLen };
+  const engine = createEngine(resolveEngineParams(options.profile, {
+    timing: {
+      ttftMs: options.ttftMs,
+      ttftPerPromptTokenMs: options.ttftPerPromptTokenMs,
+      itlMs: options.itlMs,
+    },
+    overrides: { seed: cfg.seed, maxModelLen: options.maxModelLen, ...options.engine },
+  }));
+  cfg.maxModelLen = engine.params.maxModelLen; // the profile's unless maxModelLen was given
+  const adapters = createAdapterRegistry(cfg.loraAdapters ?? [], { baseModel: cfg.model });
+  // vLLM loads `--lora-modules` at start-up exactly as a runtime load_lora_adapter would.
+  for (const a of adapters.list()) engine.loadAdapter(a.name);
+  const served = { model: cfg.model, maxModelLen: cfg.maxModelLen, adapters };
   const startedAt = Math.floor(Date.now() / 1000);
+  const injector = cfg.faults ? createFaultInjector(cfg.faults, cfg.seed) : undefined;
+  const timers = new FaultTimers();
+  const observed = createServerMetrics();
   let counter = 0;
 
   async function handler(req: Request): Promise<Response> {
@@ -136,14 +192,42 @@ export function createSimApp(options: SimOptions = {}): SimApp {
       if (req.method !== "POST") return json(405, { detail: "Method Not Allowed" });
       return await generate(endpoint, req);
     }
-    const getRoute = path === "/v1/models" || path === "/health" || path === "/version";
-    if (!getRoute) return json(404, { detail: "Not Found" });
+    if (POST_ROUTES.has(path)) {
+      if (req.method !== "POST") return json(405, { detail: "Method Not Allowed" });
+      return await postRoute(path, req);
+    }
+    if (!GET_ROUTES.has(path)) return json(404, { detail: "Not Found" });
     if (req.method !== "GET" && req.method !== "HEAD") {
       return json(405, { detail: "Method Not Allowed" });
     }
     if (path === "/health") return new Response(null, { status: 200 });
     if (path === "/version") return json(200, { version: SIM_VERSION });
-    return json(200, modelList(cfg.model, cfg.maxModelLen, startedAt));
+    if (path === "/metrics") {
+      const snapshot = observed.snapshot(engine.metrics(), { model: cfg.model });
+      return new Response(renderPromMetrics(snapshot), {
+        headers: { "content-type": PROM_CONTENT_TYPE },
+      });
+    }
+    const base = { model: cfg.model, maxModelLen: cfg.maxModelLen, created: startedAt };
+    return json(200, modelList(base, adapters.list()));
+  }
+
+  async function postRoute(path: string, req: Request): Promise<Response> {
+    let body: unknown;
+    try {
+      body = await req.json();
+    } catch (e) {
+      return json(400, errorBody(400, `Invalid JSON body: ${(e as Error).message}`));
+    }
+    if (path === "/tokenize" || path === "/detokenize") {
+      const r = (path === "/tokenize" ? tokenizeRoute : detokenizeRoute)(body, served);
+      return json(r.status, r.body);
+    }
+    const operation = path === "/v1/load_lora_adapter" ? "load" : "unload";
+    const res = loraRoute(operation, body, { registry: adapters, engine });
+    // vLLM answers a load once the adapter is in memory: take the profile's load time.
+    if (operation === "load" && res.ok) await timers.sleep(engine.params.loraLoadMs);
+    return res;
   }
 
   async function generate(endpoint: SimEndpoint, req: Request): Promise<Response> {
@@ -152,7 +236,15 @@ export function createSimApp(options: SimOptions = {}): SimApp {
     const seq = ++counter;
     const requestId = headerId ?? randomId();
     const idHeaders = { "x-request-id": requestId };
-    const refuse = (status: number, message: string, param: string | null) => {
+    // Drawn first and synchronously, so arrival order alone decides which request gets which.
+    const draw = injector?.draw();
+    let faults: FaultName[] = draw && draw.slowHeadersMs > 0 ? ["slowHeaders"] : [];
+    const refuse = (
+      status: number,
+      message: string,
+      param: string | null,
+      headers: Record<string, string> = {},
+    ) => {
       cfg.truthLog?.({
         requestId,
         endpoint,
@@ -161,23 +253,38 @@ export function createSimApp(options: SimOptions = {}): SimApp {
         endedAt: now(),
         status,
         completionTokens: 0,
+        ...(faults.length ? { faults } : {}),
       });
-      return json(status, errorBody(status, message, { param }), idHeaders);
+      return json(status, errorBody(status, message, { param }), { ...idHeaders, ...headers });
     };
 
     if (closed) return refuse(503, "The simulator is shutting down.", null);
     let body: unknown;
+    let bodyError: string | undefined;
     try {
       body = await req.json();
     } catch (e) {
-      return refuse(400, `Invalid JSON body: ${(e as Error).message}`, null);
+      bodyError = `Invalid JSON body: ${(e as Error).message}`;
     }
+    if (draw && draw.slowHeadersMs > 0) {
+      await timers.sleep(draw.slowHeadersMs);
+      if (closed) return refuse(503, "The simulator is shutting down.", null);
+    }
+    if (bodyError !== undefined) return refuse(400, bodyError, null);
     const parsed = parseGenerationRequest(endpoint, body, served);
     if ("refusal" in parsed) {
       const r = parsed.refusal;
       return refuse(r.status, r.message, r.param);
     }
     const request = parsed.request;
+    if (draw?.status !== undefined) {
+      faults = appliedFaults(draw, { stream: request.stream, tokens: 1 });
+      const retryAfter = cfg.faults?.retryAfterS;
+      const headers = draw.status !== 500 && retryAfter !== undefined
+        ? { "retry-after": String(retryAfter) }
+        : undefined;
+      return refuse(draw.status, FAULT_MESSAGES[draw.status], null, headers);
+    }
     // Without a client id, arrival order keys the output, so reruns reproduce it.
     const key = `${headerId ?? `#${seq}`}|${request.contentKey}`;
     const plan = planOutput(
@@ -190,6 +297,7 @@ export function createSimApp(options: SimOptions = {}): SimApp {
       cfg.seed,
       { length: cfg.outputTokens },
     );
+    if (draw) faults = appliedFaults(draw, { stream: request.stream, tokens: plan.tokens });
     const ctx: StreamContext = {
       engine,
       request,
@@ -198,19 +306,33 @@ export function createSimApp(options: SimOptions = {}): SimApp {
       tokens: plan.tokens,
       finishReason: plan.finishReason,
       nextWord: createWordStream(plan.wordSeed),
-      truth: (tokenTimes, status, finishReason) =>
+      faults: draw && request.stream
+        ? streamFaults(draw, plan.tokens, cfg.faults?.stall?.ms ?? 0)
+        : undefined,
+      resetBody: draw?.reset !== undefined && !request.stream,
+      timers,
+      first: (at) => observed.firstToken(request.promptTokens, (at - receivedAt) / 1000),
+      truth: (tokenTimes, status, finishReason) => {
+        const endedAt = now();
+        const reason = finishReason === "stop" || finishReason === "length"
+          ? finishReason
+          : "abort";
+        observed.finished(reason, (endedAt - receivedAt) / 1000, request.adapter);
         cfg.truthLog?.({
           requestId,
           endpoint,
           receivedAt,
           tokenTimes,
-          endedAt: now(),
+          endedAt,
           status,
           finishReason,
           promptTokens: request.promptTokens,
           completionTokens: tokenTimes.length,
-        }),
+          ...(faults.length ? { faults } : {}),
+        });
+      },
     };
+    observed.started(request.adapter);
     if (request.stream) return streamResponse(ctx, idHeaders);
     return await wholeResponse(ctx, idHeaders, planText(plan));
   }
@@ -219,6 +341,8 @@ export function createSimApp(options: SimOptions = {}): SimApp {
   const close = () => {
     closed = true;
     engine.close("simulator shut down");
+    // Stalled streams the engine already finished, and delayed headers, end now too.
+    timers.closeAll();
   };
   return { handler, engine, close };
 }
@@ -231,6 +355,14 @@ interface StreamContext {
   tokens: number;
   finishReason: "length" | "stop";
   nextWord: () => number;
+  /** Stream faults of this response (streaming only). */
+  faults: StreamFaults | undefined;
+  /** Non-streaming: cut the body with a reset fault. */
+  resetBody: boolean;
+  timers: FaultTimers;
+  /** The first token went out at `at` (wall-clock-comparable ms). */
+  first: (at: number) => void;
+  /** Called exactly once per request, when it ends. */
   truth: (tokenTimes: number[], status: number, finishReason: string) => void;
 }
 
@@ -253,41 +385,49 @@ function streamResponse(ctx: StreamContext, headers: Record<string, string>): Re
     ctx.truth(tokenTimes, 200, finishReason);
   };
 
-  let controller!: ReadableStreamDefaultController<Uint8Array>;
   let cancel = () => {};
-  const body = new ReadableStream<Uint8Array>({
-    start(c) {
-      controller = c; // start() runs synchronously inside the constructor
+  const out = createTokenStream(ctx.faults, {
+    sent(index) {
+      const at = now();
+      tokenTimes.push(at);
+      if (index === 0) ctx.first(at);
     },
-    cancel() {
+    done: () => end(ctx.finishReason),
+    cut() {
+      // An injected reset: the client is gone as far as the engine is concerned.
+      cancel();
+      end("abort");
+    },
+    cancelled() {
       // The client went away: stop generating for it.
       cancel();
       end("abort");
     },
-  });
+  }, ctx.timers);
+  const missingDone = ctx.faults?.missingDone === true;
   cancel = ctx.engine.submit(
-    { promptTokens: request.promptTokens, outputTokens: ctx.tokens },
+    {
+      promptTokens: request.promptTokens,
+      outputTokens: ctx.tokens,
+      finishReason: ctx.finishReason,
+      ...(request.adapter === undefined ? {} : { adapter: request.adapter }),
+    },
     {
       onToken(index, last) {
         let bytes = encoder.token(ctx.nextWord(), index, last);
         if (index === 0) bytes = joinBytes(encoder.preamble(), bytes);
-        if (last) bytes = joinBytes(bytes, encoder.epilogue(index + 1));
-        tokenTimes.push(now());
-        controller.enqueue(bytes);
-        if (last) {
-          controller.close();
-          end(ctx.finishReason);
-        }
+        const epilogue = last ? encoder.epilogue(index + 1, { done: !missingDone }) : undefined;
+        out.token(index, bytes, epilogue);
       },
       onAbort() {
         end("abort");
         // End without [DONE] so clients see a truncated stream. (controller.error would make
         // Deno print the error for every open stream at shutdown.)
-        controller.close();
+        out.abort();
       },
     },
   ).cancel;
-  return new Response(body, {
+  return new Response(out.body, {
     status: 200,
     headers: { "content-type": "text/event-stream; charset=utf-8", ...headers },
   });
@@ -305,10 +445,17 @@ function wholeResponse(
   const tokenTimes: number[] = [];
   return new Promise((resolve) => {
     ctx.engine.submit(
-      { promptTokens: request.promptTokens, outputTokens: ctx.tokens },
       {
-        onToken(_index, last) {
-          tokenTimes.push(now());
+        promptTokens: request.promptTokens,
+        outputTokens: ctx.tokens,
+        finishReason: ctx.finishReason,
+        ...(request.adapter === undefined ? {} : { adapter: request.adapter }),
+      },
+      {
+        onToken(index, last) {
+          const at = now();
+          tokenTimes.push(at);
+          if (index === 0) ctx.first(at);
           if (!last) return;
           ctx.truth(tokenTimes, 200, ctx.finishReason);
           const meta = { id: ctx.id, model: request.model, created: ctx.created };
@@ -318,7 +465,15 @@ function wholeResponse(
             promptTokens: request.promptTokens,
             completionTokens: ctx.tokens,
           };
-          resolve(json(200, completionBody(request.endpoint, meta, result), headers));
+          const body = completionBody(request.endpoint, meta, result);
+          if (!ctx.resetBody) return resolve(json(200, body, headers));
+          const bytes = new TextEncoder().encode(JSON.stringify(body));
+          resolve(
+            new Response(truncatedBody(bytes), {
+              status: 200,
+              headers: { ...JSON_HEADERS, ...headers },
+            }),
+          );
         },
         onAbort(reason) {
           ctx.truth(tokenTimes, 503, "abort");
@@ -347,6 +502,8 @@ function stripUndefined<T extends object>(o: T): Partial<T> {
 
 function validateOptions(cfg: typeof DEFAULTS & SimOptions): void {
   const problems: string[] = [];
+  if (cfg.faults) problems.push(...faultProblems(cfg.faults));
+  if (cfg.loraAdapters) problems.push(...adapterSpecProblems(cfg.loraAdapters, cfg.model));
   const nonNeg = ["ttftMs", "ttftPerPromptTokenMs", "itlMs"] as const;
   for (const k of nonNeg) {
     if (!(Number.isFinite(cfg[k]) && cfg[k] >= 0)) {
@@ -364,6 +521,13 @@ function validateOptions(cfg: typeof DEFAULTS & SimOptions): void {
   if (problems.length) throw new RangeError(`Invalid simulator options: ${problems.join("; ")}`);
 }
 
+// Deno's default error handler, except that injected resets (a body errored on purpose) are not
+// logged: a fault test would otherwise print one stack per reset.
+function quietResets(error: unknown): Response {
+  if (!(error instanceof SimulatedReset)) console.error(error);
+  return new Response("Internal Server Error", { status: 500 });
+}
+
 /**
  * Starts the simulator on `hostname:port` (default 127.0.0.1, a free port) and resolves once it
  * listens. Close it with `close()`; that also clears the engine's timer.
@@ -373,7 +537,7 @@ export async function startSim(options: SimOptions = {}): Promise<SimHandle> {
   const hostname = options.hostname ?? "127.0.0.1";
   const { promise: listening, resolve } = Promise.withResolvers<Deno.NetAddr>();
   const server = Deno.serve(
-    { port: options.port ?? 0, hostname, onListen: resolve },
+    { port: options.port ?? 0, hostname, onListen: resolve, onError: quietResets },
     app.handler,
   );
   const addr = await listening;

@@ -31,3 +31,14 @@ Deno.test("due queue peek shows the earliest item without removing it", () => {
   assert.equal(q.size, 3);
   assert.deepEqual([q.pop()!.name, q.pop()!.name, q.pop()!.name], ["a", "b", "c"]);
 });
+
+Deno.test("due queue pops equal due times in insertion order", () => {
+  const q = new DueQueue<{ due: number; n: number }>();
+  const rng = createRng(3);
+  const items = Array.from({ length: 300 }, (_, n) => ({ due: Math.floor(rng() * 5), n }));
+  for (const it of items) q.push(it);
+  const popped: { due: number; n: number }[] = [];
+  while (q.size > 0) popped.push(q.pop()!);
+  const expected = [...items].sort((a, b) => a.due - b.due || a.n - b.n);
+  assert.deepEqual(popped, expected);
+});
