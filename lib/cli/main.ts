@@ -1,5 +1,3 @@
-import { parseArgs } from "node:util";
-import { parseDurationMs } from "../config/duration.ts";
 import { UsageError } from "../config/usage_error.ts";
 import { renderSummaryTable } from "../report/terminal_table.ts";
 import { TargetError } from "../run/resolve_target.ts";
@@ -8,6 +6,7 @@ import { startSim } from "../sim/mod.ts";
 import { VERSION } from "../version.ts";
 import { DEMO_HELP, MAIN_HELP, RUN_HELP, SIM_HELP } from "./help.ts";
 import { parseRunArgs } from "./run_args.ts";
+import { parseSimArgs } from "./sim_args.ts";
 import { demoPlans } from "./demo.ts";
 import type { RunPlan } from "../config/run_plan.ts";
 
@@ -123,55 +122,29 @@ async function runAndReport(
 }
 
 async function simCommand(args: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      strict: true,
-      options: {
-        port: { type: "string" },
-        host: { type: "string" },
-        model: { type: "string" },
-        ttft: { type: "string" },
-        itl: { type: "string" },
-        seed: { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-    }));
-  } catch (e) {
-    throw new UsageError(`${(e as Error).message}. See \`llmload sim --help\`.`);
-  }
-  if (values.help) {
+  const parsed = parseSimArgs(args);
+  if (parsed.help) {
     out(SIM_HELP);
     return EXIT.ok;
   }
-  const problems: string[] = [];
-  const int = (name: string, raw: string | undefined, min: number) => {
-    if (raw === undefined) return undefined;
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < min) {
-      problems.push(`--${name} must be a whole number ≥ ${min} (got "${raw}")`);
-    }
-    return n;
-  };
-  const ms = (name: string, raw: string | undefined) => {
-    if (raw === undefined) return undefined;
-    const v = parseDurationMs(raw);
-    if (v === undefined) problems.push(`--${name} must be a duration like 10ms (got "${raw}")`);
-    return v;
-  };
-  const port = int("port", values.port, 0) ?? 8000;
-  if (port > 65535) problems.push(`--port must be ≤ 65535 (got ${port})`);
-  const options = {
-    port,
-    hostname: values.host ?? "127.0.0.1",
-    model: values.model,
-    ttftMs: ms("ttft", values.ttft),
-    itlMs: ms("itl", values.itl),
-    seed: int("seed", values.seed, 0),
-  };
-  if (problems.length) throw new UsageError(problems);
-  const sim = await startSim(options);
+  const truthFile = parsed.truthLog
+    ? await Deno.open(parsed.truthLog, { create: true, append: true })
+    : undefined;
+  const encoder = new TextEncoder();
+  let sim;
+  try {
+    sim = await startSim({
+      ...parsed.options,
+      truthLog: truthFile
+        ? (entry) => truthFile.writeSync(encoder.encode(JSON.stringify(entry) + "\n"))
+        : undefined,
+    });
+  } catch (e) {
+    truthFile?.close();
+    // Profile and fault validation name every bad parameter: a usage error, not a crash.
+    if (e instanceof RangeError) throw new UsageError(e.message.split("\n"));
+    throw e;
+  }
   err(`llmload sim listening: ${sim.baseUrl} (Ctrl-C to stop)\n`);
   await new Promise<void>((resolve) => {
     const stop = onInterrupt(() => {
@@ -180,6 +153,7 @@ async function simCommand(args: string[]): Promise<number> {
     });
   });
   await sim.close();
+  truthFile?.close();
   return EXIT.ok;
 }
 
