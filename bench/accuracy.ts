@@ -4,7 +4,7 @@
  * measured-minus-true TTFT and ITL (p50/p99), and the events/s llmload ingests from a zero-delay
  * server. Numbers, not assertions: record them in the issue note.
  *
- * Usage: deno task bench [--quick]
+ * Usage: deno task bench [--quick] [--levels=100,500] [--transport=fetch|socket] [--server=sim]
  */
 import { join } from "node:path";
 import { parseRunArgs } from "../lib/cli/run_args.ts";
@@ -18,6 +18,8 @@ import { spawnSim } from "../lib/sim/sim_process.ts";
 const quick = Deno.args.includes("--quick");
 /** --server=sim measures against the built-in simulator instead of the cheap truth server. */
 const useSim = Deno.args.includes("--server=sim");
+/** --transport=socket|fetch: the client transport under test (llmload run --transport). */
+const transport = Deno.args.find((a) => a.startsWith("--transport="))?.slice(12) ?? "fetch";
 const tmp = await Deno.makeTempDir({ prefix: "llmload-bench-" });
 
 async function readRecords(dir: string): Promise<RequestRecord[]> {
@@ -53,7 +55,10 @@ async function withLoopLag<T>(fn: () => Promise<T>): Promise<[T, number[]]> {
 }
 
 async function runLlmload(args: string[]) {
-  const { plan } = parseRunArgs([...args, "--out", tmp, "--quiet"], {});
+  const { plan } = parseRunArgs(
+    [...args, "--transport", transport, "--out", tmp, "--quiet"],
+    {},
+  );
   const [outcome, lags] = await withLoopLag(() =>
     runBenchmark(plan, { log: () => {}, isTty: false, quiet: true })
   );
@@ -185,6 +190,7 @@ console.log(
 console.log(
   "server: bench/truth_server.ts in its own process, TTFT 50 ms, ITL 10 ms, 50 tokens per request",
 );
+console.log(`client transport: ${transport}`);
 console.log("error = llmload's measurement − the server's logged truth (ms)\n");
 console.log("send→server: our sentAt to the server's handler (includes the server's accept lag);");
 console.log(

@@ -57,6 +57,12 @@ Output:
                          requests.jsonl, summary.json, summary.csv, meta.json
   --quiet, -q            no progress line, only the final summary
 
+Client:
+  --transport fetch|socket
+                         how requests go on the wire (default fetch). socket: hand-written
+                         HTTP/1.1 over raw TCP/TLS sockets with keep-alive; less client CPU
+                         per token event, for high concurrency on few cores
+
 Examples:
   llmload run --target sim --concurrency 8 --requests 200 --prompt-tokens 1000
   llmload run --url http://127.0.0.1:8000/v1 --concurrency 100 --requests 400

@@ -27,6 +27,7 @@ export const RUN_OPTIONS = {
   timeout: { type: "string" },
   "connect-timeout": { type: "string" },
   "ttft-timeout": { type: "string" },
+  transport: { type: "string" },
   out: { type: "string" },
   target: { type: "string" },
   quiet: { type: "boolean", short: "q" },
@@ -44,6 +45,7 @@ export const RUN_DEFAULTS = {
   maxTokens: 128,
   seed: 42,
   timeout: "300s",
+  transport: "fetch",
   out: "results",
 } as const;
 
@@ -173,6 +175,7 @@ export function parseRunArgs(args: string[], env: Record<string, string | undefi
       connectMs: str("connect-timeout") === undefined ? undefined : duration("connect-timeout"),
       ttftMs: str("ttft-timeout") === undefined ? undefined : duration("ttft-timeout"),
     },
+    transport: oneOf("transport", ["fetch", "socket"] as const, RUN_DEFAULTS.transport),
     out: str("out") ?? RUN_DEFAULTS.out,
     commandLine: ["llmload", "run", ...redactSecrets(args)],
   };

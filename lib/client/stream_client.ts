@@ -3,7 +3,8 @@
  * returns one {@link RequestRecord}. It never sleeps for pacing and never computes statistics.
  *
  * Timestamps are monotonic ms from `config.origin` (`performance.now() - origin`):
- * - `sentAt` just before `fetch`; `headersAt` when `fetch` resolves;
+ * - `sentAt` just before the send (`fetch` by default, see `ClientConfig.transport`);
+ *   `headersAt` when the response head has arrived;
  * - one `tokenTimes` entry per token event (see chunk.ts). All events decoded from one body
  *   read share that read's arrival time: they arrived together, and stamping once per read
  *   keeps clock calls off the per-event path;
@@ -16,14 +17,11 @@ import type { RequestError, RequestRecord } from "../metrics/record.ts";
 import { createStreamState, interpretChunk, type StreamState } from "./chunk.ts";
 import { buildRequest } from "./request_body.ts";
 import { createSseDecoder, type SseDecoder } from "./sse.ts";
+import { createFetchTransport, fetchTransport } from "./fetch_transport.ts";
+import type { Transport, TransportResponse } from "./transport.ts";
 import type { ClientConfig, Job } from "./types.ts";
 
-/**
- * Size of the one buffer a request reads its body into (BYOB), bytes. A vLLM chunk is ~250
- * bytes and Deno hands over one HTTP chunk per read, so reads rarely come close; a larger frame
- * is simply split over several reads.
- */
-export const READ_BUFFER_BYTES = 16 * 1024;
+export { READ_BUFFER_BYTES } from "./fetch_transport.ts";
 
 /** After `[DONE]`, how long to wait for the body to end before cancelling it, ms. */
 export const DRAIN_AFTER_DONE_MS = 1000;
@@ -68,7 +66,8 @@ class StreamRequest {
   halted = false;
   doneSeen = false;
   finished = false;
-  reader: ReadableStreamBYOBReader | undefined;
+  /** The response once its head arrived: the drain timer and `abort` cancel its body. */
+  response: TransportResponse | undefined;
 
   wholeTimer: Timer | undefined;
   connectTimer: Timer | undefined;
@@ -109,14 +108,13 @@ class StreamRequest {
     try {
       this.startTimers();
       this.sentAt = this.now();
-      let res: Response;
+      let res: TransportResponse;
       try {
-        res = await fetch(url, {
+        res = await transportFor(config).send(url, {
           method: "POST",
           headers,
           body: payload,
           signal: this.abortController.signal,
-          client: config.httpClient,
         });
       } catch (e) {
         this.endAt = this.abortCause ? this.abortAt : this.now();
@@ -127,13 +125,13 @@ class StreamRequest {
       this.status = res.status;
       clearTimeout(this.connectTimer);
 
-      if (!res.ok) {
+      if (res.status < 200 || res.status > 299) {
         await this.readErrorBody(res);
-      } else if (res.body === null) {
+      } else if (!res.hasBody) {
         this.endAt = this.now();
         this.error = { kind: "stream", message: "response has no body", status: res.status };
       } else {
-        await this.readStream(res, res.body);
+        await this.readStream(res);
       }
       return this.record();
     } finally {
@@ -179,12 +177,12 @@ class StreamRequest {
     this.abort("cancelled", "cancelled: run stopping");
   };
 
-  /** Ends the request for a timeout or cancel: aborting the fetch errors any pending read. */
+  /** Ends the request for a timeout or cancel: aborting the send errors any pending read. */
   abort(kind: "timeout" | "cancelled", message: string): void {
     if (this.finished || this.abortCause !== undefined) return;
     if (this.doneSeen) {
       // Only the drain after [DONE] is left: stop it, the record stays a success.
-      this.reader?.cancel().catch(() => {});
+      this.response?.cancel();
       return;
     }
     this.abortAt = this.now();
@@ -195,7 +193,7 @@ class StreamRequest {
   }
 
   /** Non-2xx: read the whole body (so the connection can be reused) and quote the server. */
-  async readErrorBody(res: Response): Promise<void> {
+  async readErrorBody(res: TransportResponse): Promise<void> {
     let text = "";
     try {
       text = await res.text();
@@ -210,24 +208,21 @@ class StreamRequest {
     };
   }
 
-  async readStream(res: Response, body: ReadableStream<Uint8Array>): Promise<void> {
-    const reader = body.getReader({ mode: "byob" });
-    this.reader = reader;
+  async readStream(res: TransportResponse): Promise<void> {
+    this.response = res;
     const decoder: SseDecoder = createSseDecoder(this.onData);
-    let buffer = new ArrayBuffer(READ_BUFFER_BYTES);
     let readError: unknown;
     let ended = false;
     try {
       for (;;) {
-        const { value, done } = await reader.read(new Uint8Array(buffer));
-        if (done) {
+        const value = await res.read();
+        if (value === null) {
           ended = true;
           break;
         }
         this.readAt = performance.now() - this.origin;
+        // The view is valid until the next read; the decoder copies what it keeps.
         decoder.push(value);
-        // The read transferred our buffer into `value`; reuse it for the next read.
-        buffer = value.buffer as ArrayBuffer;
         if (this.halted && !this.doneSeen) break;
       }
     } catch (e) {
@@ -236,18 +231,18 @@ class StreamRequest {
 
     if (this.doneSeen) {
       // `[DONE]` already stamped endAt; whatever happened while draining does not matter.
-      if (!ended) await cancelQuietly(reader);
+      if (!ended) await res.cancel();
       return;
     }
     if (this.abortCause !== undefined) {
       this.endAt = this.abortAt;
       this.error = this.abortCause;
-      await cancelQuietly(reader);
+      await res.cancel();
       return;
     }
     if (this.error !== undefined) {
       // A parse or in-stream server error stopped us; endAt was stamped there.
-      await cancelQuietly(reader);
+      await res.cancel();
       return;
     }
     this.endAt = this.now();
@@ -257,7 +252,7 @@ class StreamRequest {
         message: `body read failed: ${errorMessage(readError)}`,
         status: res.status,
       };
-      await cancelQuietly(reader);
+      await res.cancel();
       return;
     }
     decoder.end();
@@ -282,7 +277,7 @@ class StreamRequest {
       clearTimeout(this.ttftTimer);
       // A well-behaved server ends the body right after [DONE]; don't wait forever if not.
       this.drainTimer = setTimeout(() => {
-        this.reader?.cancel().catch(() => {});
+        this.response?.cancel();
       }, DRAIN_AFTER_DONE_MS);
       return;
     }
@@ -367,12 +362,16 @@ class StreamRequest {
   }
 }
 
-async function cancelQuietly(reader: ReadableStreamBYOBReader): Promise<void> {
-  try {
-    await reader.cancel();
-  } catch {
-    // Already errored or closed: nothing left to release.
+/**
+ * The configured transport, else fetch (through `httpClient` when one is given). A wrapper per
+ * request around a given `httpClient` is one small object: cheaper than caching it.
+ */
+function transportFor(config: ClientConfig): Transport {
+  if (config.transport !== undefined) return config.transport;
+  if (config.httpClient !== undefined) {
+    return createFetchTransport({ httpClient: config.httpClient });
   }
+  return fetchTransport;
 }
 
 function trimSlash(s: string): string {

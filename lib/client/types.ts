@@ -1,4 +1,5 @@
 import type { Phase } from "../metrics/record.ts";
+import type { Transport } from "./transport.ts";
 
 /** Which OpenAI endpoint a request goes to. */
 export type Endpoint = "chat" | "completions";
@@ -47,6 +48,11 @@ export interface ClientConfig {
   origin: number;
   /** Aborting it (Ctrl-C, drain timeout) ends in-flight requests as kind "cancelled". */
   signal?: AbortSignal;
-  /** Optional shared HTTP client (connection pool settings). */
+  /** Optional shared HTTP client (connection pool settings) for the default fetch transport. */
   httpClient?: Deno.HttpClient;
+  /**
+   * How requests go on the wire. Default: `fetch` (through `httpClient` when given). The socket
+   * transport (`createSocketTransport`) costs less client CPU per token event.
+   */
+  transport?: Transport;
 }

@@ -60,6 +60,11 @@ export const RunPlanSchema = z.object({
     connectMs: positiveMs.optional(),
     ttftMs: positiveMs.optional(),
   }),
+  /**
+   * How the client puts requests on the wire: Deno's `fetch`, or hand-written HTTP/1.1 over raw
+   * sockets (less client CPU per token event; see lib/client/socket_transport.ts).
+   */
+  transport: z.enum(["fetch", "socket"]).default("fetch"),
   /** Results root; the run writes `<out>/<run-id>/`. */
   out: z.string().min(1),
   /** The command line as typed, secrets redacted; recorded in meta.json. */

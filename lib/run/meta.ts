@@ -22,6 +22,7 @@ export function buildMeta(
     command_line: plan.commandLine,
     target: { url: run.baseUrl, model: run.model, sim: plan.target.sim },
     endpoint: plan.endpoint,
+    transport: plan.transport,
     load: plan.load.mode === "open"
       ? {
         mode: "open",

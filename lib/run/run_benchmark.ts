@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import type { RunPlan } from "../config/run_plan.ts";
 import { sendRequest } from "../client/stream_client.ts";
+import { createSocketTransport } from "../client/socket_transport.ts";
 import type { ClientConfig, Job, RequestSpec } from "../client/types.ts";
 import { arrivalTimes } from "../load/pacers.ts";
 import { realClock } from "../load/clock.ts";
@@ -101,7 +102,10 @@ async function drive(
     ignoreEos: plan.request.ignoreEos || undefined,
     requestedPromptTokens: plan.request.promptTokens,
   });
+  // One keep-alive pool for the whole run; closed once every request has ended.
+  using socketTransport = plan.transport === "socket" ? createSocketTransport() : undefined;
   const client: ClientConfig = {
+    transport: socketTransport,
     baseUrl,
     apiKey: plan.target.apiKey,
     timeoutMs: plan.timeouts.requestMs,

@@ -13,6 +13,7 @@
 import assert from "node:assert/strict";
 import { sendRequest } from "../../lib/client/stream_client.ts";
 import type { ClientConfig, Job } from "../../lib/client/types.ts";
+import { createSocketTransport } from "../../lib/client/socket_transport.ts";
 import type { RequestRecord } from "../../lib/metrics/record.ts";
 import {
   type Script,
@@ -125,14 +126,20 @@ async function measure(
  * does not eat the whole budget: request transit, TTFT from the server's receipt, ITL and
  * arrival-after-write each within 3 ms at the median. Raw TTFT from sentAt is reported too.
  */
-async function checkTiming(concurrency: number, staggerMs: number, reps: number) {
+async function checkTiming(
+  transport: "fetch" | "socket",
+  concurrency: number,
+  staggerMs: number,
+  reps: number,
+) {
   await using server = startScriptedServer();
   using httpClient = Deno.createHttpClient({});
+  using socket = createSocketTransport();
   const config: ClientConfig = {
     baseUrl: server.baseUrl,
     timeoutMs: 10_000,
     origin: performance.now(),
-    httpClient,
+    ...(transport === "fetch" ? { httpClient } : { transport: socket }),
   };
   // Warm up: open the keep-alive connections and compile the hot paths.
   await Promise.all(
@@ -156,7 +163,9 @@ async function checkTiming(concurrency: number, staggerMs: number, reps: number)
       othersCores: othersCores(before, cpuSample()),
     };
     seen.push(e);
-    if (Deno.env.get("LLMLOAD_TIMING_DEBUG")) console.log(concurrency, JSON.stringify(e));
+    if (Deno.env.get("LLMLOAD_TIMING_DEBUG")) {
+      console.log(transport, concurrency, JSON.stringify(e));
+    }
     // Whatever the load: nothing arrives before it was written, nor earlier than scripted
     // (the server may write up to 0.5 ms early: timer slack).
     assert.ok(e.minArrival >= 0, `a token was stamped before the server wrote it: ${e.minArrival}`);
@@ -176,11 +185,13 @@ async function checkTiming(concurrency: number, staggerMs: number, reps: number)
   assert.fail(`timing errors over ${TOLERANCE_MS} ms in every attempt: ${detail}`);
 }
 
-Deno.test("client TTFT, ITL and token arrival are within 3 ms of the server at concurrency 1", async () => {
-  await checkTiming(1, 0, 5);
-});
+for (const transport of ["fetch", "socket"] as const) {
+  Deno.test(`client TTFT, ITL and token arrival are within 3 ms of the server at concurrency 1 [${transport}]`, async () => {
+    await checkTiming(transport, 1, 0, 5);
+  });
 
-Deno.test("client TTFT, ITL and token arrival are within 3 ms of the server at concurrency 50", async () => {
-  // Starts 3 ms apart (as a ramp would): all 50 streams overlap for the last ~40% of each.
-  await checkTiming(50, 3, 1);
-});
+  Deno.test(`client TTFT, ITL and token arrival are within 3 ms of the server at concurrency 50 [${transport}]`, async () => {
+    // Starts 3 ms apart (as a ramp would): all 50 streams overlap for the last ~40% of each.
+    await checkTiming(transport, 50, 3, 1);
+  });
+}
