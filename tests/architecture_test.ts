@@ -10,7 +10,7 @@ const ALLOWED: Record<string, string[]> = {
   run: ["config", "load", "client", "workload", "metrics", "telemetry", "report", "sim"],
   load: [],
   client: ["metrics"],
-  workload: [],
+  workload: ["load"], // the seeded RNG lives in load/rng.ts
   metrics: [],
   telemetry: ["metrics"],
   report: ["metrics"],

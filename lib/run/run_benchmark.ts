@@ -5,7 +5,6 @@ import { createSocketTransport } from "../client/socket_transport.ts";
 import type { ClientConfig, Job, RequestSpec } from "../client/types.ts";
 import { arrivalTimes } from "../load/pacers.ts";
 import { realClock } from "../load/clock.ts";
-import { createRng } from "../load/rng.ts";
 import { createStopRule } from "../load/stop_rule.ts";
 import { runOpenLoop } from "../load/open_loop.ts";
 import { runClosedLoop } from "../load/closed_loop.ts";
@@ -19,7 +18,7 @@ import { summaryToJson } from "../report/summary_json.ts";
 import { writeFileAtomic } from "../report/atomic_write.ts";
 import { formatProgressLine } from "../report/progress_line.ts";
 import { startSimWorker } from "../sim/sim_worker.ts";
-import { syntheticPrompt } from "../workload/synthetic_prompt.ts";
+import { promptForRequest } from "../workload/synthetic_prompt.ts";
 import { buildMeta } from "./meta.ts";
 import { JsonlSink } from "./jsonl_sink.ts";
 import { resolveTarget } from "./resolve_target.ts";
@@ -93,11 +92,10 @@ async function drive(
     live.onRecord(r);
   };
 
-  const rng = createRng(plan.seed);
-  const specFor = (): RequestSpec => ({
+  const specFor = (index: number): RequestSpec => ({
     endpoint: plan.endpoint,
     model,
-    prompt: syntheticPrompt(plan.request.promptTokens, rng),
+    prompt: promptForRequest(plan.seed, index, plan.request.promptTokens),
     maxTokens: plan.request.maxTokens,
     ignoreEos: plan.request.ignoreEos || undefined,
     requestedPromptTokens: plan.request.promptTokens,
@@ -115,7 +113,7 @@ async function drive(
     signal: io.interrupt,
   };
   const dispatch = async (slot: Slot) => {
-    const job: Job = { ...slot, spec: specFor() };
+    const job: Job = { ...slot, spec: specFor(slot.index) };
     live.onSent();
     accept(await sendRequest(job, client));
   };

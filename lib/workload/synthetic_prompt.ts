@@ -18,6 +18,16 @@ const WORDS = (
   "show leader light voice wife police mind price report decision son view relationship town"
 ).split(" ");
 
+import { createRng } from "../load/rng.ts";
+
+/**
+ * The prompt of request `index` in a run seeded with `seed`: the same in every run with that
+ * seed, whatever order requests were sent or answered in.
+ */
+export function promptForRequest(seed: number, index: number, tokens: number): string {
+  return syntheticPrompt(tokens, createRng((seed ^ Math.imul(index + 1, 0x9e3779b1)) >>> 0));
+}
+
 /** Something that yields integers in [0, n); the run's seeded RNG fits. */
 export interface IntSource {
   int(n: number): number;
