@@ -18,8 +18,10 @@ import { spawnSim } from "../lib/sim/sim_process.ts";
 const quick = Deno.args.includes("--quick");
 /** --server=sim measures against the built-in simulator instead of the cheap truth server. */
 const useSim = Deno.args.includes("--server=sim");
-/** --transport=socket|fetch: the client transport under test (llmload run --transport). */
-const transport = Deno.args.find((a) => a.startsWith("--transport="))?.slice(12) ?? "fetch";
+/** --transport=socket|fetch: measure one client transport (default: both, fetch first). */
+const onlyTransport = Deno.args.find((a) => a.startsWith("--transport="))?.slice(12);
+const transports = onlyTransport ? [onlyTransport] : ["fetch", "socket"];
+let transport = transports[0];
 const tmp = await Deno.makeTempDir({ prefix: "llmload-bench-" });
 
 async function readRecords(dir: string): Promise<RequestRecord[]> {
@@ -190,40 +192,47 @@ console.log(
 console.log(
   "server: bench/truth_server.ts in its own process, TTFT 50 ms, ITL 10 ms, 50 tokens per request",
 );
-console.log(`client transport: ${transport}`);
 console.log("error = llmload's measurement − the server's logged truth (ms)\n");
 console.log("send→server: our sentAt to the server's handler (includes the server's accept lag);");
 console.log(
   "delivery lag: the server's enqueue of a token to our stamp; loop lag: our event loop, 1 ms tick\n",
 );
 console.log(
-  "| concurrency | requests | failed | TTFT err p50 | TTFT err p99 | ITL err p50 | ITL err p99 " +
+  "| transport | concurrency | requests | failed | TTFT err p50 | TTFT err p99 | ITL err p50 | ITL err p99 " +
     "| send→server p50 | delivery lag p50 | delivery lag p99 | loop lag p99 | client CPU | server CPU |",
 );
-console.log("|" + " ---: |".repeat(13));
+console.log("| --- |" + " ---: |".repeat(13));
 const only = Deno.args.find((a) => a.startsWith("--levels="))?.slice(9);
 const levels: [number, number][] = only
   ? only.split(",").map((c) => [Number(c), Number(c) * 4] as [number, number])
   : quick
   ? [[1, 10], [100, 200], [500, 500]]
   : [[1, 30], [100, 600], [500, 2000]];
-for (const [c, n] of levels) {
-  const r = await accuracyLevel(c, n);
-  console.log(
-    `| ${c} | ${r.requests} | ${r.failed}${r.unmatched ? ` (+${r.unmatched} unmatched)` : ""} | ` +
-      `${fmt(r.ttftP50)} | ${fmt(r.ttftP99)} | ${fmt(r.itlP50)} | ${fmt(r.itlP99)} | ` +
-      `${fmt(r.transitP50)} | ${fmt(r.deliveryP50)} | ${fmt(r.deliveryP99)} | ` +
-      `${r.loopP99?.toFixed(1)} | ${pct(r.clientCpu)} | ${pct(r.serverCpu)} |`,
-  );
+for (transport of transports) {
+  for (const [c, n] of levels) {
+    const r = await accuracyLevel(c, n);
+    console.log(
+      `| ${transport} | ${c} | ${r.requests} | ${r.failed}${
+        r.unmatched ? ` (+${r.unmatched} unmatched)` : ""
+      } | ` +
+        `${fmt(r.ttftP50)} | ${fmt(r.ttftP99)} | ${fmt(r.itlP50)} | ${fmt(r.itlP99)} | ` +
+        `${fmt(r.transitP50)} | ${fmt(r.deliveryP50)} | ${fmt(r.deliveryP99)} | ` +
+        `${r.loopP99?.toFixed(1)} | ${pct(r.clientCpu)} | ${pct(r.serverCpu)} |`,
+    );
+  }
 }
 
 console.log("\nzero-delay server (TTFT 0, ITL 0), 2000 tokens per request:");
-console.log("| concurrency | events | seconds | events/s |");
-console.log("| ---: | ---: | ---: | ---: |");
-for (const c of only ? [] : [1, 50]) {
-  const r = await ingest(c, 2000, quick ? c * 2 : c * 4);
-  console.log(
-    `| ${c} | ${r.events} | ${r.seconds.toFixed(2)} | ${Math.round(r.events / r.seconds)} |`,
-  );
+console.log("| transport | concurrency | events | seconds | events/s |");
+console.log("| --- | ---: | ---: | ---: | ---: |");
+for (transport of only ? [] : transports) {
+  for (const c of [1, 50]) {
+    const r = await ingest(c, 2000, quick ? c * 2 : c * 4);
+    console.log(
+      `| ${transport} | ${c} | ${r.events} | ${r.seconds.toFixed(2)} | ${
+        Math.round(r.events / r.seconds)
+      } |`,
+    );
+  }
 }
 await Deno.remove(tmp, { recursive: true });

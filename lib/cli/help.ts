@@ -72,18 +72,42 @@ Examples:
 
 /** `llmload sim --help`. */
 export const SIM_HELP = `llmload sim — the built-in vLLM-like simulator, as a standalone server
+(a model of a serving engine, not a measurement of real hardware)
 
-Options:
-  --port N               port on 127.0.0.1 (default 8000; 0 picks a free one)
+Server:
+  --port N               port (default 8000; 0 picks a free one)
   --host ADDR            listen address (default 127.0.0.1)
-  --model NAME           served model name
-  --ttft 40ms            base time to first token
-  --itl 10ms             time between tokens
-  --seed N               generated text and lengths are reproducible
+  --model NAME           served model name (default sim-llama-8b)
+  --seed N               generated text, lengths, faults and step jitter are reproducible
+  --truth-log FILE       append one JSON line per request: when it arrived and when each token
+                         was written (ground truth for measuring a client's own error)
 
-Example:
+Engine (a continuous-batching step loop; flags override the profile's values):
+  --profile NAME         fixed (default), tiny, llama-8b-h100, llama-70b-8xh100
+  --ttft 40ms --itl 10ms fixed profile only: TTFT and ITL at any load
+  --max-model-len N      context window (prompt + output tokens)
+  --max-num-seqs N       sequences per step
+  --max-num-batched-tokens N             token budget per step
+  --chunked-prefill on|off               split long prompts across steps (on) or not (off)
+  --block-size N --num-gpu-blocks N      KV cache size; full cache → waiting, preemptions
+  --max-loras N          distinct adapters in one step
+  --max-cpu-loras N      adapters kept loaded; others cost --lora-load-time (e.g. 25ms) to load
+  --lora-adapters a,b=/path              adapters served from the start (also listed in /v1/models)
+
+Faults (each a rate between 0 and 1, drawn per request from the seed):
+  --fault-500 R --fault-503 R --fault-429 R   error responses (--retry-after S adds the header)
+  --fault-reset R        connection dropped mid-stream
+  --fault-stall R:3s     no bytes for 3 s mid-stream
+  --fault-malformed-sse R  a line without "data:"     --fault-invalid-json R  a broken JSON chunk
+  --fault-missing-done R   no [DONE] at the end       --fault-slow-headers R:2s  late headers
+
+Endpoints: /v1/chat/completions, /v1/completions, /v1/models, /tokenize, /detokenize,
+/v1/load_lora_adapter, /v1/unload_lora_adapter, /metrics (vLLM names), /health, /version
+
+Examples:
   llmload sim --port 8000 &
   llmload run --url http://127.0.0.1:8000/v1 --concurrency 4 --requests 50
+  llmload sim --profile llama-8b-h100 --chunked-prefill off --lora-adapters sql,chat --max-loras 2
 `;
 
 /** `llmload demo --help`. */
