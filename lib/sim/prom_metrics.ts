@@ -9,108 +9,17 @@
  * `vllm:lora_requests_info`, which vLLM labels only with its own three labels.
  */
 
-/** vLLM's bucket bounds of `vllm:time_to_first_token_seconds`, seconds. */
-export const TTFT_BUCKETS_S: readonly number[] = [
-  0.001,
-  0.005,
-  0.01,
-  0.02,
-  0.04,
-  0.06,
-  0.08,
-  0.1,
-  0.25,
-  0.5,
-  0.75,
-  1.0,
-  2.5,
-  5.0,
-  7.5,
-  10.0,
-  20.0,
-  40.0,
-  80.0,
-  160.0,
-  640.0,
-  2560.0,
-];
-
-/** vLLM's bucket bounds of `vllm:e2e_request_latency_seconds`, seconds. */
-export const E2E_BUCKETS_S: readonly number[] = [
-  0.3,
-  0.5,
-  0.8,
-  1.0,
-  1.5,
-  2.0,
-  2.5,
-  5.0,
-  10.0,
-  15.0,
-  20.0,
-  30.0,
-  40.0,
-  50.0,
-  60.0,
-  120.0,
-  240.0,
-  480.0,
-  960.0,
-  1920.0,
-  7680.0,
-];
+// Bucket bounds and the histogram are the engine's: one definition of vLLM's buckets.
+export {
+  Histogram,
+  type HistogramSnapshot as HistogramData,
+  REQUEST_LATENCY_BUCKETS_S as E2E_BUCKETS_S,
+  TTFT_BUCKETS_S,
+} from "./engine_metrics.ts";
+import type { HistogramSnapshot as HistogramData } from "./engine_metrics.ts";
 
 /** Content type of the exposition format, as prometheus_client sends it. */
 export const PROM_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
-
-/**
- * A histogram's state, ready to render (the same shape as the engine's histogram snapshots):
- * cumulative counts per finite bound; `+Inf` and `_count` are `count`.
- */
-export interface HistogramData {
-  /** Upper bounds (`le`), ascending, without `+Inf`. */
-  bounds: readonly number[];
-  /** Observations <= each bound: the `_bucket{le=...}` values. */
-  cumulative: readonly number[];
-  /** All observations. */
-  count: number;
-  /** Sum of observed values. */
-  sum: number;
-}
-
-/** A fixed-bucket histogram, as prometheus_client keeps one. */
-export class Histogram {
-  readonly bounds: readonly number[];
-  #counts: number[];
-  #count = 0;
-  #sum = 0;
-
-  constructor(bounds: readonly number[]) {
-    this.bounds = bounds;
-    this.#counts = new Array(bounds.length).fill(0);
-  }
-
-  /** Records one value (e.g. seconds); `le` semantics: a value equal to a bound counts in it. */
-  observe(value: number): void {
-    this.#count++;
-    this.#sum += value;
-    // Bounded by the bucket count (~20).
-    for (let i = 0; i < this.bounds.length; i++) {
-      if (value <= this.bounds[i]) {
-        this.#counts[i]++;
-        return;
-      }
-    }
-  }
-
-  /** A copy of the current state. */
-  data(): HistogramData {
-    const cumulative: number[] = [];
-    let run = 0;
-    for (const c of this.#counts) cumulative.push(run += c);
-    return { bounds: this.bounds, cumulative, count: this.#count, sum: this.#sum };
-  }
-}
 
 /** LoRA state for `vllm:lora_requests_info`. */
 export interface LoraInfo {

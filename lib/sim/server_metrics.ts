@@ -104,8 +104,8 @@ export function createServerMetrics(): ServerMetrics {
         promptTokens: stats.promptTokensTotal ?? promptTokens,
         generationTokens: stats.generationTokensTotal ?? stats.tokens,
         requestSuccess: { ...(stats.requestSuccessTotal ?? success) },
-        ttft: stats.ttftSeconds ?? ttft.data(),
-        e2e: stats.e2eSeconds ?? e2e.data(),
+        ttft: stats.ttftSeconds ?? ttft.snapshot(),
+        e2e: stats.e2eSeconds ?? e2e.snapshot(),
         lora: {
           maxLora: stats.maxLoras ?? 0,
           running: stats.runningAdapters ?? [...liveAdapters.keys()].sort(),

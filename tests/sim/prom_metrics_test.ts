@@ -41,8 +41,8 @@ function snapshot(over: Partial<MetricsSnapshot> = {}): MetricsSnapshot {
     promptTokens: 1234567,
     generationTokens: 890,
     requestSuccess: { stop: 5, length: 1 },
-    ttft: ttft.data(),
-    e2e: e2e.data(),
+    ttft: ttft.snapshot(),
+    e2e: e2e.snapshot(),
     lora: { maxLora: 2, running: ["a", "b"], waiting: [], timestamp: 1_723_456_789.25 },
     cacheConfig: { block_size: 16, gpu_memory_utilization: 0.9, num_gpu_blocks: 4096 },
     ...over,
@@ -70,7 +70,7 @@ Deno.test("numbers are formatted as prometheus_client formats them", () => {
 Deno.test("histogram counts a value equal to a bound in that bound's bucket", () => {
   const h = new Histogram([1, 2]);
   for (const v of [0.5, 1, 1.5, 2, 3]) h.observe(v);
-  assert.deepEqual(h.data(), { bounds: [1, 2], cumulative: [2, 4], count: 5, sum: 8 });
+  assert.deepEqual(h.snapshot(), { bounds: [1, 2], cumulative: [2, 4], count: 5, sum: 8 });
 });
 
 Deno.test("rendered page parses strictly with every vLLM family, type and label", () => {
