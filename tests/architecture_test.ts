@@ -8,9 +8,9 @@ import { join, relative } from "node:path";
 const ALLOWED: Record<string, string[]> = {
   cli: ["config", "run", "report", "sim", "metrics", "load", "client", "workload", "telemetry"],
   run: ["config", "load", "client", "workload", "metrics", "telemetry", "report", "sim"],
-  load: [],
+  load: ["config"], // UsageError for bad shapes and traces
   client: ["metrics"],
-  workload: ["load"], // the seeded RNG lives in load/rng.ts
+  workload: ["load", "config"], // the seeded RNG; UsageError for bad files
   metrics: [],
   telemetry: ["metrics"],
   report: ["metrics"],

@@ -24,3 +24,34 @@ export {
   defaultRampMs,
   runClosedLoop,
 } from "./closed_loop.ts";
+export {
+  exponentialRamp,
+  type IntegrateOptions,
+  integrateRate,
+  linearRamp,
+  type RampOptions,
+  rampProblems,
+  type RateArrivalOptions,
+  rateArrivalTimes,
+  type RateFunction,
+  rateOptionProblems,
+  type ShapedArrival,
+} from "./rate_function.ts";
+export {
+  type ConcurrencySchedule,
+  concurrencySchedule,
+  type ConcurrencyStage,
+  concurrencyStageProblems,
+  type RateStage,
+  rateStageProblems,
+  stagedRate,
+  type UserChange,
+} from "./stages.ts";
+export { type Arrival, type ArrivalFeed, arrivalFeed } from "./arrival_feed.ts";
+export {
+  type ParsedTrace,
+  parseTrace,
+  readTrace,
+  type TraceOptions,
+  type TraceProblem,
+} from "./trace_replay.ts";
