@@ -45,9 +45,22 @@ Stop (either or both, first wins; default --duration 60s):
                          (warm-up requests are kept in requests.jsonl, left out of statistics)
 
 Requests:
-  --prompt-tokens N      synthetic prompt length in tokens (default 256)
+  --prompt-tokens N      prompt length in tokens (default 256). Exact when the server has
+                         /tokenize (vLLM, the simulator): calibrated with the server's own
+                         tokenizer before the load starts (chat: template included, so
+                         usage.prompt_tokens = N). Otherwise one token per word, with a warning;
+                         meta.json records prompt_length_mode exact or estimate
+  --shared-prefix-tokens N
+                         the first N prompt tokens are identical in every request (to test
+                         prefix caching); the rest differs per request (default 0: all differ)
+  --text-source english|korean|FILE
+                         prompt words: built-in English or Korean corpus, or a UTF-8 text file
+                         whose words are used in order, cycled (default english)
   --max-tokens N         max_tokens per request (default 128)
-  --ignore-eos           ask the server to generate exactly --max-tokens (vLLM ignore_eos)
+  --output-tokens uniform:MIN-MAX|normal:MEAN,SD
+                         max_tokens drawn per request from the seed (normal clamped to ≥ 1);
+                         instead of --max-tokens
+  --ignore-eos           ask the server to generate exactly max_tokens (vLLM ignore_eos)
   --seed N               every random choice reproducible (default 42)
   --timeout 300s         whole-request limit; also --connect-timeout (until response headers)
                          and --ttft-timeout (until the first token)
@@ -66,6 +79,8 @@ Client:
 Examples:
   llmload run --target sim --concurrency 8 --requests 200 --prompt-tokens 1000
   llmload run --url http://127.0.0.1:8000/v1 --concurrency 100 --requests 400
+  llmload run --url http://127.0.0.1:8000/v1 --prompt-tokens 10000 --shared-prefix-tokens 8000 \
+              --output-tokens normal:200,50 --ignore-eos --requests 50
   llmload run --url http://127.0.0.1:8000/v1 --rate 20 --arrival gamma --burstiness 0.5 \\
               --max-in-flight 64 --duration 5m --warmup 30s
 `;

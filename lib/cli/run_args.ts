@@ -2,6 +2,8 @@ import { parseArgs } from "node:util";
 import { parseDurationMs } from "../config/duration.ts";
 import { type RunPlan, validateRunPlan } from "../config/run_plan.ts";
 import { UsageError } from "../config/usage_error.ts";
+import { parseOutputLength } from "../workload/output_length.ts";
+import { BUILTIN_TEXT_SOURCES } from "../workload/text_sources.ts";
 
 /** The flags of `llmload run`, as node:util parseArgs options. Help text lives in help.ts. */
 export const RUN_OPTIONS = {
@@ -22,6 +24,9 @@ export const RUN_OPTIONS = {
   "warmup-requests": { type: "string" },
   "prompt-tokens": { type: "string" },
   "max-tokens": { type: "string" },
+  "output-tokens": { type: "string" },
+  "shared-prefix-tokens": { type: "string" },
+  "text-source": { type: "string" },
   "ignore-eos": { type: "boolean" },
   seed: { type: "string" },
   timeout: { type: "string" },
@@ -44,6 +49,7 @@ export const RUN_DEFAULTS = {
   promptTokens: 256,
   maxTokens: 128,
   seed: 42,
+  textSource: "english",
   timeout: "300s",
   transport: "fetch",
   out: "results",
@@ -151,6 +157,37 @@ export function parseRunArgs(args: string[], env: Record<string, string | undefi
   const warmupRequests = posInt("warmup-requests");
   const seedRaw = num("seed", (n) => Number.isInteger(n), "a whole number");
 
+  const promptTokens = posInt("prompt-tokens") ?? RUN_DEFAULTS.promptTokens;
+  const sharedPrefixTokens = num(
+    "shared-prefix-tokens",
+    (n) => Number.isInteger(n) && n >= 0,
+    "a whole number ≥ 0",
+  ) ?? 0;
+  if (sharedPrefixTokens >= promptTokens) {
+    problems.push(
+      `--shared-prefix-tokens must be fewer than --prompt-tokens (${promptTokens}), so each request keeps a unique part (got ${sharedPrefixTokens})`,
+    );
+  }
+  let outputTokens;
+  if (str("output-tokens") !== undefined) {
+    const parsed = parseOutputLength(str("output-tokens")!);
+    if ("problem" in parsed) problems.push(parsed.problem);
+    else outputTokens = parsed;
+    if (str("max-tokens") !== undefined) {
+      problems.push("--max-tokens and --output-tokens cannot be combined; use one of them");
+    }
+  }
+  const textSource = str("text-source") ?? RUN_DEFAULTS.textSource;
+  if (!(BUILTIN_TEXT_SOURCES as readonly string[]).includes(textSource)) {
+    try {
+      if (!Deno.statSync(textSource).isFile) throw new Error("not a file");
+    } catch {
+      problems.push(
+        `--text-source must be english, korean or the path of a UTF-8 text file (no file "${textSource}")`,
+      );
+    }
+  }
+
   const candidate = {
     target: {
       url,
@@ -165,9 +202,12 @@ export function parseRunArgs(args: string[], env: Record<string, string | undefi
     stop: { durationMs, requests },
     warmup: { durationMs: warmupMs, requests: warmupRequests },
     request: {
-      promptTokens: posInt("prompt-tokens") ?? RUN_DEFAULTS.promptTokens,
+      promptTokens,
       maxTokens: posInt("max-tokens") ?? RUN_DEFAULTS.maxTokens,
+      outputTokens,
       ignoreEos: values["ignore-eos"] === true,
+      sharedPrefixTokens,
+      textSource,
     },
     seed: seedRaw ?? RUN_DEFAULTS.seed,
     timeouts: {

@@ -29,6 +29,16 @@ const OpenLoad = z.object({
   queue: z.boolean(),
 });
 
+const OutputTokens = z.discriminatedUnion("shape", [
+  z.object({ shape: z.literal("fixed"), tokens: positiveInt }),
+  z.object({ shape: z.literal("uniform"), min: positiveInt, max: positiveInt }),
+  z.object({
+    shape: z.literal("normal"),
+    mean: z.number().positive(),
+    sd: z.number().nonnegative(),
+  }),
+]);
+
 export const RunPlanSchema = z.object({
   target: z.object({
     /** API base including /v1. Empty when `sim` is set: the simulator's address is used. */
@@ -50,9 +60,19 @@ export const RunPlanSchema = z.object({
     requests: positiveInt.optional(),
   }),
   request: z.object({
+    /** Prompt tokens per request: exact when the server has /tokenize, else estimated. */
     promptTokens: positiveInt,
+    /** Fixed `max_tokens`, used when `outputTokens` is not given. */
     maxTokens: positiveInt,
+    /** Per-request `max_tokens` shape (uniform, normal), seeded per request index. */
+    outputTokens: OutputTokens.optional(),
     ignoreEos: z.boolean(),
+    /** The first N prompt tokens are identical in every request (prefix-cache tests). */
+    sharedPrefixTokens: z.number().int().nonnegative().default(0),
+    /** `english`, `korean`, or a path to a UTF-8 text file. */
+    textSource: z.string().min(1).default("english"),
+  }).refine((r) => r.sharedPrefixTokens < r.promptTokens, {
+    message: "shared prefix tokens must be fewer than prompt tokens",
   }),
   seed: z.number().int(),
   timeouts: z.object({

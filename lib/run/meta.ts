@@ -1,5 +1,6 @@
 import type { RunPlan } from "../config/run_plan.ts";
 import { VERSION } from "../version.ts";
+import { describeOutputLength } from "../workload/output_length.ts";
 
 /**
  * The contents of meta.json: what ran, against what, when, and how to rebuild times. Record
@@ -14,6 +15,8 @@ export function buildMeta(
     originEpochMs: number;
     endedAtEpochMs?: number;
     interrupted: boolean;
+    /** `exact`: prompts measured with the server's /tokenize; `estimate`: word counts. */
+    promptLengthMode?: "exact" | "estimate";
   },
 ): Record<string, unknown> {
   return {
@@ -41,8 +44,14 @@ export function buildMeta(
     request: {
       prompt_tokens: plan.request.promptTokens,
       max_tokens: plan.request.maxTokens,
+      output_tokens: plan.request.outputTokens
+        ? describeOutputLength(plan.request.outputTokens)
+        : null,
       ignore_eos: plan.request.ignoreEos,
+      shared_prefix_tokens: plan.request.sharedPrefixTokens,
+      text_source: plan.request.textSource,
     },
+    prompt_length_mode: run.promptLengthMode ?? null,
     timeouts: {
       request_ms: plan.timeouts.requestMs,
       connect_ms: plan.timeouts.connectMs ?? null,

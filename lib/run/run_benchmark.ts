@@ -18,7 +18,8 @@ import { summaryToJson } from "../report/summary_json.ts";
 import { writeFileAtomic } from "../report/atomic_write.ts";
 import { formatProgressLine } from "../report/progress_line.ts";
 import { startSimWorker } from "../sim/sim_worker.ts";
-import { promptForRequest } from "../workload/synthetic_prompt.ts";
+import { preparePrompts, type PromptBook } from "../workload/prepare_prompts.ts";
+import { outputTokensFor } from "../workload/output_length.ts";
 import { buildMeta } from "./meta.ts";
 import { JsonlSink } from "./jsonl_sink.ts";
 import { resolveTarget } from "./resolve_target.ts";
@@ -63,9 +64,16 @@ export async function runBenchmark(plan: RunPlan, io: RunIo): Promise<RunOutcome
       model: plan.target.model,
       apiKey: plan.target.apiKey,
     });
+    // Calibration talks to the server before the run's clock starts, so it never affects pacing.
+    const prompts = await preparePrompts(plan, {
+      baseUrl,
+      model: target.model,
+      apiKey: plan.target.apiKey,
+      log: io.log,
+    });
     const runId = makeRunId(new Date());
     const runDir = await createRunDir(plan.out, runId);
-    return await drive(plan, io, { runId, runDir, baseUrl, model: target.model });
+    return await drive(plan, io, { runId, runDir, baseUrl, model: target.model }, prompts);
   } finally {
     await sim?.close();
   }
@@ -75,12 +83,19 @@ async function drive(
   plan: RunPlan,
   io: RunIo,
   where: { runId: string; runDir: string; baseUrl: string; model: string },
+  prompts: PromptBook,
 ): Promise<RunOutcome> {
   const { runDir, baseUrl, model } = where;
   const origin = performance.now();
   const originEpochMs = performance.timeOrigin + origin;
   const metaFor = (endedAt?: number, interrupted = false) =>
-    buildMeta(plan, { ...where, originEpochMs, endedAtEpochMs: endedAt, interrupted });
+    buildMeta(plan, {
+      ...where,
+      originEpochMs,
+      endedAtEpochMs: endedAt,
+      interrupted,
+      promptLengthMode: prompts.mode,
+    });
   await writeFileAtomic(join(runDir, "meta.json"), JSON.stringify(metaFor(), null, 2) + "\n");
 
   const sink = await JsonlSink.open(join(runDir, "requests.jsonl"));
@@ -95,8 +110,10 @@ async function drive(
   const specFor = (index: number): RequestSpec => ({
     endpoint: plan.endpoint,
     model,
-    prompt: promptForRequest(plan.seed, index, plan.request.promptTokens),
-    maxTokens: plan.request.maxTokens,
+    prompt: prompts.promptFor(index, plan.request.promptTokens),
+    maxTokens: plan.request.outputTokens
+      ? outputTokensFor(plan.request.outputTokens, plan.seed, index)
+      : plan.request.maxTokens,
     ignoreEos: plan.request.ignoreEos || undefined,
     requestedPromptTokens: plan.request.promptTokens,
   });

@@ -3,21 +3,9 @@
  * with the run's seeded RNG, so no two requests share a prefix (a shared prefix would let a
  * server's prefix cache hide prefill cost). Each word is one token under the simulator's
  * tokenizer and one token in most BPE vocabularies; exact lengths on real tokenizers need
- * calibration against the server's /tokenize (scenario issue).
+ * calibration against the server's /tokenize (exact_prompt.ts); this is the estimate fallback.
  */
-const WORDS = (
-  "time year people way day man thing woman life child world school state family student " +
-  "group country problem hand part place case week company system program question work " +
-  "government number night point home water room mother area money story fact month lot " +
-  "right study book eye job word business issue side kind head house service friend father " +
-  "power hour game line end member law car city community name president team minute idea " +
-  "kid body information back parent face others level office door health person art war " +
-  "history party result change morning reason research girl guy moment air teacher force " +
-  "education foot boy age policy music market sense nation plan college interest death " +
-  "experience effect use class control care field development role effort rate heart drug " +
-  "show leader light voice wife police mind price report decision son view relationship town"
-).split(" ");
-
+import { ENGLISH_WORDS as WORDS } from "./text_sources.ts";
 import { createRng } from "../load/rng.ts";
 
 /**

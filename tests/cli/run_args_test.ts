@@ -100,3 +100,48 @@ Deno.test("the API key is redacted from the recorded command line", () => {
   const { plan } = parseRunArgs(["--api-key", "sk-secret"], {});
   assert.ok(!plan.commandLine.join(" ").includes("sk-secret"));
 });
+
+Deno.test("prompt and output-length flags normalise into the plan", () => {
+  const { plan } = parseRunArgs(
+    [
+      "--prompt-tokens",
+      "3000",
+      "--shared-prefix-tokens",
+      "1000",
+      "--text-source",
+      "korean",
+      "--output-tokens",
+      "uniform:64-256",
+    ],
+    {},
+  );
+  assert.deepEqual(plan.request.sharedPrefixTokens, 1000);
+  assert.deepEqual(plan.request.textSource, "korean");
+  assert.deepEqual(plan.request.outputTokens, { shape: "uniform", min: 64, max: 256 });
+  const defaults = parseRunArgs([], {}).plan.request;
+  assert.deepEqual(defaults.sharedPrefixTokens, 0);
+  assert.deepEqual(defaults.textSource, "english");
+  assert.deepEqual(defaults.outputTokens, undefined);
+});
+
+Deno.test("bad prompt and output-length values are all reported at once, each with its fix", () => {
+  const problems = problemsOf([
+    "--prompt-tokens",
+    "100",
+    "--shared-prefix-tokens",
+    "100",
+    "--text-source",
+    "/no/such/file.txt",
+    "--output-tokens",
+    "normal:abc",
+    "--max-tokens",
+    "5",
+  ]);
+  assert.deepEqual(problems.length, 4, problems.join("\n"));
+  assert.ok(problems.some((p) => p.includes("--shared-prefix-tokens must be fewer")));
+  assert.ok(problems.some((p) => p.includes("--text-source must be english, korean or")));
+  assert.ok(problems.some((p) => p.includes("--output-tokens must be N, uniform:MIN-MAX")));
+  assert.ok(problems.some((p) => p.includes("cannot be combined")));
+  assert.ok(problemsOf(["--shared-prefix-tokens=-1"])[0].includes("a whole number ≥ 0"));
+  assert.ok(problemsOf(["--output-tokens", "uniform:9-3"])[0].includes("MIN ≤ MAX"));
+});

@@ -1,0 +1,79 @@
+/**
+ * Chooses how a run gets its prompt lengths and prepares the prompts before the load starts:
+ * exact, calibrated with the server's /tokenize (strategy 1), or the word-count estimate when
+ * the server cannot count (strategy 3), announced with one warning line.
+ * Strategy 2 (a local tokenizer.json) would plug in here as another TokenCounter.
+ */
+import {
+  calibratePromptBook,
+  estimatePromptBook,
+  type PromptBook,
+  type PromptLengthMode,
+} from "./exact_prompt.ts";
+import { loadTextSource } from "./text_sources.ts";
+import { createTokenCounter, TokenizeUnavailable } from "./tokenize_client.ts";
+
+export type { PromptBook, PromptLengthMode };
+
+/** The request recipe as far as prompts are concerned. */
+export interface PromptRecipe {
+  endpoint: "chat" | "completions";
+  seed: number;
+  request: {
+    promptTokens: number;
+    sharedPrefixTokens?: number;
+    textSource?: string;
+  };
+}
+
+/**
+ * Prepares the run's prompts. Logs one warning line when lengths are estimates (and one per
+ * length that could not be made exact); logs how calibration went otherwise.
+ * Throws an Error when the text source file cannot be read.
+ */
+export async function preparePrompts(
+  recipe: PromptRecipe,
+  opts: {
+    /** API base including /v1; /tokenize is at its root. */
+    baseUrl: string;
+    model: string;
+    apiKey?: string;
+    log(line: string): void;
+    /** Lengths to calibrate; default: the recipe's prompt tokens. */
+    lengths?: readonly number[];
+  },
+): Promise<PromptBook> {
+  const source = await loadTextSource(recipe.request.textSource ?? "english");
+  const promptOpts = {
+    source,
+    seed: recipe.seed,
+    sharedPrefixTokens: recipe.request.sharedPrefixTokens ?? 0,
+  };
+  const lengths = opts.lengths ?? [recipe.request.promptTokens];
+  const counter = createTokenCounter(opts.baseUrl, { model: opts.model, apiKey: opts.apiKey });
+  const started = performance.now();
+  let book: PromptBook;
+  try {
+    book = await calibratePromptBook(lengths, counter, {
+      ...promptOpts,
+      form: recipe.endpoint === "chat" ? "chat" : "prompt",
+    });
+  } catch (e) {
+    if (!(e instanceof TokenizeUnavailable)) throw e;
+    const why = e.status === 404 ? "the server has no /tokenize" : e.message;
+    opts.log(
+      `warning: prompt lengths are estimates (one token per word; ${why}); the summary's prompt drift shows the real lengths`,
+    );
+    return estimatePromptBook(promptOpts);
+  }
+  for (const w of book.warnings) opts.log(`warning: ${w}`);
+  if (book.mode === "exact") {
+    const ms = Math.round(performance.now() - started);
+    opts.log(
+      `prompt lengths exact: calibrated ${
+        lengths.join(", ")
+      } tokens with /tokenize (${book.calls} calls, ${ms} ms)`,
+    );
+  }
+  return book;
+}
