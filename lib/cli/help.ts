@@ -3,6 +3,9 @@ export const MAIN_HELP = `llmload — load generator and benchmark for OpenAI-co
 
 Usage:
   llmload run [options]        run a benchmark against a server (or the built-in simulator)
+  llmload run SCENARIO [opts]  run a built-in scenario or a scenario file (./my_scenario.ts);
+                               options override the scenario's values
+  llmload scenarios            list the built-in scenarios
   llmload sim [options]        serve the built-in vLLM-like simulator
   llmload demo [--out DIR]     ~20 s tour: a closed-loop and an open-loop run against the simulator
   llmload version              print the version
@@ -11,6 +14,7 @@ Usage:
 Examples:
   llmload run --target sim --concurrency 8 --requests 200
   llmload run --url http://127.0.0.1:8000/v1 --rate 5 --duration 60s --prompt-tokens 6000
+  llmload run prompt-lengths --target sim --requests 4
   llmload sim --port 8000
 
 Exit codes:
@@ -20,6 +24,13 @@ Exit codes:
 
 /** `llmload run --help`. */
 export const RUN_HELP = `llmload run — send load to an OpenAI-compatible server and measure it
+
+  llmload run [SCENARIO] [options]
+  SCENARIO is a built-in name (\`llmload scenarios\`) or a scenario file path (./x.ts). Options
+  override the scenario: --requests/--duration replace its stop rule, --concurrency/--rate its
+  load; an option for a swept axis (e.g. --concurrency 1 on prompt-lengths) keeps only the
+  points with that value. A sweep writes DIR/<sweep-id>/ with one sub-run per point, sweep.csv,
+  sweep.json, and prints one row per point.
 
 Target:
   --url URL              API base (default: $OPENAI_BASE_URL, else http://127.0.0.1:8000/v1)

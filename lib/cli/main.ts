@@ -9,6 +9,12 @@ import { parseRunArgs } from "./run_args.ts";
 import { parseSimArgs } from "./sim_args.ts";
 import { demoPlans } from "./demo.ts";
 import type { RunPlan } from "../config/run_plan.ts";
+import { expandSweep } from "../config/scenario.ts";
+import { renderSweepTable } from "../report/sweep_table.ts";
+import { runSweep } from "../run/run_sweep.ts";
+import { BUILTIN_SCENARIOS } from "../../scenarios/mod.ts";
+import { loadScenario } from "./load_scenario.ts";
+import { scenarioPlans, type ScenarioRun } from "./scenario_plans.ts";
 
 /** Documented exit codes (README "Exit codes"). */
 export const EXIT = {
@@ -41,13 +47,16 @@ export async function main(args: string[]): Promise<number> {
         return EXIT.ok;
       case "run":
         return await runCommand(rest);
+      case "scenarios":
+        out(listScenarios());
+        return EXIT.ok;
       case "demo":
         return await demoCommand(rest);
       case "sim":
         return await simCommand(rest);
       default:
         throw new UsageError(
-          `Unknown command "${command}". Commands: run, sim, demo, version, help.`,
+          `Unknown command "${command}". Commands: run, scenarios, sim, demo, version, help.`,
         );
     }
   } catch (e) {
@@ -65,12 +74,66 @@ export async function main(args: string[]): Promise<number> {
 }
 
 async function runCommand(args: string[]): Promise<number> {
+  // `llmload run <scenario|./file.ts> [flags]`: the first argument, when not a flag.
+  if (args[0] !== undefined && !args[0].startsWith("-")) {
+    return await scenarioCommand(args[0], args.slice(1));
+  }
   const parsed = parseRunArgs(args, Deno.env.toObject());
   if (parsed.help) {
     out(RUN_HELP);
     return EXIT.ok;
   }
   return await runAndReport(parsed.plan, parsed.quiet);
+}
+
+async function scenarioCommand(ref: string, args: string[]): Promise<number> {
+  if (args.includes("--help") || args.includes("-h")) {
+    out(RUN_HELP);
+    return EXIT.ok;
+  }
+  const scenario = await loadScenario(ref);
+  const run = scenarioPlans(scenario, args, { env: Deno.env.toObject(), ref });
+  if (!scenario.sweep) return await runAndReport(run.points[0].plan, run.quiet);
+  return await sweepAndReport(run);
+}
+
+/** `llmload scenarios`: the built-ins, one per line, with their sweep sizes. */
+function listScenarios(): string {
+  const width = Math.max(...BUILTIN_SCENARIOS.map((s) => s.name.length));
+  const lines = BUILTIN_SCENARIOS.map((s) => {
+    const n = s.sweep ? expandSweep(s).length : 1;
+    const points = n > 1 ? ` [${n} points]` : "";
+    return `  ${s.name.padEnd(width)}  ${s.description}${points}`;
+  });
+  return `Built-in scenarios (llmload run NAME [flags]; flags override the scenario):\n${
+    lines.join("\n")
+  }\nA scenario file: llmload run ./my_scenario.ts (see README "Scenarios and sweeps").\n`;
+}
+
+/** Runs every point of a sweep, then prints one table (a row per point) and the sweep path. */
+async function sweepAndReport(run: ScenarioRun): Promise<number> {
+  const interrupt = new AbortController();
+  const stopSignals = onInterrupt(() => {
+    if (interrupt.signal.aborted) Deno.exit(EXIT.interrupted);
+    err("\ninterrupted: stopping the sweep, cancelling in-flight requests, writing results…\n");
+    interrupt.abort();
+  });
+  try {
+    const outcome = await runSweep(run.points, {
+      log: (line) => err(line + "\n"),
+      status: (line) => err(`\r\x1b[2K${line}`),
+      isTty: Deno.stderr.isTerminal(),
+      quiet: run.quiet,
+      interrupt: interrupt.signal,
+    }, { scenario: run.scenario.name, axes: run.axes, out: run.points[0].plan.out });
+    const title = `llmload ${run.scenario.name} · ${outcome.model} @ ${outcome.baseUrl} · ` +
+      `${outcome.rows.length}/${run.points.length} points`;
+    out(renderSweepTable(outcome.rows, { axes: run.axes, title }) + "\n");
+    out(`results: ${outcome.sweepDir}\n`);
+    return outcome.interrupted ? EXIT.interrupted : EXIT.ok;
+  } finally {
+    stopSignals();
+  }
 }
 
 async function demoCommand(args: string[]): Promise<number> {

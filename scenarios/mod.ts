@@ -1,0 +1,19 @@
+/**
+ * The built-in scenarios, registered with literal static imports so a `deno compile` binary
+ * embeds them (no directory reads at run time). One module per scenario, default-exporting a
+ * plain object checked against `ScenarioSchema` (lib/config/scenario.ts).
+ */
+import type { Scenario } from "../lib/config/scenario.ts";
+import smoke from "./smoke.ts";
+import promptLengths from "./prompt_lengths.ts";
+import concurrency from "./concurrency.ts";
+import workloads from "./workloads.ts";
+// multi-lora: adapter selection per request arrives with the LoRA issue; register it here then.
+
+/** Built-in scenarios in the order `llmload scenarios` lists them. */
+export const BUILTIN_SCENARIOS: readonly Scenario[] = [
+  smoke,
+  promptLengths,
+  concurrency,
+  workloads,
+];

@@ -1,0 +1,168 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { SWEEP_CSV_COLUMNS } from "../../lib/report/sweep_csv.ts";
+
+const MAIN = new URL("../../main.ts", import.meta.url).pathname;
+
+async function llmload(args: string[], cwd?: string) {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", MAIN, ...args],
+    env: { NO_COLOR: "1" },
+    cwd,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const dec = new TextDecoder();
+  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+}
+
+/** sweep.csv rows as objects keyed by column name (no quoted commas in our values). */
+function readSweepCsv(dir: string): Record<string, string>[] {
+  const [header, ...rows] = Deno.readTextFileSync(join(dir, "sweep.csv")).trimEnd().split("\n");
+  assert.deepEqual(header.split(","), SWEEP_CSV_COLUMNS);
+  return rows.map((r) => Object.fromEntries(r.split(",").map((v, i) => [SWEEP_CSV_COLUMNS[i], v])));
+}
+
+function resultsDir(stdout: string, out: string): string {
+  const path = stdout.match(/results: (.+)/)?.[1];
+  assert.ok(path && path.startsWith(out), stdout);
+  return path;
+}
+
+Deno.test("llmload scenarios lists every built-in with its description", async () => {
+  const r = await llmload(["scenarios"]);
+  assert.deepEqual(r.code, 0, r.stderr);
+  for (const name of ["smoke", "prompt-lengths", "concurrency", "workloads"]) {
+    assert.match(r.stdout, new RegExp(`^  ${name} +\\S`, "m"));
+  }
+});
+
+Deno.test("run prompt-lengths --target sim writes a sweep dir, one sub-run and csv row per point, drift 0", async () => {
+  const out = await Deno.makeTempDir();
+  try {
+    const r = await llmload([
+      "run",
+      "prompt-lengths",
+      "--target",
+      "sim",
+      "--requests",
+      "2",
+      "--max-tokens",
+      "8",
+      "--concurrency",
+      "1", // narrows the 16-point sweep to the guide's first table
+      "--quiet",
+      "--out",
+      out,
+    ]);
+    assert.deepEqual(r.code, 0, r.stderr);
+    const dir = resultsDir(r.stdout, out);
+    assert.match(r.stdout, /input tokens/);
+    assert.match(r.stdout, /latency mean/);
+    const rows = readSweepCsv(dir);
+    assert.deepEqual(rows.map((x) => x.prompt_tokens), ["1000", "3000", "6000", "10000"]);
+    for (const row of rows) {
+      assert.deepEqual(row.concurrency, "1");
+      assert.deepEqual(row.requests_ok, "2");
+      assert.deepEqual(row.requests_failed, "0");
+      assert.deepEqual(row.prompt_drift_pct, "0");
+      const files = [...Deno.readDirSync(join(dir, row.run_id))].map((e) => e.name).sort();
+      assert.deepEqual(files, ["meta.json", "requests.jsonl", "summary.csv", "summary.json"]);
+    }
+    const json = JSON.parse(Deno.readTextFileSync(join(dir, "sweep.json")));
+    assert.deepEqual(json.scenario, "prompt-lengths");
+    assert.deepEqual(json.points.length, 4);
+    assert.deepEqual(json.points[3].summary.tokens.prompt_actual_mean, 10000);
+  } finally {
+    await Deno.remove(out, { recursive: true });
+  }
+});
+
+Deno.test("run concurrency --target sim gives mean/max/min latency per concurrency 1, 2, 4, 8", async () => {
+  const out = await Deno.makeTempDir();
+  try {
+    const r = await llmload([
+      "run",
+      "concurrency",
+      "--target",
+      "sim",
+      "--requests",
+      "4",
+      "--max-tokens",
+      "8",
+      "--prompt-tokens",
+      "64",
+      "--quiet",
+      "--out",
+      out,
+    ]);
+    assert.deepEqual(r.code, 0, r.stderr);
+    const dir = resultsDir(r.stdout, out);
+    const rows = readSweepCsv(dir);
+    assert.deepEqual(rows.map((x) => x.concurrency), ["1", "2", "4", "8"]);
+    for (const row of rows) {
+      assert.deepEqual(row.requests_ok, "4");
+      const [min, mean, max] = [row.e2e_ms_min, row.e2e_ms_mean, row.e2e_ms_max].map(Number);
+      assert.ok(min > 0 && min <= mean && mean <= max, JSON.stringify(row));
+    }
+    // The table's rows, one per point, in sweep order.
+    const tableRows = r.stdout.split("\n").filter((l) => /^\d+ +\d+ +\d+/.test(l));
+    assert.deepEqual(tableRows.map((l) => l.split(/ +/)[1]), ["1", "2", "4", "8"]);
+  } finally {
+    await Deno.remove(out, { recursive: true });
+  }
+});
+
+Deno.test("a user scenario file (no imports) runs by relative path", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(
+      join(dir, "tiny.ts"),
+      `export default {
+  name: "tiny",
+  description: "two requests, short",
+  load: { concurrency: 2 },
+  request: { promptTokens: 50, maxTokens: 4 },
+  stop: { requests: 2 },
+};
+`,
+    );
+    const r = await llmload(
+      ["run", "./tiny.ts", "--target", "sim", "--quiet", "--out", "res"],
+      dir,
+    );
+    assert.deepEqual(r.code, 0, r.stderr);
+    const runDir = r.stdout.match(/results: (.+)/)?.[1];
+    assert.ok(runDir, r.stdout);
+    const meta = JSON.parse(Deno.readTextFileSync(join(dir, runDir, "meta.json")));
+    assert.ok(JSON.stringify(meta).includes("./tiny.ts"), "meta records the command line");
+    const summary = JSON.parse(Deno.readTextFileSync(join(dir, runDir, "summary.json")));
+    assert.deepEqual(summary.requests.ok, 2);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a bad scenario file exits 2 naming the file and every bad field; an unknown name lists built-ins", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const file = join(dir, "bad.ts");
+    await Deno.writeTextFile(
+      file,
+      `export default { name: "bad", description: "x", load: { concurrency: 0 }, stop: { requests: -1 } };\n`,
+    );
+    const r = await llmload(["run", file, "--target", "sim", "--out", join(dir, "res")]);
+    assert.deepEqual(r.code, 2, r.stderr);
+    assert.match(r.stderr, new RegExp(`Cannot load scenario ".*bad.ts": field "load.concurrency"`));
+    assert.match(r.stderr, /field "stop.requests"/);
+    const unknown = await llmload(["run", "no-such-scenario"]);
+    assert.deepEqual(unknown.code, 2);
+    assert.match(unknown.stderr, /Unknown scenario "no-such-scenario".*prompt-lengths/);
+    const missing = await llmload(["run", join(dir, "missing.ts")]);
+    assert.deepEqual(missing.code, 2);
+    assert.match(missing.stderr, /missing.ts": no such file/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
