@@ -5,6 +5,8 @@ Usage:
   llmload run [options]        run a benchmark against a server (or the built-in simulator)
   llmload run SCENARIO [opts]  run a built-in scenario or a scenario file (./my_scenario.ts);
                                options override the scenario's values
+  llmload run --config DIR --target NAME --model NAME --workload NAME [opts]
+                               run from YAML configs (targets/models/workloads.yaml)
   llmload scenarios            list the built-in scenarios
   llmload sim [options]        serve the built-in vLLM-like simulator
   llmload demo [--out DIR]     ~20 s tour: a closed-loop and an open-loop run against the simulator
@@ -31,6 +33,16 @@ export const RUN_HELP = `llmload run — send load to an OpenAI-compatible serve
   load; an option for a swept axis (e.g. --concurrency 1 on prompt-lengths) keeps only the
   points with that value. A sweep writes DIR/<sweep-id>/ with one sub-run per point, sweep.csv,
   sweep.json, and prints one row per point.
+
+Config files (YAML; see fixtures/configs/ and README "YAML configs"):
+  --config DIR|FILE      read DIR/targets.yaml, models.yaml, workloads.yaml (each optional), or
+                         one file with top-level targets, models and workloads lists
+  --target NAME          a target by name: its base_url, and its key from the env var named
+                         by api_key_env (--target sim still means the simulator)
+  --model NAME           a models.yaml name, sent as its full_name (else sent as given)
+  --workload NAME        duration, rps, concurrency (with rps: the in-flight cap),
+                         prompt_tokens, max_tokens, warmup; required when there are several
+                         Options on the command line override the config's values.
 
 Target:
   --url URL              API base (default: $OPENAI_BASE_URL, else http://127.0.0.1:8000/v1)

@@ -15,6 +15,7 @@ import { runSweep } from "../run/run_sweep.ts";
 import { BUILTIN_SCENARIOS } from "../../scenarios/mod.ts";
 import { loadScenario } from "./load_scenario.ts";
 import { scenarioPlans, type ScenarioRun } from "./scenario_plans.ts";
+import { configPlan, hasConfigFlag } from "./config_plans.ts";
 
 /** Documented exit codes (README "Exit codes"). */
 export const EXIT = {
@@ -74,6 +75,15 @@ export async function main(args: string[]): Promise<number> {
 }
 
 async function runCommand(args: string[]): Promise<number> {
+  // `llmload run --config DIR --target NAME --model NAME --workload NAME [flags]`.
+  if (hasConfigFlag(args) && (args[0] === undefined || args[0].startsWith("-"))) {
+    if (args.includes("--help") || args.includes("-h")) {
+      out(RUN_HELP);
+      return EXIT.ok;
+    }
+    const run = configPlan(args, { env: Deno.env.toObject() });
+    return await runAndReport(run.plan, run.quiet);
+  }
   // `llmload run <scenario|./file.ts> [flags]`: the first argument, when not a flag.
   if (args[0] !== undefined && !args[0].startsWith("-")) {
     return await scenarioCommand(args[0], args.slice(1));
