@@ -68,6 +68,20 @@ Stop (either or both, first wins; default --duration 60s):
                          (warm-up requests are kept in requests.jsonl, left out of statistics)
 
 Requests:
+  --dataset FILE         prompts from a file instead of synthetic text: JSONL
+                         {"prompt"|"messages", "adapter_name"?, "max_tokens"?}, prompts.json,
+                         adapters.json, ShareGPT or CSV (format detected). Request i uses item
+                         i mod n (cycles when --requests exceeds the items); an item's adapter
+                         is sent as the model, its max_tokens overrides --max-tokens. Not with
+                         --prompt-tokens, --shared-prefix-tokens or --text-source
+  --dataset-format jsonl|json|sharegpt|csv|prompts|adapters
+                         override format detection
+  --dataset-take N       use N items (random ones with --dataset-shuffle); or
+  --dataset-fraction F   use this share of the items, 0 < F ≤ 1
+  --dataset-shuffle      shuffle the items, seeded by --seed
+  --dataset-on-error skip|fail
+                         malformed records: fail before the run (default), or skip with a warning
+  --prompt-column NAME   CSV column holding the prompt (default "prompt")
   --prompt-tokens N      prompt length in tokens (default 256). Exact when the server has
                          /tokenize (vLLM, the simulator): calibrated with the server's own
                          tokenizer before the load starts (chat: template included, so

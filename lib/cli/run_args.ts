@@ -28,6 +28,13 @@ export const RUN_OPTIONS = {
   "shared-prefix-tokens": { type: "string" },
   "text-source": { type: "string" },
   "ignore-eos": { type: "boolean" },
+  dataset: { type: "string" },
+  "dataset-format": { type: "string" },
+  "dataset-take": { type: "string" },
+  "dataset-fraction": { type: "string" },
+  "dataset-shuffle": { type: "boolean" },
+  "dataset-on-error": { type: "string" },
+  "prompt-column": { type: "string" },
   seed: { type: "string" },
   timeout: { type: "string" },
   "connect-timeout": { type: "string" },
@@ -188,6 +195,8 @@ export function parseRunArgs(args: string[], env: Record<string, string | undefi
     }
   }
 
+  const dataset = datasetSource(values, problems, { posInt, num, oneOf });
+
   const candidate = {
     target: {
       url,
@@ -209,6 +218,7 @@ export function parseRunArgs(args: string[], env: Record<string, string | undefi
       sharedPrefixTokens,
       textSource,
     },
+    dataset,
     seed: seedRaw ?? RUN_DEFAULTS.seed,
     timeouts: {
       requestMs: duration("timeout", RUN_DEFAULTS.timeout),
@@ -221,6 +231,76 @@ export function parseRunArgs(args: string[], env: Record<string, string | undefi
   };
   if (problems.length) throw new UsageError(problems);
   return { plan: validateRunPlan(candidate), quiet: values.quiet === true, help: false };
+}
+
+/** Flags that only make sense with --dataset. */
+const DATASET_ONLY = [
+  "dataset-format",
+  "dataset-take",
+  "dataset-fraction",
+  "dataset-shuffle",
+  "dataset-on-error",
+  "prompt-column",
+] as const;
+/** Synthetic-prompt flags: a dataset brings its own prompts, so these would be silently unused. */
+const SYNTHETIC_ONLY = ["prompt-tokens", "shared-prefix-tokens", "text-source"] as const;
+const DATASET_FORMAT_VALUES = ["jsonl", "json", "sharegpt", "csv", "prompts", "adapters"] as const;
+
+/**
+ * The --dataset group, checked as a whole; problems are appended to `problems`. The file is only
+ * checked for existence here; its records are read (and a malformed one rejected) by the run,
+ * before anything is sent.
+ */
+function datasetSource(
+  values: Record<string, string | boolean | undefined>,
+  problems: string[],
+  parse: {
+    posInt(name: string): number | undefined;
+    num(name: string, check: (n: number) => boolean, want: string): number | undefined;
+    oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T;
+  },
+): RunPlan["dataset"] {
+  const path = values.dataset as string | undefined;
+  if (path === undefined) {
+    for (const flag of DATASET_ONLY) {
+      if (values[flag] !== undefined) problems.push(`--${flag} needs --dataset FILE`);
+    }
+    return undefined;
+  }
+  for (const flag of SYNTHETIC_ONLY) {
+    if (values[flag] !== undefined) {
+      problems.push(`--${flag} builds synthetic prompts and cannot be combined with --dataset`);
+    }
+  }
+  try {
+    if (!Deno.statSync(path).isFile) throw new Error("not a file");
+  } catch {
+    problems.push(`--dataset must be the path of a dataset file (no file "${path}")`);
+  }
+  const format = values["dataset-format"] === undefined
+    ? undefined
+    : parse.oneOf("dataset-format", DATASET_FORMAT_VALUES, "jsonl");
+  const take = parse.posInt("dataset-take");
+  const fraction = parse.num("dataset-fraction", (n) => n > 0 && n <= 1, "a number in (0, 1]");
+  if (values["dataset-take"] !== undefined && values["dataset-fraction"] !== undefined) {
+    problems.push("--dataset-take and --dataset-fraction cannot be combined; use one of them");
+  }
+  const onError = parse.oneOf("dataset-on-error", ["skip", "fail"] as const, "fail");
+  const promptColumn = values["prompt-column"] as string | undefined;
+  if (promptColumn !== undefined) {
+    if (promptColumn.trim() === "") problems.push("--prompt-column must not be empty");
+    const csv = format === "csv" || (format === undefined && /\.csv$/i.test(path));
+    if (!csv) problems.push("--prompt-column applies to CSV datasets only");
+  }
+  return {
+    path,
+    format,
+    take,
+    fraction,
+    shuffle: values["dataset-shuffle"] === true,
+    onError,
+    promptColumn,
+  };
 }
 
 /** Replaces the value of --api-key (both `--api-key X` and `--api-key=X`) with `***`. */

@@ -46,12 +46,15 @@ const GROUPS: readonly (readonly string[])[] = [
   ["duration", "requests"],
   ["warmup", "warmup-requests"],
   ["max-tokens", "output-tokens"],
+  // A dataset replaces the scenario's synthetic prompts.
+  ["prompt-tokens", "shared-prefix-tokens", "text-source"],
 ];
 const GROUP_LEADERS: readonly (readonly string[])[] = [
   ["concurrency", "rate"],
   ["duration", "requests"],
   ["warmup", "warmup-requests"],
   ["max-tokens", "output-tokens"],
+  ["dataset"],
 ];
 
 /** The scenario with one point applied, as `llmload run` flags (`--name=value`). */

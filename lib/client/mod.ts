@@ -2,7 +2,7 @@
  * Public face of the client: send one streaming OpenAI request and get back its raw record.
  * The rest of llmload imports from here only.
  */
-export type { ClientConfig, Endpoint, Job, RequestSpec } from "./types.ts";
+export type { ChatMessage, ClientConfig, Endpoint, Job, RequestSpec } from "./types.ts";
 export { type ApiPath, buildRequest, type BuiltRequest } from "./request_body.ts";
 export { createSseDecoder, type SseDecoder } from "./sse.ts";
 export { createStreamState, interpretChunk, type StreamState } from "./chunk.ts";

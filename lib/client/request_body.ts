@@ -16,14 +16,22 @@ export interface BuiltRequest {
  * (`stream_options.include_usage`) so output tokens come from the server, not our count.
  * `ignore_eos` (a vLLM extension) is sent only when asked for, since strict OpenAI servers reject
  * unknown fields. `extraBody` is merged last and shallowly: its keys replace ours, whole.
+ * Chat messages (a dataset conversation) are sent as given. A completions spec with messages
+ * throws a RangeError: roles cannot be expressed in a plain prompt, and the run refuses such a
+ * dataset before it starts (`--endpoint chat` is the fix), so reaching here is a bug.
  */
 export function buildRequest(spec: RequestSpec): BuiltRequest {
   const body: Record<string, unknown> = { model: spec.model };
   let path: ApiPath;
   if (spec.endpoint === "chat") {
     path = "/chat/completions";
-    body.messages = [{ role: "user", content: spec.prompt }];
+    body.messages = typeof spec.prompt === "string"
+      ? [{ role: "user", content: spec.prompt }]
+      : spec.prompt.map((m) => ({ role: m.role, content: m.content }));
   } else {
+    if (typeof spec.prompt !== "string") {
+      throw new RangeError("a completions request needs a text prompt, not chat messages");
+    }
     path = "/completions";
     body.prompt = spec.prompt;
   }

@@ -4,13 +4,25 @@ import type { Transport } from "./transport.ts";
 /** Which OpenAI endpoint a request goes to. */
 export type Endpoint = "chat" | "completions";
 
+/**
+ * One chat turn sent in `messages`. Same shape as the dataset readers' ChatMessage (workload/),
+ * declared here because client/ must not import workload/.
+ */
+export interface ChatMessage {
+  role: "system" | "user" | "assistant";
+  content: string;
+}
+
 /** What to ask the server: one request's content, independent of when or how it is sent. */
 export interface RequestSpec {
   endpoint: Endpoint;
   /** Model or LoRA adapter name, sent as `model`. */
   model: string;
-  /** Prompt text (chat: one user message). */
-  prompt: string;
+  /**
+   * Prompt text (chat: sent as one user message), or a whole chat conversation sent as
+   * `messages` unchanged (chat endpoint only: a completions request cannot carry roles).
+   */
+  prompt: string | ChatMessage[];
   /** `max_tokens` for the request. */
   maxTokens: number;
   /** Send `ignore_eos: true` (vLLM extension) so the server generates exactly `maxTokens`. */

@@ -39,6 +39,29 @@ const OutputTokens = z.discriminatedUnion("shape", [
   }),
 ]);
 
+/**
+ * Prompts (and per-item adapter and `max_tokens`) from a dataset file instead of synthetic text.
+ * Request i uses selected item i mod n: a run longer than the dataset cycles through it again.
+ */
+const DatasetSource = z.object({
+  /** File path as given. */
+  path: z.string().min(1),
+  /** Format override; undefined = detected from the name and first bytes. */
+  format: z.enum(["jsonl", "csv", "json", "prompts", "adapters", "sharegpt"]).optional(),
+  /** Keep this many items (after shuffling). */
+  take: positiveInt.optional(),
+  /** Keep this share of the items, in (0, 1]. */
+  fraction: z.number().positive().max(1).optional(),
+  /** Shuffle the items with the plan's seed before taking a subset. */
+  shuffle: z.boolean(),
+  /** Malformed records: fail the run before it starts, or skip them with a warning. */
+  onError: z.enum(["skip", "fail"]),
+  /** CSV column holding the prompt; undefined = "prompt". */
+  promptColumn: z.string().min(1).optional(),
+}).refine((d) => d.take === undefined || d.fraction === undefined, {
+  message: "give take or fraction, not both",
+});
+
 export const RunPlanSchema = z.object({
   target: z.object({
     /** API base including /v1. Empty when `sim` is set: the simulator's address is used. */
@@ -74,6 +97,8 @@ export const RunPlanSchema = z.object({
   }).refine((r) => r.sharedPrefixTokens < r.promptTokens, {
     message: "shared prefix tokens must be fewer than prompt tokens",
   }),
+  /** Dataset prompts; when set, `request.promptTokens`, prefix and text source are unused. */
+  dataset: DatasetSource.optional(),
   seed: z.number().int(),
   timeouts: z.object({
     requestMs: positiveMs,

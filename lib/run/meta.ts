@@ -17,6 +17,8 @@ export function buildMeta(
     interrupted: boolean;
     /** `exact`: prompts measured with the server's /tokenize; `estimate`: word counts. */
     promptLengthMode?: "exact" | "estimate";
+    /** The dataset the prompts came from (`describeDataset`); absent for synthetic prompts. */
+    dataset?: Record<string, unknown>;
   },
 ): Record<string, unknown> {
   return {
@@ -42,15 +44,17 @@ export function buildMeta(
       requests: plan.warmup.requests ?? null,
     },
     request: {
-      prompt_tokens: plan.request.promptTokens,
+      // With a dataset the synthetic-prompt settings are unused: null rather than misleading.
+      prompt_tokens: plan.dataset ? null : plan.request.promptTokens,
       max_tokens: plan.request.maxTokens,
       output_tokens: plan.request.outputTokens
         ? describeOutputLength(plan.request.outputTokens)
         : null,
       ignore_eos: plan.request.ignoreEos,
-      shared_prefix_tokens: plan.request.sharedPrefixTokens,
-      text_source: plan.request.textSource,
+      shared_prefix_tokens: plan.dataset ? null : plan.request.sharedPrefixTokens,
+      text_source: plan.dataset ? null : plan.request.textSource,
     },
+    dataset: run.dataset ?? null,
     prompt_length_mode: run.promptLengthMode ?? null,
     timeouts: {
       request_ms: plan.timeouts.requestMs,

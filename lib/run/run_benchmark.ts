@@ -20,6 +20,8 @@ import { formatProgressLine } from "../report/progress_line.ts";
 import { startSimWorker } from "../sim/sim_worker.ts";
 import { preparePrompts, type PromptBook } from "../workload/prepare_prompts.ts";
 import { outputTokensFor } from "../workload/output_length.ts";
+import { describeDataset, loadDatasetPrompts } from "../workload/dataset_prompts.ts";
+import { type Dataset, pickForRequest } from "../workload/datasets/mod.ts";
 import { buildMeta } from "./meta.ts";
 import { JsonlSink } from "./jsonl_sink.ts";
 import { resolveTarget } from "./resolve_target.ts";
@@ -55,9 +57,18 @@ const LOG_EVERY_MS = 10_000;
  * Runs one plan: resolves the target, drives the load, writes every finished request to
  * requests.jsonl at once, then summary.json, summary.csv and meta.json.
  * Throws TargetError when the target is unreachable; request failures are data, never throws.
+ * A dataset (`plan.dataset`) is read first, before the simulator or target is touched, so a
+ * missing or malformed file is a UsageError before anything starts.
  */
 export async function runBenchmark(plan: RunPlan, io: RunIo): Promise<RunOutcome> {
-  const sim = plan.target.sim ? await startSimWorker({ seed: plan.seed }) : undefined;
+  const dataset = plan.dataset
+    ? await loadDatasetPrompts(plan.dataset, {
+      seed: plan.seed,
+      endpoint: plan.endpoint,
+      log: io.log,
+    })
+    : undefined;
+  const sim = plan.target.sim ? await startSimFor(plan.seed, dataset, io) : undefined;
   try {
     const baseUrl = sim ? sim.baseUrl : plan.target.url.replace(/\/+$/, "");
     const target = await resolveTarget(baseUrl, {
@@ -65,12 +76,15 @@ export async function runBenchmark(plan: RunPlan, io: RunIo): Promise<RunOutcome
       apiKey: plan.target.apiKey,
     });
     // Calibration talks to the server before the run's clock starts, so it never affects pacing.
-    const prompts = await preparePrompts(plan, {
-      baseUrl,
-      model: target.model,
-      apiKey: plan.target.apiKey,
-      log: io.log,
-    });
+    // Dataset prompts are sent as written: nothing to calibrate.
+    const prompts: Prompts = dataset ? { dataset } : {
+      book: await preparePrompts(plan, {
+        baseUrl,
+        model: target.model,
+        apiKey: plan.target.apiKey,
+        log: io.log,
+      }),
+    };
     const runId = makeRunId(new Date());
     const runDir = await createRunDir(plan.out, runId);
     return await drive(plan, io, { runId, runDir, baseUrl, model: target.model }, prompts);
@@ -79,13 +93,34 @@ export async function runBenchmark(plan: RunPlan, io: RunIo): Promise<RunOutcome
   }
 }
 
+/**
+ * The built-in simulator, serving the adapters the dataset names so `--target sim --dataset F`
+ * just works. A name the simulator refuses as an adapter (its own base model's name, a name with
+ * `=`) falls back to a plain simulator with one warning: those requests then go to the base
+ * model or get a 404, as they would on a real server.
+ */
+async function startSimFor(seed: number, dataset: Dataset | undefined, io: RunIo) {
+  const adapters = [...new Set(dataset?.items.flatMap((i) => i.adapter ? [i.adapter] : []))];
+  if (adapters.length === 0) return await startSimWorker({ seed });
+  try {
+    return await startSimWorker({ seed, loraAdapters: adapters });
+  } catch (e) {
+    io.log(`warning: the simulator serves no dataset adapters: ${(e as Error).message}`);
+    return await startSimWorker({ seed });
+  }
+}
+
+/** Where a run's prompts come from: synthetic (calibrated or estimated) or a dataset file. */
+type Prompts = { book: PromptBook; dataset?: undefined } | { dataset: Dataset; book?: undefined };
+
 async function drive(
   plan: RunPlan,
   io: RunIo,
   where: { runId: string; runDir: string; baseUrl: string; model: string },
-  prompts: PromptBook,
+  prompts: Prompts,
 ): Promise<RunOutcome> {
   const { runDir, baseUrl, model } = where;
+  const { dataset, book } = prompts;
   const origin = performance.now();
   const originEpochMs = performance.timeOrigin + origin;
   const metaFor = (endedAt?: number, interrupted = false) =>
@@ -94,7 +129,8 @@ async function drive(
       originEpochMs,
       endedAtEpochMs: endedAt,
       interrupted,
-      promptLengthMode: prompts.mode,
+      promptLengthMode: book?.mode,
+      dataset: dataset && plan.dataset ? describeDataset(dataset, plan.dataset) : undefined,
     });
   await writeFileAtomic(join(runDir, "meta.json"), JSON.stringify(metaFor(), null, 2) + "\n");
 
@@ -107,16 +143,33 @@ async function drive(
     live.onRecord(r);
   };
 
-  const specFor = (index: number): RequestSpec => ({
-    endpoint: plan.endpoint,
-    model,
-    prompt: prompts.promptFor(index, plan.request.promptTokens),
-    maxTokens: plan.request.outputTokens
+  const planMaxTokens = (index: number) =>
+    plan.request.outputTokens
       ? outputTokensFor(plan.request.outputTokens, plan.seed, index)
-      : plan.request.maxTokens,
-    ignoreEos: plan.request.ignoreEos || undefined,
-    requestedPromptTokens: plan.request.promptTokens,
-  });
+      : plan.request.maxTokens;
+  // Dataset: request i uses item i mod n (cycling when the run outlasts the dataset); the item's
+  // adapter is sent as `model`, its max_tokens wins over the plan's. Its prompt length is
+  // whatever the file says, so no requested length is recorded (drift would be meaningless).
+  const specFor = (index: number): RequestSpec => {
+    if (dataset) {
+      const { item } = pickForRequest(dataset.items, index)!;
+      return {
+        endpoint: plan.endpoint,
+        model: item.adapter ?? model,
+        prompt: item.prompt,
+        maxTokens: item.maxTokens ?? planMaxTokens(index),
+        ignoreEos: plan.request.ignoreEos || undefined,
+      };
+    }
+    return {
+      endpoint: plan.endpoint,
+      model,
+      prompt: book!.promptFor(index, plan.request.promptTokens),
+      maxTokens: planMaxTokens(index),
+      ignoreEos: plan.request.ignoreEos || undefined,
+      requestedPromptTokens: plan.request.promptTokens,
+    };
+  };
   // One keep-alive pool for the whole run; closed once every request has ended.
   using socketTransport = plan.transport === "socket" ? createSocketTransport() : undefined;
   const client: ClientConfig = {
@@ -134,12 +187,13 @@ async function drive(
     live.onSent();
     accept(await sendRequest(job, client));
   };
-  const onDrop = (slot: Slot) =>
+  const onDrop = (slot: Slot) => {
+    const spec = specFor(slot.index);
     accept({
       index: slot.index,
       phase: slot.phase,
       requestId: "",
-      model,
+      model: spec.model,
       scheduledAt: slot.scheduledAt,
       sentAt: slot.scheduledAt,
       endAt: slot.scheduledAt,
@@ -147,9 +201,10 @@ async function drive(
       tokenCounts: [],
       outputTokens: 0,
       outputTokensSource: "counted",
-      requestedPromptTokens: plan.request.promptTokens,
+      requestedPromptTokens: spec.requestedPromptTokens,
       dropped: true,
     });
+  };
 
   const clock = realClock(origin);
   const stopRule = createStopRule({

@@ -74,3 +74,12 @@ Deno.test("a scenario without a sweep is one plan; --concurrency replaces its op
   assert.deepEqual(run.points[0].plan.load, { mode: "closed", concurrency: 4, rampMs: undefined });
   assert.deepEqual(run.points[0].plan.stop.requests, 5);
 });
+
+Deno.test("--dataset replaces the scenario's synthetic prompt length instead of clashing with it", () => {
+  const dataset = new URL("../../fixtures/datasets/lora_prompts.jsonl", import.meta.url).pathname;
+  const run = plan(BASE, ["--dataset", dataset]);
+  for (const p of run.points) {
+    assert.equal(p.plan.dataset?.path, dataset);
+    assert.equal(p.plan.request.maxTokens, 50, "the rest of the recipe stays");
+  }
+});

@@ -61,3 +61,29 @@ Deno.test("building a request does not modify the spec", () => {
   buildRequest(spec).body.seed = 2;
   assert.deepEqual(spec, copy);
 });
+
+Deno.test("chat requests send a dataset conversation's messages as given, roles and all", () => {
+  const messages = [
+    { role: "system" as const, content: "Be brief." },
+    { role: "user" as const, content: "Summarise LoRA." },
+    { role: "assistant" as const, content: "Low-rank adapters." },
+    { role: "user" as const, content: "Shorter." },
+  ];
+  const { path, body } = buildRequest({ ...base, model: "sum-lora", prompt: messages });
+  assert.equal(path, "/chat/completions");
+  assert.deepEqual(body.messages, messages);
+  assert.equal(body.model, "sum-lora");
+  assert.notStrictEqual(body.messages, messages, "the body owns its copy");
+});
+
+Deno.test("a completions request with chat messages is refused: roles cannot become a prompt", () => {
+  assert.throws(
+    () =>
+      buildRequest({
+        ...base,
+        endpoint: "completions",
+        prompt: [{ role: "user", content: "Hi" }],
+      }),
+    RangeError,
+  );
+});

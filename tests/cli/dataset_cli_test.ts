@@ -1,0 +1,34 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+
+const MAIN = new URL("../../main.ts", import.meta.url).pathname;
+const FIXTURES = new URL("../../fixtures/datasets/", import.meta.url).pathname;
+
+async function llmload(args: string[]) {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", MAIN, ...args],
+    env: { NO_COLOR: "1" },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  return { code: out.code, stderr: new TextDecoder().decode(out.stderr) };
+}
+
+Deno.test("a malformed dataset exits 2 naming file and lines, before any run directory exists", async () => {
+  const out = await Deno.makeTempDir();
+  const file = join(FIXTURES, "malformed.jsonl");
+  const r = await llmload(["run", "--target", "sim", "--dataset", file, "--out", out]);
+  assert.equal(r.code, 2, r.stderr);
+  assert.ok(r.stderr.includes(`error: dataset "${file}" line 2:`), r.stderr);
+  assert.match(r.stderr, /line 3: .*prompt/);
+  assert.match(r.stderr, /4 malformed records.*\(--dataset-on-error skip\)/);
+  assert.deepEqual([...Deno.readDirSync(out)], []);
+});
+
+Deno.test("a missing dataset file exits 2 at flag checking", async () => {
+  const out = await Deno.makeTempDir();
+  const r = await llmload(["run", "--target", "sim", "--dataset", join(out, "nope.jsonl")]);
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /--dataset must be the path of a dataset file \(no file ".*nope.jsonl"\)/);
+});
