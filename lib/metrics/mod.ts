@@ -7,3 +7,6 @@ export * from "./record.ts";
 export * from "./per_request.ts";
 export * from "./stats.ts";
 export * from "./summary.ts";
+export * from "./cold_starts.ts";
+export * from "./adapter_stats.ts";
+export * from "./lora_comparison.ts";
