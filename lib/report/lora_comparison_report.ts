@@ -1,0 +1,170 @@
+/**
+ * The `--lora-mode compare` report: a {@link LoraComparison} as the terminal block of the seed
+ * tool ("COMPARISON RESULTS": a Latency Comparison table with Baseline / Multi-Adapter /
+ * Improvement columns, then Request Statistics), as Markdown, and as `comparison.json`. Pure:
+ * it formats numbers, never computes them.
+ *
+ * Value formats: E2E latency and TTFT in seconds with 3 decimals (`1.234s`, as the seed); TPOT in
+ * ms with 2 decimals (`7.31ms`: per-token times in seconds would read 0.007s and hide the
+ * difference); requests/s and tokens/s with 2 decimals; success rate and improvement in % with 2
+ * decimals, improvement signed (`+6.32%` = better than the baseline); `n/a` where a value is
+ * undefined. A base-model run adds a "Base Model" column and its own improvement column.
+ */
+import type { ComparisonRow, LoraComparison, LoraRunName } from "../metrics/lora_comparison.ts";
+import { summaryToJson } from "./summary_json.ts";
+
+/** Column headings of the compared runs. */
+export const RUN_LABELS: Readonly<Record<LoraRunName, string>> = {
+  baseline: "Baseline",
+  multi: "Multi-Adapter",
+  base: "Base Model",
+};
+
+const NA = "n/a";
+
+function fixed(v: number | null | undefined, digits: number, suffix = ""): string {
+  return v === null || v === undefined || !Number.isFinite(v) ? NA : v.toFixed(digits) + suffix;
+}
+
+/** A comparison value as the report shows it (see the module doc). */
+export function formatComparisonValue(row: ComparisonRow, v: number | null | undefined): string {
+  if (row.unit === "ms") {
+    return row.key.startsWith("tpot_")
+      ? fixed(v, 2, "ms")
+      : fixed(v === null || v === undefined ? v : v / 1000, 3, "s");
+  }
+  if (row.unit === "%") return fixed(v, 2, "%");
+  return fixed(v, 2);
+}
+
+/** An improvement in %, signed: `+6.32%`, `-1.50%`, `+0.00%`, or `n/a`. */
+export function formatImprovement(pct: number | null | undefined): string {
+  if (pct === null || pct === undefined || !Number.isFinite(pct)) return NA;
+  const s = pct.toFixed(2);
+  return (Number(s) === 0 ? "+0.00" : pct > 0 ? `+${s}` : s) + "%";
+}
+
+/** The three tables of a comparison, as heading + rows of cells (first cell = row label). */
+interface Table {
+  heading: string;
+  columns: string[];
+  rows: string[][];
+}
+
+function tables(c: LoraComparison): Table[] {
+  const others = c.runs.filter((r) => r !== "baseline") as Exclude<LoraRunName, "baseline">[];
+  const latencyColumns = ["Metric", RUN_LABELS.baseline];
+  for (const r of others) latencyColumns.push(RUN_LABELS[r], "Improvement");
+  const latency: Table = {
+    heading: "Latency Comparison",
+    columns: latencyColumns,
+    rows: c.metrics.map((m) => {
+      const cells = [m.label, formatComparisonValue(m, m.values.baseline)];
+      for (const r of others) {
+        cells.push(formatComparisonValue(m, m.values[r]), formatImprovement(m.improvement_pct[r]));
+      }
+      return cells;
+    }),
+  };
+
+  const req = c.runs.map((r) => c.requests[r]!);
+  const stat = (label: string, f: (s: typeof req[number]) => string) => [label, ...req.map(f)];
+  const requestRows = [
+    stat("Total Requests", (s) => String(s.total)),
+    stat("Successful Requests", (s) => String(s.ok)),
+    stat("Failed Requests", (s) => String(s.failed)),
+  ];
+  if (req.some((s) => s.dropped > 0)) {
+    requestRows.push(stat("Dropped Requests", (s) => String(s.dropped)));
+  }
+  requestRows.push(stat("Total Duration", (s) => fixed(s.duration_s, 2, "s")));
+  const out: Table[] = [latency, {
+    heading: "Request Statistics",
+    columns: ["Metric", ...c.runs.map((r) => RUN_LABELS[r])],
+    rows: requestRows,
+  }];
+
+  const withAdapters = c.runs.filter((r) => c.adapters[r] !== undefined);
+  if (withAdapters.length > 0) {
+    const names = [...new Set(withAdapters.flatMap((r) => Object.keys(c.adapters[r]!)))].sort();
+    out.push({
+      heading: "Requests per Adapter",
+      columns: ["Adapter", ...withAdapters.map((r) => RUN_LABELS[r])],
+      rows: names.map((n) => [n, ...withAdapters.map((r) => String(c.adapters[r]![n] ?? 0))]),
+    });
+  }
+  return out;
+}
+
+/** Default column widths of the seed's layout: the label column, then every other column. */
+const LABEL_WIDTH = [20, 30, 30];
+const COLUMN_WIDTH = 15;
+
+/**
+ * Renders `comparison` as the terminal block (no trailing newline). With two runs it matches the
+ * seed's layout character for character; a value longer than its column widens the column.
+ */
+export function renderComparisonTable(comparison: LoraComparison): string {
+  const rule = "=".repeat(62);
+  const out = [rule, "COMPARISON RESULTS", rule];
+  tables(comparison).forEach((t, ti) => {
+    const widths = t.columns.map((col, j) =>
+      Math.max(
+        j === 0 ? LABEL_WIDTH[ti] : COLUMN_WIDTH,
+        col.length,
+        ...t.rows.map((r) => r[j].length),
+      )
+    );
+    const line = (cells: string[]) => cells.map((s, j) => s.padEnd(widths[j])).join(" ").trimEnd();
+    out.push(
+      "",
+      `--- ${t.heading} ---`,
+      line(t.columns),
+      "-".repeat(widths.reduce((a, w) => a + w, 0)),
+    );
+    for (const r of t.rows) out.push(line(r));
+  });
+  if (comparison.runs.length > 2) {
+    out.push(
+      "",
+      "Improvement: each run against the Baseline (lower latency, higher rates = better).",
+    );
+  }
+  return out.join("\n");
+}
+
+/** Renders `comparison` as Markdown (aligned GitHub tables, as `deno fmt` leaves them). */
+export function renderComparisonMarkdown(comparison: LoraComparison): string {
+  const out = [
+    "## Comparison results",
+    "",
+    "Improvement: each run against the Baseline; positive is better (lower latency, higher rates).",
+  ];
+  for (const t of tables(comparison)) {
+    const widths = t.columns.map((col, j) =>
+      Math.max(3, col.length, ...t.rows.map((r) => r[j].length))
+    );
+    const line = (cells: string[]) =>
+      "| " +
+      cells.map((s, j) => (j === 0 ? s.padEnd(widths[j]) : s.padStart(widths[j]))).join(" | ") +
+      " |";
+    out.push("", `### ${t.heading}`, "", line(t.columns));
+    out.push(
+      "| " + widths.map((w, j) => j === 0 ? "-".repeat(w) : "-".repeat(w - 1) + ":").join(" | ") +
+        " |",
+    );
+    for (const r of t.rows) out.push(line(r));
+  }
+  return out.join("\n") + "\n";
+}
+
+/**
+ * `comparison.json`: the comparison as stable, pretty JSON, numbers rounded to 3 decimals like
+ * `summary.json`. Keys: `reference` ("baseline"); `runs` (compared runs in order);
+ * `metrics[]` of `{key, label, unit, better, values: {run: number|null},
+ * improvement_pct: {run: number|null}}`; `requests: {run: {total, ok, failed, dropped,
+ * duration_s, success_rate_pct}}`; `adapters: {run: {adapter: requests}}`.
+ */
+export function comparisonToJson(comparison: LoraComparison): string {
+  return summaryToJson(comparison as unknown as Record<string, unknown>);
+}
