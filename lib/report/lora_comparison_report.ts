@@ -142,7 +142,7 @@ export function renderComparisonMarkdown(comparison: LoraComparison): string {
   ];
   for (const t of tables(comparison)) {
     const widths = t.columns.map((col, j) =>
-      Math.max(3, col.length, ...t.rows.map((r) => r[j].length))
+      Math.max(j === 0 ? 3 : 2, col.length, ...t.rows.map((r) => r[j].length))
     );
     const line = (cells: string[]) =>
       "| " +

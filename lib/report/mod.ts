@@ -10,3 +10,5 @@ export * from "./record_jsonl.ts";
 export * from "./summary_csv.ts";
 export * from "./summary_json.ts";
 export * from "./terminal_table.ts";
+export * from "./lora_comparison_report.ts";
+export * from "./adapter_stats_table.ts";
