@@ -11,7 +11,7 @@
  */
 import type { Stats } from "./stats.ts";
 import type { Summary } from "./summary.ts";
-import { type AdapterStats, adapterRequestCounts } from "./adapter_stats.ts";
+import { adapterRequestCounts, type AdapterStats } from "./adapter_stats.ts";
 
 /** The runs of a comparison, in the order reports show them; `baseline` is the reference. */
 export const LORA_RUNS = ["baseline", "multi", "base"] as const;
