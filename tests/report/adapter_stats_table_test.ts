@@ -6,14 +6,11 @@ import assert from "node:assert/strict";
 import type { RequestRecord } from "../../lib/metrics/record.ts";
 import { adapterStats } from "../../lib/metrics/adapter_stats.ts";
 import { renderAdapterMarkdown, renderAdapterTable } from "../../lib/report/adapter_stats_table.ts";
+import { assertGolden } from "../helpers/golden.ts";
 
 const dir = new URL("../../fixtures/reports/", import.meta.url);
 
-async function golden(name: string, actual: string) {
-  const url = new URL(name, dir);
-  if (Deno.env.get("UPDATE_GOLDEN") === "1") await Deno.writeTextFile(url, actual);
-  assert.equal(actual, await Deno.readTextFile(url), `${name} differs from the golden file`);
-}
+const golden = (name: string, actual: string) => assertGolden(dir, name, actual);
 
 /**
  * A LoRA run at one request per 100 ms over four models: "sql-lora" loads on its first

@@ -7,6 +7,7 @@ import { summarize } from "../../lib/metrics/summary.ts";
 import { recordFromJsonl } from "../../lib/report/record_jsonl.ts";
 import { summaryToJson } from "../../lib/report/summary_json.ts";
 import { renderSummaryTable } from "../../lib/report/terminal_table.ts";
+import { assertGolden } from "../helpers/golden.ts";
 
 const dir = new URL("../../fixtures/records/", import.meta.url);
 
@@ -15,11 +16,7 @@ async function loadRecords() {
   return text.trimEnd().split("\n").map((l, i) => recordFromJsonl(l, { lineNumber: i + 1 }));
 }
 
-async function golden(name: string, actual: string) {
-  const url = new URL(name, dir);
-  if (Deno.env.get("UPDATE_GOLDEN") === "1") await Deno.writeTextFile(url, actual);
-  assert.equal(actual, await Deno.readTextFile(url), `${name} differs from the golden file`);
-}
+const golden = (name: string, actual: string) => assertGolden(dir, name, actual);
 
 Deno.test("the recorded run's counts match what its lines say", async () => {
   const records = await loadRecords();

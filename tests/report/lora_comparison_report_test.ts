@@ -19,14 +19,11 @@ import {
   renderComparisonMarkdown,
   renderComparisonTable,
 } from "../../lib/report/lora_comparison_report.ts";
+import { assertGolden } from "../helpers/golden.ts";
 
 const dir = new URL("../../fixtures/reports/", import.meta.url);
 
-async function golden(name: string, actual: string) {
-  const url = new URL(name, dir);
-  if (Deno.env.get("UPDATE_GOLDEN") === "1") await Deno.writeTextFile(url, actual);
-  assert.equal(actual, await Deno.readTextFile(url), `${name} differs from the golden file`);
-}
+const golden = (name: string, actual: string) => assertGolden(dir, name, actual);
 
 const SEED_OUTPUT = `==============================================================
 COMPARISON RESULTS
