@@ -99,6 +99,18 @@ Requests:
                          instead of --max-tokens
   --ignore-eos           ask the server to generate exactly max_tokens (vLLM ignore_eos)
   --seed N               every random choice reproducible (default 42)
+
+Sampling (each sent only when given; otherwise the server's defaults apply; a negative value
+needs the = form, e.g. --presence-penalty=-0.5):
+  --temperature T        0 = greedy (T ≥ 0)
+  --top-p P              nucleus sampling, 0 < P ≤ 1
+  --top-k K              keep the K likeliest tokens; -1 or 0 = off (vLLM)
+  --min-p P              0 ≤ P ≤ 1 (vLLM)
+  --presence-penalty X, --frequency-penalty X
+                         -2 ≤ X ≤ 2
+  --repetition-penalty X X > 0; > 1 discourages repeats (vLLM)
+  --stop-sequence TEXT   stop generating at TEXT; repeat for several (sent as stop: [...])
+  --request-seed N       the body's seed (per-request sampling seed; not llmload's --seed)
   --timeout 300s         whole-request limit; also --connect-timeout (until response headers)
                          and --ttft-timeout (until the first token)
 

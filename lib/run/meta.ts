@@ -1,6 +1,7 @@
 import type { RunPlan } from "../config/run_plan.ts";
 import { VERSION } from "../version.ts";
 import { describeOutputLength } from "../workload/output_length.ts";
+import { samplingFields } from "../client/request_body.ts";
 
 /**
  * The contents of meta.json: what ran, against what, when, and how to rebuild times. Record
@@ -53,6 +54,8 @@ export function buildMeta(
       ignore_eos: plan.request.ignoreEos,
       shared_prefix_tokens: plan.dataset ? null : plan.request.sharedPrefixTokens,
       text_source: plan.dataset ? null : plan.request.textSource,
+      // As sent in every request body (API names); null: none set, the server's defaults apply.
+      sampling: plan.request.sampling ? samplingFields(plan.request.sampling) : null,
     },
     dataset: run.dataset ?? null,
     prompt_length_mode: run.promptLengthMode ?? null,

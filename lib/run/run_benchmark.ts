@@ -159,6 +159,7 @@ async function drive(
         prompt: item.prompt,
         maxTokens: item.maxTokens ?? planMaxTokens(index),
         ignoreEos: plan.request.ignoreEos || undefined,
+        sampling: plan.request.sampling,
       };
     }
     return {
@@ -168,6 +169,7 @@ async function drive(
       maxTokens: planMaxTokens(index),
       ignoreEos: plan.request.ignoreEos || undefined,
       requestedPromptTokens: plan.request.promptTokens,
+      sampling: plan.request.sampling,
     };
   };
   // One keep-alive pool for the whole run; closed once every request has ended.
