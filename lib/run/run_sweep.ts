@@ -6,6 +6,7 @@ import type { SweepRow, SweepValues } from "../report/sweep_table.ts";
 import { startSimWorker } from "../sim/sim_worker.ts";
 import { runBenchmark, type RunIo } from "./run_benchmark.ts";
 import { createRunDir, makeRunId } from "./run_dir.ts";
+import { describeOutputLength } from "../workload/output_length.ts";
 
 /** One point of a sweep: its plan (whose `out` is replaced by the sweep directory). */
 export interface SweepPointPlan {
@@ -34,6 +35,11 @@ export function sweepValues(plan: RunPlan): SweepValues {
     maxInFlight: open?.maxInFlight ?? null,
     promptTokens: plan.request.promptTokens,
     maxTokens: plan.request.outputTokens ? null : plan.request.maxTokens,
+    outputTokens: plan.request.outputTokens
+      ? describeOutputLength(plan.request.outputTokens)
+      : null,
+    sharedPrefixTokens: plan.dataset ? null : plan.request.sharedPrefixTokens,
+    temperature: plan.request.sampling?.temperature ?? null,
   };
 }
 
