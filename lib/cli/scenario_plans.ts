@@ -49,11 +49,11 @@ const AXIS_FLAG: Record<(typeof SWEEP_AXES)[number], string> = {
 
 /** A point's value of an axis as flag text (what a narrowing flag is compared with). */
 function axisText(axis: (typeof SWEEP_AXES)[number], point: SweepPoint): string | undefined {
+  if (axis === "outputTokens") {
+    return point.outputTokens === undefined ? undefined : outputTokensText(point.outputTokens);
+  }
   const v = point[axis];
-  if (v === undefined) return undefined;
-  return axis === "outputTokens"
-    ? outputTokensText(v as SweepPoint["outputTokens"] & {})
-    : String(v);
+  return v === undefined ? undefined : String(v);
 }
 
 /** A narrowing flag's value in the same form as {@link axisText}. */
