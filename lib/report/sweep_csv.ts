@@ -104,15 +104,21 @@ export interface SweepInfo {
   scenario: string;
   axes: readonly string[];
   interrupted: boolean;
+  /** The scenario's setup/teardown timings (run once for the whole sweep); absent without. */
+  hooks?: unknown;
 }
 
-/** Renders `sweep.json`: the sweep's identity, and every point's values and full summary. */
+/**
+ * Renders `sweep.json`: the sweep's identity, the scenario hooks' timings (`hooks`, null
+ * without hooks), and every point's values and full summary.
+ */
 export function sweepToJson(rows: readonly SweepRow[], info: SweepInfo): string {
   const doc = {
     sweep_id: info.sweepId,
     scenario: info.scenario,
     axes: info.axes,
     interrupted: info.interrupted,
+    hooks: info.hooks ?? null,
     points: rows.map((r) => ({
       point: r.index,
       label: r.label ?? null,

@@ -20,6 +20,8 @@ export function buildMeta(
     promptLengthMode?: "exact" | "estimate";
     /** The dataset the prompts came from (`describeDataset`); absent for synthetic prompts. */
     dataset?: Record<string, unknown>;
+    /** A scenario's setup/teardown timings (ScenarioHooks.record); absent without hooks. */
+    hooks?: unknown;
   },
 ): Record<string, unknown> {
   return {
@@ -58,6 +60,7 @@ export function buildMeta(
       sampling: plan.request.sampling ? samplingFields(plan.request.sampling) : null,
     },
     dataset: run.dataset ?? null,
+    hooks: run.hooks ?? null,
     prompt_length_mode: run.promptLengthMode ?? null,
     timeouts: {
       request_ms: plan.timeouts.requestMs,
