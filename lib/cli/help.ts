@@ -20,7 +20,8 @@ Examples:
   llmload sim --port 8000
 
 Exit codes:
-  0 ok   1 runtime failure   2 usage or config error   4 target unreachable or not ready
+  0 ok   1 runtime failure (also a scenario hook that threw)   2 usage or config error
+  4 target unreachable or not ready
   130 interrupted (Ctrl-C; finished results are kept)
 `;
 
@@ -32,7 +33,12 @@ export const RUN_HELP = `llmload run — send load to an OpenAI-compatible serve
   override the scenario: --requests/--duration replace its stop rule, --concurrency/--rate its
   load; an option for a swept axis (e.g. --concurrency 1 on prompt-lengths) keeps only the
   points with that value. A sweep writes DIR/<sweep-id>/ with one sub-run per point, sweep.csv,
-  sweep.json, and prints one row per point.
+  sweep.json, and prints one row per point. Sweep axes: concurrency, rate, promptTokens,
+  maxTokens, outputTokens, sharedPrefixTokens, temperature. A scenario file may also give target
+  defaults (url, model, endpoint; the command line wins), the whole request recipe (output
+  shape, shared prefix, text source, dataset, sampling) and setup/teardown hooks: setup runs
+  once before the first request (throwing exits 1, nothing sent), teardown once at the end, also
+  after a failure or Ctrl-C (README "Scenarios and sweeps").
 
 Config files (YAML; see fixtures/configs/ and README "YAML configs"):
   --config DIR|FILE      read DIR/targets.yaml, models.yaml, workloads.yaml (each optional), or
