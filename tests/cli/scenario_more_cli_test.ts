@@ -119,3 +119,40 @@ Deno.test("Ctrl-C after setup: the run stops, teardown still runs, exit 130, met
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("a scenario's relative dataset path is read beside the scenario file, from any working directory", async () => {
+  const dir = await Deno.makeTempDir();
+  const elsewhere = await Deno.makeTempDir();
+  try {
+    await Deno.mkdir(join(dir, "data"));
+    await Deno.writeTextFile(
+      join(dir, "data", "p.jsonl"),
+      ['{"prompt": "one two three"}', '{"prompt": "four five"}'].join("\n") + "\n",
+    );
+    await Deno.writeTextFile(
+      join(dir, "ds.ts"),
+      `export default {
+  name: "ds",
+  description: "dataset beside the file",
+  target: { endpoint: "completions" },
+  request: { maxTokens: 3, dataset: { path: "data/p.jsonl", take: 2 } },
+  stop: { requests: 4 },
+};
+`,
+    );
+    const r = await llmload(
+      ["run", join(dir, "ds.ts"), "--target", "sim", "--quiet", "--out", "res"],
+      elsewhere,
+    );
+    assert.deepEqual(r.code, 0, r.stderr);
+    const runDir = join(elsewhere, r.stdout.match(/results: (.+)/)![1]);
+    const meta = JSON.parse(Deno.readTextFileSync(join(runDir, "meta.json")));
+    assert.deepEqual(meta.endpoint, "completions");
+    assert.ok(JSON.stringify(meta.dataset).includes(join(dir, "data", "p.jsonl")), meta.dataset);
+    const summary = JSON.parse(Deno.readTextFileSync(join(runDir, "summary.json")));
+    assert.deepEqual(summary.requests.ok, 4);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+    await Deno.remove(elsewhere, { recursive: true });
+  }
+});
