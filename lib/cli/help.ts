@@ -20,7 +20,8 @@ Examples:
   llmload sim --port 8000
 
 Exit codes:
-  0 ok   1 runtime failure   2 usage or config error   4 target unreachable or not ready
+  0 ok   1 runtime failure (also a scenario hook that threw)   2 usage or config error
+  4 target unreachable or not ready
   130 interrupted (Ctrl-C; finished results are kept)
 `;
 
@@ -32,7 +33,12 @@ export const RUN_HELP = `llmload run — send load to an OpenAI-compatible serve
   override the scenario: --requests/--duration replace its stop rule, --concurrency/--rate its
   load; an option for a swept axis (e.g. --concurrency 1 on prompt-lengths) keeps only the
   points with that value. A sweep writes DIR/<sweep-id>/ with one sub-run per point, sweep.csv,
-  sweep.json, and prints one row per point.
+  sweep.json, and prints one row per point. Sweep axes: concurrency, rate, promptTokens,
+  maxTokens, outputTokens, sharedPrefixTokens, temperature. A scenario file may also give target
+  defaults (url, model, endpoint; the command line wins), the whole request recipe (output
+  shape, shared prefix, text source, dataset, sampling) and setup/teardown hooks: setup runs
+  once before the first request (throwing exits 1, nothing sent), teardown once at the end, also
+  after a failure or Ctrl-C (README "Scenarios and sweeps").
 
 Config files (YAML; see fixtures/configs/ and README "YAML configs"):
   --config DIR|FILE      read DIR/targets.yaml, models.yaml, workloads.yaml (each optional), or
@@ -99,6 +105,18 @@ Requests:
                          instead of --max-tokens
   --ignore-eos           ask the server to generate exactly max_tokens (vLLM ignore_eos)
   --seed N               every random choice reproducible (default 42)
+
+Sampling (each sent only when given; otherwise the server's defaults apply; a negative value
+needs the = form, e.g. --presence-penalty=-0.5):
+  --temperature T        0 = greedy (T ≥ 0)
+  --top-p P              nucleus sampling, 0 < P ≤ 1
+  --top-k K              keep the K likeliest tokens; -1 or 0 = off (vLLM)
+  --min-p P              0 ≤ P ≤ 1 (vLLM)
+  --presence-penalty X, --frequency-penalty X
+                         -2 ≤ X ≤ 2
+  --repetition-penalty X X > 0; > 1 discourages repeats (vLLM)
+  --stop-sequence TEXT   stop generating at TEXT; repeat for several (sent as stop: [...])
+  --request-seed N       the body's seed (per-request sampling seed; not llmload's --seed)
   --timeout 300s         whole-request limit; also --connect-timeout (until response headers)
                          and --ttft-timeout (until the first token)
 

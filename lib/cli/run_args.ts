@@ -4,6 +4,7 @@ import { type RunPlan, validateRunPlan } from "../config/run_plan.ts";
 import { UsageError } from "../config/usage_error.ts";
 import { parseOutputLength } from "../workload/output_length.ts";
 import { BUILTIN_TEXT_SOURCES } from "../workload/text_sources.ts";
+import { parseSamplingFlags, SAMPLING_OPTIONS } from "./sampling_args.ts";
 
 /** The flags of `llmload run`, as node:util parseArgs options. Help text lives in help.ts. */
 export const RUN_OPTIONS = {
@@ -35,6 +36,7 @@ export const RUN_OPTIONS = {
   "dataset-shuffle": { type: "boolean" },
   "dataset-on-error": { type: "string" },
   "prompt-column": { type: "string" },
+  ...SAMPLING_OPTIONS,
   seed: { type: "string" },
   timeout: { type: "string" },
   "connect-timeout": { type: "string" },
@@ -74,7 +76,7 @@ export interface RunArgs {
  * throwing one UsageError, so a user fixes a command line in one go.
  */
 export function parseRunArgs(args: string[], env: Record<string, string | undefined>): RunArgs {
-  let values: Record<string, string | boolean | undefined>;
+  let values: Record<string, string | boolean | string[] | undefined>;
   try {
     ({ values } = parseArgs({ args, options: RUN_OPTIONS, strict: true, allowPositionals: false }));
   } catch (e) {
@@ -217,6 +219,7 @@ export function parseRunArgs(args: string[], env: Record<string, string | undefi
       ignoreEos: values["ignore-eos"] === true,
       sharedPrefixTokens,
       textSource,
+      sampling: parseSamplingFlags(values, problems),
     },
     dataset,
     seed: seedRaw ?? RUN_DEFAULTS.seed,
@@ -252,7 +255,7 @@ const DATASET_FORMAT_VALUES = ["jsonl", "json", "sharegpt", "csv", "prompts", "a
  * before anything is sent.
  */
 function datasetSource(
-  values: Record<string, string | boolean | undefined>,
+  values: Record<string, string | boolean | string[] | undefined>,
   problems: string[],
   parse: {
     posInt(name: string): number | undefined;

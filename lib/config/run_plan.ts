@@ -62,6 +62,33 @@ const DatasetSource = z.object({
   message: "give take or fraction, not both",
 });
 
+/**
+ * Sampling parameters sent with every request, each only when set (a strict OpenAI server
+ * rejects fields it does not know; `topK`, `minP` and `repetitionPenalty` are vLLM extensions).
+ * Ranges are vLLM's, so a bad value is a usage error here rather than 400s on every request.
+ */
+export const SamplingSchema = z.strictObject({
+  /** 0 = greedy. */
+  temperature: z.number().min(0).optional(),
+  /** Nucleus sampling: keep the smallest set of tokens whose probability reaches this, (0, 1]. */
+  topP: z.number().gt(0).max(1).optional(),
+  /** Keep the k most likely tokens; -1 or 0 = off (vLLM). */
+  topK: z.number().int().min(-1).optional(),
+  /** Drop tokens below this share of the top token's probability, [0, 1] (vLLM). */
+  minP: z.number().min(0).max(1).optional(),
+  presencePenalty: z.number().min(-2).max(2).optional(),
+  frequencyPenalty: z.number().min(-2).max(2).optional(),
+  /** > 1 discourages repeats, < 1 encourages them (vLLM). */
+  repetitionPenalty: z.number().gt(0).optional(),
+  /** Stop sequences: generation ends before any of them. */
+  stop: z.array(z.string().min(1)).min(1).optional(),
+  /** The request body's `seed` (per-request sampling seed), the same for every request. */
+  seed: z.number().int().min(-(2 ** 53) + 1).max(2 ** 53 - 1).optional(),
+});
+
+/** Sampling parameters of a run (every field optional; unset ones are not sent). */
+export type Sampling = z.infer<typeof SamplingSchema>;
+
 export const RunPlanSchema = z.object({
   target: z.object({
     /** API base including /v1. Empty when `sim` is set: the simulator's address is used. */
@@ -94,6 +121,8 @@ export const RunPlanSchema = z.object({
     sharedPrefixTokens: z.number().int().nonnegative().default(0),
     /** `english`, `korean`, or a path to a UTF-8 text file. */
     textSource: z.string().min(1).default("english"),
+    /** Sampling parameters; undefined when none is set (the server's defaults apply). */
+    sampling: SamplingSchema.optional(),
   }).refine((r) => r.sharedPrefixTokens < r.promptTokens, {
     message: "shared prefix tokens must be fewer than prompt tokens",
   }),

@@ -1,6 +1,7 @@
 import type { RunPlan } from "../config/run_plan.ts";
 import { VERSION } from "../version.ts";
 import { describeOutputLength } from "../workload/output_length.ts";
+import { samplingFields } from "../client/request_body.ts";
 
 /**
  * The contents of meta.json: what ran, against what, when, and how to rebuild times. Record
@@ -19,6 +20,8 @@ export function buildMeta(
     promptLengthMode?: "exact" | "estimate";
     /** The dataset the prompts came from (`describeDataset`); absent for synthetic prompts. */
     dataset?: Record<string, unknown>;
+    /** A scenario's setup/teardown timings (ScenarioHooks.record); absent without hooks. */
+    hooks?: unknown;
   },
 ): Record<string, unknown> {
   return {
@@ -53,8 +56,11 @@ export function buildMeta(
       ignore_eos: plan.request.ignoreEos,
       shared_prefix_tokens: plan.dataset ? null : plan.request.sharedPrefixTokens,
       text_source: plan.dataset ? null : plan.request.textSource,
+      // As sent in every request body (API names); null: none set, the server's defaults apply.
+      sampling: plan.request.sampling ? samplingFields(plan.request.sampling) : null,
     },
     dataset: run.dataset ?? null,
+    hooks: run.hooks ?? null,
     prompt_length_mode: run.promptLengthMode ?? null,
     timeouts: {
       request_ms: plan.timeouts.requestMs,

@@ -50,6 +50,23 @@ export interface RunOutcome {
   interrupted: boolean;
 }
 
+/** Options of {@link runBenchmark}. */
+export interface RunOptions {
+  /**
+   * Called once the target is resolved, before prompts are calibrated and before the run
+   * directory or the clock exist (a scenario's setup hook). Throwing aborts the run: nothing is
+   * sent and nothing is written.
+   */
+  beforeStart?: (target: { baseUrl: string; model: string; apiKey?: string }) => Promise<void>;
+  /**
+   * Called when the run has ended, also after a failure, before a `--target sim` simulator stops
+   * (a scenario's teardown hook, which may still talk to it). Must not throw.
+   */
+  afterEnd?: () => Promise<void>;
+  /** What meta.json records under `hooks` (null when absent). */
+  hooksRecord?: () => unknown;
+}
+
 const TTY_REFRESH_MS = 250;
 const LOG_EVERY_MS = 10_000;
 
@@ -60,7 +77,11 @@ const LOG_EVERY_MS = 10_000;
  * A dataset (`plan.dataset`) is read first, before the simulator or target is touched, so a
  * missing or malformed file is a UsageError before anything starts.
  */
-export async function runBenchmark(plan: RunPlan, io: RunIo): Promise<RunOutcome> {
+export async function runBenchmark(
+  plan: RunPlan,
+  io: RunIo,
+  options: RunOptions = {},
+): Promise<RunOutcome> {
   const dataset = plan.dataset
     ? await loadDatasetPrompts(plan.dataset, {
       seed: plan.seed,
@@ -75,6 +96,7 @@ export async function runBenchmark(plan: RunPlan, io: RunIo): Promise<RunOutcome
       model: plan.target.model,
       apiKey: plan.target.apiKey,
     });
+    await options.beforeStart?.({ baseUrl, model: target.model, apiKey: plan.target.apiKey });
     // Calibration talks to the server before the run's clock starts, so it never affects pacing.
     // Dataset prompts are sent as written: nothing to calibrate.
     const prompts: Prompts = dataset ? { dataset } : {
@@ -87,8 +109,10 @@ export async function runBenchmark(plan: RunPlan, io: RunIo): Promise<RunOutcome
     };
     const runId = makeRunId(new Date());
     const runDir = await createRunDir(plan.out, runId);
-    return await drive(plan, io, { runId, runDir, baseUrl, model: target.model }, prompts);
+    const where = { runId, runDir, baseUrl, model: target.model };
+    return await drive(plan, io, where, prompts, options.hooksRecord);
   } finally {
+    await options.afterEnd?.();
     await sim?.close();
   }
 }
@@ -118,6 +142,7 @@ async function drive(
   io: RunIo,
   where: { runId: string; runDir: string; baseUrl: string; model: string },
   prompts: Prompts,
+  hooksRecord?: () => unknown,
 ): Promise<RunOutcome> {
   const { runDir, baseUrl, model } = where;
   const { dataset, book } = prompts;
@@ -131,6 +156,7 @@ async function drive(
       interrupted,
       promptLengthMode: book?.mode,
       dataset: dataset && plan.dataset ? describeDataset(dataset, plan.dataset) : undefined,
+      hooks: hooksRecord?.(),
     });
   await writeFileAtomic(join(runDir, "meta.json"), JSON.stringify(metaFor(), null, 2) + "\n");
 
@@ -159,6 +185,7 @@ async function drive(
         prompt: item.prompt,
         maxTokens: item.maxTokens ?? planMaxTokens(index),
         ignoreEos: plan.request.ignoreEos || undefined,
+        sampling: plan.request.sampling,
       };
     }
     return {
@@ -168,6 +195,7 @@ async function drive(
       maxTokens: planMaxTokens(index),
       ignoreEos: plan.request.ignoreEos || undefined,
       requestedPromptTokens: plan.request.promptTokens,
+      sampling: plan.request.sampling,
     };
   };
   // One keep-alive pool for the whole run; closed once every request has ended.

@@ -5,7 +5,10 @@ import { sweepToCsv, sweepToJson } from "../report/sweep_csv.ts";
 import type { SweepRow, SweepValues } from "../report/sweep_table.ts";
 import { startSimWorker } from "../sim/sim_worker.ts";
 import { runBenchmark, type RunIo } from "./run_benchmark.ts";
-import { createRunDir, makeRunId } from "./run_dir.ts";
+import { makeRunId } from "./run_dir.ts";
+import type { ScenarioHook } from "../config/scenario.ts";
+import { type HookError, ScenarioHooks } from "./scenario_hooks.ts";
+import { describeOutputLength } from "../workload/output_length.ts";
 
 /** One point of a sweep: its plan (whose `out` is replaced by the sweep directory). */
 export interface SweepPointPlan {
@@ -23,6 +26,8 @@ export interface SweepOutcome {
   model: string;
   baseUrl: string;
   interrupted: boolean;
+  /** The scenario's teardown threw (the results are complete); setup failing rejects instead. */
+  teardownError?: HookError;
 }
 
 /** The point's effective values, read from its plan. */
@@ -34,6 +39,11 @@ export function sweepValues(plan: RunPlan): SweepValues {
     maxInFlight: open?.maxInFlight ?? null,
     promptTokens: plan.request.promptTokens,
     maxTokens: plan.request.outputTokens ? null : plan.request.maxTokens,
+    outputTokens: plan.request.outputTokens
+      ? describeOutputLength(plan.request.outputTokens)
+      : null,
+    sharedPrefixTokens: plan.dataset ? null : plan.request.sharedPrefixTokens,
+    temperature: plan.request.sampling?.temperature ?? null,
   };
 }
 
@@ -42,23 +52,47 @@ export function sweepValues(plan: RunPlan): SweepValues {
  * per point, written by runBenchmark), rewriting `sweep.csv` and `sweep.json` after every point
  * so an interrupted sweep keeps what finished. With `--target sim` the simulator is started once
  * for the whole sweep. Ctrl-C stops after the current point's in-flight requests are cancelled.
+ * A scenario's `hooks` run once for the whole sweep: setup before the first point's first
+ * request, teardown after the last point (also after a failure or Ctrl-C, before the simulator
+ * stops); their timings go into sweep.json. The directory appears with the first point's run, so
+ * a setup that throws leaves nothing behind.
  */
 export async function runSweep(
   points: readonly SweepPointPlan[],
   io: RunIo,
-  options: { scenario: string; axes: readonly string[]; out: string },
+  options: {
+    scenario: string;
+    axes: readonly string[];
+    out: string;
+    hooks?: { setup?: ScenarioHook; teardown?: ScenarioHook };
+  },
 ): Promise<SweepOutcome> {
   if (points.length === 0) throw new Error("runSweep: no points");
   const sweepId = `${makeRunId(new Date())}-${options.scenario}`;
   const sim = points[0].plan.target.sim
     ? await startSimWorker({ seed: points[0].plan.seed })
     : undefined;
+  const hooks = options.hooks ? new ScenarioHooks(options.hooks, io) : undefined;
+  const sweepDir = join(options.out, sweepId);
+  const rows: SweepRow[] = [];
+  let interrupted = false;
+  const writeSweep = async () => {
+    await writeFileAtomic(join(sweepDir, "sweep.csv"), sweepToCsv(rows));
+    await writeFileAtomic(
+      join(sweepDir, "sweep.json"),
+      sweepToJson(rows, {
+        sweepId,
+        scenario: options.scenario,
+        axes: options.axes,
+        interrupted,
+        hooks: hooks?.record(),
+      }),
+    );
+  };
+  let finished = false;
   try {
-    const sweepDir = await createRunDir(options.out, sweepId);
-    const rows: SweepRow[] = [];
     let model = "";
     let baseUrl = "";
-    let interrupted = false;
     for (const p of points) {
       if (io.interrupt?.aborted) {
         interrupted = true;
@@ -73,7 +107,9 @@ export async function runSweep(
         out: sweepDir,
         target: sim ? { ...p.plan.target, url: sim.baseUrl, sim: false } : p.plan.target,
       };
-      const outcome = await runBenchmark(plan, io);
+      const outcome = await runBenchmark(plan, io, {
+        beforeStart: hooks && ((target) => hooks.beforeStart(target)),
+      });
       model = outcome.model;
       baseUrl = outcome.baseUrl;
       rows.push({
@@ -84,15 +120,21 @@ export async function runSweep(
         summary: outcome.summary,
       });
       interrupted = outcome.interrupted;
-      await writeFileAtomic(join(sweepDir, "sweep.csv"), sweepToCsv(rows));
-      await writeFileAtomic(
-        join(sweepDir, "sweep.json"),
-        sweepToJson(rows, { sweepId, scenario: options.scenario, axes: options.axes, interrupted }),
-      );
+      await writeSweep();
       if (interrupted) break;
     }
-    return { sweepId, sweepDir, rows, model, baseUrl, interrupted };
+    finished = true;
+    const teardownError = await hooks?.teardown();
+    // sweep.json again, now with the teardown's timing.
+    if (hooks && rows.length > 0) await writeSweep();
+    return { sweepId, sweepDir, rows, model, baseUrl, interrupted, teardownError };
   } finally {
+    if (!finished) {
+      // A failed point (or setup): the run's own error wins; a teardown failure is only logged.
+      const teardownError = await hooks?.teardown();
+      if (teardownError) io.log(`error: ${teardownError.message}`);
+      if (hooks && rows.length > 0) await writeSweep().catch(() => {});
+    }
     await sim?.close();
   }
 }
