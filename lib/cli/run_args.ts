@@ -4,6 +4,7 @@ import { type RunPlan, validateRunPlan } from "../config/run_plan.ts";
 import { UsageError } from "../config/usage_error.ts";
 import { parseOutputLength } from "../workload/output_length.ts";
 import { BUILTIN_TEXT_SOURCES } from "../workload/text_sources.ts";
+import { SIM_FLAG_PREFIX, SIM_RUN_OPTIONS, simOptionsFromFlags } from "./sim_args.ts";
 
 /** The flags of `llmload run`, as node:util parseArgs options. Help text lives in help.ts. */
 export const RUN_OPTIONS = {
@@ -42,6 +43,8 @@ export const RUN_OPTIONS = {
   transport: { type: "string" },
   out: { type: "string" },
   target: { type: "string" },
+  // --sim-profile, --sim-chunked-prefill, ...: the built-in simulator's settings.
+  ...SIM_RUN_OPTIONS,
   quiet: { type: "boolean", short: "q" },
   help: { type: "boolean", short: "h" },
 } as const;
@@ -196,6 +199,7 @@ export function parseRunArgs(args: string[], env: Record<string, string | undefi
   }
 
   const dataset = datasetSource(values, problems, { posInt, num, oneOf });
+  const simOptions = simSettings(values, sim, problems);
 
   const candidate = {
     target: {
@@ -203,6 +207,7 @@ export function parseRunArgs(args: string[], env: Record<string, string | undefi
       sim,
       model: str("model"),
       apiKey: str("api-key") ?? env.OPENAI_API_KEY,
+      simOptions,
     },
     endpoint: oneOf("endpoint", ["chat", "completions"] as const, RUN_DEFAULTS.endpoint),
     load: rate !== undefined
@@ -231,6 +236,35 @@ export function parseRunArgs(args: string[], env: Record<string, string | undefi
   };
   if (problems.length) throw new UsageError(problems);
   return { plan: validateRunPlan(candidate), quiet: values.quiet === true, help: false };
+}
+
+/**
+ * The --sim-* group: checked by the same rules as `llmload sim`'s flags (problems name the
+ * --sim- flag), and only meaningful with --target sim. Returns undefined unless the target is
+ * the simulator; `{}` (its defaults) when it is and no --sim-* flag was given.
+ */
+function simSettings(
+  values: Record<string, string | boolean | undefined>,
+  sim: boolean,
+  problems: string[],
+): RunPlan["target"]["simOptions"] {
+  const given: Record<string, string> = {};
+  for (const [name, v] of Object.entries(values)) {
+    if (name.startsWith(SIM_FLAG_PREFIX) && typeof v === "string") {
+      given[name.slice(SIM_FLAG_PREFIX.length)] = v;
+    }
+  }
+  if (!sim) {
+    for (const name of Object.keys(given)) {
+      problems.push(
+        `--${SIM_FLAG_PREFIX}${name} configures the built-in simulator: add --target sim ` +
+          "(for a simulator started with `llmload sim`, give it --" + name + " instead)",
+      );
+    }
+  }
+  const parsed = simOptionsFromFlags(given, { prefix: SIM_FLAG_PREFIX });
+  problems.push(...parsed.problems);
+  return sim ? parsed.options : undefined;
 }
 
 /** Flags that only make sense with --dataset. */

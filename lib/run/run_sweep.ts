@@ -3,9 +3,10 @@ import type { RunPlan } from "../config/run_plan.ts";
 import { writeFileAtomic } from "../report/atomic_write.ts";
 import { sweepToCsv, sweepToJson } from "../report/sweep_csv.ts";
 import type { SweepRow, SweepValues } from "../report/sweep_table.ts";
-import { startSimWorker } from "../sim/sim_worker.ts";
+import { loadDatasetPrompts } from "../workload/dataset_prompts.ts";
 import { runBenchmark, type RunIo } from "./run_benchmark.ts";
 import { createRunDir, makeRunId } from "./run_dir.ts";
+import { startSimTarget } from "./sim_target.ts";
 
 /** One point of a sweep: its plan (whose `out` is replaced by the sweep directory). */
 export interface SweepPointPlan {
@@ -41,7 +42,8 @@ export function sweepValues(plan: RunPlan): SweepValues {
  * Runs the points one after another into one parent directory `<out>/<sweep-id>/` (one sub-run
  * per point, written by runBenchmark), rewriting `sweep.csv` and `sweep.json` after every point
  * so an interrupted sweep keeps what finished. With `--target sim` the simulator is started once
- * for the whole sweep. Ctrl-C stops after the current point's in-flight requests are cancelled.
+ * for the whole sweep, with the `--sim-*` settings (the same in every point) and the dataset's
+ * adapters; every sub-run's meta.json records them. Ctrl-C stops after the current point's in-flight requests are cancelled.
  */
 export async function runSweep(
   points: readonly SweepPointPlan[],
@@ -50,8 +52,20 @@ export async function runSweep(
 ): Promise<SweepOutcome> {
   if (points.length === 0) throw new Error("runSweep: no points");
   const sweepId = `${makeRunId(new Date())}-${options.scenario}`;
-  const sim = points[0].plan.target.sim
-    ? await startSimWorker({ seed: points[0].plan.seed })
+  const first = points[0].plan;
+  // The dataset is read here only for the adapters the simulator must serve; each point reads
+  // it again (with its own checks) in runBenchmark.
+  const sim = first.target.sim
+    ? await startSimTarget(first, {
+      dataset: first.dataset
+        ? await loadDatasetPrompts(first.dataset, {
+          seed: first.seed,
+          endpoint: first.endpoint,
+          log: () => {},
+        })
+        : undefined,
+      log: io.log,
+    })
     : undefined;
   try {
     const sweepDir = await createRunDir(options.out, sweepId);
@@ -68,12 +82,8 @@ export async function runSweep(
         const name = p.label ? ` (${p.label})` : "";
         io.log(`sweep point ${p.index}/${points.length}${name}`);
       }
-      const plan: RunPlan = {
-        ...p.plan,
-        out: sweepDir,
-        target: sim ? { ...p.plan.target, url: sim.baseUrl, sim: false } : p.plan.target,
-      };
-      const outcome = await runBenchmark(plan, io);
+      const plan: RunPlan = { ...p.plan, out: sweepDir };
+      const outcome = await runBenchmark(plan, io, { sim });
       model = outcome.model;
       baseUrl = outcome.baseUrl;
       rows.push({
