@@ -48,6 +48,8 @@ const GROUPS: readonly (readonly string[])[] = [
   ["max-tokens", "output-tokens"],
   // A dataset replaces the scenario's synthetic prompts.
   ["prompt-tokens", "shared-prefix-tokens", "text-source"],
+  // Another simulator profile drops the scenario's fixed-profile timing with its profile.
+  ["sim-profile", "sim-ttft", "sim-itl"],
 ];
 const GROUP_LEADERS: readonly (readonly string[])[] = [
   ["concurrency", "rate"],
@@ -55,6 +57,7 @@ const GROUP_LEADERS: readonly (readonly string[])[] = [
   ["warmup", "warmup-requests"],
   ["max-tokens", "output-tokens"],
   ["dataset"],
+  ["sim-profile"],
 ];
 
 /** The scenario with one point applied, as `llmload run` flags (`--name=value`). */
@@ -83,6 +86,12 @@ export function scenarioFlags(scenario: Scenario, point: SweepPoint): Map<string
   set("warmup-requests", scenario.warmup?.requests);
   set("duration", scenario.stop?.duration);
   set("requests", scenario.stop?.requests);
+  // `sim: { maxNumBatchedTokens: 512 }` → `--sim-max-num-batched-tokens=512`.
+  for (const [key, v] of Object.entries(scenario.sim ?? {})) {
+    const name = `sim-${key.replace(/([a-z])([A-Z0-9])/g, "$1-$2").toLowerCase()}`;
+    const value = typeof v === "boolean" ? (v ? "on" : "off") : Array.isArray(v) ? v.join(",") : v;
+    set(name, value);
+  }
   return flags;
 }
 
@@ -137,6 +146,8 @@ export function scenarioPlans(
     const args: string[] = [];
     for (const [name, v] of scenarioFlags(scenario, point)) {
       if (dropped.has(name) || given[name] !== undefined) continue;
+      // The scenario's simulator settings apply only when the simulator is the target.
+      if (name.startsWith("sim-") && given.target !== "sim") continue;
       args.push(v === true ? `--${name}` : `--${name}=${v}`);
     }
     const parsed = parseRunArgs([...args, ...userArgs], options.env);
