@@ -207,7 +207,8 @@ export function parseRunArgs(args: string[], env: Record<string, string | undefi
       sim,
       model: str("model"),
       apiKey: str("api-key") ?? env.OPENAI_API_KEY,
-      simOptions,
+      // Absent, not undefined, when the target is a server: plans compare equal as before.
+      ...(simOptions ? { simOptions } : {}),
     },
     endpoint: oneOf("endpoint", ["chat", "completions"] as const, RUN_DEFAULTS.endpoint),
     load: rate !== undefined
