@@ -51,8 +51,8 @@ Target:
   --api-key KEY          bearer token (default: $OPENAI_API_KEY); never written to any output
   --endpoint chat|completions            (default chat)
 
-Simulator (with --target sim: the engine, model and fault flags of \`llmload sim\`, prefixed
---sim-; the run's --seed seeds it; see \`llmload sim --help\` for what each does):
+Simulator (with --target sim: the flags of \`llmload sim\` but --port, --host and --seed,
+prefixed --sim-; the run's --seed seeds it; \`llmload sim --help\` says what each does):
   --sim-profile NAME     fixed (default), tiny, llama-8b-h100, llama-70b-8xh100
   --sim-ttft 40ms --sim-itl 10ms         fixed profile only
   --sim-model NAME       served model name (default sim-llama-8b)
@@ -64,6 +64,8 @@ Simulator (with --target sim: the engine, model and fault flags of \`llmload sim
   --sim-fault-500 R --sim-fault-503 R --sim-fault-429 R --sim-retry-after S
   --sim-fault-reset R --sim-fault-stall R:3s --sim-fault-slow-headers R:2s
   --sim-fault-malformed-sse R --sim-fault-invalid-json R --sim-fault-missing-done R
+  --sim-truth-log FILE   append the simulator's ground truth (when each token was written), one
+                         JSON line per request, to compare with requests.jsonl by request id
                          meta.json records them (target.sim_options) and the resulting engine
                          parameters (target.sim_engine). A scenario's \`sim: {...}\` block sets
                          defaults; --sim-* flags win
@@ -187,8 +189,8 @@ Examples:
   llmload run --url http://127.0.0.1:8000/v1 --concurrency 4 --requests 50
   llmload sim --profile llama-8b-h100 --chunked-prefill off --lora-adapters sql,chat --max-loras 2
   llmload run --target sim --sim-profile llama-8b-h100 --sim-chunked-prefill off --requests 50
-                         (in-process: every flag above but --port, --host, --seed and
-                         --truth-log, prefixed --sim-)
+                         (in-process: every flag above but --port, --host and --seed,
+                         prefixed --sim-)
 `;
 
 /** `llmload demo --help`. */

@@ -1,3 +1,4 @@
+import { dirname } from "node:path";
 import { parseArgs } from "node:util";
 import { parseDurationMs } from "../config/duration.ts";
 import { type RunPlan, validateRunPlan } from "../config/run_plan.ts";
@@ -263,9 +264,21 @@ function simSettings(
       );
     }
   }
-  const parsed = simOptionsFromFlags(given, { prefix: SIM_FLAG_PREFIX });
+  const { "truth-log": truthLogFile, ...settings } = given;
+  const parsed = simOptionsFromFlags(settings, { prefix: SIM_FLAG_PREFIX });
   problems.push(...parsed.problems);
-  return sim ? parsed.options : undefined;
+  if (truthLogFile !== undefined) {
+    // Checked now so a typo fails before the run, not when the simulator starts.
+    try {
+      if (truthLogFile === "" || !Deno.statSync(dirname(truthLogFile)).isDirectory) throw 0;
+    } catch {
+      problems.push(
+        `--sim-truth-log must be a file in an existing directory (got "${truthLogFile}")`,
+      );
+    }
+  }
+  if (!sim) return undefined;
+  return truthLogFile ? { ...parsed.options, truthLogFile } : parsed.options;
 }
 
 /** Flags that only make sense with --dataset. */

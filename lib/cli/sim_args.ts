@@ -41,10 +41,9 @@ export const SIM_OPTIONS = {
 
 /**
  * `llmload sim` flags that make no sense for the in-process simulator of `llmload run --target
- * sim`: it always listens on a free 127.0.0.1 port, the run's `--seed` seeds it, and its ground
- * truth log is left to a standalone `llmload sim --truth-log`.
+ * sim`: it always listens on a free 127.0.0.1 port, and the run's `--seed` seeds it.
  */
-const NOT_IN_PROCESS = ["port", "host", "seed", "truth-log", "help"] as const;
+const NOT_IN_PROCESS = ["port", "host", "seed", "help"] as const;
 type InProcessName = Exclude<keyof typeof SIM_OPTIONS, (typeof NOT_IN_PROCESS)[number]>;
 
 /** Prefix of the simulator flags of `llmload run` (`--sim-profile` is `llmload sim --profile`). */
@@ -94,7 +93,7 @@ export function parseSimArgs(args: string[]): SimArgs {
  * (`--sim-max-loras`). When each flag is well-formed on its own, the combination is checked with
  * the simulator's own validation (profile limits, KV cache size, fault rates summing past 1,
  * adapter names), so a bad combination is a usage error here, not a failed start later.
- * Port, host and truth log are not defaulted here: each command decides.
+ * Port and host are not defaulted here, and the truth log is left out: each command decides.
  */
 export function simOptionsFromFlags(
   values: Record<string, string | boolean | undefined>,

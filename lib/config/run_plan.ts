@@ -105,6 +105,8 @@ const SimSettings = z.strictObject({
   }).optional(),
   /** Adapters served from the start (`name` or `name=path`); a dataset's adapters are added. */
   loraAdapters: z.array(z.string().min(1)).optional(),
+  /** Append the simulator's ground truth (one JSON line per request) to this file. */
+  truthLogFile: z.string().min(1).optional(),
 });
 
 /** The simulator settings of a `--target sim` run. */

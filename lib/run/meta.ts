@@ -21,8 +21,8 @@ export function buildMeta(
     promptLengthMode?: "exact" | "estimate";
     /** The dataset the prompts came from (`describeDataset`); absent for synthetic prompts. */
     dataset?: Record<string, unknown>;
-    /** With `--target sim`: the options the simulator was started with. */
-    sim?: SimOptions;
+    /** With `--target sim`: the options the simulator was started with, and its truth log. */
+    sim?: { options: SimOptions; truthLogFile?: string };
   },
 ): Record<string, unknown> {
   return {
@@ -33,7 +33,7 @@ export function buildMeta(
       url: run.baseUrl,
       model: run.model,
       sim: plan.target.sim,
-      ...(run.sim ? describeSim(run.sim) : {}),
+      ...(run.sim ? describeSim(run.sim.options, { truthLogFile: run.sim.truthLogFile }) : {}),
     },
     endpoint: plan.endpoint,
     transport: plan.transport,
@@ -90,14 +90,17 @@ export function buildMeta(
  * were applied (so a later change of a profile's defaults cannot make old results ambiguous).
  * Keys in snake_case like the rest of meta.json.
  */
-export function describeSim(options: SimOptions): Record<string, unknown> {
+export function describeSim(
+  options: SimOptions,
+  extra: { truthLogFile?: string } = {},
+): Record<string, unknown> {
   const { truthLog: _, port: _port, hostname: _host, ...given } = options;
   const engine = resolveEngineParams(options.profile, {
     timing: { ttftMs: options.ttftMs, itlMs: options.itlMs },
     overrides: { seed: options.seed, maxModelLen: options.maxModelLen, ...options.engine },
   });
   return {
-    sim_options: snakeKeys({ profile: "fixed", ...given }),
+    sim_options: snakeKeys({ profile: "fixed", ...given, truthLogFile: extra.truthLogFile }),
     sim_engine: snakeKeys(engine),
   };
 }

@@ -10,7 +10,6 @@ import { runOpenLoop } from "../load/open_loop.ts";
 import { runClosedLoop } from "../load/closed_loop.ts";
 import type { Slot } from "../load/types.ts";
 import type { RequestRecord } from "../metrics/record.ts";
-import type { SimOptions } from "../sim/server.ts";
 import { LiveStats } from "../metrics/live_stats.ts";
 import { summarize, type Summary } from "../metrics/summary.ts";
 import { recordToJsonl } from "../report/record_jsonl.ts";
@@ -100,7 +99,7 @@ export async function runBenchmark(
     return await drive(
       plan,
       io,
-      { runId, runDir, baseUrl, model: target.model, sim: sim?.options },
+      { runId, runDir, baseUrl, model: target.model, sim },
       prompts,
     );
   } finally {
@@ -114,7 +113,7 @@ type Prompts = { book: PromptBook; dataset?: undefined } | { dataset: Dataset; b
 async function drive(
   plan: RunPlan,
   io: RunIo,
-  where: { runId: string; runDir: string; baseUrl: string; model: string; sim?: SimOptions },
+  where: { runId: string; runDir: string; baseUrl: string; model: string; sim?: SimTarget },
   prompts: Prompts,
 ): Promise<RunOutcome> {
   const { runDir, baseUrl, model } = where;

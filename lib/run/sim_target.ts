@@ -8,6 +8,8 @@ export interface SimTarget {
   baseUrl: string;
   /** The options it was started with: the plan's `--sim-*` settings, seed, served adapters. */
   options: SimOptions;
+  /** Where its ground truth goes (`--sim-truth-log`). */
+  truthLogFile?: string;
   close(): Promise<void>;
 }
 
@@ -23,15 +25,16 @@ export async function startSimTarget(
   plan: RunPlan,
   options: { dataset?: Dataset; log(line: string): void },
 ): Promise<SimTarget> {
-  const base: SimOptions = { ...plan.target.simOptions, seed: plan.seed };
+  const { truthLogFile, ...settings } = plan.target.simOptions ?? {};
+  const base: SimOptions = { ...settings, seed: plan.seed };
   const own = base.loraAdapters ?? [];
   const ownNames = new Set(own.map((spec) => spec.split("=")[0]));
   const fromDataset = [
     ...new Set(options.dataset?.items.flatMap((i) => i.adapter ? [i.adapter] : [])),
   ].filter((name) => !ownNames.has(name));
   const start = async (opts: SimOptions): Promise<SimTarget> => {
-    const sim = await startSimWorker(opts);
-    return { baseUrl: sim.baseUrl, options: opts, close: sim.close };
+    const sim = await startSimWorker(opts, { truthLogFile });
+    return { baseUrl: sim.baseUrl, options: opts, truthLogFile, close: sim.close };
   };
   if (fromDataset.length === 0) return await start(base);
   try {

@@ -70,11 +70,11 @@ Deno.test("--sim-ttft and --sim-itl set the fixed profile's timing in ms", () =>
 
 Deno.test("every engine, model and fault flag of llmload sim has a --sim- twin, documented in run --help", () => {
   const inProcess = Object.keys(SIM_OPTIONS).filter((n) =>
-    !["port", "host", "seed", "truth-log", "help"].includes(n)
+    !["port", "host", "seed", "help"].includes(n)
   );
   assert.deepEqual(Object.keys(SIM_RUN_OPTIONS).sort(), inProcess.map((n) => `sim-${n}`).sort());
   assert.deepEqual(
-    [...SETTINGS.map(([n]) => n), "ttft", "itl"].sort(),
+    [...SETTINGS.map(([n]) => n), "ttft", "itl", "truth-log"].sort(),
     [...inProcess].sort(),
     "the tests cover every flag",
   );
@@ -159,12 +159,22 @@ Deno.test("llmload sim reports the same combination problems with its own flag n
   assert.deepEqual(problems, ["--max-num-batched-tokens (32) must be >= --max-num-seqs (64)"]);
 });
 
-Deno.test("flags that make no sense in-process (--sim-port, --sim-host, --sim-seed, --sim-truth-log) are unknown", () => {
-  for (const flag of ["--sim-port", "--sim-host", "--sim-seed", "--sim-truth-log"]) {
+Deno.test("flags that make no sense in-process (--sim-port, --sim-host, --sim-seed) are unknown", () => {
+  for (const flag of ["--sim-port", "--sim-host", "--sim-seed"]) {
     const problems = problemsOf(() => sim(flag, "1"));
     assert.equal(problems.length, 1);
     assert.match(problems[0], new RegExp(`Unknown option '${flag}'`));
   }
+});
+
+Deno.test("--sim-truth-log names a file in an existing directory", () => {
+  const dir = Deno.makeTempDirSync();
+  const file = `${dir}/truth.jsonl`;
+  assert.equal(sim("--sim-truth-log", file).target.simOptions?.truthLogFile, file);
+  const problems = problemsOf(() => sim("--sim-truth-log", `${dir}/nope/truth.jsonl`));
+  assert.deepEqual(problems, [
+    `--sim-truth-log must be a file in an existing directory (got "${dir}/nope/truth.jsonl")`,
+  ]);
 });
 
 Deno.test("a plan with simulator settings but no simulator target is refused", () => {

@@ -118,3 +118,16 @@ Deno.test("a sweep on the simulator starts it once with the scenario's sim setti
   }
   assert.equal(urls.size, 1, "one simulator for the whole sweep");
 });
+
+Deno.test("--sim-truth-log writes the simulator's ground truth, one line per request, matched by request id", async () => {
+  const file = join(await Deno.makeTempDir(), "truth.jsonl");
+  const { records, meta } = await simRun(["--sim-truth-log", file, "--requests", "3", ...SHORT]);
+  const truth = await readJsonl(file);
+  const generation = truth.filter((t) => t.endpoint === "chat");
+  assert.deepEqual(
+    generation.map((t) => t.requestId).sort(),
+    records.map((r) => r.request_id).sort(),
+  );
+  for (const t of generation) assert.equal(t.tokenTimes.length, 4);
+  assert.equal(meta.target.sim_options.truth_log_file, file);
+});
