@@ -57,6 +57,25 @@ Target:
   --api-key KEY          bearer token (default: $OPENAI_API_KEY); never written to any output
   --endpoint chat|completions            (default chat)
 
+Simulator (with --target sim: the flags of \`llmload sim\` but --port, --host and --seed,
+prefixed --sim-; the run's --seed seeds it; \`llmload sim --help\` says what each does):
+  --sim-profile NAME     fixed (default), tiny, llama-8b-h100, llama-70b-8xh100
+  --sim-ttft 40ms --sim-itl 10ms         fixed profile only
+  --sim-model NAME       served model name (default sim-llama-8b)
+  --sim-max-model-len N --sim-max-num-seqs N --sim-max-num-batched-tokens N
+  --sim-chunked-prefill on|off
+  --sim-block-size N --sim-num-gpu-blocks N
+  --sim-max-loras N --sim-max-cpu-loras N --sim-lora-load-time 25ms
+  --sim-lora-adapters a,b=/path          served from the start (a --dataset's adapters are added)
+  --sim-fault-500 R --sim-fault-503 R --sim-fault-429 R --sim-retry-after S
+  --sim-fault-reset R --sim-fault-stall R:3s --sim-fault-slow-headers R:2s
+  --sim-fault-malformed-sse R --sim-fault-invalid-json R --sim-fault-missing-done R
+  --sim-truth-log FILE   append the simulator's ground truth (when each token was written), one
+                         JSON line per request, to compare with requests.jsonl by request id
+                         meta.json records them (target.sim_options) and the resulting engine
+                         parameters (target.sim_engine). A scenario's \`sim: {...}\` block sets
+                         defaults; --sim-* flags win
+
 Load (pick one; default --concurrency 1):
   --concurrency N        closed loop: N virtual users, each sends its next request when its
                          last one ends; users start staggered over --ramp (default N×2ms, ≤1s)
@@ -134,10 +153,19 @@ Client:
 Examples:
   llmload run --target sim --concurrency 8 --requests 200 --prompt-tokens 1000
   llmload run --url http://127.0.0.1:8000/v1 --concurrency 100 --requests 400
-  llmload run --url http://127.0.0.1:8000/v1 --prompt-tokens 10000 --shared-prefix-tokens 8000 \
+  llmload run --url http://127.0.0.1:8000/v1 --prompt-tokens 10000 --shared-prefix-tokens 8000 \\
               --output-tokens normal:200,50 --ignore-eos --requests 50
   llmload run --url http://127.0.0.1:8000/v1 --rate 20 --arrival gamma --burstiness 0.5 \\
               --max-in-flight 64 --duration 5m --warmup 30s
+  # chunked prefill on vs off, 8B model: off cuts TTFT of long prompts, on keeps ITL low
+  llmload run --target sim --sim-profile llama-8b-h100 --sim-max-num-batched-tokens 2048 \\
+              --sim-chunked-prefill on --rate 2 --arrival constant --requests 30 \\
+              --prompt-tokens 8000 --max-tokens 128 --ignore-eos
+  llmload run --target sim --sim-profile llama-8b-h100 --sim-max-num-batched-tokens 2048 \\
+              --sim-chunked-prefill off --rate 2 --arrival constant --requests 30 \\
+              --prompt-tokens 8000 --max-tokens 128 --ignore-eos
+  # how 5xx errors are reported, without a second process
+  llmload run --target sim --sim-fault-500 0.05 --sim-fault-503 0.05 --requests 200
 `;
 
 /** `llmload sim --help`. */
@@ -178,6 +206,9 @@ Examples:
   llmload sim --port 8000 &
   llmload run --url http://127.0.0.1:8000/v1 --concurrency 4 --requests 50
   llmload sim --profile llama-8b-h100 --chunked-prefill off --lora-adapters sql,chat --max-loras 2
+  llmload run --target sim --sim-profile llama-8b-h100 --sim-chunked-prefill off --requests 50
+                         (in-process: every flag above but --port, --host and --seed,
+                         prefixed --sim-)
 `;
 
 /** `llmload demo --help`. */

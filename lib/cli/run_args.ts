@@ -1,3 +1,4 @@
+import { dirname } from "node:path";
 import { parseArgs } from "node:util";
 import { parseDurationMs } from "../config/duration.ts";
 import { type RunPlan, validateRunPlan } from "../config/run_plan.ts";
@@ -5,6 +6,7 @@ import { UsageError } from "../config/usage_error.ts";
 import { parseOutputLength } from "../workload/output_length.ts";
 import { BUILTIN_TEXT_SOURCES } from "../workload/text_sources.ts";
 import { parseSamplingFlags, SAMPLING_OPTIONS } from "./sampling_args.ts";
+import { SIM_FLAG_PREFIX, SIM_RUN_OPTIONS, simOptionsFromFlags } from "./sim_args.ts";
 
 /** The flags of `llmload run`, as node:util parseArgs options. Help text lives in help.ts. */
 export const RUN_OPTIONS = {
@@ -44,6 +46,8 @@ export const RUN_OPTIONS = {
   transport: { type: "string" },
   out: { type: "string" },
   target: { type: "string" },
+  // --sim-profile, --sim-chunked-prefill, ...: the built-in simulator's settings.
+  ...SIM_RUN_OPTIONS,
   quiet: { type: "boolean", short: "q" },
   help: { type: "boolean", short: "h" },
 } as const;
@@ -198,6 +202,7 @@ export function parseRunArgs(args: string[], env: Record<string, string | undefi
   }
 
   const dataset = datasetSource(values, problems, { posInt, num, oneOf });
+  const simOptions = simSettings(values, sim, problems);
 
   const candidate = {
     target: {
@@ -205,6 +210,8 @@ export function parseRunArgs(args: string[], env: Record<string, string | undefi
       sim,
       model: str("model"),
       apiKey: str("api-key") ?? env.OPENAI_API_KEY,
+      // Absent, not undefined, when the target is a server: plans compare equal as before.
+      ...(simOptions ? { simOptions } : {}),
     },
     endpoint: oneOf("endpoint", ["chat", "completions"] as const, RUN_DEFAULTS.endpoint),
     load: rate !== undefined
@@ -234,6 +241,47 @@ export function parseRunArgs(args: string[], env: Record<string, string | undefi
   };
   if (problems.length) throw new UsageError(problems);
   return { plan: validateRunPlan(candidate), quiet: values.quiet === true, help: false };
+}
+
+/**
+ * The --sim-* group: checked by the same rules as `llmload sim`'s flags (problems name the
+ * --sim- flag), and only meaningful with --target sim. Returns undefined unless the target is
+ * the simulator; `{}` (its defaults) when it is and no --sim-* flag was given.
+ */
+function simSettings(
+  values: Record<string, string | boolean | string[] | undefined>,
+  sim: boolean,
+  problems: string[],
+): RunPlan["target"]["simOptions"] {
+  const given: Record<string, string> = {};
+  for (const [name, v] of Object.entries(values)) {
+    if (name.startsWith(SIM_FLAG_PREFIX) && typeof v === "string") {
+      given[name.slice(SIM_FLAG_PREFIX.length)] = v;
+    }
+  }
+  if (!sim) {
+    for (const name of Object.keys(given)) {
+      problems.push(
+        `--${SIM_FLAG_PREFIX}${name} configures the built-in simulator: add --target sim ` +
+          "(for a simulator started with `llmload sim`, give it --" + name + " instead)",
+      );
+    }
+  }
+  const { "truth-log": truthLogFile, ...settings } = given;
+  const parsed = simOptionsFromFlags(settings, { prefix: SIM_FLAG_PREFIX });
+  problems.push(...parsed.problems);
+  if (truthLogFile !== undefined) {
+    // Checked now so a typo fails before the run, not when the simulator starts.
+    try {
+      if (truthLogFile === "" || !Deno.statSync(dirname(truthLogFile)).isDirectory) throw 0;
+    } catch {
+      problems.push(
+        `--sim-truth-log must be a file in an existing directory (got "${truthLogFile}")`,
+      );
+    }
+  }
+  if (!sim) return undefined;
+  return truthLogFile ? { ...parsed.options, truthLogFile } : parsed.options;
 }
 
 /** Flags that only make sense with --dataset. */

@@ -86,6 +86,8 @@ const GROUPS: readonly (readonly string[])[] = [
   // The simulator or another server replaces the scenario's target; a model is the server's.
   ["url"],
   ["model"],
+  // Another simulator profile drops the scenario's fixed-profile timing with its profile.
+  ["sim-profile", "sim-ttft", "sim-itl"],
 ];
 const GROUP_LEADERS: readonly (readonly string[])[] = [
   ["concurrency", "rate"],
@@ -96,6 +98,7 @@ const GROUP_LEADERS: readonly (readonly string[])[] = [
   ["dataset", "prompt-tokens", "shared-prefix-tokens", "text-source"],
   ["url", "target"],
   ["target"],
+  ["sim-profile"],
 ];
 
 /** The scenario with one point applied, as `llmload run` flags (`--name=value`). */
@@ -156,6 +159,12 @@ export function scenarioFlags(
   set("warmup-requests", scenario.warmup?.requests);
   set("duration", scenario.stop?.duration);
   set("requests", scenario.stop?.requests);
+  // `sim: { maxNumBatchedTokens: 512 }` → `--sim-max-num-batched-tokens=512`.
+  for (const [key, v] of Object.entries(scenario.sim ?? {})) {
+    const name = `sim-${key.replace(/([a-z])([A-Z0-9])/g, "$1-$2").toLowerCase()}`;
+    const value = typeof v === "boolean" ? (v ? "on" : "off") : Array.isArray(v) ? v.join(",") : v;
+    set(name, value);
+  }
   return flags;
 }
 
@@ -211,6 +220,8 @@ export function scenarioPlans(
     const args: string[] = [];
     for (const [name, v] of scenarioFlags(scenario, point)) {
       if (dropped.has(name) || given[name] !== undefined) continue;
+      // The scenario's simulator settings apply only when the simulator is the target.
+      if (name.startsWith("sim-") && given.target !== "sim") continue;
       if (v === true) args.push(`--${name}`);
       else for (const one of Array.isArray(v) ? v : [v]) args.push(`--${name}=${one}`);
     }

@@ -88,6 +88,55 @@ export const SamplingSchema = z.strictObject({
 
 /** Sampling parameters of a run (every field optional; unset ones are not sent). */
 export type Sampling = z.infer<typeof SamplingSchema>;
+const rate = z.number().min(0).max(1);
+const delayFault = z.object({ rate, ms: z.number().nonnegative() });
+
+/**
+ * The built-in simulator's settings for `--target sim` (the `--sim-*` flags), in the simulator's
+ * own option shape so they pass to it unchanged. The flags' value rules live in one place,
+ * lib/cli/sim_args.ts; this schema only guards the shape. Times in ms, fault rates in [0, 1].
+ */
+const SimSettings = z.strictObject({
+  /** Served model name. */
+  model: z.string().min(1).optional(),
+  /** Engine preset: fixed, tiny, llama-8b-h100, llama-70b-8xh100. */
+  profile: z.string().min(1).optional(),
+  /** Fixed profile only: time to first token and inter-token gap, ms. */
+  ttftMs: z.number().nonnegative().optional(),
+  itlMs: z.number().nonnegative().optional(),
+  maxModelLen: positiveInt.optional(),
+  /** Overrides of the profile's engine parameters (batching, KV cache, LoRA slots). */
+  engine: z.strictObject({
+    maxNumSeqs: positiveInt.optional(),
+    maxNumBatchedTokens: positiveInt.optional(),
+    chunkedPrefill: z.boolean().optional(),
+    blockSize: positiveInt.optional(),
+    numGpuBlocks: positiveInt.optional(),
+    maxLoras: positiveInt.optional(),
+    maxCpuLoras: positiveInt.optional(),
+    loraLoadMs: z.number().nonnegative().optional(),
+  }).optional(),
+  /** Injected faults, each a per-request rate. */
+  faults: z.strictObject({
+    http500: rate.optional(),
+    http503: rate.optional(),
+    http429: rate.optional(),
+    reset: rate.optional(),
+    stall: delayFault.optional(),
+    malformedSse: rate.optional(),
+    invalidJson: rate.optional(),
+    missingDone: rate.optional(),
+    slowHeaders: delayFault.optional(),
+    retryAfterS: z.number().int().nonnegative().optional(),
+  }).optional(),
+  /** Adapters served from the start (`name` or `name=path`); a dataset's adapters are added. */
+  loraAdapters: z.array(z.string().min(1)).optional(),
+  /** Append the simulator's ground truth (one JSON line per request) to this file. */
+  truthLogFile: z.string().min(1).optional(),
+});
+
+/** The simulator settings of a `--target sim` run. */
+export type SimSettings = z.infer<typeof SimSettings>;
 
 export const RunPlanSchema = z.object({
   target: z.object({
@@ -98,6 +147,10 @@ export const RunPlanSchema = z.object({
     /** Model name; undefined means the first model from GET /v1/models. */
     model: z.string().min(1).optional(),
     apiKey: z.string().optional(),
+    /** With `sim`: how the simulator is configured (`--sim-*`); absent = its defaults. */
+    simOptions: SimSettings.optional(),
+  }).refine((t) => t.sim || t.simOptions === undefined, {
+    message: "simulator settings need the simulator as target (--target sim)",
   }),
   endpoint: z.enum(["chat", "completions"]),
   load: z.discriminatedUnion("mode", [ClosedLoad, OpenLoad]),

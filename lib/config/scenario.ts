@@ -164,6 +164,47 @@ const PointSchema = z.strictObject({
   message: "a point gives maxTokens or outputTokens, not both",
 });
 
+const simRate = z.number().min(0).max(1);
+/** `RATE:DURATION`, e.g. "0.05:3s". */
+const simDelayFault = z.string().regex(/^[0-9.]+:[0-9.]+(ms|s|m|h)?$/, {
+  message: 'must be RATE:DURATION such as "0.05:3s"',
+});
+
+/**
+ * Simulator defaults for runs whose target is the built-in simulator (`--target sim`); ignored
+ * otherwise. Each key is a `--sim-*` flag in camelCase (`maxNumBatchedTokens` is
+ * `--sim-max-num-batched-tokens`); a `--sim-*` flag on the command line wins over its key.
+ */
+const SimDefaultsSchema = z.strictObject({
+  profile: z.enum(["fixed", "tiny", "llama-8b-h100", "llama-70b-8xh100"]).optional(),
+  model: z.string().min(1).optional(),
+  /** Fixed profile only, e.g. "40ms". */
+  ttft: duration.optional(),
+  itl: duration.optional(),
+  maxModelLen: positiveInt.optional(),
+  maxNumSeqs: positiveInt.optional(),
+  maxNumBatchedTokens: positiveInt.optional(),
+  chunkedPrefill: z.boolean().optional(),
+  blockSize: positiveInt.optional(),
+  numGpuBlocks: positiveInt.optional(),
+  maxLoras: positiveInt.optional(),
+  maxCpuLoras: positiveInt.optional(),
+  loraLoadTime: duration.optional(),
+  /** Adapters served from the start: names, or `name=path`. */
+  loraAdapters: z.array(z.string().min(1)).optional(),
+  fault500: simRate.optional(),
+  fault503: simRate.optional(),
+  fault429: simRate.optional(),
+  faultReset: simRate.optional(),
+  faultStall: simDelayFault.optional(),
+  faultMalformedSse: simRate.optional(),
+  faultInvalidJson: simRate.optional(),
+  faultMissingDone: simRate.optional(),
+  faultSlowHeaders: simDelayFault.optional(),
+  /** Seconds sent as Retry-After with injected 429/503s. */
+  retryAfter: z.number().int().nonnegative().optional(),
+});
+
 /** Named axes whose cartesian product (first axis outermost) is the list of points. */
 const AxesSchema = z.strictObject({
   concurrency: z.array(positiveInt).min(1).optional(),
@@ -209,6 +250,8 @@ export const ScenarioSchema = z.strictObject({
   setup: HookSchema.optional(),
   /** Runs once at the end (after the last point), also after a failure or Ctrl-C. */
   teardown: HookSchema.optional(),
+  /** Simulator settings, used only when the target is the simulator (`--target sim`). */
+  sim: SimDefaultsSchema.optional(),
 }).superRefine((s, ctx) => {
   const [a, b] = [s.target?.endpoint, s.request?.endpoint];
   if (a !== undefined && b !== undefined && a !== b) {

@@ -1,4 +1,6 @@
 import type { RunPlan } from "../config/run_plan.ts";
+import { resolveEngineParams } from "../sim/profiles.ts";
+import type { SimOptions } from "../sim/server.ts";
 import { VERSION } from "../version.ts";
 import { describeOutputLength } from "../workload/output_length.ts";
 import { samplingFields } from "../client/request_body.ts";
@@ -22,13 +24,20 @@ export function buildMeta(
     dataset?: Record<string, unknown>;
     /** A scenario's setup/teardown timings (ScenarioHooks.record); absent without hooks. */
     hooks?: unknown;
+    /** With `--target sim`: the options the simulator was started with, and its truth log. */
+    sim?: { options: SimOptions; truthLogFile?: string };
   },
 ): Record<string, unknown> {
   return {
     run_id: run.runId,
     llmload_version: VERSION,
     command_line: plan.commandLine,
-    target: { url: run.baseUrl, model: run.model, sim: plan.target.sim },
+    target: {
+      url: run.baseUrl,
+      model: run.model,
+      sim: plan.target.sim,
+      ...(run.sim ? describeSim(run.sim.options, { truthLogFile: run.sim.truthLogFile }) : {}),
+    },
     endpoint: plan.endpoint,
     transport: plan.transport,
     load: plan.load.mode === "open"
@@ -79,6 +88,39 @@ export function buildMeta(
       hostname: safeHostname(),
     },
   };
+}
+
+/**
+ * Which simulated engine produced a run: `sim_options` as given (flags, plus the served
+ * adapters and the seed), `sim_engine` every engine parameter after the profile and overrides
+ * were applied (so a later change of a profile's defaults cannot make old results ambiguous).
+ * Keys in snake_case like the rest of meta.json.
+ */
+export function describeSim(
+  options: SimOptions,
+  extra: { truthLogFile?: string } = {},
+): Record<string, unknown> {
+  const { truthLog: _, port: _port, hostname: _host, ...given } = options;
+  const engine = resolveEngineParams(options.profile, {
+    timing: { ttftMs: options.ttftMs, itlMs: options.itlMs },
+    overrides: { seed: options.seed, maxModelLen: options.maxModelLen, ...options.engine },
+  });
+  return {
+    sim_options: snakeKeys({ profile: "fixed", ...given, truthLogFile: extra.truthLogFile }),
+    sim_engine: snakeKeys(engine),
+  };
+}
+
+/** `{ maxNumSeqs: 1, kvReadMsPer1kTokens: 0 }` → `{ max_num_seqs: 1, kv_read_ms_per_1k_tokens: 0 }`. */
+function snakeKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(snakeKeys);
+  if (value === null || typeof value !== "object") return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => [
+      k.replace(/([a-z0-9])([A-Z])/g, "$1_$2").replace(/([a-z])(\d+k_)/g, "$1_$2").toLowerCase(),
+      snakeKeys(v),
+    ]),
+  );
 }
 
 function safeHostname(): string | null {

@@ -17,7 +17,6 @@ import { summaryToCsv } from "../report/summary_csv.ts";
 import { summaryToJson } from "../report/summary_json.ts";
 import { writeFileAtomic } from "../report/atomic_write.ts";
 import { formatProgressLine } from "../report/progress_line.ts";
-import { startSimWorker } from "../sim/sim_worker.ts";
 import { preparePrompts, type PromptBook } from "../workload/prepare_prompts.ts";
 import { outputTokensFor } from "../workload/output_length.ts";
 import { describeDataset, loadDatasetPrompts } from "../workload/dataset_prompts.ts";
@@ -25,6 +24,7 @@ import { type Dataset, pickForRequest } from "../workload/datasets/mod.ts";
 import { buildMeta } from "./meta.ts";
 import { JsonlSink } from "./jsonl_sink.ts";
 import { resolveTarget } from "./resolve_target.ts";
+import { type SimTarget, startSimTarget } from "./sim_target.ts";
 import { createRunDir, makeRunId } from "./run_dir.ts";
 
 /** Where a run talks to: the terminal, and the interrupt (Ctrl-C) signal. */
@@ -65,6 +65,8 @@ export interface RunOptions {
   afterEnd?: () => Promise<void>;
   /** What meta.json records under `hooks` (null when absent). */
   hooksRecord?: () => unknown;
+  /** A simulator already running for `--target sim` (a sweep starts one for all its points). */
+  sim?: SimTarget;
 }
 
 const TTY_REFRESH_MS = 250;
@@ -76,6 +78,8 @@ const LOG_EVERY_MS = 10_000;
  * Throws TargetError when the target is unreachable; request failures are data, never throws.
  * A dataset (`plan.dataset`) is read first, before the simulator or target is touched, so a
  * missing or malformed file is a UsageError before anything starts.
+ * With `--target sim` the run starts (and stops) its own simulator, unless `options.sim` hands
+ * it one already running (a sweep starts one for all its points).
  */
 export async function runBenchmark(
   plan: RunPlan,
@@ -89,7 +93,10 @@ export async function runBenchmark(
       log: io.log,
     })
     : undefined;
-  const sim = plan.target.sim ? await startSimFor(plan.seed, dataset, io) : undefined;
+  const ownSim = plan.target.sim && !options.sim
+    ? await startSimTarget(plan, { dataset, log: io.log })
+    : undefined;
+  const sim = plan.target.sim ? options.sim ?? ownSim : undefined;
   try {
     const baseUrl = sim ? sim.baseUrl : plan.target.url.replace(/\/+$/, "");
     const target = await resolveTarget(baseUrl, {
@@ -109,28 +116,11 @@ export async function runBenchmark(
     };
     const runId = makeRunId(new Date());
     const runDir = await createRunDir(plan.out, runId);
-    const where = { runId, runDir, baseUrl, model: target.model };
+    const where = { runId, runDir, baseUrl, model: target.model, sim };
     return await drive(plan, io, where, prompts, options.hooksRecord);
   } finally {
     await options.afterEnd?.();
-    await sim?.close();
-  }
-}
-
-/**
- * The built-in simulator, serving the adapters the dataset names so `--target sim --dataset F`
- * just works. A name the simulator refuses as an adapter (its own base model's name, a name with
- * `=`) falls back to a plain simulator with one warning: those requests then go to the base
- * model or get a 404, as they would on a real server.
- */
-async function startSimFor(seed: number, dataset: Dataset | undefined, io: RunIo) {
-  const adapters = [...new Set(dataset?.items.flatMap((i) => i.adapter ? [i.adapter] : []))];
-  if (adapters.length === 0) return await startSimWorker({ seed });
-  try {
-    return await startSimWorker({ seed, loraAdapters: adapters });
-  } catch (e) {
-    io.log(`warning: the simulator serves no dataset adapters: ${(e as Error).message}`);
-    return await startSimWorker({ seed });
+    await ownSim?.close();
   }
 }
 
@@ -140,7 +130,7 @@ type Prompts = { book: PromptBook; dataset?: undefined } | { dataset: Dataset; b
 async function drive(
   plan: RunPlan,
   io: RunIo,
-  where: { runId: string; runDir: string; baseUrl: string; model: string },
+  where: { runId: string; runDir: string; baseUrl: string; model: string; sim?: SimTarget },
   prompts: Prompts,
   hooksRecord?: () => unknown,
 ): Promise<RunOutcome> {

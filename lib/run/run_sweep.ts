@@ -3,12 +3,13 @@ import type { RunPlan } from "../config/run_plan.ts";
 import { writeFileAtomic } from "../report/atomic_write.ts";
 import { sweepToCsv, sweepToJson } from "../report/sweep_csv.ts";
 import type { SweepRow, SweepValues } from "../report/sweep_table.ts";
-import { startSimWorker } from "../sim/sim_worker.ts";
+import { loadDatasetPrompts } from "../workload/dataset_prompts.ts";
 import { runBenchmark, type RunIo } from "./run_benchmark.ts";
 import { makeRunId } from "./run_dir.ts";
 import type { ScenarioHook } from "../config/scenario.ts";
 import { type HookError, ScenarioHooks } from "./scenario_hooks.ts";
 import { describeOutputLength } from "../workload/output_length.ts";
+import { startSimTarget } from "./sim_target.ts";
 
 /** One point of a sweep: its plan (whose `out` is replaced by the sweep directory). */
 export interface SweepPointPlan {
@@ -51,7 +52,9 @@ export function sweepValues(plan: RunPlan): SweepValues {
  * Runs the points one after another into one parent directory `<out>/<sweep-id>/` (one sub-run
  * per point, written by runBenchmark), rewriting `sweep.csv` and `sweep.json` after every point
  * so an interrupted sweep keeps what finished. With `--target sim` the simulator is started once
- * for the whole sweep. Ctrl-C stops after the current point's in-flight requests are cancelled.
+ * for the whole sweep, with the `--sim-*` settings (the same in every point) and the dataset's
+ * adapters; every sub-run's meta.json records them. Ctrl-C stops after the current point's
+ * in-flight requests are cancelled.
  * A scenario's `hooks` run once for the whole sweep: setup before the first point's first
  * request, teardown after the last point (also after a failure or Ctrl-C, before the simulator
  * stops); their timings go into sweep.json. The directory appears with the first point's run, so
@@ -69,8 +72,20 @@ export async function runSweep(
 ): Promise<SweepOutcome> {
   if (points.length === 0) throw new Error("runSweep: no points");
   const sweepId = `${makeRunId(new Date())}-${options.scenario}`;
-  const sim = points[0].plan.target.sim
-    ? await startSimWorker({ seed: points[0].plan.seed })
+  const first = points[0].plan;
+  // The dataset is read here only for the adapters the simulator must serve; each point reads
+  // it again (with its own checks) in runBenchmark.
+  const sim = first.target.sim
+    ? await startSimTarget(first, {
+      dataset: first.dataset
+        ? await loadDatasetPrompts(first.dataset, {
+          seed: first.seed,
+          endpoint: first.endpoint,
+          log: () => {},
+        })
+        : undefined,
+      log: io.log,
+    })
     : undefined;
   const hooks = options.hooks ? new ScenarioHooks(options.hooks, io) : undefined;
   const sweepDir = join(options.out, sweepId);
@@ -102,12 +117,9 @@ export async function runSweep(
         const name = p.label ? ` (${p.label})` : "";
         io.log(`sweep point ${p.index}/${points.length}${name}`);
       }
-      const plan: RunPlan = {
-        ...p.plan,
-        out: sweepDir,
-        target: sim ? { ...p.plan.target, url: sim.baseUrl, sim: false } : p.plan.target,
-      };
+      const plan: RunPlan = { ...p.plan, out: sweepDir };
       const outcome = await runBenchmark(plan, io, {
+        sim,
         beforeStart: hooks && ((target) => hooks.beforeStart(target)),
       });
       model = outcome.model;
