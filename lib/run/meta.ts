@@ -15,8 +15,13 @@ export function buildMeta(
     originEpochMs: number;
     endedAtEpochMs?: number;
     interrupted: boolean;
-    /** `exact`: prompts measured with the server's /tokenize; `estimate`: word counts. */
-    promptLengthMode?: "exact" | "estimate";
+    /**
+     * `exact`: prompts measured with the server's /tokenize; `local_tokenizer`: with a local
+     * tokenizer.json (`--tokenizer`); `estimate`: word counts.
+     */
+    promptLengthMode?: "exact" | "local_tokenizer" | "estimate";
+    /** The local tokenizer that measured prompts: its file and chat template source. */
+    promptTokenizer?: { file: string; chatTemplate: string | null };
     /** The dataset the prompts came from (`describeDataset`); absent for synthetic prompts. */
     dataset?: Record<string, unknown>;
   },
@@ -53,9 +58,14 @@ export function buildMeta(
       ignore_eos: plan.request.ignoreEos,
       shared_prefix_tokens: plan.dataset ? null : plan.request.sharedPrefixTokens,
       text_source: plan.dataset ? null : plan.request.textSource,
+      tokenizer: plan.dataset ? null : plan.request.tokenizer ?? null,
     },
     dataset: run.dataset ?? null,
     prompt_length_mode: run.promptLengthMode ?? null,
+    // Which tokenizer.json measured the prompts, and whether a chat template was counted.
+    prompt_tokenizer: run.promptTokenizer
+      ? { file: run.promptTokenizer.file, chat_template: run.promptTokenizer.chatTemplate }
+      : null,
     timeouts: {
       request_ms: plan.timeouts.requestMs,
       connect_ms: plan.timeouts.connectMs ?? null,

@@ -19,6 +19,7 @@ import { writeFileAtomic } from "../report/atomic_write.ts";
 import { formatProgressLine } from "../report/progress_line.ts";
 import { startSimWorker } from "../sim/sim_worker.ts";
 import { preparePrompts, type PromptBook } from "../workload/prepare_prompts.ts";
+import { loadLocalTokenizer, type LocalTokenizer } from "../workload/local_tokenizer.ts";
 import { outputTokensFor } from "../workload/output_length.ts";
 import { describeDataset, loadDatasetPrompts } from "../workload/dataset_prompts.ts";
 import { type Dataset, pickForRequest } from "../workload/datasets/mod.ts";
@@ -57,8 +58,9 @@ const LOG_EVERY_MS = 10_000;
  * Runs one plan: resolves the target, drives the load, writes every finished request to
  * requests.jsonl at once, then summary.json, summary.csv and meta.json.
  * Throws TargetError when the target is unreachable; request failures are data, never throws.
- * A dataset (`plan.dataset`) is read first, before the simulator or target is touched, so a
- * missing or malformed file is a UsageError before anything starts.
+ * A dataset (`plan.dataset`) and a local tokenizer (`plan.request.tokenizer`) are read first,
+ * before the simulator or target is touched, so a missing or malformed file is a UsageError
+ * before anything starts.
  */
 export async function runBenchmark(plan: RunPlan, io: RunIo): Promise<RunOutcome> {
   const dataset = plan.dataset
@@ -67,6 +69,9 @@ export async function runBenchmark(plan: RunPlan, io: RunIo): Promise<RunOutcome
       endpoint: plan.endpoint,
       log: io.log,
     })
+    : undefined;
+  const tokenizer = plan.request.tokenizer && !dataset
+    ? await loadLocalTokenizer(plan.request.tokenizer)
     : undefined;
   const sim = plan.target.sim ? await startSimFor(plan.seed, dataset, io) : undefined;
   try {
@@ -83,7 +88,9 @@ export async function runBenchmark(plan: RunPlan, io: RunIo): Promise<RunOutcome
         model: target.model,
         apiKey: plan.target.apiKey,
         log: io.log,
+        tokenizer,
       }),
+      tokenizer,
     };
     const runId = makeRunId(new Date());
     const runDir = await createRunDir(plan.out, runId);
@@ -110,8 +117,13 @@ async function startSimFor(seed: number, dataset: Dataset | undefined, io: RunIo
   }
 }
 
-/** Where a run's prompts come from: synthetic (calibrated or estimated) or a dataset file. */
-type Prompts = { book: PromptBook; dataset?: undefined } | { dataset: Dataset; book?: undefined };
+/**
+ * Where a run's prompts come from: synthetic (calibrated, by the server or a local tokenizer, or
+ * estimated) or a dataset file.
+ */
+type Prompts =
+  | { book: PromptBook; tokenizer?: LocalTokenizer; dataset?: undefined }
+  | { dataset: Dataset; book?: undefined; tokenizer?: undefined };
 
 async function drive(
   plan: RunPlan,
@@ -130,6 +142,7 @@ async function drive(
       endedAtEpochMs: endedAt,
       interrupted,
       promptLengthMode: book?.mode,
+      promptTokenizer: prompts.tokenizer,
       dataset: dataset && plan.dataset ? describeDataset(dataset, plan.dataset) : undefined,
     });
   await writeFileAtomic(join(runDir, "meta.json"), JSON.stringify(metaFor(), null, 2) + "\n");
@@ -247,7 +260,10 @@ async function drive(
   }
 
   const interrupted = io.interrupt?.aborted ?? false;
-  const summary = summarize(records, { loadMode: plan.load.mode });
+  const summary = summarize(records, {
+    loadMode: plan.load.mode,
+    promptLengths: book && { mode: book.mode, approximate: book.approximate },
+  });
   const endedAt = performance.timeOrigin + performance.now();
   await writeFileAtomic(join(runDir, "summary.json"), summaryToJson(summary));
   await writeFileAtomic(
