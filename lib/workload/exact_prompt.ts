@@ -64,6 +64,8 @@ export const TAG_WORDS = 4;
 const ALPHABET_CANDIDATES = 64;
 const MIN_ALPHABET = 16;
 const ALPHABET_CALLS = 8;
+// Start forms are rarer than spaced forms (a few misses split most big groups): more calls.
+const START_CALLS = 24;
 const FIT_CALLS = 20;
 const VERIFY_INDEXES = [1, 2, 99_991];
 // Close the last gap with filler once the body is within this many tokens of the target.
@@ -270,7 +272,7 @@ async function singleTokenWords(counter: TokenCounter): Promise<string[]> {
 async function startWords(counter: TokenCounter, letters: string[]): Promise<string[]> {
   const good: string[] = [];
   const queue = [letters];
-  for (let calls = 0; queue.length > 0 && calls < ALPHABET_CALLS; calls++) {
+  for (let calls = 0; queue.length > 0 && calls < START_CALLS; calls++) {
     const group = queue.shift()!;
     const c = await counter.count(group.join("\n"), "raw");
     if (c === group.length || c === 2 * group.length - 1) good.push(...group);
