@@ -1,17 +1,22 @@
 /**
  * Counts tokens with a Hugging Face tokenizer.json read from disk (strategy 2 of issue 4), so
  * exact prompt lengths work against servers without `/tokenize` (TGI, LiteLLM, llama.cpp) and
- * without a network. Counts follow vLLM's rules so they equal `usage.prompt_tokens`:
- * - completions: the prompt encoded with special tokens (the BOS the post-processor adds);
- * - chat: the chat template rendered with `add_generation_prompt: true` and the config's
- *   special tokens, then encoded without adding special tokens (the template writes its own BOS);
+ * without a network. Counts follow vLLM's rules (lib/tokenizer/hf_tokenizer.ts) so they equal
+ * `usage.prompt_tokens`:
+ * - completions (`prompt`): the prompt encoded with special tokens (the BOS);
+ * - chat: the chat template rendered with `add_generation_prompt: true`, encoded without adding
+ *   special tokens (the template writes its own BOS);
  * - raw: the text alone, no special tokens (for pieces of a prompt such as a shared prefix).
  * Without a chat template, chat counts the message text only (the caller warns once).
  */
 import { dirname, join, resolve } from "node:path";
-import { Tokenizer } from "@huggingface/tokenizers";
-import { Template } from "@huggingface/jinja";
 import { UsageError } from "../config/usage_error.ts";
+import {
+  createHfTokenizer,
+  type HfTokenizer,
+  type TokenizerFiles,
+  TokenizerFilesError,
+} from "../tokenizer/hf_tokenizer.ts";
 import type { CountForm, TokenCounter } from "./tokenize_client.ts";
 
 /** A tokenizer loaded from disk, usable as a {@link TokenCounter}. */
@@ -22,6 +27,8 @@ export interface LocalTokenizer extends TokenCounter {
   readonly chatTemplate: string | null;
   /** The same count as `count`, synchronously. */
   countSync(text: string, form: CountForm | "raw"): number;
+  /** The parsed files, to hand to the simulator (structured-cloneable). */
+  readonly files: TokenizerFiles;
 }
 
 const EXPECTED =
@@ -81,49 +88,32 @@ export async function loadLocalTokenizer(
   }
   if (problems.length > 0) throw new UsageError(problems);
 
-  let tokenizer: Tokenizer;
+  const files: TokenizerFiles = {
+    tokenizerJson: tokenizerJson!,
+    config,
+    chatTemplate: templateText,
+  };
+  let tokenizer: HfTokenizer;
   try {
-    tokenizer = new Tokenizer(tokenizerJson!, config);
-    tokenizer.encode("hello world");
+    tokenizer = createHfTokenizer(files);
   } catch (e) {
+    if (!(e instanceof TokenizerFilesError)) throw e;
     throw new UsageError(
-      `${flag} "${file}" cannot be loaded as a tokenizer: ${(e as Error).message}; ${EXPECTED}`,
+      e.part === "tokenizer"
+        ? `${flag} "${file}" cannot be loaded as a tokenizer: ${e.message}; ${EXPECTED}`
+        : `${flag} "${path}": the chat template (${templateFrom}) cannot be rendered: ${e.message}`,
     );
   }
 
-  const context: Record<string, unknown> = { add_generation_prompt: true };
-  for (const key of Object.keys(config)) {
-    // bos_token, eos_token, ...: strings, or {content} objects in older configs.
-    if (!key.endsWith("_token")) continue;
-    const v = config[key];
-    if (typeof v === "string") context[key] = v;
-    else if (isObject(v) && typeof v.content === "string") context[key] = v.content;
-  }
-  let render: ((text: string) => string) | undefined;
-  if (templateText !== undefined) {
-    try {
-      const template = new Template(templateText);
-      render = (text) =>
-        template.render({ ...context, messages: [{ role: "user", content: text }] });
-      render("hello");
-    } catch (e) {
-      throw new UsageError(
-        `${flag} "${path}": the chat template (${templateFrom}) cannot be rendered: ${
-          (e as Error).message
-        }`,
-      );
-    }
-  }
-
   const countSync = (text: string, form: CountForm | "raw"): number => {
-    if (form === "prompt") return tokenizer.encode(text).ids.length;
-    const input = form === "chat" && render ? render(text) : text;
-    return tokenizer.encode(input, { add_special_tokens: false }).ids.length;
+    if (form === "chat") return tokenizer.encodeChat([{ role: "user", content: text }]).length;
+    return tokenizer.encode(text, { addSpecialTokens: form === "prompt" }).length;
   };
   let calls = 0;
   return {
     file,
-    chatTemplate: render ? templateFrom : null,
+    chatTemplate: tokenizer.hasChatTemplate ? templateFrom : null,
+    files,
     get calls() {
       return calls;
     },
