@@ -91,7 +91,8 @@ Requests:
   --tokenizer PATH       measure prompt lengths with a local Hugging Face tokenizer instead of
                          the server's /tokenize (for TGI, LiteLLM, llama.cpp; no network): a
                          model directory holding tokenizer.json (+ tokenizer_config.json for
-                         the chat template and BOS), or the tokenizer.json file itself
+                         the chat template and BOS), or the tokenizer.json file itself. With
+                         --target sim the simulator counts with it too
   --shared-prefix-tokens N
                          the first N prompt tokens are identical in every request (to test
                          prefix caching); the rest differs per request (default 0: all differ)
@@ -140,6 +141,9 @@ Server:
   --seed N               generated text, lengths, faults and step jitter are reproducible
   --truth-log FILE       append one JSON line per request: when it arrived and when each token
                          was written (ground truth for measuring a client's own error)
+  --tokenizer PATH       count prompt tokens (usage, /tokenize, /detokenize) with this model's
+                         Hugging Face tokenizer (directory with tokenizer.json, or the file)
+                         and chat template, as vLLM would; default: one token per word
 
 Engine (a continuous-batching step loop; flags override the profile's values):
   --profile NAME         fixed (default), tiny, llama-8b-h100, llama-70b-8xh100
@@ -167,6 +171,7 @@ Examples:
   llmload sim --port 8000 &
   llmload run --url http://127.0.0.1:8000/v1 --concurrency 4 --requests 50
   llmload sim --profile llama-8b-h100 --chunked-prefill off --lora-adapters sql,chat --max-loras 2
+  llmload sim --tokenizer /models/llama-3.1-8b/ --model llama-3.1-8b
 `;
 
 /** `llmload demo --help`. */

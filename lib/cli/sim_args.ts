@@ -34,6 +34,7 @@ export const SIM_OPTIONS = {
   "fault-slow-headers": { type: "string" },
   "retry-after": { type: "string" },
   "truth-log": { type: "string" },
+  tokenizer: { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -42,6 +43,8 @@ export interface SimArgs {
   options: SimOptions;
   /** Append one JSON line per finished request (ground truth) to this file. */
   truthLog?: string;
+  /** The model's tokenizer (directory or tokenizer.json), read by the caller before starting. */
+  tokenizer?: string;
   help: boolean;
 }
 
@@ -156,6 +159,7 @@ export function parseSimArgs(args: string[]): SimArgs {
   return {
     options: stripUndefined(options as Record<string, unknown>) as SimOptions,
     truthLog: str("truth-log"),
+    tokenizer: str("tokenizer"),
     help: false,
   };
 }

@@ -20,6 +20,7 @@ import { formatProgressLine } from "../report/progress_line.ts";
 import { startSimWorker } from "../sim/sim_worker.ts";
 import { preparePrompts, type PromptBook } from "../workload/prepare_prompts.ts";
 import { loadLocalTokenizer, type LocalTokenizer } from "../workload/local_tokenizer.ts";
+import type { TokenizerFiles } from "../tokenizer/hf_tokenizer.ts";
 import { outputTokensFor } from "../workload/output_length.ts";
 import { describeDataset, loadDatasetPrompts } from "../workload/dataset_prompts.ts";
 import { type Dataset, pickForRequest } from "../workload/datasets/mod.ts";
@@ -73,7 +74,10 @@ export async function runBenchmark(plan: RunPlan, io: RunIo): Promise<RunOutcome
   const tokenizer = plan.request.tokenizer && !dataset
     ? await loadLocalTokenizer(plan.request.tokenizer)
     : undefined;
-  const sim = plan.target.sim ? await startSimFor(plan.seed, dataset, io) : undefined;
+  // The simulator stands in for the model whose tokenizer was given: it counts with it too.
+  const sim = plan.target.sim
+    ? await startSimFor(plan.seed, dataset, io, tokenizer?.files)
+    : undefined;
   try {
     const baseUrl = sim ? sim.baseUrl : plan.target.url.replace(/\/+$/, "");
     const target = await resolveTarget(baseUrl, {
@@ -106,9 +110,14 @@ export async function runBenchmark(plan: RunPlan, io: RunIo): Promise<RunOutcome
  * `=`) falls back to a plain simulator with one warning: those requests then go to the base
  * model or get a 404, as they would on a real server.
  */
-async function startSimFor(seed: number, dataset: Dataset | undefined, io: RunIo) {
+async function startSimFor(
+  seed: number,
+  dataset: Dataset | undefined,
+  io: RunIo,
+  tokenizer?: TokenizerFiles,
+) {
   const adapters = [...new Set(dataset?.items.flatMap((i) => i.adapter ? [i.adapter] : []))];
-  if (adapters.length === 0) return await startSimWorker({ seed });
+  if (adapters.length === 0) return await startSimWorker({ seed, tokenizer });
   try {
     return await startSimWorker({ seed, loraAdapters: adapters });
   } catch (e) {

@@ -30,36 +30,40 @@ async function run(args: string[]) {
   }
 }
 
-Deno.test("a run against the simulator with --tokenizer records the mode, the tokenizer and the requested tokens", async () => {
-  const r = await run([
-    "--target",
-    "sim",
-    "--tokenizer",
-    FIXTURE,
-    "--prompt-tokens",
-    "1500",
-    "--concurrency",
-    "2",
-    "--requests",
-    "4",
-    "--max-tokens",
-    "2",
-  ]);
-  assert.equal(r.meta.prompt_length_mode, "local_tokenizer");
-  assert.equal(r.meta.request.tokenizer, FIXTURE);
-  assert.deepEqual(r.meta.prompt_tokenizer, {
-    file: join(FIXTURE, "tokenizer.json"),
-    chat_template: "tokenizer_config.json",
-  });
-  assert.equal(r.summary.tokens.prompt_length_mode, "local_tokenizer");
-  assert.equal(r.summary.tokens.prompt_lengths_approximate, false);
-  assert.equal(r.records.length, 4);
-  assert.ok(r.lines.some((l) => /^prompt lengths exact: .*local tokenizer/.test(l)));
-  // The simulator counts with its own rule, not this tokenizer: the drift shows the difference.
-  assert.equal(typeof r.summary.tokens.prompt_drift_pct, "number");
-  for (const rec of r.records) {
-    assert.equal(rec.requested_prompt_tokens, 1500);
-    assert.equal(typeof rec.prompt_tokens, "number");
+Deno.test("runs against the simulator with --tokenizer record the mode and hit the requested tokens (drift 0)", async () => {
+  for (const [endpoint, tokens] of [["chat", 1500], ["completions", 3000]] as const) {
+    const r = await run([
+      "--target",
+      "sim",
+      "--endpoint",
+      endpoint,
+      "--tokenizer",
+      FIXTURE,
+      "--prompt-tokens",
+      String(tokens),
+      "--concurrency",
+      "2",
+      "--requests",
+      "4",
+      "--max-tokens",
+      "2",
+    ]);
+    assert.equal(r.meta.prompt_length_mode, "local_tokenizer");
+    assert.equal(r.meta.request.tokenizer, FIXTURE);
+    assert.deepEqual(r.meta.prompt_tokenizer, {
+      file: join(FIXTURE, "tokenizer.json"),
+      chat_template: "tokenizer_config.json",
+    });
+    assert.equal(r.summary.tokens.prompt_length_mode, "local_tokenizer");
+    assert.equal(r.summary.tokens.prompt_lengths_approximate, false);
+    assert.ok(r.lines.some((l) => /^prompt lengths exact: .*local tokenizer/.test(l)));
+    assert.equal(r.records.length, 4);
+    // The simulator counts with the same tokenizer (the Worker gets its files), like vLLM would.
+    for (const rec of r.records) {
+      assert.equal(rec.requested_prompt_tokens, tokens);
+      assert.equal(rec.prompt_tokens, tokens, `${endpoint} #${rec.index}`);
+    }
+    assert.equal(r.summary.tokens.prompt_drift_pct, 0);
   }
 });
 
