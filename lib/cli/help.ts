@@ -98,7 +98,7 @@ Requests:
                          adapters.json, ShareGPT or CSV (format detected). Request i uses item
                          i mod n (cycles when --requests exceeds the items); an item's adapter
                          is sent as the model, its max_tokens overrides --max-tokens. Not with
-                         --prompt-tokens, --shared-prefix-tokens or --text-source
+                         --prompt-tokens, --shared-prefix-tokens, --text-source or --tokenizer
   --dataset-format jsonl|json|sharegpt|csv|prompts|adapters
                          override format detection
   --dataset-take N       use N items (random ones with --dataset-shuffle); or
@@ -110,8 +110,14 @@ Requests:
   --prompt-tokens N      prompt length in tokens (default 256). Exact when the server has
                          /tokenize (vLLM, the simulator): calibrated with the server's own
                          tokenizer before the load starts (chat: template included, so
-                         usage.prompt_tokens = N). Otherwise one token per word, with a warning;
-                         meta.json records prompt_length_mode exact or estimate
+                         usage.prompt_tokens = N), or with --tokenizer. Otherwise one token per
+                         word, with a warning and "lengths APPROXIMATE" in the summary;
+                         meta.json records prompt_length_mode exact, local_tokenizer or estimate
+  --tokenizer PATH       measure prompt lengths with a local Hugging Face tokenizer instead of
+                         the server's /tokenize (for TGI, LiteLLM, llama.cpp; no network): a
+                         model directory holding tokenizer.json (+ tokenizer_config.json for
+                         the chat template and BOS), or the tokenizer.json file itself. With
+                         --target sim the simulator counts with it too
   --shared-prefix-tokens N
                          the first N prompt tokens are identical in every request (to test
                          prefix caching); the rest differs per request (default 0: all differ)
@@ -155,6 +161,8 @@ Examples:
   llmload run --url http://127.0.0.1:8000/v1 --concurrency 100 --requests 400
   llmload run --url http://127.0.0.1:8000/v1 --prompt-tokens 10000 --shared-prefix-tokens 8000 \\
               --output-tokens normal:200,50 --ignore-eos --requests 50
+  llmload run --url http://127.0.0.1:8080/v1 --tokenizer /models/llama-3.1-8b/ \
+              --prompt-tokens 3000 --requests 100 --concurrency 16
   llmload run --url http://127.0.0.1:8000/v1 --rate 20 --arrival gamma --burstiness 0.5 \\
               --max-in-flight 64 --duration 5m --warmup 30s
   # chunked prefill on vs off, 8B model: off cuts TTFT of long prompts, on keeps ITL low
@@ -179,6 +187,9 @@ Server:
   --seed N               generated text, lengths, faults and step jitter are reproducible
   --truth-log FILE       append one JSON line per request: when it arrived and when each token
                          was written (ground truth for measuring a client's own error)
+  --tokenizer PATH       count prompt tokens (usage, /tokenize, /detokenize) with this model's
+                         Hugging Face tokenizer (directory with tokenizer.json, or the file)
+                         and chat template, as vLLM would; default: one token per word
 
 Engine (a continuous-batching step loop; flags override the profile's values):
   --profile NAME         fixed (default), tiny, llama-8b-h100, llama-70b-8xh100
@@ -209,6 +220,7 @@ Examples:
   llmload run --target sim --sim-profile llama-8b-h100 --sim-chunked-prefill off --requests 50
                          (in-process: every flag above but --port, --host and --seed,
                          prefixed --sim-)
+  llmload sim --tokenizer /models/llama-3.1-8b/ --model llama-3.1-8b
 `;
 
 /** `llmload demo --help`. */

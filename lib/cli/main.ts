@@ -3,6 +3,7 @@ import { renderSummaryTable } from "../report/terminal_table.ts";
 import { TargetError } from "../run/resolve_target.ts";
 import { runBenchmark, type RunOutcome } from "../run/run_benchmark.ts";
 import { startSim } from "../sim/mod.ts";
+import { loadLocalTokenizer } from "../workload/local_tokenizer.ts";
 import { VERSION } from "../version.ts";
 import { DEMO_HELP, MAIN_HELP, RUN_HELP, SIM_HELP } from "./help.ts";
 import { parseRunArgs } from "./run_args.ts";
@@ -225,6 +226,8 @@ async function simCommand(args: string[]): Promise<number> {
     out(SIM_HELP);
     return EXIT.ok;
   }
+  // Read before anything opens or listens: a bad tokenizer is a usage error.
+  const tokenizer = parsed.tokenizer ? await loadLocalTokenizer(parsed.tokenizer) : undefined;
   const truthFile = parsed.truthLog
     ? await Deno.open(parsed.truthLog, { create: true, append: true })
     : undefined;
@@ -233,6 +236,7 @@ async function simCommand(args: string[]): Promise<number> {
   try {
     sim = await startSim({
       ...parsed.options,
+      tokenizer: tokenizer?.files,
       truthLog: truthFile
         ? (entry) => truthFile.writeSync(encoder.encode(JSON.stringify(entry) + "\n"))
         : undefined,

@@ -30,6 +30,7 @@ export const RUN_OPTIONS = {
   "output-tokens": { type: "string" },
   "shared-prefix-tokens": { type: "string" },
   "text-source": { type: "string" },
+  tokenizer: { type: "string" },
   "ignore-eos": { type: "boolean" },
   dataset: { type: "string" },
   "dataset-format": { type: "string" },
@@ -201,6 +202,17 @@ export function parseRunArgs(args: string[], env: Record<string, string | undefi
     }
   }
 
+  const tokenizer = str("tokenizer");
+  if (tokenizer !== undefined) {
+    try {
+      Deno.statSync(tokenizer);
+    } catch {
+      problems.push(
+        `--tokenizer must be a model directory holding tokenizer.json or the tokenizer.json file itself (no file or directory "${tokenizer}")`,
+      );
+    }
+  }
+
   const dataset = datasetSource(values, problems, { posInt, num, oneOf });
   const simOptions = simSettings(values, sim, problems);
 
@@ -227,6 +239,7 @@ export function parseRunArgs(args: string[], env: Record<string, string | undefi
       sharedPrefixTokens,
       textSource,
       sampling: parseSamplingFlags(values, problems),
+      tokenizer,
     },
     dataset,
     seed: seedRaw ?? RUN_DEFAULTS.seed,
@@ -294,7 +307,12 @@ const DATASET_ONLY = [
   "prompt-column",
 ] as const;
 /** Synthetic-prompt flags: a dataset brings its own prompts, so these would be silently unused. */
-const SYNTHETIC_ONLY = ["prompt-tokens", "shared-prefix-tokens", "text-source"] as const;
+const SYNTHETIC_ONLY = [
+  "prompt-tokens",
+  "shared-prefix-tokens",
+  "text-source",
+  "tokenizer",
+] as const;
 const DATASET_FORMAT_VALUES = ["jsonl", "json", "sharegpt", "csv", "prompts", "adapters"] as const;
 
 /**

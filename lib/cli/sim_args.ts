@@ -36,14 +36,16 @@ export const SIM_OPTIONS = {
   "fault-slow-headers": { type: "string" },
   "retry-after": { type: "string" },
   "truth-log": { type: "string" },
+  tokenizer: { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 
 /**
  * `llmload sim` flags that make no sense for the in-process simulator of `llmload run --target
- * sim`: it always listens on a free 127.0.0.1 port, and the run's `--seed` seeds it.
+ * sim`: it always listens on a free 127.0.0.1 port, the run's `--seed` seeds it, and the run's
+ * `--tokenizer` is its tokenizer too.
  */
-const NOT_IN_PROCESS = ["port", "host", "seed", "help"] as const;
+const NOT_IN_PROCESS = ["port", "host", "seed", "tokenizer", "help"] as const;
 type InProcessName = Exclude<keyof typeof SIM_OPTIONS, (typeof NOT_IN_PROCESS)[number]>;
 
 /** Prefix of the simulator flags of `llmload run` (`--sim-profile` is `llmload sim --profile`). */
@@ -65,6 +67,8 @@ export interface SimArgs {
   options: SimOptions;
   /** Append one JSON line per finished request (ground truth) to this file. */
   truthLog?: string;
+  /** The model's tokenizer (directory or tokenizer.json), read by the caller before starting. */
+  tokenizer?: string;
   help: boolean;
 }
 
@@ -82,6 +86,7 @@ export function parseSimArgs(args: string[]): SimArgs {
   return {
     options: { ...options, port: options.port ?? 8000, hostname: options.hostname ?? "127.0.0.1" },
     truthLog: values["truth-log"] as string | undefined,
+    tokenizer: values.tokenizer as string | undefined,
     help: false,
   };
 }

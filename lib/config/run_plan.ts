@@ -163,7 +163,7 @@ export const RunPlanSchema = z.object({
     requests: positiveInt.optional(),
   }),
   request: z.object({
-    /** Prompt tokens per request: exact when the server has /tokenize, else estimated. */
+    /** Prompt tokens per request: exact with /tokenize or `tokenizer`, else estimated. */
     promptTokens: positiveInt,
     /** Fixed `max_tokens`, used when `outputTokens` is not given. */
     maxTokens: positiveInt,
@@ -176,6 +176,11 @@ export const RunPlanSchema = z.object({
     textSource: z.string().min(1).default("english"),
     /** Sampling parameters; undefined when none is set (the server's defaults apply). */
     sampling: SamplingSchema.optional(),
+    /**
+     * A local tokenizer (model directory with tokenizer.json, or the file) that measures prompt
+     * lengths instead of the server's /tokenize; undefined = ask the server.
+     */
+    tokenizer: z.string().min(1).optional(),
   }).refine((r) => r.sharedPrefixTokens < r.promptTokens, {
     message: "shared prefix tokens must be fewer than prompt tokens",
   }),

@@ -18,8 +18,13 @@ export function buildMeta(
     originEpochMs: number;
     endedAtEpochMs?: number;
     interrupted: boolean;
-    /** `exact`: prompts measured with the server's /tokenize; `estimate`: word counts. */
-    promptLengthMode?: "exact" | "estimate";
+    /**
+     * `exact`: prompts measured with the server's /tokenize; `local_tokenizer`: with a local
+     * tokenizer.json (`--tokenizer`); `estimate`: word counts.
+     */
+    promptLengthMode?: "exact" | "local_tokenizer" | "estimate";
+    /** The local tokenizer that measured prompts: its file and chat template source. */
+    promptTokenizer?: { file: string; chatTemplate: string | null };
     /** The dataset the prompts came from (`describeDataset`); absent for synthetic prompts. */
     dataset?: Record<string, unknown>;
     /** A scenario's setup/teardown timings (ScenarioHooks.record); absent without hooks. */
@@ -67,10 +72,15 @@ export function buildMeta(
       text_source: plan.dataset ? null : plan.request.textSource,
       // As sent in every request body (API names); null: none set, the server's defaults apply.
       sampling: plan.request.sampling ? samplingFields(plan.request.sampling) : null,
+      tokenizer: plan.dataset ? null : plan.request.tokenizer ?? null,
     },
     dataset: run.dataset ?? null,
     hooks: run.hooks ?? null,
     prompt_length_mode: run.promptLengthMode ?? null,
+    // Which tokenizer.json measured the prompts, and whether a chat template was counted.
+    prompt_tokenizer: run.promptTokenizer
+      ? { file: run.promptTokenizer.file, chat_template: run.promptTokenizer.chatTemplate }
+      : null,
     timeouts: {
       request_ms: plan.timeouts.requestMs,
       connect_ms: plan.timeouts.connectMs ?? null,
@@ -100,13 +110,19 @@ export function describeSim(
   options: SimOptions,
   extra: { truthLogFile?: string } = {},
 ): Record<string, unknown> {
-  const { truthLog: _, port: _port, hostname: _host, ...given } = options;
+  const { truthLog: _, port: _port, hostname: _host, tokenizer, ...given } = options;
   const engine = resolveEngineParams(options.profile, {
     timing: { ttftMs: options.ttftMs, itlMs: options.itlMs },
     overrides: { seed: options.seed, maxModelLen: options.maxModelLen, ...options.engine },
   });
   return {
-    sim_options: snakeKeys({ profile: "fixed", ...given, truthLogFile: extra.truthLogFile }),
+    sim_options: snakeKeys({
+      profile: "fixed",
+      ...given,
+      // The files themselves are large; request.tokenizer in meta.json names where they came from.
+      ...(tokenizer ? { tokenizer: "local" } : {}),
+      truthLogFile: extra.truthLogFile,
+    }),
     sim_engine: snakeKeys(engine),
   };
 }

@@ -18,6 +18,7 @@ import { summaryToJson } from "../report/summary_json.ts";
 import { writeFileAtomic } from "../report/atomic_write.ts";
 import { formatProgressLine } from "../report/progress_line.ts";
 import { preparePrompts, type PromptBook } from "../workload/prepare_prompts.ts";
+import { loadLocalTokenizer, type LocalTokenizer } from "../workload/local_tokenizer.ts";
 import { outputTokensFor } from "../workload/output_length.ts";
 import { describeDataset, loadDatasetPrompts } from "../workload/dataset_prompts.ts";
 import { type Dataset, pickForRequest } from "../workload/datasets/mod.ts";
@@ -76,8 +77,9 @@ const LOG_EVERY_MS = 10_000;
  * Runs one plan: resolves the target, drives the load, writes every finished request to
  * requests.jsonl at once, then summary.json, summary.csv and meta.json.
  * Throws TargetError when the target is unreachable; request failures are data, never throws.
- * A dataset (`plan.dataset`) is read first, before the simulator or target is touched, so a
- * missing or malformed file is a UsageError before anything starts.
+ * A dataset (`plan.dataset`) and a local tokenizer (`plan.request.tokenizer`) are read first,
+ * before the simulator or target is touched, so a missing or malformed file is a UsageError
+ * before anything starts.
  * With `--target sim` the run starts (and stops) its own simulator, unless `options.sim` hands
  * it one already running (a sweep starts one for all its points).
  */
@@ -93,8 +95,12 @@ export async function runBenchmark(
       log: io.log,
     })
     : undefined;
+  const tokenizer = plan.request.tokenizer && !dataset
+    ? await loadLocalTokenizer(plan.request.tokenizer)
+    : undefined;
+  // The simulator stands in for the model whose tokenizer was given: it counts with it too.
   const ownSim = plan.target.sim && !options.sim
-    ? await startSimTarget(plan, { dataset, log: io.log })
+    ? await startSimTarget(plan, { dataset, tokenizer: tokenizer?.files, log: io.log })
     : undefined;
   const sim = plan.target.sim ? options.sim ?? ownSim : undefined;
   try {
@@ -112,7 +118,9 @@ export async function runBenchmark(
         model: target.model,
         apiKey: plan.target.apiKey,
         log: io.log,
+        tokenizer,
       }),
+      tokenizer,
     };
     const runId = makeRunId(new Date());
     const runDir = await createRunDir(plan.out, runId);
@@ -124,8 +132,13 @@ export async function runBenchmark(
   }
 }
 
-/** Where a run's prompts come from: synthetic (calibrated or estimated) or a dataset file. */
-type Prompts = { book: PromptBook; dataset?: undefined } | { dataset: Dataset; book?: undefined };
+/**
+ * Where a run's prompts come from: synthetic (calibrated, by the server or a local tokenizer, or
+ * estimated) or a dataset file.
+ */
+type Prompts =
+  | { book: PromptBook; tokenizer?: LocalTokenizer; dataset?: undefined }
+  | { dataset: Dataset; book?: undefined; tokenizer?: undefined };
 
 async function drive(
   plan: RunPlan,
@@ -145,6 +158,7 @@ async function drive(
       endedAtEpochMs: endedAt,
       interrupted,
       promptLengthMode: book?.mode,
+      promptTokenizer: prompts.tokenizer,
       dataset: dataset && plan.dataset ? describeDataset(dataset, plan.dataset) : undefined,
       hooks: hooksRecord?.(),
     });
@@ -265,7 +279,10 @@ async function drive(
   }
 
   const interrupted = io.interrupt?.aborted ?? false;
-  const summary = summarize(records, { loadMode: plan.load.mode });
+  const summary = summarize(records, {
+    loadMode: plan.load.mode,
+    promptLengths: book && { mode: book.mode, approximate: book.approximate },
+  });
   const endedAt = performance.timeOrigin + performance.now();
   await writeFileAtomic(join(runDir, "summary.json"), summaryToJson(summary));
   await writeFileAtomic(

@@ -10,6 +10,7 @@ import type { ScenarioHook } from "../config/scenario.ts";
 import { type HookError, ScenarioHooks } from "./scenario_hooks.ts";
 import { describeOutputLength } from "../workload/output_length.ts";
 import { startSimTarget } from "./sim_target.ts";
+import { loadLocalTokenizer } from "../workload/local_tokenizer.ts";
 
 /** One point of a sweep: its plan (whose `out` is replaced by the sweep directory). */
 export interface SweepPointPlan {
@@ -83,6 +84,9 @@ export async function runSweep(
           endpoint: first.endpoint,
           log: () => {},
         })
+        : undefined,
+      tokenizer: first.request.tokenizer && !first.dataset
+        ? (await loadLocalTokenizer(first.request.tokenizer)).files
         : undefined,
       log: io.log,
     })

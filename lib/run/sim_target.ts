@@ -2,6 +2,7 @@ import type { RunPlan } from "../config/run_plan.ts";
 import { startSimWorker } from "../sim/sim_worker.ts";
 import type { SimOptions } from "../sim/server.ts";
 import type { Dataset } from "../workload/datasets/mod.ts";
+import type { TokenizerFiles } from "../tokenizer/hf_tokenizer.ts";
 
 /** The built-in simulator a `--target sim` run (or a whole sweep) talks to. */
 export interface SimTarget {
@@ -19,14 +20,19 @@ export interface SimTarget {
  * names, so `--target sim --dataset F` just works. A dataset name the simulator refuses as an
  * adapter (its own base model's name, a name with `=`) falls back to the plan's adapters alone,
  * with one warning: those requests then go to the base model or get a 404, as they would on a
- * real server.
+ * real server. With a local tokenizer (`--tokenizer`) the simulator counts prompt tokens with it,
+ * standing in for the model whose tokenizer was given.
  */
 export async function startSimTarget(
   plan: RunPlan,
-  options: { dataset?: Dataset; log(line: string): void },
+  options: { dataset?: Dataset; tokenizer?: TokenizerFiles; log(line: string): void },
 ): Promise<SimTarget> {
   const { truthLogFile, ...settings } = plan.target.simOptions ?? {};
-  const base: SimOptions = { ...settings, seed: plan.seed };
+  const base: SimOptions = {
+    ...settings,
+    seed: plan.seed,
+    ...(options.tokenizer ? { tokenizer: options.tokenizer } : {}),
+  };
   const own = base.loraAdapters ?? [];
   const ownNames = new Set(own.map((spec) => spec.split("=")[0]));
   const fromDataset = [

@@ -70,7 +70,8 @@ Deno.test("--sim-ttft and --sim-itl set the fixed profile's timing in ms", () =>
 
 Deno.test("every engine, model and fault flag of llmload sim has a --sim- twin, documented in run --help", () => {
   const inProcess = Object.keys(SIM_OPTIONS).filter((n) =>
-    !["port", "host", "seed", "help"].includes(n)
+    // The run's own --seed and --tokenizer serve the simulator too.
+    !["port", "host", "seed", "tokenizer", "help"].includes(n)
   );
   assert.deepEqual(Object.keys(SIM_RUN_OPTIONS).sort(), inProcess.map((n) => `sim-${n}`).sort());
   assert.deepEqual(
