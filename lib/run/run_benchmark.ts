@@ -1,13 +1,16 @@
 import { join } from "node:path";
-import type { RunPlan } from "../config/run_plan.ts";
 import { sendRequest } from "../client/stream_client.ts";
 import { createSocketTransport } from "../client/socket_transport.ts";
 import type { ClientConfig, Job, RequestSpec } from "../client/types.ts";
-import { arrivalTimes } from "../load/pacers.ts";
+import { loadEndsItself, type RunPlan } from "../config/run_plan.ts";
+import { UsageError } from "../config/usage_error.ts";
 import { realClock } from "../load/clock.ts";
 import { createStopRule } from "../load/stop_rule.ts";
 import { runOpenLoop } from "../load/open_loop.ts";
 import { runClosedLoop } from "../load/closed_loop.ts";
+import { runStagedClosedLoop } from "../load/staged_closed_loop.ts";
+import { concurrencySchedule } from "../load/stages.ts";
+import { type ParsedTrace, readTrace } from "../load/trace_replay.ts";
 import type { Slot } from "../load/types.ts";
 import type { RequestRecord } from "../metrics/record.ts";
 import { LiveStats } from "../metrics/live_stats.ts";
@@ -22,7 +25,9 @@ import { preparePrompts, type PromptBook } from "../workload/prepare_prompts.ts"
 import { outputTokensFor } from "../workload/output_length.ts";
 import { describeDataset, loadDatasetPrompts } from "../workload/dataset_prompts.ts";
 import { type Dataset, pickForRequest } from "../workload/datasets/mod.ts";
-import { buildMeta } from "./meta.ts";
+import { type LengthBuckets, lengthBuckets } from "../workload/length_buckets.ts";
+import { buildMeta, describeShape } from "./meta.ts";
+import { forecastShape, openSchedule, type ShapeForecast } from "./open_schedule.ts";
 import { JsonlSink } from "./jsonl_sink.ts";
 import { resolveTarget } from "./resolve_target.ts";
 import { createRunDir, makeRunId } from "./run_dir.ts";
@@ -68,6 +73,7 @@ export async function runBenchmark(plan: RunPlan, io: RunIo): Promise<RunOutcome
       log: io.log,
     })
     : undefined;
+  const shape = await prepareShape(plan, io);
   const sim = plan.target.sim ? await startSimFor(plan.seed, dataset, io) : undefined;
   try {
     const baseUrl = sim ? sim.baseUrl : plan.target.url.replace(/\/+$/, "");
@@ -77,17 +83,23 @@ export async function runBenchmark(plan: RunPlan, io: RunIo): Promise<RunOutcome
     });
     // Calibration talks to the server before the run's clock starts, so it never affects pacing.
     // Dataset prompts are sent as written: nothing to calibrate.
+    // A trace asks for each arrival's own prompt length: every distinct (bucketed) one is
+    // calibrated here, before the clock starts.
     const prompts: Prompts = dataset ? { dataset } : {
       book: await preparePrompts(plan, {
         baseUrl,
         model: target.model,
         apiKey: plan.target.apiKey,
         log: io.log,
+        lengths: shape.buckets?.lengths,
       }),
     };
     const runId = makeRunId(new Date());
     const runDir = await createRunDir(plan.out, runId);
-    return await drive(plan, io, { runId, runDir, baseUrl, model: target.model }, prompts);
+    return await drive(plan, io, { runId, runDir, baseUrl, model: target.model }, {
+      ...prompts,
+      shape,
+    });
   } finally {
     await sim?.close();
   }
@@ -113,14 +125,74 @@ async function startSimFor(seed: number, dataset: Dataset | undefined, io: RunIo
 /** Where a run's prompts come from: synthetic (calibrated or estimated) or a dataset file. */
 type Prompts = { book: PromptBook; dataset?: undefined } | { dataset: Dataset; book?: undefined };
 
+/** The arrival shape, read and checked before anything starts. */
+interface PreparedShape {
+  trace?: ParsedTrace;
+  forecast?: ShapeForecast;
+  /** Trace prompt lengths as asked for (synthetic prompts only). */
+  buckets?: LengthBuckets;
+}
+
+/**
+ * Reads the trace (a malformed line is a UsageError naming it) and probes a shaped rate, so bad
+ * input stops the run before the simulator or target is touched; logs what the shape promises.
+ */
+async function prepareShape(plan: RunPlan, io: RunIo): Promise<PreparedShape> {
+  if (plan.load.mode === "closed") {
+    if (plan.load.stages) concurrencySchedule(plan.load.stages); // throws on bad stages
+    return {};
+  }
+  const shape = plan.load.shape;
+  if (!shape) return {};
+  let trace: ParsedTrace | undefined;
+  let buckets: LengthBuckets | undefined;
+  if (shape.kind === "trace") {
+    trace = await readTrace(shape.path, {
+      timeScale: shape.timeScale,
+      timeUnit: shape.timeUnit,
+      onMalformed: shape.onError,
+    });
+    for (const p of trace.skipped) {
+      io.log(`warning: ${shape.path}: line ${p.line} skipped: ${p.problem}`);
+    }
+    if (!plan.dataset) {
+      buckets = lengthBuckets(
+        trace.arrivals.map((a) => Math.max(1, a.inputTokens ?? plan.request.promptTokens)),
+      );
+      if (buckets.bucketed) {
+        io.log(
+          `trace: ${buckets.distinct} distinct prompt lengths folded into ${buckets.lengths.length} ` +
+            `calibrated ones (each within ${(buckets.maxRelativeError * 100).toFixed(1)} %)`,
+        );
+      }
+    }
+  }
+  const forecast = forecastShape(plan.load, { trace });
+  if (forecast && forecast.expectedRequests <= 0) {
+    throw new UsageError("the arrival shape sends nothing (its rate integrates to 0)");
+  }
+  if (forecast && !io.quiet) {
+    const end = forecast.endsAtMs === undefined
+      ? "does not end within 1 h (set --duration or --requests, or return null)"
+      : `ends after ${(forecast.endsAtMs / 1000).toFixed(1)} s`;
+    io.log(
+      `arrival shape ${shape.kind}: ~${Math.round(forecast.expectedRequests)} requests, ${end}`,
+    );
+  }
+  return { trace, forecast, buckets };
+}
+
 async function drive(
   plan: RunPlan,
   io: RunIo,
   where: { runId: string; runDir: string; baseUrl: string; model: string },
-  prompts: Prompts,
+  prompts: Prompts & { shape: PreparedShape },
 ): Promise<RunOutcome> {
   const { runDir, baseUrl, model } = where;
-  const { dataset, book } = prompts;
+  const { dataset, book, shape } = prompts;
+  const open = plan.load.mode === "open"
+    ? openSchedule(plan.load, { seed: plan.seed, trace: shape.trace })
+    : undefined;
   const origin = performance.now();
   const originEpochMs = performance.timeOrigin + origin;
   const metaFor = (endedAt?: number, interrupted = false) =>
@@ -131,6 +203,7 @@ async function drive(
       interrupted,
       promptLengthMode: book?.mode,
       dataset: dataset && plan.dataset ? describeDataset(dataset, plan.dataset) : undefined,
+      shape: describeShape(plan, shape),
     });
   await writeFileAtomic(join(runDir, "meta.json"), JSON.stringify(metaFor(), null, 2) + "\n");
 
@@ -161,13 +234,20 @@ async function drive(
         ignoreEos: plan.request.ignoreEos || undefined,
       };
     }
+    // A trace's arrival asks for its own lengths (prompt bucketed, see length_buckets.ts).
+    const arrival = open?.arrival(index);
+    const promptTokens = arrival?.inputTokens !== undefined && shape.buckets
+      ? shape.buckets.bucketOf(Math.max(1, arrival.inputTokens))
+      : plan.request.promptTokens;
     return {
       endpoint: plan.endpoint,
       model,
-      prompt: book!.promptFor(index, plan.request.promptTokens),
-      maxTokens: planMaxTokens(index),
+      prompt: book!.promptFor(index, promptTokens),
+      maxTokens: arrival?.outputTokens !== undefined
+        ? Math.max(1, arrival.outputTokens)
+        : planMaxTokens(index),
       ignoreEos: plan.request.ignoreEos || undefined,
-      requestedPromptTokens: plan.request.promptTokens,
+      requestedPromptTokens: promptTokens,
     };
   };
   // One keep-alive pool for the whole run; closed once every request has ended.
@@ -212,17 +292,13 @@ async function drive(
     requests: plan.stop.requests,
     warmupMs: plan.warmup.durationMs,
     warmupRequests: plan.warmup.requests,
+    scheduleEnds: loadEndsItself(plan.load),
   });
   const stopProgress = startProgress(io, live, () => clock.now());
   try {
     if (plan.load.mode === "open") {
       await runOpenLoop({
-        schedule: arrivalTimes({
-          arrival: plan.load.arrival,
-          rate: plan.load.rate,
-          burstiness: plan.load.burstiness,
-          seed: plan.seed,
-        }),
+        schedule: open!.schedule,
         stopRule,
         clock,
         dispatch,
@@ -231,9 +307,18 @@ async function drive(
         queue: plan.load.queue,
         signal: io.interrupt,
       });
+    } else if (plan.load.stages) {
+      await runStagedClosedLoop({
+        schedule: concurrencySchedule(plan.load.stages),
+        rampMs: plan.load.rampMs,
+        stopRule,
+        clock,
+        dispatch,
+        signal: io.interrupt,
+      });
     } else {
       await runClosedLoop({
-        users: plan.load.concurrency,
+        users: plan.load.concurrency!,
         rampMs: plan.load.rampMs,
         stopRule,
         clock,
