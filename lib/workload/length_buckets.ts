@@ -4,8 +4,9 @@
  * Each distinct length costs ~24 /tokenize calls before the clock starts, and a Mooncake trace
  * has thousands. Up to `maxLengths` distinct lengths are kept exactly; beyond that every length
  * is moved to the nearest point (in log space) of a geometric grid of `maxLengths` points from
- * the shortest to the longest, so the relative change of any length is at most about
- * half a grid step: (max/min)^(1/(2(n−1))) − 1 (about 7 % for 1 … 10k tokens and 64 points).
+ * the shortest to the longest, rounded to whole tokens, so any length moves by at most half a
+ * grid step, (max/min)^(1/(2(n−1))) − 1 (about 7.6 % for 1 … 10k tokens and 64 points), plus
+ * half a token of rounding.
  */
 
 /** Default cap on distinct prompt lengths calibrated for one run. */
