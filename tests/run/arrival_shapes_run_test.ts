@@ -185,3 +185,27 @@ Deno.test("a scenario file whose rate function returns null ends the run there",
     await Deno.remove(out, { recursive: true });
   }
 });
+
+Deno.test("a bad rate function or a malformed trace stops the run before anything is sent or written", async () => {
+  const out = await Deno.makeTempDir();
+  try {
+    const bad = parseRunArgs(["--target", "sim", "--out", out], {}, {
+      rateFunction: { fn: (t) => (t < 0.5 ? 2 : -1), source: "" },
+    }).plan;
+    await assert.rejects(
+      () => runBenchmark(bad, quietIo),
+      (e: Error) => e.name === "UsageError" && /returned -1 at t = 0.505 s/.test(e.message),
+    );
+    const malformed = parseRunArgs(
+      ["--target", "sim", "--out", out, "--trace", join(FIXTURES, "traces/malformed.jsonl")],
+      {},
+    ).plan;
+    await assert.rejects(
+      () => runBenchmark(malformed, quietIo),
+      (e: Error) => e.name === "UsageError" && /line 2: not valid JSON/.test(e.message),
+    );
+    assert.deepEqual(await Array.fromAsync(Deno.readDir(out)), [], "no run directory");
+  } finally {
+    await Deno.remove(out, { recursive: true });
+  }
+});
