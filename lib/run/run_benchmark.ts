@@ -236,8 +236,9 @@ async function drive(
     }
     // A trace's arrival asks for its own lengths (prompt bucketed, see length_buckets.ts).
     const arrival = open?.arrival(index);
-    const promptTokens = arrival?.inputTokens !== undefined && shape.buckets
-      ? shape.buckets.bucketOf(Math.max(1, arrival.inputTokens))
+    // A line without a length uses --prompt-tokens, bucketed alike so it was calibrated too.
+    const promptTokens = shape.buckets
+      ? shape.buckets.bucketOf(Math.max(1, arrival?.inputTokens ?? plan.request.promptTokens))
       : plan.request.promptTokens;
     return {
       endpoint: plan.endpoint,
