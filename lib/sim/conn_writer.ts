@@ -40,8 +40,14 @@ export class ConnWriter {
     return new Promise((resolve) => this.#idle.push(resolve));
   }
 
+  // The bytes of the write in flight; the callbacks are bound once, not made per write.
+  #current: Uint8Array | undefined;
+  #onWritten = (n: number): void => this.#sent(n);
+  #onError = (): void => this.#fail();
+
   #send(bytes: Uint8Array): void {
     this.#inFlight = true;
+    this.#current = bytes;
     let pending: Promise<number>;
     try {
       pending = this.#conn.write(bytes);
@@ -49,25 +55,28 @@ export class ConnWriter {
       this.#fail();
       return;
     }
-    pending.then((n) => this.#sent(bytes, n), () => this.#fail());
+    pending.then(this.#onWritten, this.#onError);
   }
 
-  #sent(bytes: Uint8Array, n: number): void {
+  #sent(n: number): void {
     if (this.#failed) return;
+    const bytes = this.#current!;
     if (n < bytes.length) return this.#send(bytes.subarray(n));
+    this.#current = undefined;
     if (this.#queue.length > 0) {
       const queued = this.#queue;
       this.#queue = [];
       return this.#send(queued.length === 1 ? queued[0] : concat(queued));
     }
     this.#inFlight = false;
-    for (const resolve of this.#idle.splice(0)) resolve();
+    if (this.#idle.length > 0) { for (const resolve of this.#idle.splice(0)) resolve(); }
   }
 
   #fail(): void {
     if (this.#failed) return;
     this.#failed = true;
     this.#inFlight = false;
+    this.#current = undefined;
     this.#queue = [];
     for (const resolve of this.#idle.splice(0)) resolve();
     this.onFail?.();

@@ -24,7 +24,7 @@ import type { SimReply, SimRequest, StreamReply, WholeReply } from "./sim_reply.
 export type SimHandler = (req: SimRequest) => Promise<SimReply>;
 
 // Read room asked of the kernel per read; the buffer grows only for a large request.
-const MIN_READ_ROOM = 16 * 1024;
+const MIN_READ_ROOM = 4 * 1024;
 // While a response is in progress, read ahead (pipelined requests) at most this much.
 const READ_AHEAD_LIMIT = 64 * 1024;
 const EMPTY = new Uint8Array(0);
@@ -220,7 +220,7 @@ export class Http1Connection {
   /** Answers a request that cannot be parsed or served, then the connection closes. */
   async #refuse(problem: ParseError): Promise<void> {
     const reply = text(problem.status, `Invalid HTTP request: ${problem.message}\n`);
-    this.#writeWhole("POST", reply, false);
+    this.#writeWhole("POST", reply, true);
     await this.#writer.flushed();
   }
 

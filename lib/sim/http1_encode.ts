@@ -5,6 +5,8 @@
  * frame exactly as vLLM's server (uvicorn) sends it.
  */
 
+import { allocBytes } from "./byte_slab.ts";
+
 /** How a response body is delimited on the wire. */
 export type BodyFraming =
   /** A fixed-length body (0 for none). */
@@ -58,7 +60,7 @@ export function responseHead(
 /** One chunk frame carrying `data` (non-empty: a zero-size frame would end the body). */
 export function chunkFrame(data: Uint8Array): Uint8Array {
   const size = data.length.toString(16);
-  const out = new Uint8Array(size.length + data.length + 4);
+  const out = allocBytes(size.length + data.length + 4);
   for (let i = 0; i < size.length; i++) out[i] = size.charCodeAt(i);
   out[size.length] = 13;
   out[size.length + 1] = 10;
