@@ -164,7 +164,9 @@ const DEFAULTS = {
   seed: 0,
 };
 
-const now = () => performance.timeOrigin + performance.now();
+// timeOrigin is fixed for the process; read once, not per token.
+const TIME_ORIGIN = performance.timeOrigin;
+const now = () => TIME_ORIGIN + performance.now();
 
 const JSON_HEADERS = { "content-type": "application/json" };
 const enc = new TextEncoder();
