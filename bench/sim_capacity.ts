@@ -3,6 +3,7 @@
  *
  *   deno run --allow-net --allow-run --allow-read bench/sim_capacity.ts \
  *     [--levels 100,500,1000] [--tokens 100] [--itl 10] [--repeat 3] [--server raw|deno] [--no-engine]
+ *     [--nice-client 10]
  *
  * Two measurements per level:
  * - engine: the scheduler alone in this process (no HTTP): is one timer loop enough?
@@ -33,6 +34,7 @@ const args = parseArgs({
     repeat: { type: "string", default: "1" },
     server: { type: "string", default: "raw" },
     "no-engine": { type: "boolean", default: false },
+    "nice-client": { type: "string" },
   },
   allowPositionals: true,
 });
@@ -118,8 +120,21 @@ async function cpuSeconds(pid: number): Promise<number> {
   }
 }
 
+/**
+ * Sets this (client) process's nice level: with `--nice-client N` the client runs at N while a
+ * level is measured, so on a busy box the server under test gets the CPU first; back to 0 before
+ * the next simulator is spawned (children inherit it; lowering it again needs root).
+ */
+async function niceClient(level: string): Promise<void> {
+  const out = await new Deno.Command("renice", { args: ["-n", level, "-p", String(Deno.pid)] })
+    .output();
+  if (!out.success) throw new Error(`renice failed: ${new TextDecoder().decode(out.stderr)}`);
+}
+
 async function http(n: number) {
   const sim = await spawnSim({ ttftMs: 40, itlMs: itl, collectTruth: true, httpServer: server });
+  const nice = args.values["nice-client"];
+  if (nice !== undefined) await niceClient(nice);
   const cpu0 = await cpuSeconds(sim.pid);
   const t0 = performance.now();
   const client = await Promise.all(Array.from({ length: n }, async (_, i) => {
@@ -129,6 +144,7 @@ async function http(n: number) {
   const wall = (performance.now() - t0) / 1000;
   const cpu = (await cpuSeconds(sim.pid)) - cpu0;
   const truth = await sim.stop();
+  if (nice !== undefined) await niceClient("0");
   return { client, server: truth.map((e) => e.tokenTimes), cpu, wall };
 }
 
