@@ -27,6 +27,8 @@ export type SimHandler = (req: SimRequest) => Promise<SimReply>;
 const MIN_READ_ROOM = 4 * 1024;
 // While a response is in progress, read ahead (pipelined requests) at most this much.
 const READ_AHEAD_LIMIT = 64 * 1024;
+// Closing after a last response: how long to wait for the client to close its side.
+const LINGER_MS = 1000;
 const EMPTY = new Uint8Array(0);
 const utf8 = new TextDecoder();
 
@@ -47,6 +49,8 @@ export class Http1Connection {
   #busy = false;
   #closing = false;
   #closed = false;
+  /** Close gracefully: half-close and drain (a last response, not a reset or shutdown). */
+  #linger = false;
   /** Ends the open stream, if any, because the client is gone. */
   #gone: (() => void) | undefined;
 
@@ -102,10 +106,38 @@ export class Http1Connection {
     } catch (e) {
       this.#onError(e);
     } finally {
+      if (this.#linger && !this.#eof && !this.#closing && !this.#closed) {
+        await this.#lingerThenClose();
+      }
       this.#close();
       // Let the socket ops the close interrupted settle, so nothing is left pending.
       await this.#reading;
       await this.#writer.flushed();
+    }
+  }
+
+  /**
+   * Closing a socket with unread input makes the kernel send a reset, which can destroy the
+   * response still in flight to the client (a refused request whose body was not read, requests
+   * pipelined after `connection: close`). So: end our side, discard what the client still
+   * sends until it closes, at most {@link LINGER_MS}. (On loopback the response is delivered
+   * before the reset and survives it; this is for clients across a network, `--host 0.0.0.0`.)
+   */
+  async #lingerThenClose(): Promise<void> {
+    try {
+      await this.#conn.closeWrite();
+    } catch {
+      return;
+    }
+    const timer = setTimeout(() => this.#close(), LINGER_MS);
+    try {
+      for (let drained = 0; drained < this.#limits.maxBodyBytes;) {
+        this.#start = this.#end; // discard
+        if (!(await this.#fill())) break;
+        drained += this.#end - this.#start;
+      }
+    } finally {
+      clearTimeout(timer);
     }
   }
 
@@ -220,6 +252,7 @@ export class Http1Connection {
   /** Answers a request that cannot be parsed or served, then the connection closes. */
   async #refuse(problem: ParseError): Promise<void> {
     const reply = text(problem.status, `Invalid HTTP request: ${problem.message}\n`);
+    this.#linger = true;
     this.#writeWhole("POST", reply, true);
     await this.#writer.flushed();
   }
@@ -235,6 +268,7 @@ export class Http1Connection {
       return false;
     }
     this.#writeWhole(head.method, reply, !keepAlive);
+    this.#linger = !keepAlive;
     // Waiting here keeps a client that pipelines without reading from piling up replies.
     await this.#writer.flushed();
     return keepAlive && !this.#writer.failed;
@@ -286,6 +320,7 @@ export class Http1Connection {
     else void this.#watch(() => open);
     const how = await ended;
     this.#gone = undefined;
+    this.#linger = how === "end";
     await w.flushed();
     return how === "end" && keepAlive && chunked && !w.failed;
   }
