@@ -3,10 +3,11 @@
  * (http1_connection.ts) parse requests by hand and write replies straight to the socket.
  *
  * Why not Deno.serve: at 1000 streams × 100 tokens/s its per-chunk cost (ReadableStream enqueue
- * plus hyper's chunk write, ~12 µs of server CPU per token on a 2-core VM) made the simulator
- * the bottleneck of the very load tests it exists for. Writing each token's chunk frame straight
- * to the socket costs a fraction of that (bench/sim_capacity.ts). Only HTTP/1.x is spoken
- * (no h2c), which is what OpenAI clients use over plain http.
+ * plus hyper's chunk write) made the simulator the bottleneck of the very load tests it exists
+ * for. Writing each token's chunk frame straight to the socket saves ~20 % of the server's CPU
+ * per token (bench/sim_capacity.ts); what remains is mostly the socket write itself
+ * (bench/socket_write_floor.ts). Only HTTP/1.x is spoken (no h2c), which is what OpenAI clients
+ * use over plain http.
  */
 
 import { DEFAULT_HTTP1_LIMITS, type Http1Limits } from "./http1_parse.ts";

@@ -5,8 +5,9 @@
  *
  * The routes answer transport-neutral replies (sim_reply.ts). {@link startSim} serves them with
  * the raw HTTP/1.1 front (http1_server.ts: Deno.listen, each token's event written straight to
- * the socket as one chunk frame), which costs a fraction of Deno.serve's CPU per token; the
- * Deno.serve front stays available (`httpServer: "deno"`) for comparison and as a fallback.
+ * the socket as one chunk frame), ~20 % less CPU per token than Deno.serve as measured by
+ * bench/sim_capacity.ts; the Deno.serve front stays available (`httpServer: "deno"`) for
+ * comparison and as a fallback.
  *
  * Routes: `GET /v1/models`, `POST /v1/chat/completions`, `POST /v1/completions`,
  * `GET /health` (200, empty), `GET /version` (`{"version"}`), `GET /metrics` (Prometheus text,
@@ -98,8 +99,8 @@ export interface SimOptions {
   loraAdapters?: string[];
   /**
    * HTTP front of {@link startSim}: `raw` (default; Deno.listen and a hand-written HTTP/1.1
-   * server, about 4x less CPU per streamed token) or `deno` (Deno.serve: HTTP/1.1 and h2c via
-   * hyper, for comparison or should a client trip over the raw front).
+   * server, the cheaper per streamed token) or `deno` (Deno.serve, i.e. hyper: kept to compare
+   * against in benchmarks, and as a fallback should some client trip over the raw front).
    */
   httpServer?: "raw" | "deno";
 }
