@@ -128,7 +128,12 @@ async function cpuSeconds(pid: number): Promise<number> {
 async function niceClient(level: string): Promise<void> {
   const out = await new Deno.Command("renice", { args: ["-n", level, "-p", String(Deno.pid)] })
     .output();
-  if (!out.success) throw new Error(`renice failed: ${new TextDecoder().decode(out.stderr)}`);
+  if (!out.success) {
+    throw new Error(
+      `renice -n ${level} failed (${new TextDecoder().decode(out.stderr).trim()}); going back ` +
+        "to 0 needs root: without it, measure one level and one repetition per run",
+    );
+  }
 }
 
 async function http(n: number) {
