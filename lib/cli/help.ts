@@ -233,6 +233,7 @@ Faults (each a rate between 0 and 1, drawn per request from the seed):
 
 Endpoints: /v1/chat/completions, /v1/completions, /v1/models, /tokenize, /detokenize,
 /v1/load_lora_adapter, /v1/unload_lora_adapter, /metrics (vLLM names), /health, /version
+over HTTP/1.1 (keep-alive, pipelining; streams send one chunk per token, like uvicorn); no h2c.
 
 Examples:
   llmload sim --port 8000 &

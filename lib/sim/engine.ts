@@ -18,8 +18,10 @@
  * Timing: the engine's state machine ({@link EngineCore}) runs on model time; this module only
  * follows the real clock with ONE {@link WakeTimer} aimed at absolute step-end times. Step k+1
  * starts at step k's planned end, not at the moment the timer fired, so lateness never
- * accumulates; only when the loop is more than a whole step late (GC pause, overloaded process)
- * does the next step start at the actual time, as after a real server's slow step. Tokens due
+ * accumulates: a loop that fell behind runs steps back to back until it is on plan again. Only
+ * when it is more than a step and more than `catchUpMs` (default 50 ms) late (long GC pause,
+ * overloaded process) does the next step start at the actual time, as after a real server's
+ * slow step. Tokens due
  * within `earlyMs` are emitted in the current wake-up (a timer cannot fire sooner than ~2 ms).
  * One wake-up per step emits every token of the step, so 1000 streams cost one timer.
  *
@@ -96,7 +98,21 @@ export interface EngineOptions {
   onStep?: (step: StepRecord) => void;
   /** Called once per request when it finishes, is cancelled or aborted (engine-clock ms). */
   onRequestDone?: (timing: RequestTiming) => void;
+  /**
+   * How far behind plan (ms) the loop may fall and still catch up, running steps back to back
+   * until on plan again; default {@link DEFAULT_CATCH_UP_MS}. Further behind, the plan is
+   * dropped and the next step starts at the actual time.
+   */
+  catchUpMs?: number;
 }
+
+/**
+ * Default catch-up window, ms. A VM or a busy host delays a wake-up by a few ms every few
+ * seconds; with only a step's worth of slack, such a hiccup plus the time taken to write a step's
+ * tokens (a few ms at 1000 streams) dropped the plan and stretched that gap to two ITLs. vLLM's
+ * engine does not slow down when its API server is late either: the tokens just leave bunched.
+ */
+export const DEFAULT_CATCH_UP_MS = 50;
 
 /**
  * Creates the engine on the real clock (`performance.now()` ms). `params`: resolved engine
@@ -112,7 +128,7 @@ export function createEngine(
   if (problems.length) throw new RangeError(`Invalid engine parameters: ${problems.join("; ")}`);
   const earlyMs = options.earlyMs ?? 1;
   const hooks: CoreHooks = { onStep: options.onStep, onRequestDone: options.onRequestDone };
-  const core = new EngineCore(p, hooks);
+  const core = new EngineCore(p, hooks, { catchUpMs: options.catchUpMs ?? DEFAULT_CATCH_UP_MS });
   let closed = false;
   let kickQueued = false;
 

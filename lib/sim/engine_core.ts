@@ -76,6 +76,17 @@ export interface CoreHooks {
   onRequestDone?: (timing: RequestTiming) => void;
 }
 
+/** Real-time behaviour of the core (virtual-time callers need none of it). */
+export interface CoreOptions {
+  /**
+   * How far behind its plan (ms) a real-time loop may fall and still catch up: steps then run
+   * back to back, their tokens bunched, until the loop is on plan again. Further behind, the
+   * next step starts at the actual time instead (the plan is dropped). Default 0: only a loop
+   * that is less than a whole step late keeps its plan.
+   */
+  catchUpMs?: number;
+}
+
 type SeqState = "pending" | "waiting" | "running" | "done";
 
 interface CoreSeq extends SchedSeq {
@@ -118,6 +129,7 @@ export class EngineCore {
   #closed = false;
   #rng: () => number;
   #sigma: number;
+  #catchUpMs: number;
   #counts = {
     submitted: 0,
     finished: 0,
@@ -134,9 +146,10 @@ export class EngineCore {
   #queue = new Histogram(REQUEST_LATENCY_BUCKETS_S);
 
   /** `params` must be valid (see validateEngineParams). */
-  constructor(params: EngineParams, hooks: CoreHooks = {}) {
+  constructor(params: EngineParams, hooks: CoreHooks = {}, options: CoreOptions = {}) {
     this.params = { ...params };
     this.#hooks = hooks;
+    this.#catchUpMs = options.catchUpMs ?? 0;
     this.#rng = createRng(params.seed);
     // Lognormal with mean 1 and coefficient of variation stepJitter.
     this.#sigma = Math.sqrt(Math.log(1 + params.stepJitter * params.stepJitter));
@@ -357,7 +370,8 @@ export class EngineCore {
     const duration = plan.durationMs * this.#jitter();
     // Read after the previous step's tokens went out: emitting them may itself have taken long.
     const actual = clock?.() ?? at;
-    const start = at + duration <= actual ? actual : at;
+    const lag = actual - at;
+    const start = lag >= duration && lag > this.#catchUpMs ? actual : at;
     this.#step = { end: start + duration, plan };
     const index = this.#counts.steps++;
     this.#hooks.onStep?.({

@@ -1,39 +1,39 @@
 /**
- * Response bodies with faults applied: the streaming body that carries a generation's SSE events
- * (with the stream faults of {@link StreamFaults}), and a non-streaming body cut by a reset.
+ * The body of a streaming generation: the SSE events of its tokens with the stream faults of
+ * {@link StreamFaults} applied, written into whichever {@link BodySink} the HTTP front attaches
+ * (a socket writer, or a ReadableStream for Deno.serve; see sim_reply.ts).
  *
- * A reset errors the body's ReadableStream, which makes Deno drop the connection without HTTP's
- * end-of-body marker. The error is raised from `pull()`, i.e. only once the server has taken
- * every queued chunk, so the client receives exactly the events up to the reset point
- * (`controller.error()` would otherwise discard chunks still queued).
+ * A reset calls the sink's `reset()`: the transport drops the connection after the bytes
+ * already written, without HTTP's end-of-body marker.
  */
 
 import {
   type FaultTimers,
   INVALID_JSON_EVENT,
   MALFORMED_SSE_LINE,
-  SimulatedReset,
   type StreamFaults,
 } from "./faults.ts";
+import type { BodySink, StreamBody } from "./sim_reply.ts";
 
 /** What a token stream tells its owner. Called synchronously unless noted. */
 export interface TokenStreamHooks {
-  /** Token `index`'s event is about to be enqueued (after any stall it waited out). */
+  /** Token `index`'s event is about to be written (after any stall it waited out). */
   sent(index: number): void;
-  /** The last bytes were enqueued and the body closed: a normal end. */
+  /** The last bytes were written and the body ended: a normal end. */
   done(): void;
   /** A reset fault cut the body (called from a microtask, never inside `token()`). */
   cut(): void;
-  /** The client cancelled the body. */
+  /** The client went away. */
   cancelled(): void;
 }
 
 /** The body of one streaming generation. */
 export interface TokenStream {
-  body: ReadableStream<Uint8Array>;
+  /** What the HTTP front attaches its sink to. */
+  body: StreamBody;
   /**
    * Writes token `index`'s event bytes; on the last token, `epilogue` holds what follows it
-   * (usage chunk, `[DONE]`) and the body closes after it. Ignored once the body has ended.
+   * (usage chunk, `[DONE]`) and the body ends after it. Ignored once the body has ended.
    */
   token(index: number, bytes: Uint8Array, epilogue?: Uint8Array): void;
   /** Ends the body now without anything more (engine shutdown): a clean, truncated end. */
@@ -58,31 +58,31 @@ interface Held {
 }
 
 /**
- * Creates a streaming body. Without `faults` each event is enqueued as it comes (the fast
+ * Creates a streaming body. Without `faults` each event is written as it comes (the fast
  * path); with them, events pass through a small queue so a stall can hold them back. Stall
- * timers live in `timers`, so closing the simulator ends stalled bodies too.
+ * timers live in `timers`, so closing the simulator ends stalled bodies too. Until the front
+ * attaches its sink (the engine may produce the first token before that), output is kept.
  */
 export function createTokenStream(
   faults: StreamFaults | undefined,
   hooks: TokenStreamHooks,
   timers: FaultTimers,
 ): TokenStream {
-  let controller!: ReadableStreamDefaultController<Uint8Array>;
+  let sink: BodySink | undefined;
+  const early: ((s: BodySink) => void)[] = [];
   let ended = false;
-  let cutPending = false;
   let stalled = false;
   let cancelStall = () => {};
   const held: Held[] = [];
 
-  const body = new ReadableStream<Uint8Array>({
-    start(c) {
-      controller = c; // start() runs synchronously inside the constructor
-    },
-    pull(c) {
-      if (cutPending) {
-        cutPending = false;
-        c.error(new SimulatedReset());
-      }
+  const write = (bytes: Uint8Array) => sink ? sink.write(bytes) : early.push((s) => s.write(bytes));
+  const endBody = () => sink ? sink.end() : early.push((s) => s.end());
+  const resetBody = () => sink ? sink.reset() : early.push((s) => s.reset());
+
+  const body: StreamBody = {
+    attach(s) {
+      sink = s;
+      for (const op of early.splice(0)) op(s);
     },
     cancel() {
       if (ended) return;
@@ -91,19 +91,19 @@ export function createTokenStream(
       held.length = 0;
       hooks.cancelled();
     },
-  });
+  };
 
   function abort(): void {
     if (ended) return;
     ended = true;
     cancelStall();
     held.length = 0;
-    controller.close();
+    endBody();
   }
 
   function finish(epilogue: Uint8Array): void {
-    controller.enqueue(epilogue);
-    controller.close();
+    write(epilogue);
+    endBody();
     ended = true;
     hooks.done();
   }
@@ -120,11 +120,11 @@ export function createTokenStream(
       if (f.malformedAfter === item.index) bytes = concat(bytes, MALFORMED_BYTES);
       if (f.invalidJsonAfter === item.index) bytes = concat(bytes, INVALID_BYTES);
       hooks.sent(item.index);
-      controller.enqueue(bytes);
+      write(bytes);
       if (f.resetAfter === item.index) {
         ended = true;
         held.length = 0;
-        cutPending = true;
+        resetBody();
         queueMicrotask(hooks.cut);
         return;
       }
@@ -147,7 +147,7 @@ export function createTokenStream(
         hooks.sent(index);
         if (epilogue) {
           finish(concat(bytes, epilogue));
-        } else controller.enqueue(bytes);
+        } else write(bytes);
         return;
       }
       held.push({ index, bytes });
@@ -156,20 +156,4 @@ export function createTokenStream(
     },
     abort,
   };
-}
-
-/**
- * A non-streaming body cut by a reset: the first half of `bytes`, then a connection error
- * (the `reset` fault of FaultOptions).
- */
-export function truncatedBody(bytes: Uint8Array): ReadableStream<Uint8Array> {
-  return new ReadableStream<Uint8Array>({
-    start(c) {
-      c.enqueue(bytes.subarray(0, Math.max(1, bytes.length >> 1)));
-    },
-    pull(c) {
-      // Only called once the queue is empty, i.e. after the server took the half body.
-      c.error(new SimulatedReset());
-    },
-  });
 }

@@ -50,6 +50,14 @@ export {
 } from "./tokenizer.ts";
 export { DEFAULT_OUTPUT_LENGTH, type OutputLengthSpec, WORDS } from "./text_source.ts";
 export { SIM_VERSION } from "./openai_shapes.ts";
+export type {
+  BodySink,
+  SimReply,
+  SimRequest,
+  StreamBody,
+  StreamReply,
+  WholeReply,
+} from "./sim_reply.ts";
 export {
   type DelayFault,
   type FaultName,

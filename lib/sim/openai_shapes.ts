@@ -10,6 +10,7 @@
  */
 
 import { WORDS } from "./text_source.ts";
+import { allocBytes } from "./byte_slab.ts";
 
 /** Reported by `GET /version`; the suffix says it is the simulator. */
 export const SIM_VERSION = "0.11.0+llmload.sim";
@@ -220,7 +221,7 @@ function finalMid(finishReason: string): Uint8Array {
 function concat(parts: Uint8Array[]): Uint8Array {
   let n = 0;
   for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
+  const out = allocBytes(n);
   let o = 0;
   for (const p of parts) {
     out.set(p, o);

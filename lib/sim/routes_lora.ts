@@ -8,6 +8,9 @@
 
 import type { AdapterRegistry } from "./adapters.ts";
 import { errorBody } from "./openai_shapes.ts";
+import type { WholeReply } from "./sim_reply.ts";
+
+const enc = new TextEncoder();
 
 /** Which adapter operation a request asks for. */
 export type LoraOperation = "load" | "unload";
@@ -20,13 +23,13 @@ export interface AdapterEngine {
 
 /**
  * Applies a parsed request body to the registry (and, on success, to the engine) and returns
- * the HTTP response.
+ * the HTTP reply (status 200 on success).
  */
 export function loraRoute(
   operation: LoraOperation,
   body: unknown,
   options: { registry: AdapterRegistry; engine?: AdapterEngine },
-): Response {
+): WholeReply {
   const b = (body && typeof body === "object" ? body : {}) as Record<string, unknown>;
   const { registry, engine } = options;
   const result = operation === "load"
@@ -36,13 +39,17 @@ export function loraRoute(
     const name = b.lora_name as string;
     if (operation === "load") engine?.loadAdapter(name);
     else engine?.unloadAdapter(name);
-    return new Response(result.message, {
+    return {
       status: 200,
       headers: { "content-type": "text/plain; charset=utf-8" },
-    });
+      body: enc.encode(result.message),
+    };
   }
-  return new Response(
-    JSON.stringify(errorBody(result.status, result.message, { type: result.type })),
-    { status: result.status, headers: { "content-type": "application/json" } },
-  );
+  return {
+    status: result.status,
+    headers: { "content-type": "application/json" },
+    body: enc.encode(
+      JSON.stringify(errorBody(result.status, result.message, { type: result.type })),
+    ),
+  };
 }

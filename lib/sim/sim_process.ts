@@ -1,6 +1,6 @@
 /**
  * The simulator in its own Deno process, so that it does not share a JavaScript thread with the
- * load generator measuring it: writing one HTTP chunk per token costs ~25-40 µs of the server's
+ * load generator measuring it: writing one HTTP chunk per token costs ~15-20 µs of the server's
  * thread on a 2-core VM, which at a few hundred streams would distort the client's timestamps.
  *
  * Protocol with the child (private to this module): options as JSON in argv[0]; the child prints

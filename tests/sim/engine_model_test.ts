@@ -254,3 +254,31 @@ Deno.test("the adapter cache keeps maxCpuLoras adapters, evicting the least rece
   assert.deepEqual(core.residentAdapters(), ["c", "a", "d"]);
   core.abortAll("done", 0);
 });
+
+Deno.test("a real-time loop that falls behind catches up within catchUpMs, beyond it drops the plan", () => {
+  // When step 5 is planned the loop's clock reads `late` ms past plan, once (a hiccup).
+  const stepStarts = (catchUpMs: number, late: number) => {
+    const steps: StepRecord[] = [];
+    const timing = { itlMs: 10, ttftMs: 10, ttftPerPromptTokenMs: 0 };
+    const core = new EngineCore(resolveEngineParams("fixed", { timing }), {
+      onStep: (s) => steps.push(s),
+    }, { catchUpMs });
+    core.submit({ promptTokens: 1, outputTokens: 12 }, { onToken() {}, onAbort() {} }, 0);
+    let now = 0;
+    const clock = () => now + (steps.length === 5 ? late : 0);
+    for (let t: number | undefined = 0; t !== undefined;) {
+      now = t;
+      t = core.advance(now, clock);
+    }
+    return steps.map((s) => s.startMs);
+  };
+  const onPlan = stepStarts(50, 0);
+  assert.deepEqual(onPlan.slice(1).map((t, i) => t - onPlan[i]), Array(11).fill(10));
+  // 25 ms late (more than a step, within the window): the same plan, steps back to back after.
+  assert.deepEqual(stepStarts(50, 25), onPlan);
+  // Without a window, or later than it, the step after the hiccup starts at the actual time.
+  const dropped = stepStarts(0, 25);
+  assert.deepEqual(dropped.slice(0, 5), onPlan.slice(0, 5));
+  assert.equal(dropped[5], onPlan[4] + 10 + 25);
+  assert.equal(stepStarts(20, 25)[5], onPlan[4] + 10 + 25);
+});
