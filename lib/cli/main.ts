@@ -16,6 +16,8 @@ import { BUILTIN_SCENARIOS } from "../../scenarios/mod.ts";
 import { loadScenario } from "./load_scenario.ts";
 import { scenarioPlans, type ScenarioRun } from "./scenario_plans.ts";
 import { configPlan, hasConfigFlag } from "./config_plans.ts";
+import { compareAndReport } from "./lora_command.ts";
+import { renderAdapterTable } from "../report/adapter_stats_table.ts";
 
 /** Documented exit codes (README "Exit codes"). */
 export const EXIT = {
@@ -168,6 +170,9 @@ async function runAndReport(
   quiet: boolean,
   onDir?: (dir: string) => void,
 ): Promise<number> {
+  if (plan.lora?.mode === "compare") {
+    return await compareAndReport(plan, quiet, { out, err, onInterrupt, exit: EXIT });
+  }
   const isTty = Deno.stderr.isTerminal();
   const color = Deno.stdout.isTerminal() && !Deno.env.get("NO_COLOR");
   const interrupt = new AbortController();
@@ -186,6 +191,7 @@ async function runAndReport(
     });
     const title = `llmload ${outcome.runId} · ${outcome.model} @ ${outcome.baseUrl}`;
     out(renderSummaryTable(outcome.summary, { color, title }) + "\n");
+    if (outcome.adapters) out("\n" + renderAdapterTable(outcome.adapters) + "\n");
     out(`results: ${outcome.runDir}\n`);
     onDir?.(outcome.runDir);
     return outcome.interrupted ? EXIT.interrupted : EXIT.ok;

@@ -4,6 +4,7 @@ import { type RunPlan, validateRunPlan } from "../config/run_plan.ts";
 import { UsageError } from "../config/usage_error.ts";
 import { parseOutputLength } from "../workload/output_length.ts";
 import { BUILTIN_TEXT_SOURCES } from "../workload/text_sources.ts";
+import { LORA_OPTIONS, loraSection } from "./lora_args.ts";
 
 /** The flags of `llmload run`, as node:util parseArgs options. Help text lives in help.ts. */
 export const RUN_OPTIONS = {
@@ -44,6 +45,7 @@ export const RUN_OPTIONS = {
   target: { type: "string" },
   quiet: { type: "boolean", short: "q" },
   help: { type: "boolean", short: "h" },
+  ...LORA_OPTIONS,
 } as const;
 
 /** Defaults that are not derived from the environment. */
@@ -228,6 +230,10 @@ export function parseRunArgs(args: string[], env: Record<string, string | undefi
     transport: oneOf("transport", ["fetch", "socket"] as const, RUN_DEFAULTS.transport),
     out: str("out") ?? RUN_DEFAULTS.out,
     commandLine: ["llmload", "run", ...redactSecrets(args)],
+    lora: loraSection(values, problems, {
+      batchSize: concurrency ?? (rate === undefined ? 1 : maxInFlight),
+      dataset: dataset !== undefined,
+    }),
   };
   if (problems.length) throw new UsageError(problems);
   return { plan: validateRunPlan(candidate), quiet: values.quiet === true, help: false };

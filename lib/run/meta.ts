@@ -19,6 +19,8 @@ export function buildMeta(
     promptLengthMode?: "exact" | "estimate";
     /** The dataset the prompts came from (`describeDataset`); absent for synthetic prompts. */
     dataset?: Record<string, unknown>;
+    /** LoRA mode, strategy, adapter set and load timings (`loraMeta`); absent without LoRA. */
+    lora?: Record<string, unknown>;
   },
 ): Record<string, unknown> {
   return {
@@ -55,6 +57,7 @@ export function buildMeta(
       text_source: plan.dataset ? null : plan.request.textSource,
     },
     dataset: run.dataset ?? null,
+    lora: run.lora ?? null,
     prompt_length_mode: run.promptLengthMode ?? null,
     timeouts: {
       request_ms: plan.timeouts.requestMs,

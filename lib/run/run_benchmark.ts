@@ -23,6 +23,16 @@ import { outputTokensFor } from "../workload/output_length.ts";
 import { describeDataset, loadDatasetPrompts } from "../workload/dataset_prompts.ts";
 import { type Dataset, pickForRequest } from "../workload/datasets/mod.ts";
 import { buildMeta } from "./meta.ts";
+import { type AdapterStats, adapterStats } from "../metrics/adapter_stats.ts";
+import {
+  finishLora,
+  localAdapters,
+  loraMeta,
+  type LoraRun,
+  prepareLora,
+  simAdapterNames,
+} from "./lora_setup.ts";
+import { startLoraSim } from "./lora_sim.ts";
 import { JsonlSink } from "./jsonl_sink.ts";
 import { resolveTarget } from "./resolve_target.ts";
 import { createRunDir, makeRunId } from "./run_dir.ts";
@@ -48,6 +58,8 @@ export interface RunOutcome {
   baseUrl: string;
   summary: Summary;
   interrupted: boolean;
+  /** Per-adapter statistics, in LoRA runs and runs whose dataset names adapters. */
+  adapters?: AdapterStats[];
 }
 
 const TTY_REFRESH_MS = 250;
@@ -68,7 +80,12 @@ export async function runBenchmark(plan: RunPlan, io: RunIo): Promise<RunOutcome
       log: io.log,
     })
     : undefined;
-  const sim = plan.target.sim ? await startSimFor(plan.seed, dataset, io) : undefined;
+  const local = plan.lora ? await localAdapters(plan.lora, dataset) : [];
+  const sim = !plan.target.sim
+    ? undefined
+    : plan.lora
+    ? await startLoraSim(plan.seed, simAdapterNames(plan.lora, local, dataset), io.log)
+    : await startSimFor(plan.seed, dataset, io);
   try {
     const baseUrl = sim ? sim.baseUrl : plan.target.url.replace(/\/+$/, "");
     const target = await resolveTarget(baseUrl, {
@@ -85,9 +102,18 @@ export async function runBenchmark(plan: RunPlan, io: RunIo): Promise<RunOutcome
         log: io.log,
       }),
     };
+    const lora = plan.lora
+      ? await prepareLora({ ...plan, lora: plan.lora }, {
+        baseUrl,
+        model: target.model,
+        local,
+        dataset,
+        log: io.log,
+      })
+      : undefined;
     const runId = makeRunId(new Date());
     const runDir = await createRunDir(plan.out, runId);
-    return await drive(plan, io, { runId, runDir, baseUrl, model: target.model }, prompts);
+    return await drive(plan, io, { runId, runDir, baseUrl, model: target.model }, prompts, lora);
   } finally {
     await sim?.close();
   }
@@ -118,6 +144,7 @@ async function drive(
   io: RunIo,
   where: { runId: string; runDir: string; baseUrl: string; model: string },
   prompts: Prompts,
+  lora?: LoraRun,
 ): Promise<RunOutcome> {
   const { runDir, baseUrl, model } = where;
   const { dataset, book } = prompts;
@@ -131,6 +158,7 @@ async function drive(
       interrupted,
       promptLengthMode: book?.mode,
       dataset: dataset && plan.dataset ? describeDataset(dataset, plan.dataset) : undefined,
+      lora: lora && plan.lora ? loraMeta({ ...plan, lora: plan.lora }, lora) : undefined,
     });
   await writeFileAtomic(join(runDir, "meta.json"), JSON.stringify(metaFor(), null, 2) + "\n");
 
@@ -155,7 +183,7 @@ async function drive(
       const { item } = pickForRequest(dataset.items, index)!;
       return {
         endpoint: plan.endpoint,
-        model: item.adapter ?? model,
+        model: (lora ? lora.adapterFor(index) : item.adapter) ?? model,
         prompt: item.prompt,
         maxTokens: item.maxTokens ?? planMaxTokens(index),
         ignoreEos: plan.request.ignoreEos || undefined,
@@ -163,7 +191,7 @@ async function drive(
     }
     return {
       endpoint: plan.endpoint,
-      model,
+      model: lora?.adapterFor(index) ?? model,
       prompt: book!.promptFor(index, plan.request.promptTokens),
       maxTokens: planMaxTokens(index),
       ignoreEos: plan.request.ignoreEos || undefined,
@@ -182,10 +210,16 @@ async function drive(
     origin,
     signal: io.interrupt,
   };
+  // The first request sent to each adapter is its cold start (the base model is never cold).
+  const sentTo = new Set<string>([model]);
   const dispatch = async (slot: Slot) => {
     const job: Job = { ...slot, spec: specFor(slot.index) };
+    const cold = !sentTo.has(job.spec.model);
+    sentTo.add(job.spec.model);
     live.onSent();
-    accept(await sendRequest(job, client));
+    const record = await sendRequest(job, client);
+    if (cold) record.coldStart = true;
+    accept(record);
   };
   const onDrop = (slot: Slot) => {
     const spec = specFor(slot.index);
@@ -248,8 +282,15 @@ async function drive(
 
   const interrupted = io.interrupt?.aborted ?? false;
   const summary = summarize(records, { loadMode: plan.load.mode });
+  if (lora && plan.lora) await finishLora({ ...plan, lora: plan.lora }, lora, baseUrl);
   const endedAt = performance.timeOrigin + performance.now();
-  await writeFileAtomic(join(runDir, "summary.json"), summaryToJson(summary));
+  const adapters = lora || records.some((r) => r.model !== model)
+    ? adapterStats(records, { baseModel: model })
+    : undefined;
+  await writeFileAtomic(
+    join(runDir, "summary.json"),
+    summaryToJson(adapters ? { ...summary, adapters } : summary),
+  );
   await writeFileAtomic(
     join(runDir, "summary.csv"),
     summaryToCsv(summary, { run_id: where.runId, model, url: baseUrl }),
@@ -258,7 +299,7 @@ async function drive(
     join(runDir, "meta.json"),
     JSON.stringify(metaFor(endedAt, interrupted), null, 2) + "\n",
   );
-  return { runId: where.runId, runDir, model, baseUrl, summary, interrupted };
+  return { runId: where.runId, runDir, model, baseUrl, summary, interrupted, adapters };
 }
 
 /** Live progress: redrawn in place on a TTY, one plain line every 10 s otherwise. */

@@ -83,6 +83,12 @@ export interface SimOptions {
    * (path `/sim/loras/<name>`). More can be loaded at run time via `/v1/load_lora_adapter`.
    */
   loraAdapters?: string[];
+  /**
+   * True: the start-up adapters are registered but not loaded until first used, as adapters a
+   * server has on disk but not yet in memory, so each one's first request pays `loraLoadMs` (a
+   * cold start). Default false: loaded at start-up as vLLM's `--lora-modules`.
+   */
+  lazyLoraAdapters?: boolean;
 }
 
 /**
@@ -172,7 +178,7 @@ export function createSimApp(options: SimOptions = {}): SimApp {
   cfg.maxModelLen = engine.params.maxModelLen; // the profile's unless maxModelLen was given
   const adapters = createAdapterRegistry(cfg.loraAdapters ?? [], { baseModel: cfg.model });
   // vLLM loads `--lora-modules` at start-up exactly as a runtime load_lora_adapter would.
-  for (const a of adapters.list()) engine.loadAdapter(a.name);
+  if (!cfg.lazyLoraAdapters) { for (const a of adapters.list()) engine.loadAdapter(a.name); }
   const served = { model: cfg.model, maxModelLen: cfg.maxModelLen, adapters };
   const startedAt = Math.floor(Date.now() / 1000);
   const injector = cfg.faults ? createFaultInjector(cfg.faults, cfg.seed) : undefined;
