@@ -1,4 +1,10 @@
-import { LORA_MODES, type LoraMode, type LoraPlan } from "../config/lora_plan.ts";
+import type { z } from "zod";
+import {
+  LORA_MODES,
+  type LoraMode,
+  type LoraPlan,
+  type LoraScenarioSchema,
+} from "../config/lora_plan.ts";
 import {
   adapterNameProblem,
   parseAdapterList,
@@ -128,4 +134,22 @@ export function loraSection(
     unloadAfter: flag("unload-after"),
     adapterCount,
   };
+}
+
+/** A scenario's `lora` field as `llmload run` flags (name → value; true for a boolean flag). */
+export function loraScenarioFlags(
+  lora: z.input<typeof LoraScenarioSchema> | undefined,
+): [string, string | boolean | undefined][] {
+  if (!lora) return [];
+  return [
+    ["adapters", lora.adapters?.join(",")],
+    ["adapters-dir", lora.adaptersDir],
+    ["adapters-from-server", lora.fromServer],
+    ["adapter-selection", lora.selection],
+    ["lora-mode", lora.mode],
+    ["baseline-adapter", lora.baselineAdapter],
+    ["with-base", lora.withBase],
+    ["load-adapters", lora.loadAdapters],
+    ["unload-after", lora.unloadAfter],
+  ];
 }

@@ -9,6 +9,7 @@ import {
 } from "../config/scenario.ts";
 import { UsageError } from "../config/usage_error.ts";
 import { parseRunArgs, redactSecrets, RUN_OPTIONS } from "./run_args.ts";
+import { loraScenarioFlags } from "./lora_args.ts";
 
 /** One sweep point made concrete: its overrides and the validated plan that runs it. */
 export interface PlannedPoint {
@@ -48,6 +49,8 @@ const GROUPS: readonly (readonly string[])[] = [
   ["max-tokens", "output-tokens"],
   // A dataset replaces the scenario's synthetic prompts.
   ["prompt-tokens", "shared-prefix-tokens", "text-source"],
+  // Any adapter source given on the command line replaces the scenario's adapter set.
+  ["adapters", "adapters-dir", "adapters-from-server"],
 ];
 const GROUP_LEADERS: readonly (readonly string[])[] = [
   ["concurrency", "rate"],
@@ -55,6 +58,7 @@ const GROUP_LEADERS: readonly (readonly string[])[] = [
   ["warmup", "warmup-requests"],
   ["max-tokens", "output-tokens"],
   ["dataset"],
+  ["adapters", "adapters-dir", "adapters-from-server"],
 ];
 
 /** The scenario with one point applied, as `llmload run` flags (`--name=value`). */
@@ -83,6 +87,7 @@ export function scenarioFlags(scenario: Scenario, point: SweepPoint): Map<string
   set("warmup-requests", scenario.warmup?.requests);
   set("duration", scenario.stop?.duration);
   set("requests", scenario.stop?.requests);
+  for (const [name, v] of loraScenarioFlags(scenario.lora)) set(name, v);
   return flags;
 }
 

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { parseDurationMs } from "./duration.ts";
 import { UsageError } from "./usage_error.ts";
+import { LoraScenarioSchema } from "./lora_plan.ts";
 
 /**
  * Scenarios: a named, reusable description of what to test (load, request recipe, warm-up, stop
@@ -85,6 +86,8 @@ export const ScenarioSchema = z.strictObject({
   /** When to stop each run (each sweep point); `--duration`/`--requests` on the command line win. */
   stop: PhaseSchema.optional(),
   sweep: SweepSchema.optional(),
+  /** LoRA adapters, selection and mode, as the `--adapters`/`--lora-mode`/… flags take them. */
+  lora: LoraScenarioSchema.optional(),
 });
 
 /** A scenario as written (every field but name and description optional). */
