@@ -36,6 +36,7 @@ const AXIS_FLAG: Record<(typeof SWEEP_AXES)[number], string> = {
   maxInFlight: "max-in-flight",
   promptTokens: "prompt-tokens",
   maxTokens: "max-tokens",
+  adapterCount: "adapter-count",
 };
 
 /**
@@ -88,6 +89,7 @@ export function scenarioFlags(scenario: Scenario, point: SweepPoint): Map<string
   set("duration", scenario.stop?.duration);
   set("requests", scenario.stop?.requests);
   for (const [name, v] of loraScenarioFlags(scenario.lora)) set(name, v);
+  set("adapter-count", point.adapterCount);
   return flags;
 }
 

@@ -52,6 +52,8 @@ const PointSchema = z.strictObject({
   maxInFlight: positiveInt.optional(),
   promptTokens: positiveInt.optional(),
   maxTokens: positiveInt.optional(),
+  /** Use the LoRA set's first N adapters (`--adapter-count`). */
+  adapterCount: positiveInt.optional(),
 }).refine((p) => p.concurrency === undefined || p.rate === undefined, {
   message: "a point gives concurrency or rate, not both",
 });
@@ -62,6 +64,8 @@ const AxesSchema = z.strictObject({
   rate: z.array(z.number().positive()).min(1).optional(),
   promptTokens: z.array(positiveInt).min(1).optional(),
   maxTokens: z.array(positiveInt).min(1).optional(),
+  /** LoRA adapter counts (the set's first N each), e.g. [1, 2, 4, 8, 16]. */
+  adapterCount: z.array(positiveInt).min(1).optional(),
 }).refine((a) => a.concurrency === undefined || a.rate === undefined, {
   message: "sweep concurrency or rate, not both",
 });
@@ -121,6 +125,7 @@ export const SWEEP_AXES = [
   "maxInFlight",
   "promptTokens",
   "maxTokens",
+  "adapterCount",
 ] as const;
 
 /**

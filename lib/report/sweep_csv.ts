@@ -20,6 +20,7 @@ import type { SweepRow } from "./sweep_table.ts";
  * - `ttft_ms_mean|p50|p99`, `e2e_ms_mean|p50|p99|min|max`, `tpot_ms_p50`: latency in ms.
  * - `requests_per_s`, `output_tokens_per_s`: throughput of ok requests over the measured window.
  * - `prompt_drift_pct`: server-reported vs requested prompt tokens, in % (0 = exact lengths).
+ * - `adapter_count`: LoRA adapters the point used (the `adapterCount` axis; empty otherwise).
  */
 export const SWEEP_CSV_COLUMNS: readonly string[] = [
   "point",
@@ -45,6 +46,7 @@ export const SWEEP_CSV_COLUMNS: readonly string[] = [
   "requests_per_s",
   "output_tokens_per_s",
   "prompt_drift_pct",
+  "adapter_count",
 ];
 
 function cells(r: SweepRow): (string | number | null)[] {
@@ -74,6 +76,7 @@ function cells(r: SweepRow): (string | number | null)[] {
     s.throughput.requests_per_s,
     s.throughput.output_tokens_per_s,
     s.tokens.prompt_drift_pct,
+    v.adapterCount ?? null,
   ];
 }
 

@@ -14,6 +14,8 @@ export interface SweepValues {
   maxInFlight: number | null;
   promptTokens: number | null;
   maxTokens: number | null;
+  /** LoRA adapters used (the set's first N); absent or null without the adapterCount axis. */
+  adapterCount?: number | null;
 }
 
 /** One finished sweep point: where its run went and its statistics. */
@@ -39,6 +41,7 @@ const AXIS_LABEL: Record<keyof SweepValues, string> = {
   maxInFlight: "max in flight",
   promptTokens: "input tokens",
   maxTokens: "max tokens",
+  adapterCount: "adapters",
 };
 
 function rate(v: number | null): string {
@@ -82,7 +85,7 @@ export function renderSweepTable(rows: readonly SweepRow[], options: SweepTableO
   const body = rows.map((r) => [
     String(r.index),
     ...(hasLabel ? [r.label ?? ""] : []),
-    ...options.axes.map((a) => (r.values[a] === null ? "-" : String(r.values[a]))),
+    ...options.axes.map((a) => ((r.values[a] ?? null) === null ? "-" : String(r.values[a]))),
     ...METRICS.map((m) => m.cell(r.summary)),
   ]);
   const widths = head.map((h, j) => Math.max(h.length, ...body.map((row) => row[j].length)));

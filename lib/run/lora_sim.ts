@@ -1,4 +1,6 @@
+import type { RunPlan } from "../config/run_plan.ts";
 import { startSimWorker, type WorkerSim } from "../sim/sim_worker.ts";
+import { localAdapters, simAdapterNames } from "./lora_setup.ts";
 
 /**
  * The simulator's LoRA settings for `llmload run --target sim` with LoRA flags: 2 adapters may
@@ -26,4 +28,17 @@ export async function startLoraSim(
     log(`warning: the simulator serves no adapters: ${(e as Error).message}`);
     return await startSimWorker({ seed, engine });
   }
+}
+
+/**
+ * The one simulator of a LoRA sweep (`--target sim`): it serves the whole set (each point uses
+ * its first N), the baseline adapter, with {@link SIM_LORA_DEFAULTS}.
+ */
+export async function startLoraSweepSim(
+  plan: RunPlan,
+  log: (line: string) => void,
+): Promise<WorkerSim> {
+  const lora = { ...plan.lora!, adapterCount: undefined };
+  const local = await localAdapters(lora, undefined);
+  return await startLoraSim(plan.seed, simAdapterNames(lora, local, undefined), log);
 }

@@ -4,6 +4,8 @@ import { writeFileAtomic } from "../report/atomic_write.ts";
 import { sweepToCsv, sweepToJson } from "../report/sweep_csv.ts";
 import type { SweepRow, SweepValues } from "../report/sweep_table.ts";
 import { startSimWorker } from "../sim/sim_worker.ts";
+import { startLoraSweepSim } from "./lora_sim.ts";
+import { UsageError } from "../config/usage_error.ts";
 import { runBenchmark, type RunIo } from "./run_benchmark.ts";
 import { createRunDir, makeRunId } from "./run_dir.ts";
 
@@ -34,6 +36,7 @@ export function sweepValues(plan: RunPlan): SweepValues {
     maxInFlight: open?.maxInFlight ?? null,
     promptTokens: plan.request.promptTokens,
     maxTokens: plan.request.outputTokens ? null : plan.request.maxTokens,
+    adapterCount: plan.lora?.adapterCount ?? null,
   };
 }
 
@@ -49,10 +52,17 @@ export async function runSweep(
   options: { scenario: string; axes: readonly string[]; out: string },
 ): Promise<SweepOutcome> {
   if (points.length === 0) throw new Error("runSweep: no points");
+  if (points.some((p) => p.plan.lora?.mode === "compare")) {
+    throw new UsageError(
+      "--lora-mode compare makes three runs of one plan and cannot be swept; use --lora-mode multi (or baseline) with a sweep, or drop the sweep",
+    );
+  }
   const sweepId = `${makeRunId(new Date())}-${options.scenario}`;
-  const sim = points[0].plan.target.sim
-    ? await startSimWorker({ seed: points[0].plan.seed })
-    : undefined;
+  const sim = !points[0].plan.target.sim
+    ? undefined
+    : points[0].plan.lora
+    ? await startLoraSweepSim(points[0].plan, io.log)
+    : await startSimWorker({ seed: points[0].plan.seed });
   try {
     const sweepDir = await createRunDir(options.out, sweepId);
     const rows: SweepRow[] = [];
