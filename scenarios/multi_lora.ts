@@ -3,7 +3,8 @@ import { defineScenario } from "../lib/config/scenario.ts";
 /**
  * Multi-LoRA against one multi-task adapter: 8 task adapters in round-robin versus one
  * baseline adapter, same prompts, seed and schedule. Against `--target sim` the simulator lets
- * 2 adapters share a step (max_loras 2), so the 8-adapter run queues for LoRA slots.
+ * 2 adapters share a step (`sim.maxLoras`, vLLM's max_loras), so the 8-adapter run queues for
+ * LoRA slots, and each adapter's first use costs a 30 ms load (its cold start).
  */
 export default defineScenario({
   name: "multi-lora",
@@ -27,4 +28,6 @@ export default defineScenario({
     mode: "compare",
     baselineAdapter: "multi-task-lora",
   },
+  // With --target sim: 2 adapters per step (vLLM's max_loras), a 30 ms load on first use.
+  sim: { maxLoras: 2, loraLoadTime: "30ms" },
 });

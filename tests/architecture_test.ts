@@ -3,18 +3,30 @@ import { join, relative } from "node:path";
 
 /**
  * Dependencies point downward only (ARCHITECTURE.md): cli → run → {load, client, workload,
- * metrics, telemetry, report, sim}. Each folder may import itself and what is listed here.
+ * metrics, telemetry, report, sim}; workload and sim share tokenizer (a pure leaf). Each folder
+ * may import itself and what is listed here.
  */
 const ALLOWED: Record<string, string[]> = {
   cli: ["config", "run", "report", "sim", "metrics", "load", "client", "workload", "telemetry"],
-  run: ["config", "load", "client", "workload", "metrics", "telemetry", "report", "sim"],
+  run: [
+    "config",
+    "load",
+    "client",
+    "workload",
+    "metrics",
+    "telemetry",
+    "report",
+    "sim",
+    "tokenizer",
+  ],
   load: ["config"], // UsageError for bad shapes and traces
   client: ["metrics"],
-  workload: ["load", "config"], // the seeded RNG; UsageError for bad files
+  workload: ["load", "config", "tokenizer"], // the seeded RNG; UsageError for bad files
   metrics: [],
   telemetry: ["metrics"],
   report: ["metrics"],
-  sim: [],
+  sim: ["tokenizer"], // counts prompts with a model's tokenizer.json when given one
+  tokenizer: [], // Hugging Face tokenizer files -> vLLM-style counts; pure
   config: [],
 };
 

@@ -20,7 +20,8 @@ Examples:
   llmload sim --port 8000
 
 Exit codes:
-  0 ok   1 runtime failure   2 usage or config error   4 target unreachable or not ready
+  0 ok   1 runtime failure (also a scenario hook that threw)   2 usage or config error
+  4 target unreachable or not ready
   130 interrupted (Ctrl-C; finished results are kept)
 `;
 
@@ -32,7 +33,12 @@ export const RUN_HELP = `llmload run — send load to an OpenAI-compatible serve
   override the scenario: --requests/--duration replace its stop rule, --concurrency/--rate its
   load; an option for a swept axis (e.g. --concurrency 1 on prompt-lengths) keeps only the
   points with that value. A sweep writes DIR/<sweep-id>/ with one sub-run per point, sweep.csv,
-  sweep.json, and prints one row per point.
+  sweep.json, and prints one row per point. Sweep axes: concurrency, rate, promptTokens,
+  maxTokens, outputTokens, sharedPrefixTokens, temperature. A scenario file may also give target
+  defaults (url, model, endpoint; the command line wins), the whole request recipe (output
+  shape, shared prefix, text source, dataset, sampling) and setup/teardown hooks: setup runs
+  once before the first request (throwing exits 1, nothing sent), teardown once at the end, also
+  after a failure or Ctrl-C (README "Scenarios and sweeps").
 
 Config files (YAML; see fixtures/configs/ and README "YAML configs"):
   --config DIR|FILE      read DIR/targets.yaml, models.yaml, workloads.yaml (each optional), or
@@ -50,6 +56,25 @@ Target:
   --model NAME           model or LoRA adapter (default: the first model from GET /v1/models)
   --api-key KEY          bearer token (default: $OPENAI_API_KEY); never written to any output
   --endpoint chat|completions            (default chat)
+
+Simulator (with --target sim: the flags of \`llmload sim\` but --port, --host and --seed,
+prefixed --sim-; the run's --seed seeds it; \`llmload sim --help\` says what each does):
+  --sim-profile NAME     fixed (default), tiny, llama-8b-h100, llama-70b-8xh100
+  --sim-ttft 40ms --sim-itl 10ms         fixed profile only
+  --sim-model NAME       served model name (default sim-llama-8b)
+  --sim-max-model-len N --sim-max-num-seqs N --sim-max-num-batched-tokens N
+  --sim-chunked-prefill on|off
+  --sim-block-size N --sim-num-gpu-blocks N
+  --sim-max-loras N --sim-max-cpu-loras N --sim-lora-load-time 25ms
+  --sim-lora-adapters a,b=/path          served from the start (a --dataset's adapters are added)
+  --sim-fault-500 R --sim-fault-503 R --sim-fault-429 R --sim-retry-after S
+  --sim-fault-reset R --sim-fault-stall R:3s --sim-fault-slow-headers R:2s
+  --sim-fault-malformed-sse R --sim-fault-invalid-json R --sim-fault-missing-done R
+  --sim-truth-log FILE   append the simulator's ground truth (when each token was written), one
+                         JSON line per request, to compare with requests.jsonl by request id
+                         meta.json records them (target.sim_options) and the resulting engine
+                         parameters (target.sim_engine). A scenario's \`sim: {...}\` block sets
+                         defaults; --sim-* flags win
 
 Load (pick one; default --concurrency 1):
   --concurrency N        closed loop: N virtual users, each sends its next request when its
@@ -73,7 +98,7 @@ Requests:
                          adapters.json, ShareGPT or CSV (format detected). Request i uses item
                          i mod n (cycles when --requests exceeds the items); an item's adapter
                          is sent as the model, its max_tokens overrides --max-tokens. Not with
-                         --prompt-tokens, --shared-prefix-tokens or --text-source
+                         --prompt-tokens, --shared-prefix-tokens, --text-source or --tokenizer
   --dataset-format jsonl|json|sharegpt|csv|prompts|adapters
                          override format detection
   --dataset-take N       use N items (random ones with --dataset-shuffle); or
@@ -85,8 +110,14 @@ Requests:
   --prompt-tokens N      prompt length in tokens (default 256). Exact when the server has
                          /tokenize (vLLM, the simulator): calibrated with the server's own
                          tokenizer before the load starts (chat: template included, so
-                         usage.prompt_tokens = N). Otherwise one token per word, with a warning;
-                         meta.json records prompt_length_mode exact or estimate
+                         usage.prompt_tokens = N), or with --tokenizer. Otherwise one token per
+                         word, with a warning and "lengths APPROXIMATE" in the summary;
+                         meta.json records prompt_length_mode exact, local_tokenizer or estimate
+  --tokenizer PATH       measure prompt lengths with a local Hugging Face tokenizer instead of
+                         the server's /tokenize (for TGI, LiteLLM, llama.cpp; no network): a
+                         model directory holding tokenizer.json (+ tokenizer_config.json for
+                         the chat template and BOS), or the tokenizer.json file itself. With
+                         --target sim the simulator counts with it too
   --shared-prefix-tokens N
                          the first N prompt tokens are identical in every request (to test
                          prefix caching); the rest differs per request (default 0: all differ)
@@ -99,6 +130,18 @@ Requests:
                          instead of --max-tokens
   --ignore-eos           ask the server to generate exactly max_tokens (vLLM ignore_eos)
   --seed N               every random choice reproducible (default 42)
+
+Sampling (each sent only when given; otherwise the server's defaults apply; a negative value
+needs the = form, e.g. --presence-penalty=-0.5):
+  --temperature T        0 = greedy (T ≥ 0)
+  --top-p P              nucleus sampling, 0 < P ≤ 1
+  --top-k K              keep the K likeliest tokens; -1 or 0 = off (vLLM)
+  --min-p P              0 ≤ P ≤ 1 (vLLM)
+  --presence-penalty X, --frequency-penalty X
+                         -2 ≤ X ≤ 2
+  --repetition-penalty X X > 0; > 1 discourages repeats (vLLM)
+  --stop-sequence TEXT   stop generating at TEXT; repeat for several (sent as stop: [...])
+  --request-seed N       the body's seed (per-request sampling seed; not llmload's --seed)
   --timeout 300s         whole-request limit; also --connect-timeout (until response headers)
                          and --ttft-timeout (until the first token)
 
@@ -136,16 +179,27 @@ LoRA adapters (README "Multi-LoRA"):
   --unload-after         with --load-adapters: unload them after the run
   Every LoRA run prints and saves per-adapter statistics (summary.json "adapters") with each
   adapter's cold start (first request, cold_start in requests.jsonl) against its warm TTFT.
-  With --target sim the simulator serves the adapters with max_loras 2 and a 30 ms load per
-  adapter on first use.
+  With --target sim the simulator serves the adapters, each loaded on its first use (a cold
+  start costing --sim-lora-load-time); --sim-max-loras sets how many share a step.
 
 Examples:
   llmload run --target sim --concurrency 8 --requests 200 --prompt-tokens 1000
   llmload run --url http://127.0.0.1:8000/v1 --concurrency 100 --requests 400
-  llmload run --url http://127.0.0.1:8000/v1 --prompt-tokens 10000 --shared-prefix-tokens 8000 \
+  llmload run --url http://127.0.0.1:8000/v1 --prompt-tokens 10000 --shared-prefix-tokens 8000 \\
               --output-tokens normal:200,50 --ignore-eos --requests 50
+  llmload run --url http://127.0.0.1:8080/v1 --tokenizer /models/llama-3.1-8b/ \
+              --prompt-tokens 3000 --requests 100 --concurrency 16
   llmload run --url http://127.0.0.1:8000/v1 --rate 20 --arrival gamma --burstiness 0.5 \\
               --max-in-flight 64 --duration 5m --warmup 30s
+  # chunked prefill on vs off, 8B model: off cuts TTFT of long prompts, on keeps ITL low
+  llmload run --target sim --sim-profile llama-8b-h100 --sim-max-num-batched-tokens 2048 \\
+              --sim-chunked-prefill on --rate 2 --arrival constant --requests 30 \\
+              --prompt-tokens 8000 --max-tokens 128 --ignore-eos
+  llmload run --target sim --sim-profile llama-8b-h100 --sim-max-num-batched-tokens 2048 \\
+              --sim-chunked-prefill off --rate 2 --arrival constant --requests 30 \\
+              --prompt-tokens 8000 --max-tokens 128 --ignore-eos
+  # how 5xx errors are reported, without a second process
+  llmload run --target sim --sim-fault-500 0.05 --sim-fault-503 0.05 --requests 200
   llmload run multi-lora --target sim --lora-mode compare
   llmload run --url http://127.0.0.1:8000/v1 --adapters-dir adapters/ --adapter-selection zipf:1.1 \\
               --concurrency 8 --requests 200
@@ -162,6 +216,9 @@ Server:
   --seed N               generated text, lengths, faults and step jitter are reproducible
   --truth-log FILE       append one JSON line per request: when it arrived and when each token
                          was written (ground truth for measuring a client's own error)
+  --tokenizer PATH       count prompt tokens (usage, /tokenize, /detokenize) with this model's
+                         Hugging Face tokenizer (directory with tokenizer.json, or the file)
+                         and chat template, as vLLM would; default: one token per word
 
 Engine (a continuous-batching step loop; flags override the profile's values):
   --profile NAME         fixed (default), tiny, llama-8b-h100, llama-70b-8xh100
@@ -189,6 +246,10 @@ Examples:
   llmload sim --port 8000 &
   llmload run --url http://127.0.0.1:8000/v1 --concurrency 4 --requests 50
   llmload sim --profile llama-8b-h100 --chunked-prefill off --lora-adapters sql,chat --max-loras 2
+  llmload run --target sim --sim-profile llama-8b-h100 --sim-chunked-prefill off --requests 50
+                         (in-process: every flag above but --port, --host and --seed,
+                         prefixed --sim-)
+  llmload sim --tokenizer /models/llama-3.1-8b/ --model llama-3.1-8b
 `;
 
 /** `llmload demo --help`. */

@@ -1,8 +1,9 @@
-import { isAbsolute, resolve } from "node:path";
+import { dirname, isAbsolute, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { type Scenario, validateScenario } from "../config/scenario.ts";
 import { UsageError } from "../config/usage_error.ts";
 import { BUILTIN_SCENARIOS } from "../../scenarios/mod.ts";
+import { BUILTIN_TEXT_SOURCES } from "../workload/text_sources.ts";
 
 /** True when `ref` names a file (has a slash or a script extension) rather than a built-in. */
 export function isScenarioPath(ref: string): boolean {
@@ -49,5 +50,25 @@ export async function loadScenario(ref: string, options: { cwd?: string } = {}):
       `Cannot load scenario "${ref}": no default export; write \`export default { name: "...", description: "...", ... }\``,
     );
   }
-  return validateScenario(mod.default, ref);
+  return resolveScenarioPaths(validateScenario(mod.default, ref), dirname(abs));
+}
+
+/**
+ * The scenario with its relative file paths (`request.dataset.path`, a `request.textSource`
+ * file) made absolute against `dir`, the scenario file's directory: a scenario and its data
+ * travel together and run the same from any working directory.
+ */
+export function resolveScenarioPaths(scenario: Scenario, dir: string): Scenario {
+  const req = scenario.request;
+  if (!req) return scenario;
+  const abs = (p: string) => isAbsolute(p) ? p : resolve(dir, p);
+  const builtinText = (BUILTIN_TEXT_SOURCES as readonly string[]).includes(req.textSource ?? "");
+  return {
+    ...scenario,
+    request: {
+      ...req,
+      ...(req.dataset ? { dataset: { ...req.dataset, path: abs(req.dataset.path) } } : {}),
+      ...(req.textSource && !builtinText ? { textSource: abs(req.textSource) } : {}),
+    },
+  };
 }

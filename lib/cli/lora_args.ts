@@ -40,7 +40,7 @@ export interface LoraArgsContext {
  * What can only be known at run time (a directory's adapters, the server's list) is checked then.
  */
 export function loraSection(
-  values: Record<string, string | boolean | undefined>,
+  values: Record<string, string | boolean | string[] | undefined>,
   problems: string[],
   context: LoraArgsContext,
 ): LoraPlan | undefined {

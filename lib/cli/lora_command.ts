@@ -1,6 +1,6 @@
 import type { RunPlan } from "../config/run_plan.ts";
 import { renderAdapterTable, renderComparisonTable } from "../report/mod.ts";
-import { runLoraCompare } from "../run/lora_compare.ts";
+import { runLoraCompare, type RunOne } from "../run/lora_compare.ts";
 
 /** What {@link compareAndReport} needs from main.ts: its output, signals and exit codes. */
 export interface CompareCli {
@@ -8,13 +8,16 @@ export interface CompareCli {
   err(text: string): void;
   /** Calls the handler on Ctrl-C/SIGTERM; returns a function removing it. */
   onInterrupt(handler: () => void): () => void;
-  exit: { ok: number; interrupted: number };
+  exit: { ok: number; failure: number; interrupted: number };
+  /** Runs one compared run (main.ts passes one that wraps a scenario's hooks). */
+  run?: RunOne;
 }
 
 /**
  * `llmload run ... --lora-mode compare`: the baseline, multi (and base) runs, then the
  * "COMPARISON RESULTS" block, the multi run's per-adapter table (cold vs warm TTFT) and the
- * parent directory. Exit codes as for one run (130 when interrupted).
+ * parent directory. Exit codes as for one run (130 when interrupted, 1 when a scenario teardown
+ * failed).
  */
 export async function compareAndReport(
   plan: RunPlan,
@@ -34,7 +37,7 @@ export async function compareAndReport(
       isTty: Deno.stderr.isTerminal(),
       quiet,
       interrupt: interrupt.signal,
-    });
+    }, { run: cli.run });
     if (outcome.comparison) cli.out(renderComparisonTable(outcome.comparison) + "\n");
     const multi = outcome.runs.multi;
     if (multi?.adapters) {
@@ -42,6 +45,10 @@ export async function compareAndReport(
       cli.out(renderAdapterTable(multi.adapters) + "\n");
     }
     cli.out(`results: ${outcome.compareDir}\n`);
+    if (outcome.teardownError) {
+      cli.err(`error: ${outcome.teardownError.message}\n`);
+      return cli.exit.failure;
+    }
     return outcome.interrupted ? cli.exit.interrupted : cli.exit.ok;
   } finally {
     stopSignals();

@@ -1,8 +1,9 @@
 import { UsageError } from "../config/usage_error.ts";
 import { renderSummaryTable } from "../report/terminal_table.ts";
 import { TargetError } from "../run/resolve_target.ts";
-import { runBenchmark } from "../run/run_benchmark.ts";
+import { runBenchmark, type RunOutcome } from "../run/run_benchmark.ts";
 import { startSim } from "../sim/mod.ts";
+import { loadLocalTokenizer } from "../workload/local_tokenizer.ts";
 import { VERSION } from "../version.ts";
 import { DEMO_HELP, MAIN_HELP, RUN_HELP, SIM_HELP } from "./help.ts";
 import { parseRunArgs } from "./run_args.ts";
@@ -16,6 +17,8 @@ import { BUILTIN_SCENARIOS } from "../../scenarios/mod.ts";
 import { loadScenario } from "./load_scenario.ts";
 import { scenarioPlans, type ScenarioRun } from "./scenario_plans.ts";
 import { configPlan, hasConfigFlag } from "./config_plans.ts";
+import { HookError } from "../run/scenario_hooks.ts";
+import { runWithHooks } from "../run/run_with_hooks.ts";
 import { compareAndReport } from "./lora_command.ts";
 import { renderAdapterTable } from "../report/adapter_stats_table.ts";
 
@@ -71,6 +74,10 @@ export async function main(args: string[]): Promise<number> {
       err(`error: ${e.message}\n`);
       return EXIT.unreachable;
     }
+    if (e instanceof HookError) {
+      err(`error: ${e.message}\n`);
+      return EXIT.failure;
+    }
     err(`error: ${(e as Error).stack ?? e}\n`);
     return EXIT.failure;
   }
@@ -105,7 +112,9 @@ async function scenarioCommand(ref: string, args: string[]): Promise<number> {
   }
   const scenario = await loadScenario(ref);
   const run = scenarioPlans(scenario, args, { env: Deno.env.toObject(), ref });
-  if (!scenario.sweep) return await runAndReport(run.points[0].plan, run.quiet);
+  if (!scenario.sweep) {
+    return await runAndReport(run.points[0].plan, run.quiet, undefined, run.hooks);
+  }
   return await sweepAndReport(run);
 }
 
@@ -137,11 +146,20 @@ async function sweepAndReport(run: ScenarioRun): Promise<number> {
       isTty: Deno.stderr.isTerminal(),
       quiet: run.quiet,
       interrupt: interrupt.signal,
-    }, { scenario: run.scenario.name, axes: run.axes, out: run.points[0].plan.out });
+    }, {
+      scenario: run.scenario.name,
+      axes: run.axes,
+      out: run.points[0].plan.out,
+      hooks: run.hooks,
+    });
     const title = `llmload ${run.scenario.name} · ${outcome.model} @ ${outcome.baseUrl} · ` +
       `${outcome.rows.length}/${run.points.length} points`;
     out(renderSweepTable(outcome.rows, { axes: run.axes, title }) + "\n");
     out(`results: ${outcome.sweepDir}\n`);
+    if (outcome.teardownError) {
+      err(`error: ${outcome.teardownError.message}\n`);
+      return EXIT.failure;
+    }
     return outcome.interrupted ? EXIT.interrupted : EXIT.ok;
   } finally {
     stopSignals();
@@ -169,9 +187,16 @@ async function runAndReport(
   plan: RunPlan,
   quiet: boolean,
   onDir?: (dir: string) => void,
+  hooks?: ScenarioRun["hooks"],
 ): Promise<number> {
   if (plan.lora?.mode === "compare") {
-    return await compareAndReport(plan, quiet, { out, err, onInterrupt, exit: EXIT });
+    return await compareAndReport(plan, quiet, {
+      out,
+      err,
+      onInterrupt,
+      exit: EXIT,
+      run: hooks && ((p, io) => runWithHooks(p, io, { hooks })),
+    });
   }
   const isTty = Deno.stderr.isTerminal();
   const color = Deno.stdout.isTerminal() && !Deno.env.get("NO_COLOR");
@@ -182,18 +207,25 @@ async function runAndReport(
     interrupt.abort();
   });
   try {
-    const outcome = await runBenchmark(plan, {
-      log: (line) => err(line + "\n"),
-      status: (line) => err(`\r\x1b[2K${line}`),
+    const io = {
+      log: (line: string) => err(line + "\n"),
+      status: (line: string) => err(`\r\x1b[2K${line}`),
       isTty,
       quiet,
       interrupt: interrupt.signal,
-    });
+    };
+    const outcome: RunOutcome & { teardownError?: HookError } = hooks
+      ? await runWithHooks(plan, io, { hooks })
+      : await runBenchmark(plan, io);
     const title = `llmload ${outcome.runId} · ${outcome.model} @ ${outcome.baseUrl}`;
     out(renderSummaryTable(outcome.summary, { color, title }) + "\n");
     if (outcome.adapters) out("\n" + renderAdapterTable(outcome.adapters) + "\n");
     out(`results: ${outcome.runDir}\n`);
     onDir?.(outcome.runDir);
+    if (outcome.teardownError) {
+      err(`error: ${outcome.teardownError.message}\n`);
+      return EXIT.failure;
+    }
     return outcome.interrupted ? EXIT.interrupted : EXIT.ok;
   } finally {
     stopSignals();
@@ -206,6 +238,8 @@ async function simCommand(args: string[]): Promise<number> {
     out(SIM_HELP);
     return EXIT.ok;
   }
+  // Read before anything opens or listens: a bad tokenizer is a usage error.
+  const tokenizer = parsed.tokenizer ? await loadLocalTokenizer(parsed.tokenizer) : undefined;
   const truthFile = parsed.truthLog
     ? await Deno.open(parsed.truthLog, { create: true, append: true })
     : undefined;
@@ -214,6 +248,7 @@ async function simCommand(args: string[]): Promise<number> {
   try {
     sim = await startSim({
       ...parsed.options,
+      tokenizer: tokenizer?.files,
       truthLog: truthFile
         ? (entry) => truthFile.writeSync(encoder.encode(JSON.stringify(entry) + "\n"))
         : undefined,

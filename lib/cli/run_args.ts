@@ -1,9 +1,12 @@
+import { dirname } from "node:path";
 import { parseArgs } from "node:util";
 import { parseDurationMs } from "../config/duration.ts";
 import { type RunPlan, validateRunPlan } from "../config/run_plan.ts";
 import { UsageError } from "../config/usage_error.ts";
 import { parseOutputLength } from "../workload/output_length.ts";
 import { BUILTIN_TEXT_SOURCES } from "../workload/text_sources.ts";
+import { parseSamplingFlags, SAMPLING_OPTIONS } from "./sampling_args.ts";
+import { SIM_FLAG_PREFIX, SIM_RUN_OPTIONS, simOptionsFromFlags } from "./sim_args.ts";
 import { LORA_OPTIONS, loraSection } from "./lora_args.ts";
 
 /** The flags of `llmload run`, as node:util parseArgs options. Help text lives in help.ts. */
@@ -28,6 +31,7 @@ export const RUN_OPTIONS = {
   "output-tokens": { type: "string" },
   "shared-prefix-tokens": { type: "string" },
   "text-source": { type: "string" },
+  tokenizer: { type: "string" },
   "ignore-eos": { type: "boolean" },
   dataset: { type: "string" },
   "dataset-format": { type: "string" },
@@ -36,6 +40,7 @@ export const RUN_OPTIONS = {
   "dataset-shuffle": { type: "boolean" },
   "dataset-on-error": { type: "string" },
   "prompt-column": { type: "string" },
+  ...SAMPLING_OPTIONS,
   seed: { type: "string" },
   timeout: { type: "string" },
   "connect-timeout": { type: "string" },
@@ -43,6 +48,8 @@ export const RUN_OPTIONS = {
   transport: { type: "string" },
   out: { type: "string" },
   target: { type: "string" },
+  // --sim-profile, --sim-chunked-prefill, ...: the built-in simulator's settings.
+  ...SIM_RUN_OPTIONS,
   quiet: { type: "boolean", short: "q" },
   help: { type: "boolean", short: "h" },
   ...LORA_OPTIONS,
@@ -76,7 +83,7 @@ export interface RunArgs {
  * throwing one UsageError, so a user fixes a command line in one go.
  */
 export function parseRunArgs(args: string[], env: Record<string, string | undefined>): RunArgs {
-  let values: Record<string, string | boolean | undefined>;
+  let values: Record<string, string | boolean | string[] | undefined>;
   try {
     ({ values } = parseArgs({ args, options: RUN_OPTIONS, strict: true, allowPositionals: false }));
   } catch (e) {
@@ -197,7 +204,19 @@ export function parseRunArgs(args: string[], env: Record<string, string | undefi
     }
   }
 
+  const tokenizer = str("tokenizer");
+  if (tokenizer !== undefined) {
+    try {
+      Deno.statSync(tokenizer);
+    } catch {
+      problems.push(
+        `--tokenizer must be a model directory holding tokenizer.json or the tokenizer.json file itself (no file or directory "${tokenizer}")`,
+      );
+    }
+  }
+
   const dataset = datasetSource(values, problems, { posInt, num, oneOf });
+  const simOptions = simSettings(values, sim, problems);
 
   const candidate = {
     target: {
@@ -205,6 +224,8 @@ export function parseRunArgs(args: string[], env: Record<string, string | undefi
       sim,
       model: str("model"),
       apiKey: str("api-key") ?? env.OPENAI_API_KEY,
+      // Absent, not undefined, when the target is a server: plans compare equal as before.
+      ...(simOptions ? { simOptions } : {}),
     },
     endpoint: oneOf("endpoint", ["chat", "completions"] as const, RUN_DEFAULTS.endpoint),
     load: rate !== undefined
@@ -219,6 +240,8 @@ export function parseRunArgs(args: string[], env: Record<string, string | undefi
       ignoreEos: values["ignore-eos"] === true,
       sharedPrefixTokens,
       textSource,
+      sampling: parseSamplingFlags(values, problems),
+      tokenizer,
     },
     dataset,
     seed: seedRaw ?? RUN_DEFAULTS.seed,
@@ -239,6 +262,47 @@ export function parseRunArgs(args: string[], env: Record<string, string | undefi
   return { plan: validateRunPlan(candidate), quiet: values.quiet === true, help: false };
 }
 
+/**
+ * The --sim-* group: checked by the same rules as `llmload sim`'s flags (problems name the
+ * --sim- flag), and only meaningful with --target sim. Returns undefined unless the target is
+ * the simulator; `{}` (its defaults) when it is and no --sim-* flag was given.
+ */
+function simSettings(
+  values: Record<string, string | boolean | string[] | undefined>,
+  sim: boolean,
+  problems: string[],
+): RunPlan["target"]["simOptions"] {
+  const given: Record<string, string> = {};
+  for (const [name, v] of Object.entries(values)) {
+    if (name.startsWith(SIM_FLAG_PREFIX) && typeof v === "string") {
+      given[name.slice(SIM_FLAG_PREFIX.length)] = v;
+    }
+  }
+  if (!sim) {
+    for (const name of Object.keys(given)) {
+      problems.push(
+        `--${SIM_FLAG_PREFIX}${name} configures the built-in simulator: add --target sim ` +
+          "(for a simulator started with `llmload sim`, give it --" + name + " instead)",
+      );
+    }
+  }
+  const { "truth-log": truthLogFile, ...settings } = given;
+  const parsed = simOptionsFromFlags(settings, { prefix: SIM_FLAG_PREFIX });
+  problems.push(...parsed.problems);
+  if (truthLogFile !== undefined) {
+    // Checked now so a typo fails before the run, not when the simulator starts.
+    try {
+      if (truthLogFile === "" || !Deno.statSync(dirname(truthLogFile)).isDirectory) throw 0;
+    } catch {
+      problems.push(
+        `--sim-truth-log must be a file in an existing directory (got "${truthLogFile}")`,
+      );
+    }
+  }
+  if (!sim) return undefined;
+  return truthLogFile ? { ...parsed.options, truthLogFile } : parsed.options;
+}
+
 /** Flags that only make sense with --dataset. */
 const DATASET_ONLY = [
   "dataset-format",
@@ -249,7 +313,12 @@ const DATASET_ONLY = [
   "prompt-column",
 ] as const;
 /** Synthetic-prompt flags: a dataset brings its own prompts, so these would be silently unused. */
-const SYNTHETIC_ONLY = ["prompt-tokens", "shared-prefix-tokens", "text-source"] as const;
+const SYNTHETIC_ONLY = [
+  "prompt-tokens",
+  "shared-prefix-tokens",
+  "text-source",
+  "tokenizer",
+] as const;
 const DATASET_FORMAT_VALUES = ["jsonl", "json", "sharegpt", "csv", "prompts", "adapters"] as const;
 
 /**
@@ -258,7 +327,7 @@ const DATASET_FORMAT_VALUES = ["jsonl", "json", "sharegpt", "csv", "prompts", "a
  * before anything is sent.
  */
 function datasetSource(
-  values: Record<string, string | boolean | undefined>,
+  values: Record<string, string | boolean | string[] | undefined>,
   problems: string[],
   parse: {
     posInt(name: string): number | undefined;

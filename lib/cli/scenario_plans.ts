@@ -2,7 +2,9 @@ import { parseArgs } from "node:util";
 import type { RunPlan } from "../config/run_plan.ts";
 import {
   expandSweep,
+  outputTokensText,
   type Scenario,
+  type ScenarioHook,
   type SWEEP_AXES,
   type SweepPoint,
   sweptAxes,
@@ -27,6 +29,11 @@ export interface ScenarioRun {
   axes: (typeof SWEEP_AXES)[number][];
   points: PlannedPoint[];
   quiet: boolean;
+  /**
+   * The scenario's setup/teardown hooks, carried beside the plans (functions cannot become
+   * flags); absent when it has none.
+   */
+  hooks?: { setup?: ScenarioHook; teardown?: ScenarioHook };
 }
 
 /** Flag of each sweep axis. */
@@ -36,8 +43,26 @@ const AXIS_FLAG: Record<(typeof SWEEP_AXES)[number], string> = {
   maxInFlight: "max-in-flight",
   promptTokens: "prompt-tokens",
   maxTokens: "max-tokens",
+  outputTokens: "output-tokens",
+  sharedPrefixTokens: "shared-prefix-tokens",
+  temperature: "temperature",
   adapterCount: "adapter-count",
 };
+
+/** A point's value of an axis as flag text (what a narrowing flag is compared with). */
+function axisText(axis: (typeof SWEEP_AXES)[number], point: SweepPoint): string | undefined {
+  if (axis === "outputTokens") {
+    return point.outputTokens === undefined ? undefined : outputTokensText(point.outputTokens);
+  }
+  const v = point[axis];
+  return v === undefined ? undefined : String(v);
+}
+
+/** A narrowing flag's value in the same form as {@link axisText}. */
+function flagText(axis: (typeof SWEEP_AXES)[number], raw: string): string {
+  if (axis === "outputTokens") return outputTokensText(raw) ?? raw;
+  return raw.trim() !== "" && Number.isFinite(Number(raw)) ? String(Number(raw)) : raw;
+}
 
 /**
  * Flag groups that replace each other as a whole: a user's `--rate` drops the scenario's
@@ -50,6 +75,21 @@ const GROUPS: readonly (readonly string[])[] = [
   ["max-tokens", "output-tokens"],
   // A dataset replaces the scenario's synthetic prompts.
   ["prompt-tokens", "shared-prefix-tokens", "text-source"],
+  // ... and synthetic prompts (or another dataset) replace the scenario's dataset.
+  [
+    "dataset",
+    "dataset-format",
+    "dataset-take",
+    "dataset-fraction",
+    "dataset-shuffle",
+    "dataset-on-error",
+    "prompt-column",
+  ],
+  // The simulator or another server replaces the scenario's target; a model is the server's.
+  ["url"],
+  ["model"],
+  // Another simulator profile drops the scenario's fixed-profile timing with its profile.
+  ["sim-profile", "sim-ttft", "sim-itl"],
   // Any adapter source given on the command line replaces the scenario's adapter set.
   ["adapters", "adapters-dir", "adapters-from-server"],
 ];
@@ -59,15 +99,22 @@ const GROUP_LEADERS: readonly (readonly string[])[] = [
   ["warmup", "warmup-requests"],
   ["max-tokens", "output-tokens"],
   ["dataset"],
+  ["dataset", "prompt-tokens", "shared-prefix-tokens", "text-source"],
+  ["url", "target"],
+  ["target"],
+  ["sim-profile"],
   ["adapters", "adapters-dir", "adapters-from-server"],
 ];
 
 /** The scenario with one point applied, as `llmload run` flags (`--name=value`). */
-export function scenarioFlags(scenario: Scenario, point: SweepPoint): Map<string, string | true> {
-  const flags = new Map<string, string | true>();
-  const set = (name: string, v: string | number | boolean | undefined) => {
+export function scenarioFlags(
+  scenario: Scenario,
+  point: SweepPoint,
+): Map<string, string | true | string[]> {
+  const flags = new Map<string, string | true | string[]>();
+  const set = (name: string, v: string | number | boolean | string[] | undefined) => {
     if (v === undefined || v === false) return;
-    flags.set(name, v === true ? true : String(v));
+    flags.set(name, v === true ? true : Array.isArray(v) ? v : String(v));
   };
   const load = scenario.load ?? {};
   const pointLoad = point.concurrency !== undefined || point.rate !== undefined;
@@ -80,14 +127,49 @@ export function scenarioFlags(scenario: Scenario, point: SweepPoint): Map<string
     set("max-in-flight", point.maxInFlight ?? load.maxInFlight);
   }
   const req = scenario.request ?? {};
+  set("url", scenario.target?.url);
+  set("model", scenario.target?.model);
+  set("endpoint", req.endpoint ?? scenario.target?.endpoint);
   set("prompt-tokens", point.promptTokens ?? req.promptTokens);
-  set("max-tokens", point.maxTokens ?? req.maxTokens);
+  // maxTokens and outputTokens are one setting: a point's either replaces the recipe's either.
+  const pointOutput = point.maxTokens !== undefined || point.outputTokens !== undefined;
+  set("max-tokens", pointOutput ? point.maxTokens : req.maxTokens);
+  const output = pointOutput ? point.outputTokens : req.outputTokens;
+  set("output-tokens", output === undefined ? undefined : outputTokensText(output));
   set("ignore-eos", req.ignoreEos);
-  set("endpoint", req.endpoint);
+  set("shared-prefix-tokens", point.sharedPrefixTokens ?? req.sharedPrefixTokens);
+  set("text-source", req.textSource);
+  const ds = req.dataset;
+  if (ds) {
+    set("dataset", ds.path);
+    set("dataset-format", ds.format);
+    set("dataset-take", ds.take);
+    set("dataset-fraction", ds.fraction);
+    set("dataset-shuffle", ds.shuffle);
+    set("dataset-on-error", ds.onError);
+    set("prompt-column", ds.promptColumn);
+  }
+  const sampling = req.sampling ?? {};
+  set("temperature", point.temperature ?? sampling.temperature);
+  set("top-p", sampling.topP);
+  set("top-k", sampling.topK);
+  set("min-p", sampling.minP);
+  set("presence-penalty", sampling.presencePenalty);
+  set("frequency-penalty", sampling.frequencyPenalty);
+  set("repetition-penalty", sampling.repetitionPenalty);
+  const stop = sampling.stop;
+  set("stop-sequence", typeof stop === "string" ? [stop] : stop);
+  set("request-seed", sampling.seed);
   set("warmup", scenario.warmup?.duration);
   set("warmup-requests", scenario.warmup?.requests);
   set("duration", scenario.stop?.duration);
   set("requests", scenario.stop?.requests);
+  // `sim: { maxNumBatchedTokens: 512 }` → `--sim-max-num-batched-tokens=512`.
+  for (const [key, v] of Object.entries(scenario.sim ?? {})) {
+    const name = `sim-${key.replace(/([a-z])([A-Z0-9])/g, "$1-$2").toLowerCase()}`;
+    const value = typeof v === "boolean" ? (v ? "on" : "off") : Array.isArray(v) ? v.join(",") : v;
+    set(name, value);
+  }
   for (const [name, v] of loraScenarioFlags(scenario.lora)) set(name, v);
   set("adapter-count", point.adapterCount);
   return flags;
@@ -123,9 +205,10 @@ export function scenarioPlans(
   for (const a of axes) {
     const raw = given[AXIS_FLAG[a]];
     if (raw === undefined) continue;
-    const kept = points.filter((p) => p[a] === Number(raw));
+    const want = flagText(a, String(raw));
+    const kept = points.filter((p) => axisText(a, p) === want);
     if (kept.length === 0) {
-      const values = [...new Set(all.map((p) => p[a]).filter((v) => v !== undefined))];
+      const values = [...new Set(all.map((p) => axisText(a, p)).filter((v) => v !== undefined))];
       problems.push(
         `--${AXIS_FLAG[a]} ${raw}: scenario "${scenario.name}" sweeps ${a} over ` +
           `${values.join(", ")}; pick one of those to narrow the sweep, or drop the flag`,
@@ -144,7 +227,10 @@ export function scenarioPlans(
     const args: string[] = [];
     for (const [name, v] of scenarioFlags(scenario, point)) {
       if (dropped.has(name) || given[name] !== undefined) continue;
-      args.push(v === true ? `--${name}` : `--${name}=${v}`);
+      // The scenario's simulator settings apply only when the simulator is the target.
+      if (name.startsWith("sim-") && given.target !== "sim") continue;
+      if (v === true) args.push(`--${name}`);
+      else for (const one of Array.isArray(v) ? v : [v]) args.push(`--${name}=${one}`);
     }
     const parsed = parseRunArgs([...args, ...userArgs], options.env);
     const plan = {
@@ -153,5 +239,8 @@ export function scenarioPlans(
     };
     return { index: i + 1, label: point.label, point, plan };
   });
-  return { scenario, axes, points: planned, quiet: given.quiet === true };
+  const hooks = scenario.setup || scenario.teardown
+    ? { setup: scenario.setup, teardown: scenario.teardown }
+    : undefined;
+  return { scenario, axes, points: planned, quiet: given.quiet === true, hooks };
 }

@@ -2,7 +2,9 @@ import { parseArgs } from "node:util";
 import { parseDurationMs } from "../config/duration.ts";
 import { UsageError } from "../config/usage_error.ts";
 import type { SimOptions } from "../sim/server.ts";
-import { PROFILE_NAMES } from "../sim/profiles.ts";
+import { PROFILE_NAMES, resolveEngineParams } from "../sim/profiles.ts";
+import { faultProblems } from "../sim/faults.ts";
+import { adapterSpecProblems } from "../sim/adapters.ts";
 
 /** The flags of `llmload sim`. Engine flags override the chosen profile's values. */
 export const SIM_OPTIONS = {
@@ -34,14 +36,39 @@ export const SIM_OPTIONS = {
   "fault-slow-headers": { type: "string" },
   "retry-after": { type: "string" },
   "truth-log": { type: "string" },
+  tokenizer: { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
+
+/**
+ * `llmload sim` flags that make no sense for the in-process simulator of `llmload run --target
+ * sim`: it always listens on a free 127.0.0.1 port, the run's `--seed` seeds it, and the run's
+ * `--tokenizer` is its tokenizer too.
+ */
+const NOT_IN_PROCESS = ["port", "host", "seed", "tokenizer", "help"] as const;
+type InProcessName = Exclude<keyof typeof SIM_OPTIONS, (typeof NOT_IN_PROCESS)[number]>;
+
+/** Prefix of the simulator flags of `llmload run` (`--sim-profile` is `llmload sim --profile`). */
+export const SIM_FLAG_PREFIX = "sim-";
+
+/**
+ * The `--sim-*` flags of `llmload run --target sim`: every engine, model and fault flag of
+ * `llmload sim`, prefixed. Derived from {@link SIM_OPTIONS}, so a new simulator flag shows up
+ * here by itself.
+ */
+export const SIM_RUN_OPTIONS = Object.fromEntries(
+  Object.entries(SIM_OPTIONS)
+    .filter(([name]) => !(NOT_IN_PROCESS as readonly string[]).includes(name))
+    .map(([name, spec]) => [`${SIM_FLAG_PREFIX}${name}`, spec]),
+) as { [K in InProcessName as `sim-${K}`]: (typeof SIM_OPTIONS)[K] };
 
 /** What `llmload sim` was asked. */
 export interface SimArgs {
   options: SimOptions;
   /** Append one JSON line per finished request (ground truth) to this file. */
   truthLog?: string;
+  /** The model's tokenizer (directory or tokenizer.json), read by the caller before starting. */
+  tokenizer?: string;
   help: boolean;
 }
 
@@ -54,6 +81,30 @@ export function parseSimArgs(args: string[]): SimArgs {
     throw new UsageError(`${(e as Error).message}. See \`llmload sim --help\`.`);
   }
   if (values.help) return { options: {}, help: true };
+  const { options, problems } = simOptionsFromFlags(values, { prefix: "" });
+  if (problems.length) throw new UsageError(problems);
+  return {
+    options: { ...options, port: options.port ?? 8000, hostname: options.hostname ?? "127.0.0.1" },
+    truthLog: values["truth-log"] as string | undefined,
+    tokenizer: values.tokenizer as string | undefined,
+    help: false,
+  };
+}
+
+/**
+ * The one definition of the simulator flags' rules, shared by `llmload sim` (prefix "") and
+ * `llmload run --target sim` (prefix "sim-"). `values` are parsed flag values keyed by the
+ * unprefixed name (`max-loras`); every problem names the flag as the user typed it
+ * (`--sim-max-loras`). When each flag is well-formed on its own, the combination is checked with
+ * the simulator's own validation (profile limits, KV cache size, fault rates summing past 1,
+ * adapter names), so a bad combination is a usage error here, not a failed start later.
+ * Port and host are not defaulted here, and the truth log is left out: each command decides.
+ */
+export function simOptionsFromFlags(
+  values: Record<string, string | boolean | undefined>,
+  options: { prefix: string },
+): { options: SimOptions; problems: string[] } {
+  const flag = (name: string) => `--${options.prefix}${name}`;
   const problems: string[] = [];
   const str = (name: string) => values[name] as string | undefined;
   const int = (name: string, min: number) => {
@@ -61,7 +112,7 @@ export function parseSimArgs(args: string[]): SimArgs {
     if (raw === undefined) return undefined;
     const n = Number(raw);
     if (raw.trim() === "" || !Number.isInteger(n) || n < min) {
-      problems.push(`--${name} must be a whole number ≥ ${min} (got "${raw}")`);
+      problems.push(`${flag(name)} must be a whole number ≥ ${min} (got "${raw}")`);
       return undefined;
     }
     return n;
@@ -70,7 +121,7 @@ export function parseSimArgs(args: string[]): SimArgs {
     const raw = str(name);
     if (raw === undefined) return undefined;
     const v = parseDurationMs(raw);
-    if (v === undefined) problems.push(`--${name} must be a duration like 10ms (got "${raw}")`);
+    if (v === undefined) problems.push(`${flag(name)} must be a duration like 10ms (got "${raw}")`);
     return v;
   };
   const rate = (name: string) => {
@@ -78,7 +129,7 @@ export function parseSimArgs(args: string[]): SimArgs {
     if (raw === undefined) return undefined;
     const n = Number(raw);
     if (raw.trim() === "" || !(n >= 0 && n <= 1)) {
-      problems.push(`--${name} must be a rate between 0 and 1 (got "${raw}")`);
+      problems.push(`${flag(name)} must be a rate between 0 and 1 (got "${raw}")`);
       return undefined;
     }
     return n;
@@ -90,8 +141,8 @@ export function parseSimArgs(args: string[]): SimArgs {
     const [r, d] = raw.split(":");
     const n = Number(r);
     const dur = d === undefined ? undefined : parseDurationMs(d);
-    if (!(n >= 0 && n <= 1) || dur === undefined) {
-      problems.push(`--${name} must be RATE:DURATION such as 0.05:3s (got "${raw}")`);
+    if (r.trim() === "" || !(n >= 0 && n <= 1) || dur === undefined) {
+      problems.push(`${flag(name)} must be RATE:DURATION such as 0.05:3s (got "${raw}")`);
       return undefined;
     }
     return { rate: n, ms: dur };
@@ -99,16 +150,28 @@ export function parseSimArgs(args: string[]): SimArgs {
 
   const profile = str("profile");
   if (profile !== undefined && !PROFILE_NAMES.includes(profile as never)) {
-    problems.push(`--profile must be one of ${PROFILE_NAMES.join(", ")} (got "${profile}")`);
+    problems.push(
+      `${flag("profile")} must be one of ${PROFILE_NAMES.join(", ")} (got "${profile}")`,
+    );
   }
   if (profile !== undefined && profile !== "fixed" && (str("ttft") ?? str("itl")) !== undefined) {
-    problems.push("--ttft and --itl apply to the fixed profile only; other profiles model steps");
+    problems.push(
+      `${flag("ttft")} and ${
+        flag("itl")
+      } apply to the fixed profile only; other profiles model steps`,
+    );
   }
-  const port = int("port", 0) ?? 8000;
-  if (port > 65535) problems.push(`--port must be ≤ 65535 (got ${port})`);
+  const port = int("port", 0);
+  if (port !== undefined && port > 65535) {
+    problems.push(`${flag("port")} must be ≤ 65535 (got ${port})`);
+  }
   const chunkedRaw = str("chunked-prefill");
   if (chunkedRaw !== undefined && !["on", "off", "true", "false"].includes(chunkedRaw)) {
-    problems.push(`--chunked-prefill must be on or off (got "${chunkedRaw}")`);
+    problems.push(`${flag("chunked-prefill")} must be on or off (got "${chunkedRaw}")`);
+  }
+  const model = str("model");
+  if (model !== undefined && model.trim() === "") {
+    problems.push(`${flag("model")} must not be empty`);
   }
 
   const engine: Record<string, number | boolean> = {};
@@ -139,10 +202,10 @@ export function parseSimArgs(args: string[]): SimArgs {
   const anyFault = Object.values(faults).some((v) => v !== undefined);
   const adapters = str("lora-adapters")?.split(",").map((a) => a.trim()).filter(Boolean);
 
-  const options: SimOptions = {
+  const sim: SimOptions = stripUndefined({
     port,
-    hostname: str("host") ?? "127.0.0.1",
-    model: str("model"),
+    hostname: str("host"),
+    model,
     profile,
     ttftMs: ms("ttft"),
     itlMs: ms("itl"),
@@ -151,13 +214,50 @@ export function parseSimArgs(args: string[]): SimArgs {
     ...(Object.keys(engine).length ? { engine } : {}),
     ...(anyFault ? { faults: stripUndefined(faults) } : {}),
     ...(adapters?.length ? { loraAdapters: adapters } : {}),
-  };
-  if (problems.length) throw new UsageError(problems);
-  return {
-    options: stripUndefined(options as Record<string, unknown>) as SimOptions,
-    truthLog: str("truth-log"),
-    help: false,
-  };
+  });
+  if (problems.length === 0) problems.push(...combinationProblems(sim, flag));
+  return { options: sim, problems };
+}
+
+/** Simulator parameter names (as its own validation words them) → the flag that sets each. */
+const PARAM_FLAGS: Record<string, string> = {
+  maxNumSeqs: "max-num-seqs",
+  maxNumBatchedTokens: "max-num-batched-tokens",
+  chunkedPrefill: "chunked-prefill",
+  maxModelLen: "max-model-len",
+  blockSize: "block-size",
+  numGpuBlocks: "num-gpu-blocks",
+  maxLoras: "max-loras",
+  maxCpuLoras: "max-cpu-loras",
+  loraLoadMs: "lora-load-time",
+  loraAdapters: "lora-adapters",
+  http500: "fault-500",
+  http503: "fault-503",
+  http429: "fault-429",
+};
+
+/**
+ * The simulator's own checks of a whole configuration (a token budget below --max-num-seqs, a
+ * KV cache smaller than one full sequence, fault rates summing past 1, an adapter named like the
+ * model), worded with the flags that fix them.
+ */
+function combinationProblems(sim: SimOptions, flag: (name: string) => string): string[] {
+  const found: string[] = [];
+  try {
+    resolveEngineParams(sim.profile, {
+      overrides: { maxModelLen: sim.maxModelLen, ...sim.engine },
+    });
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    found.push(...e.message.replace(/^[^:]*: /, "").split("; "));
+  }
+  if (sim.faults) found.push(...faultProblems(sim.faults));
+  if (sim.loraAdapters) {
+    // The simulator's default model name (server.ts), which an adapter may not reuse.
+    found.push(...adapterSpecProblems(sim.loraAdapters, sim.model ?? "sim-llama-8b"));
+  }
+  const names = new RegExp(`\\b(?:faults\\.)?(${Object.keys(PARAM_FLAGS).join("|")})\\b`, "g");
+  return found.map((p) => p.replace(names, (_, key: string) => flag(PARAM_FLAGS[key])));
 }
 
 function stripUndefined<T extends Record<string, unknown>>(o: T): T {

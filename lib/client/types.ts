@@ -29,8 +29,26 @@ export interface RequestSpec {
   ignoreEos?: boolean;
   /** Prompt tokens we meant this prompt to have, copied into the record to reveal drift. */
   requestedPromptTokens?: number;
+  /** Sampling parameters; each is sent only when set. */
+  sampling?: SamplingParams;
   /** Extra body fields merged last (sampling parameters and the like). */
   extraBody?: Record<string, unknown>;
+}
+
+/**
+ * Sampling parameters, in camelCase; sent under their OpenAI/vLLM names (`top_p`, `min_p`, ...).
+ * Mirrors config's `Sampling` (client/ must not import config/).
+ */
+export interface SamplingParams {
+  temperature?: number;
+  topP?: number;
+  topK?: number;
+  minP?: number;
+  presencePenalty?: number;
+  frequencyPenalty?: number;
+  repetitionPenalty?: number;
+  stop?: string[];
+  seed?: number;
 }
 
 /** One unit of work handed to the client by the run: what to send plus its place in the run. */

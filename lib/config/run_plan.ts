@@ -63,6 +63,82 @@ const DatasetSource = z.object({
   message: "give take or fraction, not both",
 });
 
+/**
+ * Sampling parameters sent with every request, each only when set (a strict OpenAI server
+ * rejects fields it does not know; `topK`, `minP` and `repetitionPenalty` are vLLM extensions).
+ * Ranges are vLLM's, so a bad value is a usage error here rather than 400s on every request.
+ */
+export const SamplingSchema = z.strictObject({
+  /** 0 = greedy. */
+  temperature: z.number().min(0).optional(),
+  /** Nucleus sampling: keep the smallest set of tokens whose probability reaches this, (0, 1]. */
+  topP: z.number().gt(0).max(1).optional(),
+  /** Keep the k most likely tokens; -1 or 0 = off (vLLM). */
+  topK: z.number().int().min(-1).optional(),
+  /** Drop tokens below this share of the top token's probability, [0, 1] (vLLM). */
+  minP: z.number().min(0).max(1).optional(),
+  presencePenalty: z.number().min(-2).max(2).optional(),
+  frequencyPenalty: z.number().min(-2).max(2).optional(),
+  /** > 1 discourages repeats, < 1 encourages them (vLLM). */
+  repetitionPenalty: z.number().gt(0).optional(),
+  /** Stop sequences: generation ends before any of them. */
+  stop: z.array(z.string().min(1)).min(1).optional(),
+  /** The request body's `seed` (per-request sampling seed), the same for every request. */
+  seed: z.number().int().min(-(2 ** 53) + 1).max(2 ** 53 - 1).optional(),
+});
+
+/** Sampling parameters of a run (every field optional; unset ones are not sent). */
+export type Sampling = z.infer<typeof SamplingSchema>;
+const rate = z.number().min(0).max(1);
+const delayFault = z.object({ rate, ms: z.number().nonnegative() });
+
+/**
+ * The built-in simulator's settings for `--target sim` (the `--sim-*` flags), in the simulator's
+ * own option shape so they pass to it unchanged. The flags' value rules live in one place,
+ * lib/cli/sim_args.ts; this schema only guards the shape. Times in ms, fault rates in [0, 1].
+ */
+const SimSettings = z.strictObject({
+  /** Served model name. */
+  model: z.string().min(1).optional(),
+  /** Engine preset: fixed, tiny, llama-8b-h100, llama-70b-8xh100. */
+  profile: z.string().min(1).optional(),
+  /** Fixed profile only: time to first token and inter-token gap, ms. */
+  ttftMs: z.number().nonnegative().optional(),
+  itlMs: z.number().nonnegative().optional(),
+  maxModelLen: positiveInt.optional(),
+  /** Overrides of the profile's engine parameters (batching, KV cache, LoRA slots). */
+  engine: z.strictObject({
+    maxNumSeqs: positiveInt.optional(),
+    maxNumBatchedTokens: positiveInt.optional(),
+    chunkedPrefill: z.boolean().optional(),
+    blockSize: positiveInt.optional(),
+    numGpuBlocks: positiveInt.optional(),
+    maxLoras: positiveInt.optional(),
+    maxCpuLoras: positiveInt.optional(),
+    loraLoadMs: z.number().nonnegative().optional(),
+  }).optional(),
+  /** Injected faults, each a per-request rate. */
+  faults: z.strictObject({
+    http500: rate.optional(),
+    http503: rate.optional(),
+    http429: rate.optional(),
+    reset: rate.optional(),
+    stall: delayFault.optional(),
+    malformedSse: rate.optional(),
+    invalidJson: rate.optional(),
+    missingDone: rate.optional(),
+    slowHeaders: delayFault.optional(),
+    retryAfterS: z.number().int().nonnegative().optional(),
+  }).optional(),
+  /** Adapters served from the start (`name` or `name=path`); a dataset's adapters are added. */
+  loraAdapters: z.array(z.string().min(1)).optional(),
+  /** Append the simulator's ground truth (one JSON line per request) to this file. */
+  truthLogFile: z.string().min(1).optional(),
+});
+
+/** The simulator settings of a `--target sim` run. */
+export type SimSettings = z.infer<typeof SimSettings>;
+
 export const RunPlanSchema = z.object({
   target: z.object({
     /** API base including /v1. Empty when `sim` is set: the simulator's address is used. */
@@ -72,6 +148,10 @@ export const RunPlanSchema = z.object({
     /** Model name; undefined means the first model from GET /v1/models. */
     model: z.string().min(1).optional(),
     apiKey: z.string().optional(),
+    /** With `sim`: how the simulator is configured (`--sim-*`); absent = its defaults. */
+    simOptions: SimSettings.optional(),
+  }).refine((t) => t.sim || t.simOptions === undefined, {
+    message: "simulator settings need the simulator as target (--target sim)",
   }),
   endpoint: z.enum(["chat", "completions"]),
   load: z.discriminatedUnion("mode", [ClosedLoad, OpenLoad]),
@@ -84,7 +164,7 @@ export const RunPlanSchema = z.object({
     requests: positiveInt.optional(),
   }),
   request: z.object({
-    /** Prompt tokens per request: exact when the server has /tokenize, else estimated. */
+    /** Prompt tokens per request: exact with /tokenize or `tokenizer`, else estimated. */
     promptTokens: positiveInt,
     /** Fixed `max_tokens`, used when `outputTokens` is not given. */
     maxTokens: positiveInt,
@@ -95,6 +175,13 @@ export const RunPlanSchema = z.object({
     sharedPrefixTokens: z.number().int().nonnegative().default(0),
     /** `english`, `korean`, or a path to a UTF-8 text file. */
     textSource: z.string().min(1).default("english"),
+    /** Sampling parameters; undefined when none is set (the server's defaults apply). */
+    sampling: SamplingSchema.optional(),
+    /**
+     * A local tokenizer (model directory with tokenizer.json, or the file) that measures prompt
+     * lengths instead of the server's /tokenize; undefined = ask the server.
+     */
+    tokenizer: z.string().min(1).optional(),
   }).refine((r) => r.sharedPrefixTokens < r.promptTokens, {
     message: "shared prefix tokens must be fewer than prompt tokens",
   }),

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { parseDurationMs } from "./duration.ts";
+import { SamplingSchema } from "./run_plan.ts";
 import { UsageError } from "./usage_error.ts";
 import { LoraScenarioSchema } from "./lora_plan.ts";
 
@@ -27,14 +28,117 @@ const LoadSchema = z.strictObject({
   message: "give concurrency (closed loop) or rate (open loop), not both",
 });
 
+/**
+ * Output length per request: a number (fixed), `--output-tokens` text (`"uniform:64-256"`,
+ * `"normal:200,50"`) or the same as an object (`{ shape: "uniform", min: 64, max: 256 }`).
+ */
+const OutputTokensSchema = z.union([
+  positiveInt,
+  z.string().refine((t) => outputTokensText(t) !== undefined, {
+    message: 'must be N, "uniform:MIN-MAX" (1 ≤ MIN ≤ MAX) or "normal:MEAN,SD" (MEAN > 0, SD ≥ 0)',
+  }),
+  z.strictObject({ shape: z.literal("fixed"), tokens: positiveInt }),
+  z.strictObject({ shape: z.literal("uniform"), min: positiveInt, max: positiveInt }).refine(
+    (u) => u.min <= u.max,
+    { message: "needs min ≤ max" },
+  ),
+  z.strictObject({
+    shape: z.literal("normal"),
+    mean: z.number().positive(),
+    sd: z.number().nonnegative(),
+  }),
+]);
+
+/** An output length as written in a scenario. */
+export type ScenarioOutputTokens =
+  | number
+  | string
+  | { shape: "fixed"; tokens: number }
+  | { shape: "uniform"; min: number; max: number }
+  | { shape: "normal"; mean: number; sd: number };
+
+/**
+ * Prompts from a dataset file (what `--dataset` and its companion flags take). A relative `path`
+ * is resolved against the scenario file's directory, so a scenario and its data travel together.
+ */
+const DatasetSchema = z.strictObject({
+  path: z.string().min(1),
+  format: z.enum(["jsonl", "json", "sharegpt", "csv", "prompts", "adapters"]).optional(),
+  take: positiveInt.optional(),
+  fraction: z.number().positive().max(1).optional(),
+  shuffle: z.boolean().optional(),
+  onError: z.enum(["skip", "fail"]).optional(),
+  promptColumn: z.string().min(1).optional(),
+}).refine((d) => d.take === undefined || d.fraction === undefined, {
+  message: "give take or fraction, not both",
+});
+
+/** The run's sampling parameters; `stop` may be one string or a list. */
+const ScenarioSamplingSchema = SamplingSchema.extend({
+  stop: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
+});
+
 const RequestSchema = z.strictObject({
   /** Prompt tokens per request (exact against servers with /tokenize). */
   promptTokens: positiveInt.optional(),
   /** `max_tokens` per request. */
   maxTokens: positiveInt.optional(),
+  /** Per-request `max_tokens` drawn from a shape (instead of `maxTokens`). */
+  outputTokens: OutputTokensSchema.optional(),
   /** Ask the server to produce exactly `maxTokens` (vLLM `ignore_eos`). */
   ignoreEos: z.boolean().optional(),
   endpoint: z.enum(["chat", "completions"]).optional(),
+  /** The first N prompt tokens are identical in every request (prefix caching). */
+  sharedPrefixTokens: z.number().int().nonnegative().optional(),
+  /** `english`, `korean`, or a UTF-8 text file (relative: to the scenario file's directory). */
+  textSource: z.string().min(1).optional(),
+  dataset: DatasetSchema.optional(),
+  sampling: ScenarioSamplingSchema.optional(),
+}).superRefine((r, ctx) => {
+  if (r.maxTokens !== undefined && r.outputTokens !== undefined) {
+    ctx.addIssue({ code: "custom", message: "give maxTokens or outputTokens, not both" });
+  }
+  if (r.dataset) {
+    for (const k of ["promptTokens", "sharedPrefixTokens", "textSource"] as const) {
+      if (r[k] === undefined) continue;
+      ctx.addIssue({
+        code: "custom",
+        path: [k],
+        message: "builds synthetic prompts and cannot be combined with dataset; drop one",
+      });
+    }
+  }
+});
+
+/** Where to send load when the command line does not say (`--url`, `--model`, `--endpoint`). */
+const TargetSchema = z.strictObject({
+  /** API base including /v1. */
+  url: z.string().refine(isHttpUrl, {
+    message: 'must be an http(s) URL such as "http://127.0.0.1:8000/v1"',
+  }).optional(),
+  model: z.string().min(1).optional(),
+  endpoint: z.enum(["chat", "completions"]).optional(),
+});
+
+/** What a setup or teardown hook receives. */
+export interface HookContext {
+  /** The resolved API base, including /v1 (the simulator's address with `--target sim`). */
+  baseUrl: string;
+  /** The resolved model name. */
+  model: string;
+  /** The API key the run sends, if any. */
+  apiKey?: string;
+  /** Writes a line to the terminal (stderr), prefixed with the hook's name. */
+  log(line: string): void;
+  /** Setup: aborted on Ctrl-C. Teardown: a fresh signal (it runs after a Ctrl-C). */
+  signal: AbortSignal;
+}
+
+/** A setup or teardown hook: runs outside the measured window; may be async. */
+export type ScenarioHook = (context: HookContext) => unknown;
+
+const HookSchema = z.custom<ScenarioHook>((v) => typeof v === "function", {
+  message: "must be a function, e.g. async ({ baseUrl, model, log, signal }) => { ... }",
 });
 
 const PhaseSchema = z.strictObject({
@@ -52,10 +156,56 @@ const PointSchema = z.strictObject({
   maxInFlight: positiveInt.optional(),
   promptTokens: positiveInt.optional(),
   maxTokens: positiveInt.optional(),
+  outputTokens: OutputTokensSchema.optional(),
+  sharedPrefixTokens: z.number().int().nonnegative().optional(),
+  temperature: z.number().min(0).optional(),
   /** Use the LoRA set's first N adapters (`--adapter-count`). */
   adapterCount: positiveInt.optional(),
 }).refine((p) => p.concurrency === undefined || p.rate === undefined, {
   message: "a point gives concurrency or rate, not both",
+}).refine((p) => p.maxTokens === undefined || p.outputTokens === undefined, {
+  message: "a point gives maxTokens or outputTokens, not both",
+});
+
+const simRate = z.number().min(0).max(1);
+/** `RATE:DURATION`, e.g. "0.05:3s". */
+const simDelayFault = z.string().regex(/^[0-9.]+:[0-9.]+(ms|s|m|h)?$/, {
+  message: 'must be RATE:DURATION such as "0.05:3s"',
+});
+
+/**
+ * Simulator defaults for runs whose target is the built-in simulator (`--target sim`); ignored
+ * otherwise. Each key is a `--sim-*` flag in camelCase (`maxNumBatchedTokens` is
+ * `--sim-max-num-batched-tokens`); a `--sim-*` flag on the command line wins over its key.
+ */
+const SimDefaultsSchema = z.strictObject({
+  profile: z.enum(["fixed", "tiny", "llama-8b-h100", "llama-70b-8xh100"]).optional(),
+  model: z.string().min(1).optional(),
+  /** Fixed profile only, e.g. "40ms". */
+  ttft: duration.optional(),
+  itl: duration.optional(),
+  maxModelLen: positiveInt.optional(),
+  maxNumSeqs: positiveInt.optional(),
+  maxNumBatchedTokens: positiveInt.optional(),
+  chunkedPrefill: z.boolean().optional(),
+  blockSize: positiveInt.optional(),
+  numGpuBlocks: positiveInt.optional(),
+  maxLoras: positiveInt.optional(),
+  maxCpuLoras: positiveInt.optional(),
+  loraLoadTime: duration.optional(),
+  /** Adapters served from the start: names, or `name=path`. */
+  loraAdapters: z.array(z.string().min(1)).optional(),
+  fault500: simRate.optional(),
+  fault503: simRate.optional(),
+  fault429: simRate.optional(),
+  faultReset: simRate.optional(),
+  faultStall: simDelayFault.optional(),
+  faultMalformedSse: simRate.optional(),
+  faultInvalidJson: simRate.optional(),
+  faultMissingDone: simRate.optional(),
+  faultSlowHeaders: simDelayFault.optional(),
+  /** Seconds sent as Retry-After with injected 429/503s. */
+  retryAfter: z.number().int().nonnegative().optional(),
 });
 
 /** Named axes whose cartesian product (first axis outermost) is the list of points. */
@@ -64,10 +214,15 @@ const AxesSchema = z.strictObject({
   rate: z.array(z.number().positive()).min(1).optional(),
   promptTokens: z.array(positiveInt).min(1).optional(),
   maxTokens: z.array(positiveInt).min(1).optional(),
+  outputTokens: z.array(OutputTokensSchema).min(1).optional(),
+  sharedPrefixTokens: z.array(z.number().int().nonnegative()).min(1).optional(),
+  temperature: z.array(z.number().min(0)).min(1).optional(),
   /** LoRA adapter counts (the set's first N each), e.g. [1, 2, 4, 8, 16]. */
   adapterCount: z.array(positiveInt).min(1).optional(),
 }).refine((a) => a.concurrency === undefined || a.rate === undefined, {
   message: "sweep concurrency or rate, not both",
+}).refine((a) => a.maxTokens === undefined || a.outputTokens === undefined, {
+  message: "sweep maxTokens or outputTokens, not both",
 });
 
 const SweepSchema = z.strictObject({
@@ -84,6 +239,8 @@ export const ScenarioSchema = z.strictObject({
     message: 'must be lower-case letters, digits and dashes, e.g. "my-test"',
   }),
   description: z.string().min(1),
+  /** Defaults for `--url`, `--model`, `--endpoint` (the command line wins). */
+  target: TargetSchema.optional(),
   load: LoadSchema.optional(),
   request: RequestSchema.optional(),
   warmup: PhaseSchema.optional(),
@@ -92,6 +249,37 @@ export const ScenarioSchema = z.strictObject({
   sweep: SweepSchema.optional(),
   /** LoRA adapters, selection and mode, as the `--adapters`/`--lora-mode`/… flags take them. */
   lora: LoraScenarioSchema.optional(),
+  /**
+   * Runs once after the target is resolved, before the first request (of the first point of a
+   * sweep). Throwing aborts the run before any request is sent.
+   */
+  setup: HookSchema.optional(),
+  /** Runs once at the end (after the last point), also after a failure or Ctrl-C. */
+  teardown: HookSchema.optional(),
+  /** Simulator settings, used only when the target is the simulator (`--target sim`). */
+  sim: SimDefaultsSchema.optional(),
+}).superRefine((s, ctx) => {
+  const [a, b] = [s.target?.endpoint, s.request?.endpoint];
+  if (a !== undefined && b !== undefined && a !== b) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["request", "endpoint"],
+      message: `differs from target.endpoint ("${a}"); give the endpoint once`,
+    });
+  }
+  if (!s.request?.dataset) return;
+  const swept = new Set([
+    ...Object.keys(s.sweep?.axes ?? {}),
+    ...(s.sweep?.points ?? []).flatMap((p) => Object.keys(p)),
+  ]);
+  for (const k of ["promptTokens", "sharedPrefixTokens"]) {
+    if (!swept.has(k)) continue;
+    ctx.addIssue({
+      code: "custom",
+      path: ["sweep"],
+      message: `sweeps ${k}, which a dataset's prompts ignore; drop request.dataset or the axis`,
+    });
+  }
 });
 
 /** A scenario as written (every field but name and description optional). */
@@ -118,15 +306,60 @@ export function validateScenario(candidate: unknown, source: string): Scenario {
   }));
 }
 
-/** The sweep axes a point may set, in table/CSV order. */
+/**
+ * The sweep axes a point may set, in table/CSV order. Adding one (e.g. `adapters`, the adapter
+ * count, once per-request adapter selection exists): its schema in PointSchema and AxesSchema
+ * here, its flag in AXIS_FLAG (lib/cli/scenario_plans.ts) and scenarioFlags, its effective value
+ * in sweepValues (lib/run/run_sweep.ts) and SweepValues, a label in the sweep table and a column
+ * appended at the end of SWEEP_CSV_COLUMNS (lib/report/).
+ */
 export const SWEEP_AXES = [
   "concurrency",
   "rate",
   "maxInFlight",
   "promptTokens",
   "maxTokens",
+  "outputTokens",
+  "sharedPrefixTokens",
+  "temperature",
   "adapterCount",
 ] as const;
+
+/**
+ * An output length as `--output-tokens` text (`"256"`, `"uniform:64-256"`, `"normal:200,50"`),
+ * or undefined when a string is not in that syntax. Also how a sweep point's value is compared
+ * with a narrowing `--output-tokens` flag.
+ */
+export function outputTokensText(v: ScenarioOutputTokens): string | undefined {
+  if (typeof v === "number") return String(v);
+  if (typeof v === "object") {
+    if (v.shape === "fixed") return String(v.tokens);
+    if (v.shape === "uniform") return `uniform:${v.min}-${v.max}`;
+    return `normal:${v.mean},${v.sd}`;
+  }
+  const t = v.trim();
+  if (/^[1-9]\d*$/.test(t)) return String(Number(t));
+  const u = /^uniform:([1-9]\d*)-([1-9]\d*)$/.exec(t);
+  if (u) {
+    return Number(u[1]) <= Number(u[2]) ? `uniform:${Number(u[1])}-${Number(u[2])}` : undefined;
+  }
+  const n = /^normal:([^,]+),(.+)$/.exec(t);
+  if (n) {
+    const [mean, sd] = [Number(n[1]), Number(n[2])];
+    const ok = Number.isFinite(mean) && mean > 0 && Number.isFinite(sd) && sd >= 0;
+    return ok ? `normal:${mean},${sd}` : undefined;
+  }
+  return undefined;
+}
+
+function isHttpUrl(text: string): boolean {
+  try {
+    const u = new URL(text);
+    return u.protocol === "http:" || u.protocol === "https:";
+  } catch {
+    return false;
+  }
+}
 
 /**
  * The scenario's sweep as a list of points (a single empty point when it has no sweep). Axes

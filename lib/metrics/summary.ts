@@ -84,6 +84,13 @@ export interface TokenSummary {
    * none has both. Reveals prompts that tokenise longer or shorter than we aimed for.
    */
   prompt_drift_pct: number | null;
+  /**
+   * How prompt lengths were obtained (`exact`, `local_tokenizer`, `estimate`); present when the
+   * run knows (synthetic prompts), absent for dataset prompts and bare record sets.
+   */
+  prompt_length_mode?: string;
+  /** True when requested lengths are not measured exactly (estimates); beside the mode. */
+  prompt_lengths_approximate?: boolean;
 }
 
 /**
@@ -113,6 +120,8 @@ export interface Summary {
 /** Options of {@link summarize}. */
 export interface SummarizeOptions {
   loadMode: LoadMode;
+  /** How the run obtained its prompt lengths; copied into `tokens` when given. */
+  promptLengths?: { mode: string; approximate: boolean };
 }
 
 /** Longest example message kept, so one HTML error page cannot bloat the summary. */
@@ -258,6 +267,12 @@ export function summarize(records: readonly RequestRecord[], options: SummarizeO
       prompt_requested_mean: reqN > 0 ? reqSum / reqN : null,
       prompt_actual_mean: actN > 0 ? actSum / actN : null,
       prompt_drift_pct: driftN > 0 && driftReq > 0 ? (driftAct - driftReq) / driftReq * 100 : null,
+      ...(options.promptLengths
+        ? {
+          prompt_length_mode: options.promptLengths.mode,
+          prompt_lengths_approximate: options.promptLengths.approximate,
+        }
+        : {}),
     },
     ttft_ms: ttftStats,
     ttft_from_scheduled_ms: describeInPlace(ttftSched.subarray(0, nTtft)),

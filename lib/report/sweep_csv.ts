@@ -20,6 +20,9 @@ import type { SweepRow } from "./sweep_table.ts";
  * - `ttft_ms_mean|p50|p99`, `e2e_ms_mean|p50|p99|min|max`, `tpot_ms_p50`: latency in ms.
  * - `requests_per_s`, `output_tokens_per_s`: throughput of ok requests over the measured window.
  * - `prompt_drift_pct`: server-reported vs requested prompt tokens, in % (0 = exact lengths).
+ * - `output_tokens` (output length shape as `--output-tokens` text, empty with a fixed
+ *   `max_tokens`), `shared_prefix_tokens`, `temperature` (empty: the server's default): the
+ *   point's effective values of the later sweep axes.
  * - `adapter_count`: LoRA adapters the point used (the `adapterCount` axis; empty otherwise).
  */
 export const SWEEP_CSV_COLUMNS: readonly string[] = [
@@ -46,6 +49,10 @@ export const SWEEP_CSV_COLUMNS: readonly string[] = [
   "requests_per_s",
   "output_tokens_per_s",
   "prompt_drift_pct",
+  // Appended columns (the ones above are a contract): later sweep axes.
+  "output_tokens",
+  "shared_prefix_tokens",
+  "temperature",
   "adapter_count",
 ];
 
@@ -76,6 +83,9 @@ function cells(r: SweepRow): (string | number | null)[] {
     s.throughput.requests_per_s,
     s.throughput.output_tokens_per_s,
     s.tokens.prompt_drift_pct,
+    v.outputTokens ?? null,
+    v.sharedPrefixTokens ?? null,
+    v.temperature ?? null,
     v.adapterCount ?? null,
   ];
 }
@@ -97,15 +107,21 @@ export interface SweepInfo {
   scenario: string;
   axes: readonly string[];
   interrupted: boolean;
+  /** The scenario's setup/teardown timings (run once for the whole sweep); absent without. */
+  hooks?: unknown;
 }
 
-/** Renders `sweep.json`: the sweep's identity, and every point's values and full summary. */
+/**
+ * Renders `sweep.json`: the sweep's identity, the scenario hooks' timings (`hooks`, null
+ * without hooks), and every point's values and full summary.
+ */
 export function sweepToJson(rows: readonly SweepRow[], info: SweepInfo): string {
   const doc = {
     sweep_id: info.sweepId,
     scenario: info.scenario,
     axes: info.axes,
     interrupted: info.interrupted,
+    hooks: info.hooks ?? null,
     points: rows.map((r) => ({
       point: r.index,
       label: r.label ?? null,

@@ -14,6 +14,11 @@ export interface SweepValues {
   maxInFlight: number | null;
   promptTokens: number | null;
   maxTokens: number | null;
+  /** Output length shape as `--output-tokens` text (`uniform:64-256`); null with a fixed max. */
+  outputTokens?: string | null;
+  sharedPrefixTokens?: number | null;
+  /** Sampling temperature; null when the server's default applies. */
+  temperature?: number | null;
   /** LoRA adapters used (the set's first N); absent or null without the adapterCount axis. */
   adapterCount?: number | null;
 }
@@ -41,6 +46,9 @@ const AXIS_LABEL: Record<keyof SweepValues, string> = {
   maxInFlight: "max in flight",
   promptTokens: "input tokens",
   maxTokens: "max tokens",
+  outputTokens: "output tokens",
+  sharedPrefixTokens: "prefix tokens",
+  temperature: "temperature",
   adapterCount: "adapters",
 };
 
@@ -85,7 +93,7 @@ export function renderSweepTable(rows: readonly SweepRow[], options: SweepTableO
   const body = rows.map((r) => [
     String(r.index),
     ...(hasLabel ? [r.label ?? ""] : []),
-    ...options.axes.map((a) => ((r.values[a] ?? null) === null ? "-" : String(r.values[a]))),
+    ...options.axes.map((a) => (r.values[a] == null ? "-" : String(r.values[a]))),
     ...METRICS.map((m) => m.cell(r.summary)),
   ]);
   const widths = head.map((h, j) => Math.max(h.length, ...body.map((row) => row[j].length)));

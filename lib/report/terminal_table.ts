@@ -138,10 +138,16 @@ export function renderSummaryTable(summary: Summary, options: SummaryTableOption
       `output ${tok.output_total}, counts from usage in ${tok.output_source.usage} requests, ` +
       `${tok.output_source.counted > 0 ? yellow(counted) : counted}`,
   );
+  // Estimated lengths are announced before the run; repeat it here where the numbers are read.
+  const lengths = tok.prompt_length_mode === undefined
+    ? ""
+    : tok.prompt_lengths_approximate
+    ? ", " + yellow(`lengths APPROXIMATE (${tok.prompt_length_mode})`)
+    : `, lengths exact (${tok.prompt_length_mode === "exact" ? "/tokenize" : "local tokenizer"})`;
   out.push(
     name("Prompt") +
       `mean ${formatMean(tok.prompt_requested_mean)} tokens requested, ` +
-      `${formatMean(tok.prompt_actual_mean)} per usage, ${drift}`,
+      `${formatMean(tok.prompt_actual_mean)} per usage, ${drift}${lengths}`,
   );
   return out.join("\n");
 }

@@ -20,16 +20,28 @@ export interface LoraCompareOutcome {
   /** Undefined when interrupted before baseline and multi both finished. */
   comparison?: LoraComparison;
   interrupted: boolean;
+  /** A scenario teardown failed in one of the runs (its results are complete). */
+  teardownError?: Error;
 }
+
+/** Runs one compared run; default {@link runBenchmark} (main.ts wraps scenario hooks in). */
+export type RunOne = (plan: RunPlan, io: RunIo) => Promise<RunOutcome & { teardownError?: Error }>;
 
 /**
  * `--lora-mode compare`: runs the plan as `baseline` (every request on `--baseline-adapter`),
  * then `multi` (the adapter set and selection), then `base` with `--with-base` — the same plan,
  * prompts, seed and schedule each time, one ordinary run directory each under one parent — and
  * writes `comparison.json` and `comparison.md` in the parent. With `--target sim` each run gets
- * a fresh simulator, so no run inherits another's loaded adapters or queue.
+ * a fresh simulator, so no run inherits another's loaded adapters or queue. Scenario hooks, when
+ * `options.run` wraps them in, run around each compared run.
  */
-export async function runLoraCompare(plan: RunPlan, io: RunIo): Promise<LoraCompareOutcome> {
+export async function runLoraCompare(
+  plan: RunPlan,
+  io: RunIo,
+  options: { run?: RunOne } = {},
+): Promise<LoraCompareOutcome> {
+  const runOne: RunOne = options.run ?? ((p, i) => runBenchmark(p, i));
+  let teardownError: Error | undefined;
   if (plan.lora?.mode !== "compare") throw new Error("runLoraCompare: plan is not a compare");
   const compareDir = await createRunDir(plan.out, `${makeRunId(new Date())}-lora-compare`);
   const names: LoraRunName[] = ["baseline", "multi"];
@@ -47,14 +59,15 @@ export async function runLoraCompare(plan: RunPlan, io: RunIo): Promise<LoraComp
       out: compareDir,
       lora: { ...plan.lora, mode: name as LoraMode },
     };
-    const outcome = await runBenchmark(sub, io);
+    const outcome = await runOne(sub, io);
+    teardownError ??= outcome.teardownError;
     runs[name] = outcome;
     if (outcome.interrupted) {
       interrupted = true;
       break;
     }
   }
-  if (!runs.baseline || !runs.multi) return { compareDir, runs, interrupted };
+  if (!runs.baseline || !runs.multi) return { compareDir, runs, interrupted, teardownError };
 
   const compared = (o: RunOutcome) => ({ summary: o.summary, adapters: o.adapters });
   const comparison = compareLoraRuns({
@@ -75,5 +88,5 @@ export async function runLoraCompare(plan: RunPlan, io: RunIo): Promise<LoraComp
     md += `\n## Multi-adapter run\n\n` + renderAdapterMarkdown(runs.multi.adapters);
   }
   await writeFileAtomic(join(compareDir, "comparison.md"), md.endsWith("\n") ? md : md + "\n");
-  return { compareDir, runs, comparison, interrupted };
+  return { compareDir, runs, comparison, interrupted, teardownError };
 }

@@ -1,44 +1,18 @@
 import type { RunPlan } from "../config/run_plan.ts";
-import { startSimWorker, type WorkerSim } from "../sim/sim_worker.ts";
+import type { Dataset } from "../workload/datasets/mod.ts";
 import { localAdapters, simAdapterNames } from "./lora_setup.ts";
 
 /**
- * The simulator's LoRA settings for `llmload run --target sim` with LoRA flags: 2 adapters may
- * share a step (`max_loras`, so a set of 8 has to queue for slots), 16 are kept in memory, and
- * each adapter's first use costs a 30 ms load (adapters are registered but not loaded at start,
- * so the first request to each is a cold start).
+ * The adapters a `--target sim` simulator serves for a LoRA plan (undefined without LoRA
+ * flags): the whole set (a sweep's points each use their first N), the baseline adapter and the
+ * dataset's adapters, less those `--load-adapters` will load at run time. `startSimTarget`
+ * serves them lazily, so each adapter's first request is a cold start.
  */
-export const SIM_LORA_DEFAULTS = { maxLoras: 2, maxCpuLoras: 16, loraLoadMs: 30 } as const;
-
-/** Starts the simulator serving `adapters` with {@link SIM_LORA_DEFAULTS}. */
-export async function startLoraSim(
-  seed: number,
-  adapters: readonly string[],
-  log: (line: string) => void,
-): Promise<WorkerSim> {
-  const engine = { ...SIM_LORA_DEFAULTS };
-  try {
-    return await startSimWorker({
-      seed,
-      engine,
-      loraAdapters: adapters.length > 0 ? adapters.slice() : undefined,
-      lazyLoraAdapters: true,
-    });
-  } catch (e) {
-    log(`warning: the simulator serves no adapters: ${(e as Error).message}`);
-    return await startSimWorker({ seed, engine });
-  }
-}
-
-/**
- * The one simulator of a LoRA sweep (`--target sim`): it serves the whole set (each point uses
- * its first N), the baseline adapter, with {@link SIM_LORA_DEFAULTS}.
- */
-export async function startLoraSweepSim(
+export async function loraSimAdapters(
   plan: RunPlan,
-  log: (line: string) => void,
-): Promise<WorkerSim> {
-  const lora = { ...plan.lora!, adapterCount: undefined };
-  const local = await localAdapters(lora, undefined);
-  return await startLoraSim(plan.seed, simAdapterNames(lora, local, undefined), log);
+  dataset: Dataset | undefined,
+): Promise<string[] | undefined> {
+  if (!plan.lora) return undefined;
+  const lora = { ...plan.lora, adapterCount: undefined };
+  return simAdapterNames(lora, await localAdapters(lora, dataset), dataset);
 }

@@ -1,6 +1,9 @@
 import type { RunPlan } from "../config/run_plan.ts";
+import { resolveEngineParams } from "../sim/profiles.ts";
+import type { SimOptions } from "../sim/server.ts";
 import { VERSION } from "../version.ts";
 import { describeOutputLength } from "../workload/output_length.ts";
+import { samplingFields } from "../client/request_body.ts";
 
 /**
  * The contents of meta.json: what ran, against what, when, and how to rebuild times. Record
@@ -15,10 +18,19 @@ export function buildMeta(
     originEpochMs: number;
     endedAtEpochMs?: number;
     interrupted: boolean;
-    /** `exact`: prompts measured with the server's /tokenize; `estimate`: word counts. */
-    promptLengthMode?: "exact" | "estimate";
+    /**
+     * `exact`: prompts measured with the server's /tokenize; `local_tokenizer`: with a local
+     * tokenizer.json (`--tokenizer`); `estimate`: word counts.
+     */
+    promptLengthMode?: "exact" | "local_tokenizer" | "estimate";
+    /** The local tokenizer that measured prompts: its file and chat template source. */
+    promptTokenizer?: { file: string; chatTemplate: string | null };
     /** The dataset the prompts came from (`describeDataset`); absent for synthetic prompts. */
     dataset?: Record<string, unknown>;
+    /** A scenario's setup/teardown timings (ScenarioHooks.record); absent without hooks. */
+    hooks?: unknown;
+    /** With `--target sim`: the options the simulator was started with, and its truth log. */
+    sim?: { options: SimOptions; truthLogFile?: string };
     /** LoRA mode, strategy, adapter set and load timings (`loraMeta`); absent without LoRA. */
     lora?: Record<string, unknown>;
   },
@@ -27,7 +39,12 @@ export function buildMeta(
     run_id: run.runId,
     llmload_version: VERSION,
     command_line: plan.commandLine,
-    target: { url: run.baseUrl, model: run.model, sim: plan.target.sim },
+    target: {
+      url: run.baseUrl,
+      model: run.model,
+      sim: plan.target.sim,
+      ...(run.sim ? describeSim(run.sim.options, { truthLogFile: run.sim.truthLogFile }) : {}),
+    },
     endpoint: plan.endpoint,
     transport: plan.transport,
     load: plan.load.mode === "open"
@@ -55,10 +72,18 @@ export function buildMeta(
       ignore_eos: plan.request.ignoreEos,
       shared_prefix_tokens: plan.dataset ? null : plan.request.sharedPrefixTokens,
       text_source: plan.dataset ? null : plan.request.textSource,
+      // As sent in every request body (API names); null: none set, the server's defaults apply.
+      sampling: plan.request.sampling ? samplingFields(plan.request.sampling) : null,
+      tokenizer: plan.dataset ? null : plan.request.tokenizer ?? null,
     },
     dataset: run.dataset ?? null,
+    hooks: run.hooks ?? null,
     lora: run.lora ?? null,
     prompt_length_mode: run.promptLengthMode ?? null,
+    // Which tokenizer.json measured the prompts, and whether a chat template was counted.
+    prompt_tokenizer: run.promptTokenizer
+      ? { file: run.promptTokenizer.file, chat_template: run.promptTokenizer.chatTemplate }
+      : null,
     timeouts: {
       request_ms: plan.timeouts.requestMs,
       connect_ms: plan.timeouts.connectMs ?? null,
@@ -76,6 +101,45 @@ export function buildMeta(
       hostname: safeHostname(),
     },
   };
+}
+
+/**
+ * Which simulated engine produced a run: `sim_options` as given (flags, plus the served
+ * adapters and the seed), `sim_engine` every engine parameter after the profile and overrides
+ * were applied (so a later change of a profile's defaults cannot make old results ambiguous).
+ * Keys in snake_case like the rest of meta.json.
+ */
+export function describeSim(
+  options: SimOptions,
+  extra: { truthLogFile?: string } = {},
+): Record<string, unknown> {
+  const { truthLog: _, port: _port, hostname: _host, tokenizer, ...given } = options;
+  const engine = resolveEngineParams(options.profile, {
+    timing: { ttftMs: options.ttftMs, itlMs: options.itlMs },
+    overrides: { seed: options.seed, maxModelLen: options.maxModelLen, ...options.engine },
+  });
+  return {
+    sim_options: snakeKeys({
+      profile: "fixed",
+      ...given,
+      // The files themselves are large; request.tokenizer in meta.json names where they came from.
+      ...(tokenizer ? { tokenizer: "local" } : {}),
+      truthLogFile: extra.truthLogFile,
+    }),
+    sim_engine: snakeKeys(engine),
+  };
+}
+
+/** `{ maxNumSeqs: 1, kvReadMsPer1kTokens: 0 }` → `{ max_num_seqs: 1, kv_read_ms_per_1k_tokens: 0 }`. */
+function snakeKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(snakeKeys);
+  if (value === null || typeof value !== "object") return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => [
+      k.replace(/([a-z0-9])([A-Z])/g, "$1_$2").replace(/([a-z])(\d+k_)/g, "$1_$2").toLowerCase(),
+      snakeKeys(v),
+    ]),
+  );
 }
 
 function safeHostname(): string | null {

@@ -17,8 +17,8 @@ import { summaryToCsv } from "../report/summary_csv.ts";
 import { summaryToJson } from "../report/summary_json.ts";
 import { writeFileAtomic } from "../report/atomic_write.ts";
 import { formatProgressLine } from "../report/progress_line.ts";
-import { startSimWorker } from "../sim/sim_worker.ts";
 import { preparePrompts, type PromptBook } from "../workload/prepare_prompts.ts";
+import { loadLocalTokenizer, type LocalTokenizer } from "../workload/local_tokenizer.ts";
 import { outputTokensFor } from "../workload/output_length.ts";
 import { describeDataset, loadDatasetPrompts } from "../workload/dataset_prompts.ts";
 import { type Dataset, pickForRequest } from "../workload/datasets/mod.ts";
@@ -32,9 +32,9 @@ import {
   prepareLora,
   simAdapterNames,
 } from "./lora_setup.ts";
-import { startLoraSim } from "./lora_sim.ts";
 import { JsonlSink } from "./jsonl_sink.ts";
 import { resolveTarget } from "./resolve_target.ts";
+import { type SimTarget, startSimTarget } from "./sim_target.ts";
 import { createRunDir, makeRunId } from "./run_dir.ts";
 
 /** Where a run talks to: the terminal, and the interrupt (Ctrl-C) signal. */
@@ -62,6 +62,25 @@ export interface RunOutcome {
   adapters?: AdapterStats[];
 }
 
+/** Options of {@link runBenchmark}. */
+export interface RunOptions {
+  /**
+   * Called once the target is resolved, before prompts are calibrated and before the run
+   * directory or the clock exist (a scenario's setup hook). Throwing aborts the run: nothing is
+   * sent and nothing is written.
+   */
+  beforeStart?: (target: { baseUrl: string; model: string; apiKey?: string }) => Promise<void>;
+  /**
+   * Called when the run has ended, also after a failure, before a `--target sim` simulator stops
+   * (a scenario's teardown hook, which may still talk to it). Must not throw.
+   */
+  afterEnd?: () => Promise<void>;
+  /** What meta.json records under `hooks` (null when absent). */
+  hooksRecord?: () => unknown;
+  /** A simulator already running for `--target sim` (a sweep starts one for all its points). */
+  sim?: SimTarget;
+}
+
 const TTY_REFRESH_MS = 250;
 const LOG_EVERY_MS = 10_000;
 
@@ -69,10 +88,17 @@ const LOG_EVERY_MS = 10_000;
  * Runs one plan: resolves the target, drives the load, writes every finished request to
  * requests.jsonl at once, then summary.json, summary.csv and meta.json.
  * Throws TargetError when the target is unreachable; request failures are data, never throws.
- * A dataset (`plan.dataset`) is read first, before the simulator or target is touched, so a
- * missing or malformed file is a UsageError before anything starts.
+ * A dataset (`plan.dataset`) and a local tokenizer (`plan.request.tokenizer`) are read first,
+ * before the simulator or target is touched, so a missing or malformed file is a UsageError
+ * before anything starts.
+ * With `--target sim` the run starts (and stops) its own simulator, unless `options.sim` hands
+ * it one already running (a sweep starts one for all its points).
  */
-export async function runBenchmark(plan: RunPlan, io: RunIo): Promise<RunOutcome> {
+export async function runBenchmark(
+  plan: RunPlan,
+  io: RunIo,
+  options: RunOptions = {},
+): Promise<RunOutcome> {
   const dataset = plan.dataset
     ? await loadDatasetPrompts(plan.dataset, {
       seed: plan.seed,
@@ -81,17 +107,26 @@ export async function runBenchmark(plan: RunPlan, io: RunIo): Promise<RunOutcome
     })
     : undefined;
   const local = plan.lora ? await localAdapters(plan.lora, dataset) : [];
-  const sim = !plan.target.sim
-    ? undefined
-    : plan.lora
-    ? await startLoraSim(plan.seed, simAdapterNames(plan.lora, local, dataset), io.log)
-    : await startSimFor(plan.seed, dataset, io);
+  const tokenizer = plan.request.tokenizer && !dataset
+    ? await loadLocalTokenizer(plan.request.tokenizer)
+    : undefined;
+  // The simulator stands in for the model whose tokenizer was given: it counts with it too.
+  const ownSim = plan.target.sim && !options.sim
+    ? await startSimTarget(plan, {
+      dataset,
+      tokenizer: tokenizer?.files,
+      log: io.log,
+      loraAdapters: plan.lora && simAdapterNames(plan.lora, local, dataset),
+    })
+    : undefined;
+  const sim = plan.target.sim ? options.sim ?? ownSim : undefined;
   try {
     const baseUrl = sim ? sim.baseUrl : plan.target.url.replace(/\/+$/, "");
     const target = await resolveTarget(baseUrl, {
       model: plan.target.model,
       apiKey: plan.target.apiKey,
     });
+    await options.beforeStart?.({ baseUrl, model: target.model, apiKey: plan.target.apiKey });
     // Calibration talks to the server before the run's clock starts, so it never affects pacing.
     // Dataset prompts are sent as written: nothing to calibrate.
     const prompts: Prompts = dataset ? { dataset } : {
@@ -100,7 +135,9 @@ export async function runBenchmark(plan: RunPlan, io: RunIo): Promise<RunOutcome
         model: target.model,
         apiKey: plan.target.apiKey,
         log: io.log,
+        tokenizer,
       }),
+      tokenizer,
     };
     const lora = plan.lora
       ? await prepareLora({ ...plan, lora: plan.lora }, {
@@ -113,37 +150,28 @@ export async function runBenchmark(plan: RunPlan, io: RunIo): Promise<RunOutcome
       : undefined;
     const runId = makeRunId(new Date());
     const runDir = await createRunDir(plan.out, runId);
-    return await drive(plan, io, { runId, runDir, baseUrl, model: target.model }, prompts, lora);
+    const where = { runId, runDir, baseUrl, model: target.model, sim };
+    return await drive(plan, io, where, prompts, options.hooksRecord, lora);
   } finally {
-    await sim?.close();
+    await options.afterEnd?.();
+    await ownSim?.close();
   }
 }
 
 /**
- * The built-in simulator, serving the adapters the dataset names so `--target sim --dataset F`
- * just works. A name the simulator refuses as an adapter (its own base model's name, a name with
- * `=`) falls back to a plain simulator with one warning: those requests then go to the base
- * model or get a 404, as they would on a real server.
+ * Where a run's prompts come from: synthetic (calibrated, by the server or a local tokenizer, or
+ * estimated) or a dataset file.
  */
-async function startSimFor(seed: number, dataset: Dataset | undefined, io: RunIo) {
-  const adapters = [...new Set(dataset?.items.flatMap((i) => i.adapter ? [i.adapter] : []))];
-  if (adapters.length === 0) return await startSimWorker({ seed });
-  try {
-    return await startSimWorker({ seed, loraAdapters: adapters });
-  } catch (e) {
-    io.log(`warning: the simulator serves no dataset adapters: ${(e as Error).message}`);
-    return await startSimWorker({ seed });
-  }
-}
-
-/** Where a run's prompts come from: synthetic (calibrated or estimated) or a dataset file. */
-type Prompts = { book: PromptBook; dataset?: undefined } | { dataset: Dataset; book?: undefined };
+type Prompts =
+  | { book: PromptBook; tokenizer?: LocalTokenizer; dataset?: undefined }
+  | { dataset: Dataset; book?: undefined; tokenizer?: undefined };
 
 async function drive(
   plan: RunPlan,
   io: RunIo,
-  where: { runId: string; runDir: string; baseUrl: string; model: string },
+  where: { runId: string; runDir: string; baseUrl: string; model: string; sim?: SimTarget },
   prompts: Prompts,
+  hooksRecord?: () => unknown,
   lora?: LoraRun,
 ): Promise<RunOutcome> {
   const { runDir, baseUrl, model } = where;
@@ -157,7 +185,9 @@ async function drive(
       endedAtEpochMs: endedAt,
       interrupted,
       promptLengthMode: book?.mode,
+      promptTokenizer: prompts.tokenizer,
       dataset: dataset && plan.dataset ? describeDataset(dataset, plan.dataset) : undefined,
+      hooks: hooksRecord?.(),
       lora: lora && plan.lora ? loraMeta({ ...plan, lora: plan.lora }, lora) : undefined,
     });
   await writeFileAtomic(join(runDir, "meta.json"), JSON.stringify(metaFor(), null, 2) + "\n");
@@ -187,6 +217,7 @@ async function drive(
         prompt: item.prompt,
         maxTokens: item.maxTokens ?? planMaxTokens(index),
         ignoreEos: plan.request.ignoreEos || undefined,
+        sampling: plan.request.sampling,
       };
     }
     return {
@@ -196,6 +227,7 @@ async function drive(
       maxTokens: planMaxTokens(index),
       ignoreEos: plan.request.ignoreEos || undefined,
       requestedPromptTokens: plan.request.promptTokens,
+      sampling: plan.request.sampling,
     };
   };
   // One keep-alive pool for the whole run; closed once every request has ended.
@@ -281,7 +313,10 @@ async function drive(
   }
 
   const interrupted = io.interrupt?.aborted ?? false;
-  const summary = summarize(records, { loadMode: plan.load.mode });
+  const summary = summarize(records, {
+    loadMode: plan.load.mode,
+    promptLengths: book && { mode: book.mode, approximate: book.approximate },
+  });
   if (lora && plan.lora) await finishLora({ ...plan, lora: plan.lora }, lora, baseUrl);
   const endedAt = performance.timeOrigin + performance.now();
   const adapters = lora || records.some((r) => r.model !== model)

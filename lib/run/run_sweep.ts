@@ -3,11 +3,16 @@ import type { RunPlan } from "../config/run_plan.ts";
 import { writeFileAtomic } from "../report/atomic_write.ts";
 import { sweepToCsv, sweepToJson } from "../report/sweep_csv.ts";
 import type { SweepRow, SweepValues } from "../report/sweep_table.ts";
-import { startSimWorker } from "../sim/sim_worker.ts";
-import { startLoraSweepSim } from "./lora_sim.ts";
+import { loadDatasetPrompts } from "../workload/dataset_prompts.ts";
+import { loraSimAdapters } from "./lora_sim.ts";
 import { UsageError } from "../config/usage_error.ts";
 import { runBenchmark, type RunIo } from "./run_benchmark.ts";
-import { createRunDir, makeRunId } from "./run_dir.ts";
+import { makeRunId } from "./run_dir.ts";
+import type { ScenarioHook } from "../config/scenario.ts";
+import { type HookError, ScenarioHooks } from "./scenario_hooks.ts";
+import { describeOutputLength } from "../workload/output_length.ts";
+import { startSimTarget } from "./sim_target.ts";
+import { loadLocalTokenizer } from "../workload/local_tokenizer.ts";
 
 /** One point of a sweep: its plan (whose `out` is replaced by the sweep directory). */
 export interface SweepPointPlan {
@@ -25,6 +30,8 @@ export interface SweepOutcome {
   model: string;
   baseUrl: string;
   interrupted: boolean;
+  /** The scenario's teardown threw (the results are complete); setup failing rejects instead. */
+  teardownError?: HookError;
 }
 
 /** The point's effective values, read from its plan. */
@@ -36,6 +43,11 @@ export function sweepValues(plan: RunPlan): SweepValues {
     maxInFlight: open?.maxInFlight ?? null,
     promptTokens: plan.request.promptTokens,
     maxTokens: plan.request.outputTokens ? null : plan.request.maxTokens,
+    outputTokens: plan.request.outputTokens
+      ? describeOutputLength(plan.request.outputTokens)
+      : null,
+    sharedPrefixTokens: plan.dataset ? null : plan.request.sharedPrefixTokens,
+    temperature: plan.request.sampling?.temperature ?? null,
     adapterCount: plan.lora?.adapterCount ?? null,
   };
 }
@@ -44,12 +56,23 @@ export function sweepValues(plan: RunPlan): SweepValues {
  * Runs the points one after another into one parent directory `<out>/<sweep-id>/` (one sub-run
  * per point, written by runBenchmark), rewriting `sweep.csv` and `sweep.json` after every point
  * so an interrupted sweep keeps what finished. With `--target sim` the simulator is started once
- * for the whole sweep. Ctrl-C stops after the current point's in-flight requests are cancelled.
+ * for the whole sweep, with the `--sim-*` settings (the same in every point) and the dataset's
+ * adapters; every sub-run's meta.json records them. Ctrl-C stops after the current point's
+ * in-flight requests are cancelled.
+ * A scenario's `hooks` run once for the whole sweep: setup before the first point's first
+ * request, teardown after the last point (also after a failure or Ctrl-C, before the simulator
+ * stops); their timings go into sweep.json. The directory appears with the first point's run, so
+ * a setup that throws leaves nothing behind.
  */
 export async function runSweep(
   points: readonly SweepPointPlan[],
   io: RunIo,
-  options: { scenario: string; axes: readonly string[]; out: string },
+  options: {
+    scenario: string;
+    axes: readonly string[];
+    out: string;
+    hooks?: { setup?: ScenarioHook; teardown?: ScenarioHook };
+  },
 ): Promise<SweepOutcome> {
   if (points.length === 0) throw new Error("runSweep: no points");
   if (points.some((p) => p.plan.lora?.mode === "compare")) {
@@ -58,17 +81,48 @@ export async function runSweep(
     );
   }
   const sweepId = `${makeRunId(new Date())}-${options.scenario}`;
-  const sim = !points[0].plan.target.sim
-    ? undefined
-    : points[0].plan.lora
-    ? await startLoraSweepSim(points[0].plan, io.log)
-    : await startSimWorker({ seed: points[0].plan.seed });
+  const first = points[0].plan;
+  // The dataset is read here only for the adapters the simulator must serve; each point reads
+  // it again (with its own checks) in runBenchmark.
+  const dataset = first.target.sim && first.dataset
+    ? await loadDatasetPrompts(first.dataset, {
+      seed: first.seed,
+      endpoint: first.endpoint,
+      log: () => {},
+    })
+    : undefined;
+  const sim = first.target.sim
+    ? await startSimTarget(first, {
+      dataset,
+      tokenizer: first.request.tokenizer && !first.dataset
+        ? (await loadLocalTokenizer(first.request.tokenizer)).files
+        : undefined,
+      log: io.log,
+      // A LoRA sweep's simulator serves the whole set; each point uses its first N.
+      loraAdapters: await loraSimAdapters(first, dataset),
+    })
+    : undefined;
+  const hooks = options.hooks ? new ScenarioHooks(options.hooks, io) : undefined;
+  const sweepDir = join(options.out, sweepId);
+  const rows: SweepRow[] = [];
+  let interrupted = false;
+  const writeSweep = async () => {
+    await writeFileAtomic(join(sweepDir, "sweep.csv"), sweepToCsv(rows));
+    await writeFileAtomic(
+      join(sweepDir, "sweep.json"),
+      sweepToJson(rows, {
+        sweepId,
+        scenario: options.scenario,
+        axes: options.axes,
+        interrupted,
+        hooks: hooks?.record(),
+      }),
+    );
+  };
+  let finished = false;
   try {
-    const sweepDir = await createRunDir(options.out, sweepId);
-    const rows: SweepRow[] = [];
     let model = "";
     let baseUrl = "";
-    let interrupted = false;
     for (const p of points) {
       if (io.interrupt?.aborted) {
         interrupted = true;
@@ -78,12 +132,11 @@ export async function runSweep(
         const name = p.label ? ` (${p.label})` : "";
         io.log(`sweep point ${p.index}/${points.length}${name}`);
       }
-      const plan: RunPlan = {
-        ...p.plan,
-        out: sweepDir,
-        target: sim ? { ...p.plan.target, url: sim.baseUrl, sim: false } : p.plan.target,
-      };
-      const outcome = await runBenchmark(plan, io);
+      const plan: RunPlan = { ...p.plan, out: sweepDir };
+      const outcome = await runBenchmark(plan, io, {
+        sim,
+        beforeStart: hooks && ((target) => hooks.beforeStart(target)),
+      });
       model = outcome.model;
       baseUrl = outcome.baseUrl;
       rows.push({
@@ -94,15 +147,21 @@ export async function runSweep(
         summary: outcome.summary,
       });
       interrupted = outcome.interrupted;
-      await writeFileAtomic(join(sweepDir, "sweep.csv"), sweepToCsv(rows));
-      await writeFileAtomic(
-        join(sweepDir, "sweep.json"),
-        sweepToJson(rows, { sweepId, scenario: options.scenario, axes: options.axes, interrupted }),
-      );
+      await writeSweep();
       if (interrupted) break;
     }
-    return { sweepId, sweepDir, rows, model, baseUrl, interrupted };
+    finished = true;
+    const teardownError = await hooks?.teardown();
+    // sweep.json again, now with the teardown's timing.
+    if (hooks && rows.length > 0) await writeSweep();
+    return { sweepId, sweepDir, rows, model, baseUrl, interrupted, teardownError };
   } finally {
+    if (!finished) {
+      // A failed point (or setup): the run's own error wins; a teardown failure is only logged.
+      const teardownError = await hooks?.teardown();
+      if (teardownError) io.log(`error: ${teardownError.message}`);
+      if (hooks && rows.length > 0) await writeSweep().catch(() => {});
+    }
     await sim?.close();
   }
 }

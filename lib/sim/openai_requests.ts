@@ -11,6 +11,7 @@
  */
 
 import { countChatTokens, countTokens, messageText } from "./tokenizer.ts";
+import type { HfTokenizer, TextMessage } from "../tokenizer/hf_tokenizer.ts";
 import {
   maxTokensTooLargeMessage,
   promptTooLongMessage,
@@ -51,6 +52,16 @@ export interface ServedModel {
   maxModelLen: number;
   /** Loaded LoRA adapters; a request may name one as its `model`. */
   adapters?: { has(name: string): boolean };
+  /** The model's own tokenizer (`--tokenizer`); undefined = the built-in rule (tokenizer.ts). */
+  tokenizer?: HfTokenizer;
+}
+
+/** Messages with their content flattened to text, for a real tokenizer's chat template. */
+export function textMessages(messages: unknown[]): TextMessage[] {
+  return messages.map((m) => {
+    const msg = m as { role: string; content?: unknown };
+    return { role: msg.role, content: messageText(msg.content) };
+  });
 }
 
 /**
@@ -97,7 +108,9 @@ export function parseGenerationRequest(
         return bad(`messages[${i}] must be an object with a string \`role\`.`, "messages");
       }
     }
-    promptTokens = countChatTokens(messages);
+    promptTokens = served.tokenizer
+      ? served.tokenizer.encodeChat(textMessages(messages)).length
+      : countChatTokens(messages);
     promptText = messages.map((m) => messageText((m as { content?: unknown }).content)).join("\n");
   } else {
     const prompt = unwrapPrompt(b.prompt);
@@ -110,7 +123,12 @@ export function parseGenerationRequest(
         "prompt",
       );
     }
-    promptTokens = typeof prompt === "string" ? countTokens(prompt) : prompt.length;
+    // vLLM's completions add the tokenizer's special tokens (the BOS) to a text prompt.
+    promptTokens = typeof prompt !== "string"
+      ? prompt.length
+      : served.tokenizer
+      ? served.tokenizer.encode(prompt, { addSpecialTokens: true }).length
+      : countTokens(prompt);
     promptText = typeof prompt === "string" ? prompt : prompt.join(",");
   }
 

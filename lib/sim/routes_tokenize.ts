@@ -7,7 +7,8 @@
  * answers `{count, max_model_len, tokens, token_strs}`; `count` equals the `usage.prompt_tokens`
  * a completion (prompt) or chat completion (messages) request with the same input reports. The
  * simulated tokenizer adds no BOS and its chat template no generation prompt, so
- * `add_special_tokens` and `add_generation_prompt` are accepted and change nothing. Unlike
+ * `add_special_tokens` and `add_generation_prompt` are accepted and change nothing. Given the
+ * model's own tokenizer (`--tokenizer`), both count as in vLLM and ids are that tokenizer's. Unlike
  * generation, prompts longer than max_model_len are not refused (vLLM skips that check here).
  *
  * `/detokenize` takes `{model?, tokens: int[]}` and answers `{prompt}`; ids outside the
@@ -22,7 +23,7 @@ import {
   SIM_VOCAB_SIZE,
   tokenText,
 } from "./tokenizer.ts";
-import { resolveModel, type ServedModel } from "./openai_requests.ts";
+import { resolveModel, type ServedModel, textMessages } from "./openai_requests.ts";
 import { errorBody, tokenizeBody } from "./openai_shapes.ts";
 
 /** A route's answer: HTTP status and JSON body. */
@@ -72,9 +73,16 @@ export function tokenizeRoute(body: unknown, served: ServedModel): RouteResult {
         return bad(`messages[${i}] must be an object with a string \`role\`.`, "messages");
       }
     }
-    tokens = encodeChat(messages);
+    // With the model's tokenizer, vLLM's defaults: a generation prompt, no added special tokens.
+    tokens = served.tokenizer
+      ? served.tokenizer.encodeChat(textMessages(messages), {
+        addGenerationPrompt: b.add_generation_prompt !== false,
+      })
+      : encodeChat(messages);
   } else if (typeof b.prompt === "string") {
-    tokens = encodeText(b.prompt);
+    tokens = served.tokenizer
+      ? served.tokenizer.encode(b.prompt, { addSpecialTokens: b.add_special_tokens !== false })
+      : encodeText(b.prompt);
   } else {
     return bad(
       b.prompt === undefined
@@ -83,7 +91,11 @@ export function tokenizeRoute(body: unknown, served: ServedModel): RouteResult {
       b.prompt === undefined ? null : "prompt",
     );
   }
-  const strs = b.return_token_strs === true ? tokens.map(tokenText) : null;
+  const strs = b.return_token_strs !== true
+    ? null
+    : served.tokenizer
+    ? tokens.map((t) => served.tokenizer!.idToToken(t) ?? "")
+    : tokens.map(tokenText);
   return { status: 200, body: tokenizeBody(tokens, served.maxModelLen, strs) };
 }
 
@@ -95,12 +107,17 @@ export function detokenizeRoute(body: unknown, served: ServedModel): RouteResult
   if (!Array.isArray(tokens)) {
     return bad("Field required: `tokens` (a list of token ids).", "tokens");
   }
-  const wrong = tokens.find((t) => !isTokenId(t));
+  const tok = served.tokenizer;
+  const wrong = tok
+    ? tokens.find((t) => !Number.isInteger(t) || tok.idToToken(t) === undefined)
+    : tokens.find((t) => !isTokenId(t));
   if (wrong !== undefined) {
     return bad(
-      `Token id ${JSON.stringify(wrong)} is out of vocabulary (0-${SIM_VOCAB_SIZE - 1}).`,
+      tok
+        ? `Token id ${JSON.stringify(wrong)} is out of vocabulary.`
+        : `Token id ${JSON.stringify(wrong)} is out of vocabulary (0-${SIM_VOCAB_SIZE - 1}).`,
       "tokens",
     );
   }
-  return { status: 200, body: { prompt: decodeTokens(tokens) } };
+  return { status: 200, body: { prompt: tok ? tok.decode(tokens) : decodeTokens(tokens) } };
 }

@@ -40,6 +40,7 @@ import { createTokenStream, truncatedBody } from "./fault_stream.ts";
 import { PROM_CONTENT_TYPE, renderPromMetrics } from "./prom_metrics.ts";
 import { createServerMetrics } from "./server_metrics.ts";
 import { detokenizeRoute, tokenizeRoute } from "./routes_tokenize.ts";
+import { createHfTokenizer, type TokenizerFiles } from "../tokenizer/hf_tokenizer.ts";
 import { loraRoute } from "./routes_lora.ts";
 import { createWordStream, type OutputLengthSpec, planOutput, planText } from "./text_source.ts";
 
@@ -89,6 +90,12 @@ export interface SimOptions {
    * cold start). Default false: loaded at start-up as vLLM's `--lora-modules`.
    */
   lazyLoraAdapters?: boolean;
+  /**
+   * The served model's tokenizer files (read by the caller; structured-cloneable for the Worker):
+   * prompt tokens, `/tokenize` and `/detokenize` then use it as vLLM would. Default: the built-in
+   * one-token-per-word rule (tokenizer.ts).
+   */
+  tokenizer?: TokenizerFiles;
 }
 
 /**
@@ -179,7 +186,12 @@ export function createSimApp(options: SimOptions = {}): SimApp {
   const adapters = createAdapterRegistry(cfg.loraAdapters ?? [], { baseModel: cfg.model });
   // vLLM loads `--lora-modules` at start-up exactly as a runtime load_lora_adapter would.
   if (!cfg.lazyLoraAdapters) { for (const a of adapters.list()) engine.loadAdapter(a.name); }
-  const served = { model: cfg.model, maxModelLen: cfg.maxModelLen, adapters };
+  const served = {
+    model: cfg.model,
+    maxModelLen: cfg.maxModelLen,
+    adapters,
+    tokenizer: cfg.tokenizer ? createHfTokenizer(cfg.tokenizer) : undefined,
+  };
   const startedAt = Math.floor(Date.now() / 1000);
   const injector = cfg.faults ? createFaultInjector(cfg.faults, cfg.seed) : undefined;
   const timers = new FaultTimers();

@@ -18,23 +18,31 @@
  * other request has the same count. A few other requests are measured as a check, and a length
  * whose check fails falls back to the estimate rather than claiming exactness.
  *
- * Extension point (strategy 2): a local tokenizer.json only needs to implement TokenCounter;
- * {@link calibratePromptBook} is the same for any counter.
+ * The search is the same for any counter: the server's /tokenize (tokenize_client.ts) or a
+ * local tokenizer.json (local_tokenizer.ts, strategy 2).
  */
 import { createRng } from "../load/rng.ts";
 import { promptForRequest } from "./synthetic_prompt.ts";
 import { ENGLISH_WORDS, type TextSource, type WordStream, wordStream } from "./text_sources.ts";
 import type { CountForm, TokenCounter } from "./tokenize_client.ts";
 
-/** How prompt lengths were obtained: measured exactly, or estimated by word count. */
-export type PromptLengthMode = "exact" | "estimate";
+/**
+ * How prompt lengths were obtained: `exact` (measured with the server's /tokenize),
+ * `local_tokenizer` (measured with a tokenizer.json on disk), or `estimate` (word counts).
+ */
+export type PromptLengthMode = "exact" | "local_tokenizer" | "estimate";
 
 /** Per-request prompts for a run. */
 export interface PromptBook {
   mode: PromptLengthMode;
+  /**
+   * True when some prompt lengths are not measured exactly: estimates, or chat prompts counted
+   * with a local tokenizer that has no chat template. Shown in the summary.
+   */
+  approximate: boolean;
   /** The prompt of request `index` meant to have `tokens` tokens; the same for the same seed. */
   promptFor(index: number, tokens: number): string;
-  /** /tokenize calls spent on calibration. */
+  /** Counter calls (/tokenize requests or local encodes) spent on calibration. */
   calls: number;
   /** One line per problem met (a length that fell back to the estimate, and why). */
   warnings: string[];
@@ -48,11 +56,16 @@ export interface PromptOptions {
   sharedPrefixTokens?: number;
 }
 
-/** Words in each request's unique tag: |alphabet|^4 distinct tags (over 1M with ≥ 32 words). */
+/**
+ * Words in each request's unique tag: |alphabet|^4 distinct tags (over 1M with ≥ 32 words);
+ * fewer when only some words are one token at the start of a text (see startWords).
+ */
 export const TAG_WORDS = 4;
 const ALPHABET_CANDIDATES = 64;
 const MIN_ALPHABET = 16;
 const ALPHABET_CALLS = 8;
+// Start forms are rarer than spaced forms (a few misses split most big groups): more calls.
+const START_CALLS = 24;
 const FIT_CALLS = 20;
 const VERIFY_INDEXES = [1, 2, 99_991];
 // Close the last gap with filler once the body is within this many tokens of the target.
@@ -69,6 +82,7 @@ export function estimatePromptBook(opts: PromptOptions, warnings: string[] = [])
     : "";
   return {
     mode: "estimate",
+    approximate: true,
     calls: 0,
     warnings,
     promptFor(index, tokens) {
@@ -86,14 +100,14 @@ export function estimatePromptBook(opts: PromptOptions, warnings: string[] = [])
 
 /**
  * Calibrates prompts for each distinct length in `lengths` against `counter`, before any load is
- * sent. At most ~8 calls for the tag alphabet, ~20 for the shared prefix and ~24 per length.
+ * sent; `mode` is what a fully exact book reports (default `exact`). At most ~8 calls for the tag alphabet, ~20 for the shared prefix and ~24 per length.
  * A length that cannot be made exact falls back to the estimate, with a line in `warnings`;
  * counter failures (TokenizeUnavailable) propagate so the caller can fall back wholesale.
  */
 export async function calibratePromptBook(
   lengths: readonly number[],
   counter: TokenCounter,
-  opts: PromptOptions & { form: CountForm },
+  opts: PromptOptions & { form: CountForm; exactMode?: PromptLengthMode },
 ): Promise<PromptBook> {
   const callsBefore = counter.calls;
   const warnings: string[] = [];
@@ -101,17 +115,21 @@ export async function calibratePromptBook(
   const alphabet = await singleTokenWords(counter);
   if (alphabet.length < MIN_ALPHABET) {
     warnings.push(
-      `exact prompt lengths: the server's tokenizer splits common English words; using estimates`,
+      `exact prompt lengths: the tokenizer splits common English words; using estimates`,
     );
     return { ...fallback, calls: counter.calls - callsBefore };
   }
   const letters = shuffled(alphabet, opts.seed);
+  // Without a shared prefix the tag's first word opens the prompt, where byte-level BPEs (Llama 3,
+  // Qwen) see it without its leading space: "time" may cost 2 tokens where " time" costs 1.
+  const firsts = (opts.sharedPrefixTokens ?? 0) > 0 ? letters : await startWords(counter, letters);
   const tag = (index: number) => {
     const out: string[] = [];
     let x = index;
     for (let d = 0; d < TAG_WORDS; d++) {
-      out.push(letters[x % letters.length]);
-      x = Math.floor(x / letters.length);
+      const digits = d === 0 ? firsts : letters;
+      out.push(digits[x % digits.length]);
+      x = Math.floor(x / digits.length);
     }
     return out.join(" ");
   };
@@ -164,7 +182,8 @@ export async function calibratePromptBook(
   }
   const allExact = exact.size === new Set(lengths).size;
   return {
-    mode: allExact ? "exact" : "estimate",
+    mode: allExact ? opts.exactMode ?? "exact" : "estimate",
+    approximate: !allExact,
     calls: counter.calls - callsBefore,
     warnings,
     promptFor(index, tokens) {
@@ -241,6 +260,28 @@ async function singleTokenWords(counter: TokenCounter): Promise<string[]> {
     }
   }
   return good;
+}
+
+/**
+ * Alphabet words that are one token also at the start of a text (no leading space), by group
+ * testing on newline-separated groups: k words cost at least k tokens and k - 1 newlines at
+ * least 0, so a count of k (newlines free) or 2k - 1 (one token each) means every word is one
+ * token where a newline, like the start of a text, leaves it without a space. Falls back to all
+ * of `letters` when fewer than two pass (the check of a few requests' counts then decides).
+ */
+async function startWords(counter: TokenCounter, letters: string[]): Promise<string[]> {
+  const good: string[] = [];
+  const queue = [letters];
+  for (let calls = 0; queue.length > 0 && calls < START_CALLS; calls++) {
+    const group = queue.shift()!;
+    const c = await counter.count(group.join("\n"), "raw");
+    if (c === group.length || c === 2 * group.length - 1) good.push(...group);
+    else if (group.length > 1) {
+      const half = group.length >> 1;
+      queue.push(group.slice(0, half), group.slice(half));
+    }
+  }
+  return good.length >= 2 ? good : letters;
 }
 
 function shuffled(words: readonly string[], seed: number): string[] {

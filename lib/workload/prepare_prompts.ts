@@ -1,8 +1,8 @@
 /**
  * Chooses how a run gets its prompt lengths and prepares the prompts before the load starts:
- * exact, calibrated with the server's /tokenize (strategy 1), or the word-count estimate when
- * the server cannot count (strategy 3), announced with one warning line.
- * Strategy 2 (a local tokenizer.json) would plug in here as another TokenCounter.
+ * exact, calibrated with the server's /tokenize (strategy 1) or with a local tokenizer.json
+ * (strategy 2, `--tokenizer`: no server calls), or the word-count estimate when the server
+ * cannot count (strategy 3), announced with one warning line. One search, several counters.
  */
 import {
   calibratePromptBook,
@@ -11,6 +11,7 @@ import {
   type PromptLengthMode,
 } from "./exact_prompt.ts";
 import { loadTextSource } from "./text_sources.ts";
+import type { LocalTokenizer } from "./local_tokenizer.ts";
 import { createTokenCounter, TokenizeUnavailable } from "./tokenize_client.ts";
 
 export type { PromptBook, PromptLengthMode };
@@ -41,6 +42,8 @@ export async function preparePrompts(
     log(line: string): void;
     /** Lengths to calibrate; default: the recipe's prompt tokens. */
     lengths?: readonly number[];
+    /** Count with this local tokenizer instead of the server's /tokenize. */
+    tokenizer?: LocalTokenizer;
   },
 ): Promise<PromptBook> {
   const source = await loadTextSource(recipe.request.textSource ?? "english");
@@ -50,13 +53,22 @@ export async function preparePrompts(
     sharedPrefixTokens: recipe.request.sharedPrefixTokens ?? 0,
   };
   const lengths = opts.lengths ?? [recipe.request.promptTokens];
-  const counter = createTokenCounter(opts.baseUrl, { model: opts.model, apiKey: opts.apiKey });
+  const form = recipe.endpoint === "chat" ? "chat" : "prompt";
+  const local = opts.tokenizer;
+  if (local && form === "chat" && local.chatTemplate === null) {
+    opts.log(
+      `warning: ${local.file} comes with no chat template, so prompt lengths count the message text only; the server adds its template's tokens (the summary's prompt drift shows how many)`,
+    );
+  }
+  const counter = local ??
+    createTokenCounter(opts.baseUrl, { model: opts.model, apiKey: opts.apiKey });
   const started = performance.now();
   let book: PromptBook;
   try {
     book = await calibratePromptBook(lengths, counter, {
       ...promptOpts,
-      form: recipe.endpoint === "chat" ? "chat" : "prompt",
+      form,
+      exactMode: local ? "local_tokenizer" : "exact",
     });
   } catch (e) {
     if (!(e instanceof TokenizeUnavailable)) throw e;
@@ -67,12 +79,16 @@ export async function preparePrompts(
     return estimatePromptBook(promptOpts);
   }
   for (const w of book.warnings) opts.log(`warning: ${w}`);
-  if (book.mode === "exact") {
+  if (local && form === "chat" && local.chatTemplate === null) {
+    return { ...book, approximate: true };
+  }
+  if (book.mode !== "estimate") {
     const ms = Math.round(performance.now() - started);
+    const by = local ? `the local tokenizer ${local.file}` : "/tokenize";
     opts.log(
       `prompt lengths exact: calibrated ${
         lengths.join(", ")
-      } tokens with /tokenize (${book.calls} calls, ${ms} ms)`,
+      } tokens with ${by} (${book.calls} calls, ${ms} ms)`,
     );
   }
   return book;

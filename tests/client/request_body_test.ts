@@ -87,3 +87,31 @@ Deno.test("a completions request with chat messages is refused: roles cannot bec
     RangeError,
   );
 });
+
+Deno.test("sampling parameters go out under their API names, only the ones that are set", () => {
+  const sampling = {
+    temperature: 0,
+    topP: 0.9,
+    topK: 40,
+    minP: 0.05,
+    presencePenalty: -0.5,
+    frequencyPenalty: 1.5,
+    repetitionPenalty: 1.1,
+    stop: ["\n\n", "END"],
+    seed: 7,
+  };
+  for (const endpoint of ["chat", "completions"] as const) {
+    const { body } = buildRequest({ ...base, endpoint, sampling });
+    assert.deepEqual(body.temperature, 0, "0 is a value, not 'unset'");
+    assert.deepEqual(body.top_p, 0.9);
+    assert.deepEqual(body.top_k, 40);
+    assert.deepEqual(body.min_p, 0.05);
+    assert.deepEqual(body.presence_penalty, -0.5);
+    assert.deepEqual(body.frequency_penalty, 1.5);
+    assert.deepEqual(body.repetition_penalty, 1.1);
+    assert.deepEqual(body.stop, ["\n\n", "END"]);
+    assert.deepEqual(body.seed, 7);
+  }
+  const { body } = buildRequest({ ...base, sampling: { topP: 0.5 } });
+  assert.deepEqual(Object.keys(body).filter((k) => !(k in buildRequest(base).body)), ["top_p"]);
+});

@@ -28,7 +28,7 @@ async function run(args: string[]) {
 Deno.test("compare against the simulator (max_loras 2, 8 adapters): multi has a higher TTFT p99 than baseline; comparison.json and .md are written", async () => {
   const out = await Deno.makeTempDir();
   const { plan } = parseRunArgs([
-    ...["--target", "sim", "--adapters", EIGHT, "--lora-mode", "compare"],
+    ...["--target", "sim", "--sim-max-loras", "2", "--adapters", EIGHT, "--lora-mode", "compare"],
     ...["--baseline-adapter", "multi-task", "--concurrency", "4", "--requests", "24"],
     ...["--max-tokens", "8", "--ignore-eos", "--out", out],
   ], {});
@@ -61,7 +61,8 @@ Deno.test("compare against the simulator (max_loras 2, 8 adapters): multi has a 
 Deno.test("cold starts: each adapter's first request is marked and slower than its warm requests", async () => {
   // Concurrency 2 = max_loras: no request waits for a LoRA slot, so only the load differs.
   const { records, summary, meta } = await run([
-    ...["--target", "sim", "--adapters", "a1,a2,a3,a4", "--concurrency", "2"],
+    ...["--target", "sim", "--sim-max-loras", "2", "--sim-lora-load-time", "30ms"],
+    ...["--adapters", "a1,a2,a3,a4", "--concurrency", "2"],
     ...["--requests", "16", "--max-tokens", "4", "--ignore-eos"],
   ]);
   const cold = records.filter((r) => r.cold_start === true);

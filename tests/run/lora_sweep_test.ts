@@ -15,6 +15,7 @@ const countSweep = validateScenario({
   stop: { requests: 16 },
   lora: { adapters: ["a1", "a2", "a3", "a4", "a5", "a6", "a7", "a8"] },
   sweep: { axes: { adapterCount: [1, 8] } },
+  sim: { maxLoras: 2 },
 }, "lora-count");
 
 Deno.test("the adapterCount axis gives each point the set's first N adapters", () => {
