@@ -170,3 +170,42 @@ Deno.test("an adapter the server does not serve gives per-request http 404 recor
     await sim.close();
   }
 });
+
+Deno.test("--adapters-dir: meta.json records each adapter's rank, alpha, target modules and base model; --load-adapters sends its folder as lora_path", async () => {
+  const dir = new URL("../../fixtures/adapters/set/", import.meta.url).pathname;
+  const logged: string[] = [];
+  const out = await Deno.makeTempDir();
+  const { plan } = parseRunArgs([
+    ...["--target", "sim", "--adapters-dir", dir, "--load-adapters", "--requests", "6"],
+    ...["--concurrency", "3", "--max-tokens", "2", "--out", out],
+  ], {});
+  const outcome = await runBenchmark(plan, { ...quietIo, log: (l) => logged.push(l) });
+  const meta = JSON.parse(await Deno.readTextFile(join(outcome.runDir, "meta.json")));
+  const sql = meta.lora.adapters.find((a: { name: string }) => a.name === "sql-lora");
+  assert.deepEqual(
+    { ...sql, path: undefined },
+    {
+      name: "sql-lora",
+      source: "dir",
+      path: undefined,
+      r: 16,
+      lora_alpha: 32,
+      target_modules: ["q_proj", "k_proj", "v_proj", "o_proj"],
+      base_model_name_or_path: "meta-llama/Llama-3.1-8B-Instruct",
+    },
+  );
+  assert.ok(sql.path.endsWith("/fixtures/adapters/set/sql-lora"), sql.path);
+  assert.deepEqual(meta.lora.adapters.map((a: { name: string }) => a.name), [
+    "chat-lora",
+    "math-lora",
+    "sql-lora",
+  ]);
+  const sqlLoad = meta.lora.loads.find((l: { adapter: string }) => l.adapter === "sql-lora");
+  assert.equal(sqlLoad.path, sql.path, "the folder is the lora_path");
+  assert.equal(sqlLoad.status, 200);
+  assert.equal(outcome.summary.requests.ok, 6);
+  assert.ok(
+    logged.some((l) => /was made for "meta-llama\/Llama-3.1-8B-Instruct"/.test(l)),
+    "a base-model mismatch is a warning",
+  );
+});
