@@ -21,6 +21,7 @@ import {
   unloadAdapters,
 } from "./adapter_loading.ts";
 import { TargetError } from "./resolve_target.ts";
+import { LORA_TIMELINE_FILE } from "./lora_timeline.ts";
 
 /**
  * The LoRA side of one run (modes multi, baseline and base; compare is three such runs): the
@@ -46,6 +47,8 @@ export interface LoraRun {
   loads: AdapterLoadTiming[];
   /** Timed runtime unloads, filled by {@link finishLora}. */
   unloads: AdapterLoadTiming[];
+  /** `vllm:lora_requests_info` samples written to lora_timeline.jsonl (0: none, no file). */
+  timelineSamples: number;
 }
 
 /**
@@ -189,7 +192,15 @@ export async function prepareLora(
       { apiKey: plan.target.apiKey },
     )
     : [];
-  return { mode: lora.mode, adapters: set, selection, adapterFor, loads, unloads: [] };
+  return {
+    mode: lora.mode,
+    adapters: set,
+    selection,
+    adapterFor,
+    loads,
+    unloads: [],
+    timelineSamples: 0,
+  };
 }
 
 /** After the run: unloads what was loaded, when `--unload-after` asks. */
@@ -217,5 +228,9 @@ export function loraMeta(
     adapters: run.adapters.map(adapterInfoToJson),
     loads: run.loads.map(loadTimingToJson),
     unloads: run.unloads.map(loadTimingToJson),
+    // The server's running/waiting adapters over time (vllm:lora_requests_info), when exposed.
+    timeline: run.timelineSamples > 0
+      ? { file: LORA_TIMELINE_FILE, samples: run.timelineSamples }
+      : null,
   };
 }

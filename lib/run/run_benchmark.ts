@@ -33,6 +33,12 @@ import {
   simAdapterNames,
 } from "./lora_setup.ts";
 import { JsonlSink } from "./jsonl_sink.ts";
+import {
+  LORA_TIMELINE_FILE,
+  type LoraTimelineSample,
+  startLoraTimeline,
+  writeLoraTimeline,
+} from "./lora_timeline.ts";
 import { resolveTarget } from "./resolve_target.ts";
 import { type SimTarget, startSimTarget } from "./sim_target.ts";
 import { createRunDir, makeRunId } from "./run_dir.ts";
@@ -280,6 +286,10 @@ async function drive(
     warmupRequests: plan.warmup.requests,
   });
   const stopProgress = startProgress(io, live, () => clock.now());
+  const timeline = lora
+    ? startLoraTimeline(baseUrl, { origin, apiKey: plan.target.apiKey })
+    : undefined;
+  let timelineSamples: LoraTimelineSample[] = [];
   try {
     if (plan.load.mode === "open") {
       await runOpenLoop({
@@ -310,7 +320,9 @@ async function drive(
   } finally {
     stopProgress();
     sink.close();
+    timelineSamples = (await timeline?.stop()) ?? [];
   }
+  if (lora) await writeLoraTimeline(join(runDir, LORA_TIMELINE_FILE), timelineSamples, lora);
 
   const interrupted = io.interrupt?.aborted ?? false;
   const summary = summarize(records, {

@@ -209,3 +209,47 @@ Deno.test("--adapters-dir: meta.json records each adapter's rank, alpha, target 
     "a base-model mismatch is a warning",
   );
 });
+
+Deno.test("a LoRA run records the server's running and waiting adapters over time (lora_timeline.jsonl)", async () => {
+  const { outcome, meta } = await run([
+    ...["--target", "sim", "--sim-max-loras", "2", "--adapters", EIGHT, "--concurrency", "8"],
+    ...["--requests", "24", "--max-tokens", "16", "--ignore-eos"],
+  ]);
+  const lines = (await Deno.readTextFile(join(outcome.runDir, "lora_timeline.jsonl"))).trim()
+    .split("\n").map((l) => JSON.parse(l));
+  assert.equal(meta.lora.timeline.samples, lines.length);
+  assert.ok(lines.length >= 2, `${lines.length} samples`);
+  for (const s of lines) {
+    assert.equal(s.max_lora, 2);
+    assert.ok(s.running.length <= 2, `at most max_lora adapters run: ${s.running}`);
+  }
+  assert.ok(lines.some((s) => s.waiting.length > 0), "8 adapters over 2 slots: some wait");
+  assert.ok(lines.every((s, i) => i === 0 || s.t_ms > lines[i - 1].t_ms), "in time order");
+});
+
+Deno.test("a server without /metrics gets no lora_timeline.jsonl and the run is unaffected", async () => {
+  const sim = await startSim({ seed: 1, ttftMs: 2, itlMs: 2, loraAdapters: ["a"] });
+  const upstream = sim.baseUrl.replace(/\/v1$/, "");
+  const proxy = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (req) => {
+    const url = new URL(req.url);
+    if (url.pathname === "/metrics") return new Response("Not Found", { status: 404 });
+    return await fetch(upstream + url.pathname, {
+      method: req.method,
+      headers: req.headers,
+      body: req.method === "POST" ? await req.text() : undefined,
+    });
+  });
+  try {
+    const { outcome, meta } = await run([
+      ...["--url", `http://127.0.0.1:${proxy.addr.port}/v1`, "--adapters", "a"],
+      ...["--requests", "3", "--max-tokens", "2"],
+    ]);
+    assert.equal(outcome.summary.requests.ok, 3);
+    assert.equal(meta.lora.timeline, null);
+    const files = [...Deno.readDirSync(outcome.runDir)].map((e) => e.name);
+    assert.ok(!files.includes("lora_timeline.jsonl"), files.join(", "));
+  } finally {
+    await proxy.shutdown();
+    await sim.close();
+  }
+});
