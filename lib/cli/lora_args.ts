@@ -101,6 +101,14 @@ export function loraSection(
     } else adapterCount = n;
   }
 
+  if (
+    adapterCount !== undefined && adapters !== undefined && adaptersDir === undefined &&
+    !flag("adapters-from-server") && adapterCount > adapters.length
+  ) {
+    problems.push(
+      `--adapter-count ${adapterCount}: --adapters lists only ${adapters.length} adapters`,
+    );
+  }
   const selection = str("adapter-selection");
   if (selection !== undefined) {
     const spec = parseSelection(selection, { what: "--adapter-selection" });
@@ -110,8 +118,9 @@ export function loraSection(
         `--adapter-selection picks adapters for --lora-mode multi or compare, not ${mode}`,
       );
     } else {
-      // Only what the flags alone decide; the set may still come from a directory or server.
-      const known = adapters?.slice(0, adapterCount);
+      // Only what the flags alone decide: a directory or the server may still add adapters.
+      const growing = adaptersDir !== undefined || flag("adapters-from-server");
+      const known = growing ? undefined : adapters?.slice(0, adapterCount);
       const checked = selectionProblems(spec, {
         adapters: known ?? [],
         batchSize: context.batchSize,

@@ -75,6 +75,15 @@ Deno.test("a selection the set cannot serve is a usage error naming the fix", ()
   assert.match(mode.join("\n"), /--lora-mode must be one of multi, baseline, base, compare/);
   const dataset = problemsOf(["--adapter-selection", "dataset"]);
   assert.match(dataset.join("\n"), /give --dataset/);
+  const count = problemsOf(["--adapters", "a,b", "--adapter-count", "3"]);
+  assert.match(count.join("\n"), /--adapter-count 3: --adapters lists only 2 adapters/);
+  // A directory or the server may add adapters: names are then checked at run time.
+  const dir = new URL("../../fixtures/adapters/set/", import.meta.url).pathname;
+  assert.equal(
+    parse(["--adapters", "a", "--adapters-dir", dir, "--adapter-selection", "weighted:sql-lora=1"])
+      .lora?.selection,
+    "weighted:sql-lora=1",
+  );
   const withBase = problemsOf(["--adapters", "a", "--with-base"]);
   assert.match(withBase.join("\n"), /--with-base adds a base-model run to --lora-mode compare/);
 });
