@@ -16,6 +16,7 @@ Usage:
 Examples:
   llmload run --target sim --concurrency 8 --requests 200
   llmload run --url http://127.0.0.1:8000/v1 --rate 5 --duration 60s --prompt-tokens 6000
+  llmload run --target sim --rate-stages 10s@2,20s@10,10s@2
   llmload run prompt-lengths --target sim --requests 4
   llmload sim --port 8000
 
@@ -85,7 +86,24 @@ Load (pick one; default --concurrency 1):
     --max-in-flight N    cap; a send that finds the cap full is dropped and reported
     --queue              with --max-in-flight: wait for a free slot instead (counted as late)
 
-Stop (either or both, first wins; default --duration 60s):
+Arrival shapes (the load changes over time; its end ends the run unless --duration/--requests
+cut it first; times stay absolute under every shape):
+  --rate R --ramp-to R2 --ramp-over 60s  open loop ramping from R to R2 req/s (R may be 0)
+    --ramp-curve linear|exponential      (default linear; exponential needs R, R2 > 0)
+  --rate-stages 30s@5,1m@20,30s@5        open loop: DURATION@RATE stages (0 pauses)
+  --concurrency-stages 30s@4,1m@16       closed loop: DURATION@USERS stages; new users start
+                         staggered over --ramp, removed users finish their request first
+  --trace FILE           replay a JSONL trace: {"timestamp", "input_length"?, "output_length"?}
+                         per line (Mooncake traces as is); each request asks for its line's
+                         prompt and output lengths (add --ignore-eos for exact outputs)
+    --trace-speed X      2 replays twice as fast, 0.5 half as fast (default 1)
+    --trace-time-unit ms|s               unit of "timestamp" (default ms)
+    --trace-on-error skip|fail           malformed lines: stop before the run (default) or skip
+  --arrival, --burstiness and --max-in-flight apply to ramps and rate stages too (arrivals
+  follow the integrated rate). A scenario file may also give load.rate as a function
+  (t) => req/s | null (README "Arrival shapes").
+
+Stop (either or both, first wins; default --duration 60s, none with an arrival shape):
   --duration 60s         measured time (after warm-up)
   --requests N           measured requests (after warm-up)
   --warmup 10s           requests scheduled in the first 10s are warm-up
@@ -200,6 +218,9 @@ Examples:
               --prompt-tokens 8000 --max-tokens 128 --ignore-eos
   # how 5xx errors are reported, without a second process
   llmload run --target sim --sim-fault-500 0.05 --sim-fault-503 0.05 --requests 200
+  llmload run --target sim --rate 1 --ramp-to 20 --ramp-over 60s --max-in-flight 64
+  llmload run --target sim --concurrency-stages 30s@2,1m@16,30s@2
+  llmload run --url http://127.0.0.1:8000/v1 --trace mooncake.jsonl --trace-speed 2 --ignore-eos
   llmload run multi-lora --target sim --lora-mode compare
   llmload run --url http://127.0.0.1:8000/v1 --adapters-dir adapters/ --adapter-selection zipf:1.1 \\
               --concurrency 8 --requests 200

@@ -1,7 +1,8 @@
 import { dirname } from "node:path";
 import { parseArgs } from "node:util";
 import { parseDurationMs } from "../config/duration.ts";
-import { type RunPlan, validateRunPlan } from "../config/run_plan.ts";
+import { type RateFunctionLike, type RunPlan, validateRunPlan } from "../config/run_plan.ts";
+import { parseStageList } from "../config/stage_list.ts";
 import { UsageError } from "../config/usage_error.ts";
 import { parseOutputLength } from "../workload/output_length.ts";
 import { BUILTIN_TEXT_SOURCES } from "../workload/text_sources.ts";
@@ -22,6 +23,15 @@ export const RUN_OPTIONS = {
   burstiness: { type: "string" },
   "max-in-flight": { type: "string" },
   queue: { type: "boolean" },
+  "ramp-to": { type: "string" },
+  "ramp-over": { type: "string" },
+  "ramp-curve": { type: "string" },
+  "rate-stages": { type: "string" },
+  "concurrency-stages": { type: "string" },
+  trace: { type: "string" },
+  "trace-speed": { type: "string" },
+  "trace-time-unit": { type: "string" },
+  "trace-on-error": { type: "string" },
   duration: { type: "string" },
   requests: { type: "string" },
   warmup: { type: "string" },
@@ -78,11 +88,23 @@ export interface RunArgs {
   help: boolean;
 }
 
+/** A rate function carried beside the flags (a scenario file's `load.rate`; not a flag). */
+export interface CarriedRateFunction {
+  fn: RateFunctionLike;
+  /** Its source text, recorded in meta.json. */
+  source: string;
+}
+
 /**
  * Turns `llmload run` arguments into a validated RunPlan. Collects every problem before
- * throwing one UsageError, so a user fixes a command line in one go.
+ * throwing one UsageError, so a user fixes a command line in one go. `rateFunction` (from a
+ * scenario file) makes the load an open loop shaped by that function.
  */
-export function parseRunArgs(args: string[], env: Record<string, string | undefined>): RunArgs {
+export function parseRunArgs(
+  args: string[],
+  env: Record<string, string | undefined>,
+  options: { rateFunction?: CarriedRateFunction } = {},
+): RunArgs {
   let values: Record<string, string | boolean | string[] | undefined>;
   try {
     ({ values } = parseArgs({ args, options: RUN_OPTIONS, strict: true, allowPositionals: false }));
@@ -141,33 +163,64 @@ export function parseRunArgs(args: string[], env: Record<string, string | undefi
   }
 
   const concurrency = posInt("concurrency");
-  const rate = num("rate", (n) => n > 0, "a number > 0 (requests/s)");
+  const rampTo = str("ramp-to");
+  // 0 is a valid start for a ramp ("--rate 0 --ramp-to 20"), never a constant rate.
+  const rate = num("rate", (n) => n >= 0, "a number > 0 (requests/s)");
+  if (rate === 0 && rampTo === undefined) {
+    problems.push(`--rate must be a number > 0 (requests/s) (got "0"); 0 only starts a --ramp-to`);
+  }
+  const shape = loadShape(values, problems, { rate, duration, rateFunction: options.rateFunction });
+  const open = rate !== undefined || shape.open !== undefined;
+  const closedStages = shape.closedStages;
+  const loads = [
+    rate !== undefined && "--rate",
+    values["rate-stages"] !== undefined && "--rate-stages",
+    values.trace !== undefined && "--trace",
+    options.rateFunction !== undefined && "the scenario's rate function",
+    concurrency !== undefined && "--concurrency",
+    values["concurrency-stages"] !== undefined && "--concurrency-stages",
+  ].filter((l): l is string => typeof l === "string");
   if (concurrency !== undefined && rate !== undefined) {
     problems.push(
       "--concurrency (closed loop) and --rate (open loop) cannot be combined; use --rate with --max-in-flight to cap concurrency",
     );
+  } else if (loads.length > 1) {
+    problems.push(`${loads.join(" and ")} cannot be combined: pick one load`);
   }
   const arrival = oneOf("arrival", ["constant", "poisson", "gamma"] as const, RUN_DEFAULTS.arrival);
   const burstiness = num("burstiness", (n) => n > 0, "a number > 0") ?? RUN_DEFAULTS.burstiness;
   const maxInFlight = posInt("max-in-flight");
   const rampMs = str("ramp") === undefined ? undefined : duration("ramp");
-  if (rate === undefined) {
+  if (!open) {
     for (const flag of ["arrival", "burstiness", "max-in-flight", "queue"]) {
       if (values[flag] !== undefined) {
-        problems.push(`--${flag} applies to open loop only: add --rate`);
+        problems.push(
+          `--${flag} applies to open loop only: add --rate (or --rate-stages, --trace)`,
+        );
       }
     }
   } else if (rampMs !== undefined) {
-    problems.push("--ramp applies to closed loop (--concurrency) only");
+    problems.push(
+      "--ramp applies to closed loop (--concurrency, --concurrency-stages) only; an open-loop ramp is --rate R --ramp-to R2 --ramp-over 60s",
+    );
   }
   if (str("burstiness") !== undefined && arrival !== "gamma") {
     problems.push("--burstiness needs --arrival gamma");
   }
+  if (values.trace !== undefined) {
+    for (const flag of ["arrival", "burstiness"]) {
+      if (values[flag] !== undefined) {
+        problems.push(`--${flag} does not apply to --trace: a trace gives the arrival times`);
+      }
+    }
+  }
 
   const requests = posInt("requests");
+  // An arrival shape or concurrency stages end the run themselves: no default duration then.
+  const shaped = shape.open !== undefined || closedStages !== undefined;
   const durationMs = duration(
     "duration",
-    requests === undefined ? RUN_DEFAULTS.duration : undefined,
+    requests === undefined && !shaped ? RUN_DEFAULTS.duration : undefined,
   );
   const warmupMs = str("warmup") === undefined ? undefined : duration("warmup");
   const warmupRequests = posInt("warmup-requests");
@@ -228,8 +281,17 @@ export function parseRunArgs(args: string[], env: Record<string, string | undefi
       ...(simOptions ? { simOptions } : {}),
     },
     endpoint: oneOf("endpoint", ["chat", "completions"] as const, RUN_DEFAULTS.endpoint),
-    load: rate !== undefined
-      ? { mode: "open", rate, arrival, burstiness, maxInFlight, queue: values.queue === true }
+    load: open
+      ? {
+        mode: "open",
+        ...(shape.open ? { shape: shape.open } : { rate }),
+        arrival,
+        burstiness,
+        maxInFlight,
+        queue: values.queue === true,
+      }
+      : closedStages
+      ? { mode: "closed", stages: closedStages, rampMs }
       : { mode: "closed", concurrency: concurrency ?? 1, rampMs },
     stop: { durationMs, requests },
     warmup: { durationMs: warmupMs, requests: warmupRequests },
@@ -301,6 +363,131 @@ function simSettings(
   }
   if (!sim) return undefined;
   return truthLogFile ? { ...parsed.options, truthLogFile } : parsed.options;
+}
+
+/** The open-loop shape or closed-loop stages the flags ask for (undefined: none). */
+interface LoadShape {
+  open?: Extract<RunPlan["load"], { mode: "open" }>["shape"];
+  closedStages?: Extract<RunPlan["load"], { mode: "closed" }>["stages"];
+}
+
+/**
+ * The arrival-shape flags, checked as a group; problems are appended to `problems`. A trace file
+ * is only checked for existence here; its lines are read (and a malformed one rejected) by the
+ * run, before anything is sent.
+ */
+function loadShape(
+  values: Record<string, string | boolean | string[] | undefined>,
+  problems: string[],
+  parse: {
+    rate: number | undefined;
+    duration(name: string): number | undefined;
+    rateFunction?: CarriedRateFunction;
+  },
+): LoadShape {
+  const str = (name: string) => values[name] as string | undefined;
+  const rampTo = str("ramp-to");
+  if (rampTo === undefined) {
+    for (const flag of ["ramp-over", "ramp-curve"]) {
+      if (values[flag] !== undefined) problems.push(`--${flag} needs --ramp-to`);
+    }
+  }
+  const trace = str("trace");
+  if (trace === undefined) {
+    for (const flag of ["trace-speed", "trace-time-unit", "trace-on-error"]) {
+      if (values[flag] !== undefined) problems.push(`--${flag} needs --trace FILE`);
+    }
+  }
+  const shape: LoadShape = {};
+  if (rampTo !== undefined) {
+    const to = Number(rampTo);
+    if (rampTo.trim() === "" || !(to >= 0) || !Number.isFinite(to)) {
+      problems.push(`--ramp-to must be a number ≥ 0 (requests/s) (got "${rampTo}")`);
+    }
+    if (parse.rate === undefined) {
+      problems.push("--ramp-to needs --rate (the rate the ramp starts from)");
+    }
+    const over = str("ramp-over");
+    const durationMs = over === undefined ? undefined : parse.duration("ramp-over");
+    if (over === undefined) problems.push("--ramp-to needs --ramp-over (e.g. --ramp-over 60s)");
+    const curve = str("ramp-curve") ?? "linear";
+    if (curve !== "linear" && curve !== "exponential") {
+      problems.push(`--ramp-curve must be one of linear, exponential (got "${curve}")`);
+    } else if (curve === "exponential" && (parse.rate === 0 || to === 0)) {
+      problems.push("--ramp-curve exponential needs --rate and --ramp-to both > 0");
+    }
+    if (parse.rate === 0 && to === 0) problems.push("a ramp from 0 to 0 req/s sends nothing");
+    if (parse.rate !== undefined && durationMs !== undefined && to >= 0) {
+      shape.open = {
+        kind: "ramp",
+        from: parse.rate,
+        to,
+        durationMs,
+        curve: curve as "linear" | "exponential",
+      };
+    }
+  }
+  const stagesFlag = (name: string, integer: boolean) => {
+    const raw = str(name);
+    if (raw === undefined) return undefined;
+    const parsed = parseStageList(raw, { integer });
+    if ("problems" in parsed) {
+      for (const p of parsed.problems) problems.push(`--${name}: ${p}`);
+      return undefined;
+    }
+    if (parsed.stages.every((s) => s.value === 0)) {
+      problems.push(`--${name}: every stage is 0, so nothing would be sent`);
+      return undefined;
+    }
+    return parsed.stages;
+  };
+  const rateStages = stagesFlag("rate-stages", false);
+  if (rateStages) {
+    shape.open = {
+      kind: "stages",
+      stages: rateStages.map((s) => ({ durationMs: s.durationMs, rate: s.value })),
+    };
+  }
+  const userStages = stagesFlag("concurrency-stages", true);
+  if (userStages) {
+    shape.closedStages = userStages.map((s) => ({
+      durationMs: s.durationMs,
+      concurrency: s.value,
+    }));
+  }
+  if (trace !== undefined) {
+    try {
+      if (!Deno.statSync(trace).isFile) throw new Error("not a file");
+    } catch {
+      problems.push(`--trace must be the path of a JSONL trace file (no file "${trace}")`);
+    }
+    const speedRaw = str("trace-speed");
+    const speed = speedRaw === undefined ? 1 : Number(speedRaw);
+    if (speedRaw !== undefined && (speedRaw.trim() === "" || !(speed > 0) || !isFinite(speed))) {
+      problems.push(
+        `--trace-speed must be a number > 0 (2 replays twice as fast) (got "${speedRaw}")`,
+      );
+    }
+    const unit = str("trace-time-unit") ?? "ms";
+    if (unit !== "ms" && unit !== "s") {
+      problems.push(`--trace-time-unit must be one of ms, s (got "${unit}")`);
+    }
+    const onError = str("trace-on-error") ?? "fail";
+    if (onError !== "skip" && onError !== "fail") {
+      problems.push(`--trace-on-error must be one of skip, fail (got "${onError}")`);
+    }
+    shape.open = {
+      kind: "trace",
+      path: trace,
+      timeScale: speed,
+      timeUnit: unit as "ms" | "s",
+      onError: onError as "skip" | "fail",
+    };
+  }
+  if (parse.rateFunction) {
+    shape.open = { kind: "function", ...parse.rateFunction };
+  }
+  return shape;
 }
 
 /** Flags that only make sense with --dataset. */

@@ -63,13 +63,34 @@ function flagText(axis: (typeof SWEEP_AXES)[number], raw: string): string {
   if (axis === "outputTokens") return outputTokensText(raw) ?? raw;
   return raw.trim() !== "" && Number.isFinite(Number(raw)) ? String(Number(raw)) : raw;
 }
+/** Arrival-shape flags: part of the load group, replaced with it. */
+const SHAPE_FLAGS = [
+  "ramp-to",
+  "ramp-over",
+  "ramp-curve",
+  "rate-stages",
+  "concurrency-stages",
+  "trace",
+  "trace-speed",
+  "trace-time-unit",
+  "trace-on-error",
+];
 
 /**
  * Flag groups that replace each other as a whole: a user's `--rate` drops the scenario's
  * concurrency, a user's `--requests` drops the scenario's duration, and so on.
  */
 const GROUPS: readonly (readonly string[])[] = [
-  ["concurrency", "rate", "arrival", "max-in-flight", "ramp", "burstiness", "queue"],
+  [
+    "concurrency",
+    "rate",
+    "arrival",
+    "max-in-flight",
+    "ramp",
+    "burstiness",
+    "queue",
+    ...SHAPE_FLAGS,
+  ],
   ["duration", "requests"],
   ["warmup", "warmup-requests"],
   ["max-tokens", "output-tokens"],
@@ -94,7 +115,7 @@ const GROUPS: readonly (readonly string[])[] = [
   ["adapters", "adapters-dir", "adapters-from-server"],
 ];
 const GROUP_LEADERS: readonly (readonly string[])[] = [
-  ["concurrency", "rate"],
+  ["concurrency", "rate", "rate-stages", "concurrency-stages", "trace"],
   ["duration", "requests"],
   ["warmup", "warmup-requests"],
   ["max-tokens", "output-tokens"],
@@ -119,11 +140,13 @@ export function scenarioFlags(
   const load = scenario.load ?? {};
   const pointLoad = point.concurrency !== undefined || point.rate !== undefined;
   const concurrency = pointLoad ? point.concurrency : load.concurrency;
-  const rate = pointLoad ? point.rate : load.rate;
+  // A rate function cannot be a flag: scenarioPlans carries it onto the plan instead.
+  const rate = pointLoad ? point.rate : typeof load.rate === "number" ? load.rate : undefined;
   set("concurrency", concurrency);
   set("rate", rate);
-  if (rate !== undefined) {
-    set("arrival", load.arrival);
+  const shaped = !pointLoad && shapeFlags(load, set);
+  if (rate !== undefined || shaped === "open") {
+    if (load.trace === undefined) set("arrival", load.arrival);
     set("max-in-flight", point.maxInFlight ?? load.maxInFlight);
   }
   const req = scenario.request ?? {};
@@ -173,6 +196,29 @@ export function scenarioFlags(
   for (const [name, v] of loraScenarioFlags(scenario.lora)) set(name, v);
   set("adapter-count", point.adapterCount);
   return flags;
+}
+
+/**
+ * Sets the flags of the load's arrival shape; says which loop the shape drives ("open" for a
+ * rate function, a ramp, rate stages or a trace), or false when there is none.
+ */
+function shapeFlags(
+  load: NonNullable<Scenario["load"]>,
+  set: (name: string, v: string | number | undefined) => void,
+): "open" | "closed" | false {
+  set("ramp-to", load.rampTo);
+  set("ramp-over", load.rampOver);
+  set("ramp-curve", load.rampCurve);
+  set("trace", load.trace);
+  set("trace-speed", load.traceSpeed);
+  set("trace-time-unit", load.traceTimeUnit);
+  if (load.stages) {
+    const users = load.stages[0].concurrency !== undefined;
+    const list = load.stages.map((st) => `${st.duration}@${users ? st.concurrency : st.rate}`);
+    set(users ? "concurrency-stages" : "rate-stages", list.join(","));
+    return users ? "closed" : "open";
+  }
+  return typeof load.rate === "function" || load.trace !== undefined ? "open" : false;
 }
 
 /**
@@ -232,7 +278,14 @@ export function scenarioPlans(
       if (v === true) args.push(`--${name}`);
       else for (const one of Array.isArray(v) ? v : [v]) args.push(`--${name}=${one}`);
     }
-    const parsed = parseRunArgs([...args, ...userArgs], options.env);
+    // The scenario's rate function rides beside the flags, unless the point or the user's
+    // flags replace the load.
+    const fn = scenario.load?.rate;
+    const pointLoad = point.concurrency !== undefined || point.rate !== undefined;
+    const carried = typeof fn === "function" && !pointLoad && !dropped.has("rate")
+      ? { fn, source: fn.toString() }
+      : undefined;
+    const parsed = parseRunArgs([...args, ...userArgs], options.env, { rateFunction: carried });
     const plan = {
       ...parsed.plan,
       commandLine: ["llmload", "run", options.ref, ...redactSecrets(userArgs)],

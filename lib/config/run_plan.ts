@@ -10,24 +10,85 @@ import { LoraPlanSchema } from "./lora_plan.ts";
 const positiveInt = z.number().int().positive();
 const positiveMs = z.number().positive();
 
+/** Offered load at `tSeconds` from the start, in requests/s; null ends the run. */
+export type RateFunctionLike = (tSeconds: number) => number | null;
+
+/** One closed-loop stage: `concurrency` users (0 pauses) for `durationMs`. */
+const ConcurrencyStageSchema = z.object({
+  durationMs: positiveMs,
+  concurrency: z.number().int().nonnegative(),
+});
+
 const ClosedLoad = z.object({
   mode: z.literal("closed"),
-  /** Virtual users; each sends its next request when its last one ends. */
-  concurrency: positiveInt,
+  /** Virtual users; each sends its next request when its last one ends. Absent with `stages`. */
+  concurrency: positiveInt.optional(),
   /** Users start staggered over this many ms (synchronised starts distort TTFT). */
   rampMs: z.number().nonnegative().optional(),
+  /** The user count steps through these stages; the run ends with the last one. */
+  stages: z.array(ConcurrencyStageSchema).min(1).optional(),
+}).refine((l) => (l.concurrency === undefined) !== (l.stages === undefined), {
+  message: "give concurrency or concurrency stages, exactly one",
+}).refine((l) => !l.stages || l.stages.some((s) => s.concurrency > 0), {
+  message: "every stage has 0 users, so nothing would be sent",
 });
+
+/** One open-loop stage: `rate` requests/s (0 pauses) for `durationMs`. */
+const RateStageSchema = z.object({ durationMs: positiveMs, rate: z.number().nonnegative() });
+
+/**
+ * How the offered rate changes over time (open loop). Every shape ends: a ramp at its end, stages
+ * with the last one, a function when it returns null, a trace with its last line.
+ */
+const OpenShape = z.discriminatedUnion("kind", [
+  /** From `from` to `to` requests/s over `durationMs`; exponential needs both > 0. */
+  z.object({
+    kind: z.literal("ramp"),
+    from: z.number().nonnegative(),
+    to: z.number().nonnegative(),
+    durationMs: positiveMs,
+    curve: z.enum(["linear", "exponential"]),
+  }).refine((r) => r.curve === "linear" || (r.from > 0 && r.to > 0), {
+    message: "an exponential ramp needs both rates > 0",
+  }).refine((r) => r.from > 0 || r.to > 0, { message: "a ramp from 0 to 0 sends nothing" }),
+  z.object({
+    kind: z.literal("stages"),
+    stages: z.array(RateStageSchema).min(1),
+  }).refine((s) => s.stages.some((st) => st.rate > 0), {
+    message: "every stage has rate 0, so nothing would be sent",
+  }),
+  /** A user's function (scenario files only); `source` is its text, for meta.json. */
+  z.object({
+    kind: z.literal("function"),
+    fn: z.custom<RateFunctionLike>((v) => typeof v === "function", {
+      message: "must be a function (tSeconds) => requestsPerSecond | null",
+    }),
+    source: z.string(),
+  }),
+  /** Replays a JSONL trace; `timeScale` is a speed (2 = twice as fast). */
+  z.object({
+    kind: z.literal("trace"),
+    path: z.string().min(1),
+    timeScale: z.number().positive(),
+    timeUnit: z.enum(["ms", "s"]),
+    onError: z.enum(["skip", "fail"]),
+  }),
+]);
 
 const OpenLoad = z.object({
   mode: z.literal("open"),
-  /** Mean arrival rate, requests/s. */
-  rate: z.number().positive(),
+  /** Mean arrival rate, requests/s; absent when `shape` gives the rate. */
+  rate: z.number().positive().optional(),
   arrival: z.enum(["constant", "poisson", "gamma"]),
   /** Gamma shape: < 1 burstier than Poisson, > 1 smoother. */
   burstiness: z.number().positive(),
   /** Cap on requests in flight; a send that finds it full is dropped (or late with `queue`). */
   maxInFlight: positiveInt.optional(),
   queue: z.boolean(),
+  /** Arrival shape: the rate over time (instead of a constant `rate`). */
+  shape: OpenShape.optional(),
+}).refine((l) => (l.rate === undefined) !== (l.shape === undefined), {
+  message: "give a rate or an arrival shape, exactly one",
 });
 
 const OutputTokens = z.discriminatedUnion("shape", [
@@ -155,10 +216,8 @@ export const RunPlanSchema = z.object({
   }),
   endpoint: z.enum(["chat", "completions"]),
   load: z.discriminatedUnion("mode", [ClosedLoad, OpenLoad]),
-  stop: z.object({ durationMs: positiveMs.optional(), requests: positiveInt.optional() }).refine(
-    (s) => s.durationMs !== undefined || s.requests !== undefined,
-    { message: "needs --duration or --requests" },
-  ),
+  /** Neither given: the load's shape ends the run (see {@link loadEndsItself}). */
+  stop: z.object({ durationMs: positiveMs.optional(), requests: positiveInt.optional() }),
   warmup: z.object({
     durationMs: positiveMs.optional(),
     requests: positiveInt.optional(),
@@ -204,7 +263,15 @@ export const RunPlanSchema = z.object({
   commandLine: z.array(z.string()),
   /** LoRA adapters and mode (lib/config/lora_plan.ts); absent for a run without LoRA flags. */
   lora: LoraPlanSchema.optional(),
-});
+}).refine(
+  (p) => p.stop.durationMs !== undefined || p.stop.requests !== undefined || loadEndsItself(p.load),
+  { message: "needs --duration or --requests", path: ["stop"] },
+);
+
+/** True when the load ends by itself (an arrival shape or concurrency stages). */
+export function loadEndsItself(load: { mode: string; shape?: unknown; stages?: unknown }): boolean {
+  return load.mode === "open" ? load.shape !== undefined : load.stages !== undefined;
+}
 
 /** A validated run plan. */
 export type RunPlan = z.infer<typeof RunPlanSchema>;

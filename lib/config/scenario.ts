@@ -15,18 +15,66 @@ const duration = z.string().refine((s) => (parseDurationMs(s) ?? 0) > 0, {
   message: 'must be a duration like "500ms", "30s" or "5m"',
 });
 
-/** Closed loop (`concurrency` users) or open loop (`rate` requests/s, capped by `maxInFlight`). */
+/** A scenario's rate function: requests/s at `tSeconds` from the start; null ends the run. */
+export type ScenarioRateFunction = (tSeconds: number) => number | null;
+
+/** One stage: `rate` requests/s (open loop) or `concurrency` users (closed loop) for `duration`. */
+const StageSchema = z.strictObject({
+  duration,
+  rate: z.number().nonnegative().optional(),
+  concurrency: z.number().int().nonnegative().optional(),
+}).refine((st) => (st.rate === undefined) !== (st.concurrency === undefined), {
+  message: "a stage gives rate or concurrency, exactly one",
+});
+
+/**
+ * Closed loop (`concurrency` users) or open loop (`rate` requests/s, capped by `maxInFlight`),
+ * optionally shaped: a ramp (`rate` → `rampTo` over `rampOver`), `stages`, a `trace`, or `rate`
+ * as a function of time.
+ */
 const LoadSchema = z.strictObject({
   /** Closed loop: virtual users, each sends its next request when its last one ends. */
   concurrency: positiveInt.optional(),
-  /** Open loop: mean arrival rate, requests/s. */
-  rate: z.number().positive().optional(),
+  /** Open loop: mean arrival rate, requests/s, or a function `(tSeconds) => rate | null`. */
+  rate: z.union([
+    z.number().nonnegative(),
+    z.custom<ScenarioRateFunction>((v) => typeof v === "function"),
+  ], { error: "must be a number > 0 or a function (tSeconds) => requestsPerSecond | null" })
+    .optional(),
   arrival: z.enum(["constant", "poisson", "gamma"]).optional(),
   /** Open loop: cap on requests in flight (the "users" of a workload level). */
   maxInFlight: positiveInt.optional(),
+  /** Ramp from `rate` to this many requests/s over `rampOver` (then the run ends). */
+  rampTo: z.number().nonnegative().optional(),
+  rampOver: duration.optional(),
+  rampCurve: z.enum(["linear", "exponential"]).optional(),
+  /** Stages, all with `rate` (open loop) or all with `concurrency` (closed loop). */
+  stages: z.array(StageSchema).min(1).optional(),
+  /** A JSONL trace to replay (path relative to the working directory). */
+  trace: z.string().min(1).optional(),
+  /** Trace replay speed: 2 = twice as fast. */
+  traceSpeed: z.number().positive().optional(),
+  traceTimeUnit: z.enum(["ms", "s"]).optional(),
 }).refine((l) => l.concurrency === undefined || l.rate === undefined, {
   message: "give concurrency (closed loop) or rate (open loop), not both",
-});
+}).refine((l) => typeof l.rate !== "number" || l.rate > 0 || l.rampTo !== undefined, {
+  message: "rate must be > 0 (0 only starts a ramp: add rampTo)",
+}).refine(
+  (l) => [l.concurrency ?? l.rate, l.stages, l.trace].filter((x) => x !== undefined).length <= 1,
+  { message: "give one load: concurrency, rate, stages or trace" },
+).refine((l) => l.rampTo === undefined || typeof l.rate === "number", {
+  message: "rampTo needs a numeric rate to start from",
+}).refine((l) => (l.rampTo === undefined) === (l.rampOver === undefined), {
+  message: "rampTo and rampOver go together",
+}).refine((l) => l.rampCurve === undefined || l.rampTo !== undefined, {
+  message: "rampCurve needs rampTo",
+}).refine(
+  (l) => l.trace !== undefined || (l.traceSpeed === undefined && l.traceTimeUnit === undefined),
+  { message: "traceSpeed and traceTimeUnit need trace" },
+).refine(
+  (l) => !l.stages || new Set(l.stages.map((st) => st.rate === undefined)).size === 1,
+  { message: "stages must all give rate or all give concurrency" },
+);
 
 /**
  * Output length per request: a number (fixed), `--output-tokens` text (`"uniform:64-256"`,

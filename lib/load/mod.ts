@@ -25,6 +25,11 @@ export {
   runClosedLoop,
 } from "./closed_loop.ts";
 export {
+  runStagedClosedLoop,
+  type StagedClosedLoopOptions,
+  type StagedClosedLoopResult,
+} from "./staged_closed_loop.ts";
+export {
   exponentialRamp,
   type IntegrateOptions,
   integrateRate,

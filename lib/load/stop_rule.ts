@@ -2,7 +2,10 @@
  * Warm-up and stop conditions, decided per send from its scheduled time and the sends so far.
  */
 
-/** Options for {@link createStopRule}; at least one of `durationMs` and `requests` is required. */
+/**
+ * Options for {@link createStopRule}; at least one of `durationMs` and `requests` is required,
+ * unless `scheduleEnds` says the load's own schedule ends the run.
+ */
 export interface StopRuleOptions {
   /** Length of the measured window in ms, counted from measurement start; > 0. */
   durationMs?: number;
@@ -12,6 +15,11 @@ export interface StopRuleOptions {
   warmupMs?: number;
   /** The first this-many sends are warm-up; a non-negative integer. */
   warmupRequests?: number;
+  /**
+   * True when the load ends by itself (an arrival shape's end: a rate function's null, the last
+   * stage, the end of a trace), so neither `durationMs` nor `requests` is needed.
+   */
+  scheduleEnds?: boolean;
 }
 
 /** The decision for one prospective send. */
@@ -51,15 +59,15 @@ export interface StopRule {
  *
  * Stop: when `requests` measured sends have been made, or when a send's scheduled time is
  * ≥ measurement start + `durationMs` — whichever comes first. Giving neither is an error (the CLI
- * guarantees one).
+ * guarantees one) unless `scheduleEnds`: then the rule never stops, the schedule's end does.
  */
 export function createStopRule(options: StopRuleOptions): StopRule {
   const { durationMs, requests } = options;
   const warmupMs = options.warmupMs ?? 0;
   const warmupRequests = options.warmupRequests ?? 0;
   const problems: string[] = [];
-  if (durationMs === undefined && requests === undefined) {
-    problems.push("give durationMs or requests");
+  if (durationMs === undefined && requests === undefined && !options.scheduleEnds) {
+    problems.push("give durationMs or requests (or scheduleEnds)");
   }
   if (durationMs !== undefined && !(durationMs > 0)) {
     problems.push(`durationMs must be > 0 (got ${durationMs})`);

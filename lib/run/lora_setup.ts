@@ -177,7 +177,7 @@ export async function prepareLora(
     const selector = createAdapterSelector(spec, {
       adapters: set.map((a) => a.name),
       seed: plan.seed,
-      batchSize: plan.load.mode === "closed" ? plan.load.concurrency : plan.load.maxInFlight,
+      batchSize: batchSize(plan),
       items: context.dataset?.items,
       what: "--adapter-selection",
     });
@@ -201,6 +201,13 @@ export async function prepareLora(
     unloads: [],
     timelineSamples: 0,
   };
+}
+
+/** B of the batch-shaped strategies: the users (the most of any stage), or the in-flight cap. */
+function batchSize(plan: RunPlan): number | undefined {
+  const load = plan.load;
+  if (load.mode === "open") return load.maxInFlight;
+  return load.concurrency ?? Math.max(...(load.stages ?? []).map((s) => s.concurrency));
 }
 
 /** After the run: unloads what was loaded, when `--unload-after` asks. */

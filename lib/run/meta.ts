@@ -1,6 +1,8 @@
 import type { RunPlan } from "../config/run_plan.ts";
 import { resolveEngineParams } from "../sim/profiles.ts";
 import type { SimOptions } from "../sim/server.ts";
+import type { ParsedTrace } from "../load/trace_replay.ts";
+import type { LengthBuckets } from "../workload/length_buckets.ts";
 import { VERSION } from "../version.ts";
 import { describeOutputLength } from "../workload/output_length.ts";
 import { samplingFields } from "../client/request_body.ts";
@@ -31,6 +33,8 @@ export function buildMeta(
     hooks?: unknown;
     /** With `--target sim`: the options the simulator was started with, and its truth log. */
     sim?: { options: SimOptions; truthLogFile?: string };
+    /** The arrival shape or concurrency stages ({@link describeShape}); absent for none. */
+    shape?: Record<string, unknown> | null;
     /** LoRA mode, strategy, adapter set and load timings (`loraMeta`); absent without LoRA. */
     lora?: Record<string, unknown>;
   },
@@ -50,13 +54,19 @@ export function buildMeta(
     load: plan.load.mode === "open"
       ? {
         mode: "open",
-        rate: plan.load.rate,
-        arrival: plan.load.arrival,
+        rate: plan.load.rate ?? null,
+        arrival: plan.load.shape?.kind === "trace" ? null : plan.load.arrival,
         burstiness: plan.load.burstiness,
         max_in_flight: plan.load.maxInFlight ?? null,
         queue: plan.load.queue,
+        shape: run.shape ?? null,
       }
-      : { mode: "closed", concurrency: plan.load.concurrency, ramp_ms: plan.load.rampMs ?? null },
+      : {
+        mode: "closed",
+        concurrency: plan.load.concurrency ?? null,
+        ramp_ms: plan.load.rampMs ?? null,
+        shape: run.shape ?? null,
+      },
     stop: { duration_ms: plan.stop.durationMs ?? null, requests: plan.stop.requests ?? null },
     warmup: {
       duration_ms: plan.warmup.durationMs ?? null,
@@ -147,5 +157,87 @@ function safeHostname(): string | null {
     return Deno.hostname();
   } catch {
     return null;
+  }
+}
+
+/** Longest function source kept in meta.json; a longer one is cut and marked. */
+const MAX_SOURCE_CHARS = 4000;
+
+/**
+ * The load's arrival shape (or concurrency stages) for meta.json, in snake_case, with what was
+ * found before the run: expected requests and end for a rate, arrivals and prompt-length
+ * bucketing for a trace. A rate function is not data, so its source text is recorded. Null when
+ * the load has no shape.
+ */
+export function describeShape(
+  plan: RunPlan,
+  found: {
+    trace?: ParsedTrace;
+    forecast?: { expectedRequests: number; endsAtMs?: number };
+    buckets?: LengthBuckets;
+  } = {},
+): Record<string, unknown> | null {
+  const load = plan.load;
+  if (load.mode === "closed") {
+    if (!load.stages) return null;
+    return {
+      kind: "concurrency_stages",
+      stages: load.stages.map((s) => ({ duration_ms: s.durationMs, concurrency: s.concurrency })),
+      ends_at_ms: load.stages.reduce((t, s) => t + s.durationMs, 0),
+    };
+  }
+  const shape = load.shape;
+  if (!shape) return null;
+  const forecast = found.forecast
+    ? {
+      expected_requests: Math.round(found.forecast.expectedRequests * 10) / 10,
+      ends_at_ms: found.forecast.endsAtMs ?? null,
+    }
+    : {};
+  switch (shape.kind) {
+    case "ramp":
+      return {
+        kind: "ramp",
+        from: shape.from,
+        to: shape.to,
+        duration_ms: shape.durationMs,
+        curve: shape.curve,
+        ...forecast,
+      };
+    case "stages":
+      return {
+        kind: "rate_stages",
+        stages: shape.stages.map((s) => ({ duration_ms: s.durationMs, rate: s.rate })),
+        ...forecast,
+      };
+    case "function": {
+      const source = shape.source.length > MAX_SOURCE_CHARS
+        ? shape.source.slice(0, MAX_SOURCE_CHARS) + " …(cut)"
+        : shape.source;
+      return { kind: "function", source, ...forecast };
+    }
+    case "trace": {
+      const b = found.buckets;
+      return {
+        kind: "trace",
+        path: shape.path,
+        speed: shape.timeScale,
+        time_unit: shape.timeUnit,
+        on_error: shape.onError,
+        arrivals: found.trace?.arrivals.length ?? null,
+        skipped_lines: found.trace?.skipped.length ?? null,
+        prompt_lengths: b
+          ? {
+            distinct: b.distinct,
+            calibrated: b.lengths.length,
+            bucketed: b.bucketed,
+            max_relative_error: Math.round(b.maxRelativeError * 10000) / 10000,
+          }
+          : null,
+        // Mooncake hash_ids are read but not turned into shared prompt prefixes (yet).
+        hash_ids_used: false,
+        ...forecast,
+      };
+    }
   }
 }

@@ -1,13 +1,16 @@
 import { join } from "node:path";
-import type { RunPlan } from "../config/run_plan.ts";
 import { sendRequest } from "../client/stream_client.ts";
 import { createSocketTransport } from "../client/socket_transport.ts";
 import type { ClientConfig, Job, RequestSpec } from "../client/types.ts";
-import { arrivalTimes } from "../load/pacers.ts";
+import { loadEndsItself, type RunPlan } from "../config/run_plan.ts";
+import { UsageError } from "../config/usage_error.ts";
 import { realClock } from "../load/clock.ts";
 import { createStopRule } from "../load/stop_rule.ts";
 import { runOpenLoop } from "../load/open_loop.ts";
 import { runClosedLoop } from "../load/closed_loop.ts";
+import { runStagedClosedLoop } from "../load/staged_closed_loop.ts";
+import { concurrencySchedule } from "../load/stages.ts";
+import { type ParsedTrace, readTrace } from "../load/trace_replay.ts";
 import type { Slot } from "../load/types.ts";
 import type { RequestRecord } from "../metrics/record.ts";
 import { LiveStats } from "../metrics/live_stats.ts";
@@ -22,7 +25,9 @@ import { loadLocalTokenizer, type LocalTokenizer } from "../workload/local_token
 import { outputTokensFor } from "../workload/output_length.ts";
 import { describeDataset, loadDatasetPrompts } from "../workload/dataset_prompts.ts";
 import { type Dataset, pickForRequest } from "../workload/datasets/mod.ts";
-import { buildMeta } from "./meta.ts";
+import { type LengthBuckets, lengthBuckets } from "../workload/length_buckets.ts";
+import { buildMeta, describeShape } from "./meta.ts";
+import { forecastShape, openSchedule, type ShapeForecast } from "./open_schedule.ts";
 import { type AdapterStats, adapterStats } from "../metrics/adapter_stats.ts";
 import {
   finishLora,
@@ -113,6 +118,7 @@ export async function runBenchmark(
     })
     : undefined;
   const local = plan.lora ? await localAdapters(plan.lora, dataset) : [];
+  const shape = await prepareShape(plan, io);
   const tokenizer = plan.request.tokenizer && !dataset
     ? await loadLocalTokenizer(plan.request.tokenizer)
     : undefined;
@@ -135,6 +141,8 @@ export async function runBenchmark(
     await options.beforeStart?.({ baseUrl, model: target.model, apiKey: plan.target.apiKey });
     // Calibration talks to the server before the run's clock starts, so it never affects pacing.
     // Dataset prompts are sent as written: nothing to calibrate.
+    // A trace asks for each arrival's own prompt length: every distinct (bucketed) one is
+    // calibrated here, before the clock starts.
     const prompts: Prompts = dataset ? { dataset } : {
       book: await preparePrompts(plan, {
         baseUrl,
@@ -142,6 +150,7 @@ export async function runBenchmark(
         apiKey: plan.target.apiKey,
         log: io.log,
         tokenizer,
+        lengths: shape.buckets?.lengths,
       }),
       tokenizer,
     };
@@ -157,7 +166,7 @@ export async function runBenchmark(
     const runId = makeRunId(new Date());
     const runDir = await createRunDir(plan.out, runId);
     const where = { runId, runDir, baseUrl, model: target.model, sim };
-    return await drive(plan, io, where, prompts, options.hooksRecord, lora);
+    return await drive(plan, io, where, { ...prompts, shape }, options.hooksRecord, lora);
   } finally {
     await options.afterEnd?.();
     await ownSim?.close();
@@ -172,16 +181,76 @@ type Prompts =
   | { book: PromptBook; tokenizer?: LocalTokenizer; dataset?: undefined }
   | { dataset: Dataset; book?: undefined; tokenizer?: undefined };
 
+/** The arrival shape, read and checked before anything starts. */
+interface PreparedShape {
+  trace?: ParsedTrace;
+  forecast?: ShapeForecast;
+  /** Trace prompt lengths as asked for (synthetic prompts only). */
+  buckets?: LengthBuckets;
+}
+
+/**
+ * Reads the trace (a malformed line is a UsageError naming it) and probes a shaped rate, so bad
+ * input stops the run before the simulator or target is touched; logs what the shape promises.
+ */
+async function prepareShape(plan: RunPlan, io: RunIo): Promise<PreparedShape> {
+  if (plan.load.mode === "closed") {
+    if (plan.load.stages) concurrencySchedule(plan.load.stages); // throws on bad stages
+    return {};
+  }
+  const shape = plan.load.shape;
+  if (!shape) return {};
+  let trace: ParsedTrace | undefined;
+  let buckets: LengthBuckets | undefined;
+  if (shape.kind === "trace") {
+    trace = await readTrace(shape.path, {
+      timeScale: shape.timeScale,
+      timeUnit: shape.timeUnit,
+      onMalformed: shape.onError,
+    });
+    for (const p of trace.skipped) {
+      io.log(`warning: ${shape.path}: line ${p.line} skipped: ${p.problem}`);
+    }
+    if (!plan.dataset) {
+      buckets = lengthBuckets(
+        trace.arrivals.map((a) => Math.max(1, a.inputTokens ?? plan.request.promptTokens)),
+      );
+      if (buckets.bucketed) {
+        io.log(
+          `trace: ${buckets.distinct} distinct prompt lengths folded into ${buckets.lengths.length} ` +
+            `calibrated ones (each within ${(buckets.maxRelativeError * 100).toFixed(1)} %)`,
+        );
+      }
+    }
+  }
+  const forecast = forecastShape(plan.load, { trace });
+  if (forecast && forecast.expectedRequests <= 0) {
+    throw new UsageError("the arrival shape sends nothing (its rate integrates to 0)");
+  }
+  if (forecast && !io.quiet) {
+    const end = forecast.endsAtMs === undefined
+      ? "does not end within 1 h (set --duration or --requests, or return null)"
+      : `ends after ${(forecast.endsAtMs / 1000).toFixed(1)} s`;
+    io.log(
+      `arrival shape ${shape.kind}: ~${Math.round(forecast.expectedRequests)} requests, ${end}`,
+    );
+  }
+  return { trace, forecast, buckets };
+}
+
 async function drive(
   plan: RunPlan,
   io: RunIo,
   where: { runId: string; runDir: string; baseUrl: string; model: string; sim?: SimTarget },
-  prompts: Prompts,
+  prompts: Prompts & { shape: PreparedShape },
   hooksRecord?: () => unknown,
   lora?: LoraRun,
 ): Promise<RunOutcome> {
   const { runDir, baseUrl, model } = where;
-  const { dataset, book } = prompts;
+  const { dataset, book, shape } = prompts;
+  const open = plan.load.mode === "open"
+    ? openSchedule(plan.load, { seed: plan.seed, trace: shape.trace })
+    : undefined;
   const origin = performance.now();
   const originEpochMs = performance.timeOrigin + origin;
   const metaFor = (endedAt?: number, interrupted = false) =>
@@ -194,6 +263,7 @@ async function drive(
       promptTokenizer: prompts.tokenizer,
       dataset: dataset && plan.dataset ? describeDataset(dataset, plan.dataset) : undefined,
       hooks: hooksRecord?.(),
+      shape: describeShape(plan, shape),
       lora: lora && plan.lora ? loraMeta({ ...plan, lora: plan.lora }, lora) : undefined,
     });
   await writeFileAtomic(join(runDir, "meta.json"), JSON.stringify(metaFor(), null, 2) + "\n");
@@ -226,13 +296,21 @@ async function drive(
         sampling: plan.request.sampling,
       };
     }
+    // A trace's arrival asks for its own lengths (prompt bucketed, see length_buckets.ts).
+    const arrival = open?.arrival(index);
+    // A line without a length uses --prompt-tokens, bucketed alike so it was calibrated too.
+    const promptTokens = shape.buckets
+      ? shape.buckets.bucketOf(Math.max(1, arrival?.inputTokens ?? plan.request.promptTokens))
+      : plan.request.promptTokens;
     return {
       endpoint: plan.endpoint,
       model: lora?.adapterFor(index) ?? model,
-      prompt: book!.promptFor(index, plan.request.promptTokens),
-      maxTokens: planMaxTokens(index),
+      prompt: book!.promptFor(index, promptTokens),
+      maxTokens: arrival?.outputTokens !== undefined
+        ? Math.max(1, arrival.outputTokens)
+        : planMaxTokens(index),
       ignoreEos: plan.request.ignoreEos || undefined,
-      requestedPromptTokens: plan.request.promptTokens,
+      requestedPromptTokens: promptTokens,
       sampling: plan.request.sampling,
     };
   };
@@ -284,6 +362,7 @@ async function drive(
     requests: plan.stop.requests,
     warmupMs: plan.warmup.durationMs,
     warmupRequests: plan.warmup.requests,
+    scheduleEnds: loadEndsItself(plan.load),
   });
   const stopProgress = startProgress(io, live, () => clock.now());
   const timeline = lora
@@ -293,12 +372,7 @@ async function drive(
   try {
     if (plan.load.mode === "open") {
       await runOpenLoop({
-        schedule: arrivalTimes({
-          arrival: plan.load.arrival,
-          rate: plan.load.rate,
-          burstiness: plan.load.burstiness,
-          seed: plan.seed,
-        }),
+        schedule: open!.schedule,
         stopRule,
         clock,
         dispatch,
@@ -307,9 +381,18 @@ async function drive(
         queue: plan.load.queue,
         signal: io.interrupt,
       });
+    } else if (plan.load.stages) {
+      await runStagedClosedLoop({
+        schedule: concurrencySchedule(plan.load.stages),
+        rampMs: plan.load.rampMs,
+        stopRule,
+        clock,
+        dispatch,
+        signal: io.interrupt,
+      });
     } else {
       await runClosedLoop({
-        users: plan.load.concurrency,
+        users: plan.load.concurrency!,
         rampMs: plan.load.rampMs,
         stopRule,
         clock,

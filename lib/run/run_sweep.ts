@@ -38,8 +38,8 @@ export interface SweepOutcome {
 export function sweepValues(plan: RunPlan): SweepValues {
   const open = plan.load.mode === "open" ? plan.load : undefined;
   return {
-    concurrency: plan.load.mode === "closed" ? plan.load.concurrency : null,
-    rate: open ? open.rate : null,
+    concurrency: plan.load.mode === "closed" ? plan.load.concurrency ?? null : null,
+    rate: open ? open.rate ?? null : null,
     maxInFlight: open?.maxInFlight ?? null,
     promptTokens: plan.request.promptTokens,
     maxTokens: plan.request.outputTokens ? null : plan.request.maxTokens,

@@ -128,3 +128,15 @@ Deno.test("stop rule rejects missing or invalid limits, listing every problem", 
     },
   );
 });
+
+Deno.test("stop rule with scheduleEnds needs no limit: it never stops, the schedule's end does", () => {
+  const rule = createStopRule({ scheduleEnds: true, warmupMs: 1000 });
+  assert.equal(rule.next(0), "warmup");
+  assert.equal(rule.next(1000), "measure");
+  assert.equal(rule.next(86_400_000), "measure");
+  assert.equal(rule.done, false);
+  // A limit given as well still applies.
+  const capped = createStopRule({ scheduleEnds: true, requests: 1 });
+  assert.equal(capped.next(0), "measure");
+  assert.equal(capped.next(1), S);
+});
