@@ -253,3 +253,32 @@ Deno.test("a server without /metrics gets no lora_timeline.jsonl and the run is 
     await sim.close();
   }
 });
+
+Deno.test("--adapters-from-server takes the base model's adapters from /v1/models; without any set, a multi run does so on its own and says so", async () => {
+  const sim = await startSim({ seed: 1, ttftMs: 2, itlMs: 2, loraAdapters: ["s1", "s2=/w/s2"] });
+  try {
+    const { meta, records } = await run([
+      ...["--url", sim.baseUrl, "--adapters-from-server", "--requests", "4", "--max-tokens", "2"],
+    ]);
+    assert.deepEqual(
+      meta.lora.adapters.map((a: { name: string; source: string; path: string }) => [
+        a.name,
+        a.source,
+        a.path,
+      ]),
+      [["s1", "models", "/sim/loras/s1"], ["s2", "models", "/w/s2"]],
+    );
+    assert.deepEqual(records.map((r) => r.model), ["s1", "s2", "s1", "s2"]);
+
+    const logged: string[] = [];
+    const out = await Deno.makeTempDir();
+    const { plan } = parseRunArgs([
+      ...["--url", sim.baseUrl, "--lora-mode", "multi", "--requests", "2", "--out", out],
+    ], {});
+    const outcome = await runBenchmark(plan, { ...quietIo, log: (l) => logged.push(l) });
+    assert.equal(outcome.summary.requests.ok, 2);
+    assert.ok(logged.some((l) => /none given; using the 2 adapters the server lists/.test(l)));
+  } finally {
+    await sim.close();
+  }
+});
