@@ -8,7 +8,7 @@ import smoke from "./smoke.ts";
 import promptLengths from "./prompt_lengths.ts";
 import concurrency from "./concurrency.ts";
 import workloads from "./workloads.ts";
-// multi-lora: adapter selection per request arrives with the LoRA issue; register it here then.
+import multiLora from "./multi_lora.ts";
 
 /** Built-in scenarios in the order `llmload scenarios` lists them. */
 export const BUILTIN_SCENARIOS: readonly Scenario[] = [
@@ -16,4 +16,5 @@ export const BUILTIN_SCENARIOS: readonly Scenario[] = [
   promptLengths,
   concurrency,
   workloads,
+  multiLora,
 ];

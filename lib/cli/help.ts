@@ -174,6 +174,32 @@ Client:
                          HTTP/1.1 over raw TCP/TLS sockets with keep-alive; less client CPU
                          per token event, for high concurrency on few cores
 
+LoRA adapters (README "Multi-LoRA"):
+  --adapters a,b,c       the adapter set, by served name
+  --adapters-dir DIR     one folder per adapter, each with adapter_config.json (rank, alpha,
+                         target modules and base model are recorded in meta.json)
+  --adapters-from-server the target's /v1/models adapters of the base model (also used on its
+                         own when a strategy needs a set and no other source gives one)
+  --adapter-count N      use the set's first N adapters
+  --adapter-selection S  per request, seeded: round-robin (default), shuffle, zipf[:S],
+                         weighted:a=3,b=1, distinct, uniform, identical (batches of
+                         --concurrency), dataset (each item's adapter_name; default when the
+                         dataset names adapters and no set is given), none (base model)
+  --lora-mode multi|baseline|base|compare
+                         multi (default): the set; baseline: --baseline-adapter for every
+                         request; base: no adapter; compare: baseline, then multi (then base
+                         with --with-base), same prompts, seed and schedule, into one parent
+                         directory with comparison.json and comparison.md
+  --baseline-adapter NAME  the one adapter of baseline (needed by baseline and compare)
+  --with-base            compare also runs the base model
+  --load-adapters        POST /v1/load_lora_adapter for each adapter before the run (timed in
+                         meta.json); a server that refuses runtime loading stops it (exit 4)
+  --unload-after         with --load-adapters: unload them after the run
+  Every LoRA run prints and saves per-adapter statistics (summary.json "adapters") with each
+  adapter's cold start (first request, cold_start in requests.jsonl) against its warm TTFT.
+  With --target sim the simulator serves the adapters, each loaded on its first use (a cold
+  start costing --sim-lora-load-time); --sim-max-loras sets how many share a step.
+
 Examples:
   llmload run --target sim --concurrency 8 --requests 200 --prompt-tokens 1000
   llmload run --url http://127.0.0.1:8000/v1 --concurrency 100 --requests 400
@@ -195,6 +221,9 @@ Examples:
   llmload run --target sim --rate 1 --ramp-to 20 --ramp-over 60s --max-in-flight 64
   llmload run --target sim --concurrency-stages 30s@2,1m@16,30s@2
   llmload run --url http://127.0.0.1:8000/v1 --trace mooncake.jsonl --trace-speed 2 --ignore-eos
+  llmload run multi-lora --target sim --lora-mode compare
+  llmload run --url http://127.0.0.1:8000/v1 --adapters-dir adapters/ --adapter-selection zipf:1.1 \\
+              --concurrency 8 --requests 200
 `;
 
 /** `llmload sim --help`. */

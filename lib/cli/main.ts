@@ -19,6 +19,8 @@ import { scenarioPlans, type ScenarioRun } from "./scenario_plans.ts";
 import { configPlan, hasConfigFlag } from "./config_plans.ts";
 import { HookError } from "../run/scenario_hooks.ts";
 import { runWithHooks } from "../run/run_with_hooks.ts";
+import { compareAndReport } from "./lora_command.ts";
+import { renderAdapterTable } from "../report/adapter_stats_table.ts";
 
 /** Documented exit codes (README "Exit codes"). */
 export const EXIT = {
@@ -187,6 +189,15 @@ async function runAndReport(
   onDir?: (dir: string) => void,
   hooks?: ScenarioRun["hooks"],
 ): Promise<number> {
+  if (plan.lora?.mode === "compare") {
+    return await compareAndReport(plan, quiet, {
+      out,
+      err,
+      onInterrupt,
+      exit: EXIT,
+      run: hooks && ((p, io) => runWithHooks(p, io, { hooks })),
+    });
+  }
   const isTty = Deno.stderr.isTerminal();
   const color = Deno.stdout.isTerminal() && !Deno.env.get("NO_COLOR");
   const interrupt = new AbortController();
@@ -208,6 +219,7 @@ async function runAndReport(
       : await runBenchmark(plan, io);
     const title = `llmload ${outcome.runId} · ${outcome.model} @ ${outcome.baseUrl}`;
     out(renderSummaryTable(outcome.summary, { color, title }) + "\n");
+    if (outcome.adapters) out("\n" + renderAdapterTable(outcome.adapters) + "\n");
     out(`results: ${outcome.runDir}\n`);
     onDir?.(outcome.runDir);
     if (outcome.teardownError) {

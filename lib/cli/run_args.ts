@@ -8,6 +8,7 @@ import { parseOutputLength } from "../workload/output_length.ts";
 import { BUILTIN_TEXT_SOURCES } from "../workload/text_sources.ts";
 import { parseSamplingFlags, SAMPLING_OPTIONS } from "./sampling_args.ts";
 import { SIM_FLAG_PREFIX, SIM_RUN_OPTIONS, simOptionsFromFlags } from "./sim_args.ts";
+import { LORA_OPTIONS, loraSection } from "./lora_args.ts";
 
 /** The flags of `llmload run`, as node:util parseArgs options. Help text lives in help.ts. */
 export const RUN_OPTIONS = {
@@ -61,6 +62,7 @@ export const RUN_OPTIONS = {
   ...SIM_RUN_OPTIONS,
   quiet: { type: "boolean", short: "q" },
   help: { type: "boolean", short: "h" },
+  ...LORA_OPTIONS,
 } as const;
 
 /** Defaults that are not derived from the environment. */
@@ -313,6 +315,10 @@ export function parseRunArgs(
     transport: oneOf("transport", ["fetch", "socket"] as const, RUN_DEFAULTS.transport),
     out: str("out") ?? RUN_DEFAULTS.out,
     commandLine: ["llmload", "run", ...redactSecrets(args)],
+    lora: loraSection(values, problems, {
+      batchSize: concurrency ?? (rate === undefined ? 1 : maxInFlight),
+      dataset: dataset !== undefined,
+    }),
   };
   if (problems.length) throw new UsageError(problems);
   return { plan: validateRunPlan(candidate), quiet: values.quiet === true, help: false };

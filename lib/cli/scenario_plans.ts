@@ -11,6 +11,7 @@ import {
 } from "../config/scenario.ts";
 import { UsageError } from "../config/usage_error.ts";
 import { parseRunArgs, redactSecrets, RUN_OPTIONS } from "./run_args.ts";
+import { loraScenarioFlags } from "./lora_args.ts";
 
 /** One sweep point made concrete: its overrides and the validated plan that runs it. */
 export interface PlannedPoint {
@@ -45,6 +46,7 @@ const AXIS_FLAG: Record<(typeof SWEEP_AXES)[number], string> = {
   outputTokens: "output-tokens",
   sharedPrefixTokens: "shared-prefix-tokens",
   temperature: "temperature",
+  adapterCount: "adapter-count",
 };
 
 /** A point's value of an axis as flag text (what a narrowing flag is compared with). */
@@ -109,6 +111,8 @@ const GROUPS: readonly (readonly string[])[] = [
   ["model"],
   // Another simulator profile drops the scenario's fixed-profile timing with its profile.
   ["sim-profile", "sim-ttft", "sim-itl"],
+  // Any adapter source given on the command line replaces the scenario's adapter set.
+  ["adapters", "adapters-dir", "adapters-from-server"],
 ];
 const GROUP_LEADERS: readonly (readonly string[])[] = [
   ["concurrency", "rate", "rate-stages", "concurrency-stages", "trace"],
@@ -120,6 +124,7 @@ const GROUP_LEADERS: readonly (readonly string[])[] = [
   ["url", "target"],
   ["target"],
   ["sim-profile"],
+  ["adapters", "adapters-dir", "adapters-from-server"],
 ];
 
 /** The scenario with one point applied, as `llmload run` flags (`--name=value`). */
@@ -188,6 +193,8 @@ export function scenarioFlags(
     const value = typeof v === "boolean" ? (v ? "on" : "off") : Array.isArray(v) ? v.join(",") : v;
     set(name, value);
   }
+  for (const [name, v] of loraScenarioFlags(scenario.lora)) set(name, v);
+  set("adapter-count", point.adapterCount);
   return flags;
 }
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { UsageError } from "./usage_error.ts";
+import { LoraPlanSchema } from "./lora_plan.ts";
 
 /**
  * The one canonical description of a run. Every way of asking for a run (flags today; YAML and
@@ -260,6 +261,8 @@ export const RunPlanSchema = z.object({
   out: z.string().min(1),
   /** The command line as typed, secrets redacted; recorded in meta.json. */
   commandLine: z.array(z.string()),
+  /** LoRA adapters and mode (lib/config/lora_plan.ts); absent for a run without LoRA flags. */
+  lora: LoraPlanSchema.optional(),
 }).refine(
   (p) => p.stop.durationMs !== undefined || p.stop.requests !== undefined || loadEndsItself(p.load),
   { message: "needs --duration or --requests", path: ["stop"] },

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { parseDurationMs } from "./duration.ts";
 import { SamplingSchema } from "./run_plan.ts";
 import { UsageError } from "./usage_error.ts";
+import { LoraScenarioSchema } from "./lora_plan.ts";
 
 /**
  * Scenarios: a named, reusable description of what to test (load, request recipe, warm-up, stop
@@ -206,6 +207,8 @@ const PointSchema = z.strictObject({
   outputTokens: OutputTokensSchema.optional(),
   sharedPrefixTokens: z.number().int().nonnegative().optional(),
   temperature: z.number().min(0).optional(),
+  /** Use the LoRA set's first N adapters (`--adapter-count`). */
+  adapterCount: positiveInt.optional(),
 }).refine((p) => p.concurrency === undefined || p.rate === undefined, {
   message: "a point gives concurrency or rate, not both",
 }).refine((p) => p.maxTokens === undefined || p.outputTokens === undefined, {
@@ -262,7 +265,8 @@ const AxesSchema = z.strictObject({
   outputTokens: z.array(OutputTokensSchema).min(1).optional(),
   sharedPrefixTokens: z.array(z.number().int().nonnegative()).min(1).optional(),
   temperature: z.array(z.number().min(0)).min(1).optional(),
-  // Seam: an `adapters` axis (adapter count) arrives with per-request adapter selection (LoRA).
+  /** LoRA adapter counts (the set's first N each), e.g. [1, 2, 4, 8, 16]. */
+  adapterCount: z.array(positiveInt).min(1).optional(),
 }).refine((a) => a.concurrency === undefined || a.rate === undefined, {
   message: "sweep concurrency or rate, not both",
 }).refine((a) => a.maxTokens === undefined || a.outputTokens === undefined, {
@@ -291,6 +295,8 @@ export const ScenarioSchema = z.strictObject({
   /** When to stop each run (each sweep point); `--duration`/`--requests` on the command line win. */
   stop: PhaseSchema.optional(),
   sweep: SweepSchema.optional(),
+  /** LoRA adapters, selection and mode, as the `--adapters`/`--lora-mode`/… flags take them. */
+  lora: LoraScenarioSchema.optional(),
   /**
    * Runs once after the target is resolved, before the first request (of the first point of a
    * sweep). Throwing aborts the run before any request is sent.
@@ -364,6 +370,7 @@ export const SWEEP_AXES = [
   "outputTokens",
   "sharedPrefixTokens",
   "temperature",
+  "adapterCount",
 ] as const;
 
 /**

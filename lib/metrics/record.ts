@@ -81,6 +81,11 @@ export interface RequestRecord {
   dropped?: boolean;
   /** LoRA adapter or model the request named. */
   model?: string;
+  /**
+   * The first request sent to its adapter in this run (a LoRA cold start; see
+   * `cold_starts.ts`). Never set for the base model.
+   */
+  coldStart?: boolean;
 }
 
 /** True when the request completed without error and was actually sent. */

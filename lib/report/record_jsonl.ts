@@ -54,6 +54,8 @@ export interface RecordLine {
   token_times_ms: number[];
   /** Tokens per event, parallel to `token_times_ms`; omitted when all are 1. */
   token_counts?: number[];
+  /** True on the first request sent to its LoRA adapter (a cold start); omitted otherwise. */
+  cold_start?: boolean;
 }
 
 /** Rounds to 0.001 ms (1 µs): finer than any timing we can honestly claim. */
@@ -106,6 +108,7 @@ export function recordToJsonl(record: RequestRecord): string {
     token_times_ms: tokenTimes,
   };
   if (record.tokenCounts.some((k) => k !== 1)) line.token_counts = record.tokenCounts.slice();
+  if (record.coldStart) line.cold_start = true;
   return JSON.stringify(line);
 }
 
@@ -220,6 +223,7 @@ export function recordFromJsonl(line: string, options: RecordFromJsonlOptions = 
   const status = optNum("status");
   if (status !== undefined) record.status = status;
   if (o.dropped === true) record.dropped = true;
+  if (o.cold_start === true) record.coldStart = true;
   const model = optStr("model");
   if (model !== undefined) record.model = model;
 

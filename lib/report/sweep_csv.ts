@@ -23,6 +23,7 @@ import type { SweepRow } from "./sweep_table.ts";
  * - `output_tokens` (output length shape as `--output-tokens` text, empty with a fixed
  *   `max_tokens`), `shared_prefix_tokens`, `temperature` (empty: the server's default): the
  *   point's effective values of the later sweep axes.
+ * - `adapter_count`: LoRA adapters the point used (the `adapterCount` axis; empty otherwise).
  */
 export const SWEEP_CSV_COLUMNS: readonly string[] = [
   "point",
@@ -52,6 +53,7 @@ export const SWEEP_CSV_COLUMNS: readonly string[] = [
   "output_tokens",
   "shared_prefix_tokens",
   "temperature",
+  "adapter_count",
 ];
 
 function cells(r: SweepRow): (string | number | null)[] {
@@ -84,6 +86,7 @@ function cells(r: SweepRow): (string | number | null)[] {
     v.outputTokens ?? null,
     v.sharedPrefixTokens ?? null,
     v.temperature ?? null,
+    v.adapterCount ?? null,
   ];
 }
 

@@ -19,7 +19,8 @@ export interface SweepValues {
   sharedPrefixTokens?: number | null;
   /** Sampling temperature; null when the server's default applies. */
   temperature?: number | null;
-  // Seam: `adapters` (adapter count per point) joins here with LoRA adapter selection.
+  /** LoRA adapters used (the set's first N); absent or null without the adapterCount axis. */
+  adapterCount?: number | null;
 }
 
 /** One finished sweep point: where its run went and its statistics. */
@@ -48,6 +49,7 @@ const AXIS_LABEL: Record<keyof SweepValues, string> = {
   outputTokens: "output tokens",
   sharedPrefixTokens: "prefix tokens",
   temperature: "temperature",
+  adapterCount: "adapters",
 };
 
 function rate(v: number | null): string {

@@ -35,6 +35,8 @@ export function buildMeta(
     sim?: { options: SimOptions; truthLogFile?: string };
     /** The arrival shape or concurrency stages ({@link describeShape}); absent for none. */
     shape?: Record<string, unknown> | null;
+    /** LoRA mode, strategy, adapter set and load timings (`loraMeta`); absent without LoRA. */
+    lora?: Record<string, unknown>;
   },
 ): Record<string, unknown> {
   return {
@@ -86,6 +88,7 @@ export function buildMeta(
     },
     dataset: run.dataset ?? null,
     hooks: run.hooks ?? null,
+    lora: run.lora ?? null,
     prompt_length_mode: run.promptLengthMode ?? null,
     // Which tokenizer.json measured the prompts, and whether a chat template was counted.
     prompt_tokenizer: run.promptTokenizer

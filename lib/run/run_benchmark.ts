@@ -28,7 +28,22 @@ import { type Dataset, pickForRequest } from "../workload/datasets/mod.ts";
 import { type LengthBuckets, lengthBuckets } from "../workload/length_buckets.ts";
 import { buildMeta, describeShape } from "./meta.ts";
 import { forecastShape, openSchedule, type ShapeForecast } from "./open_schedule.ts";
+import { type AdapterStats, adapterStats } from "../metrics/adapter_stats.ts";
+import {
+  finishLora,
+  localAdapters,
+  loraMeta,
+  type LoraRun,
+  prepareLora,
+  simAdapterNames,
+} from "./lora_setup.ts";
 import { JsonlSink } from "./jsonl_sink.ts";
+import {
+  LORA_TIMELINE_FILE,
+  type LoraTimelineSample,
+  startLoraTimeline,
+  writeLoraTimeline,
+} from "./lora_timeline.ts";
 import { resolveTarget } from "./resolve_target.ts";
 import { type SimTarget, startSimTarget } from "./sim_target.ts";
 import { createRunDir, makeRunId } from "./run_dir.ts";
@@ -54,6 +69,8 @@ export interface RunOutcome {
   baseUrl: string;
   summary: Summary;
   interrupted: boolean;
+  /** Per-adapter statistics, in LoRA runs and runs whose dataset names adapters. */
+  adapters?: AdapterStats[];
 }
 
 /** Options of {@link runBenchmark}. */
@@ -100,13 +117,19 @@ export async function runBenchmark(
       log: io.log,
     })
     : undefined;
+  const local = plan.lora ? await localAdapters(plan.lora, dataset) : [];
   const shape = await prepareShape(plan, io);
   const tokenizer = plan.request.tokenizer && !dataset
     ? await loadLocalTokenizer(plan.request.tokenizer)
     : undefined;
   // The simulator stands in for the model whose tokenizer was given: it counts with it too.
   const ownSim = plan.target.sim && !options.sim
-    ? await startSimTarget(plan, { dataset, tokenizer: tokenizer?.files, log: io.log })
+    ? await startSimTarget(plan, {
+      dataset,
+      tokenizer: tokenizer?.files,
+      log: io.log,
+      loraAdapters: plan.lora && simAdapterNames(plan.lora, local, dataset),
+    })
     : undefined;
   const sim = plan.target.sim ? options.sim ?? ownSim : undefined;
   try {
@@ -131,10 +154,19 @@ export async function runBenchmark(
       }),
       tokenizer,
     };
+    const lora = plan.lora
+      ? await prepareLora({ ...plan, lora: plan.lora }, {
+        baseUrl,
+        model: target.model,
+        local,
+        dataset,
+        log: io.log,
+      })
+      : undefined;
     const runId = makeRunId(new Date());
     const runDir = await createRunDir(plan.out, runId);
     const where = { runId, runDir, baseUrl, model: target.model, sim };
-    return await drive(plan, io, where, { ...prompts, shape }, options.hooksRecord);
+    return await drive(plan, io, where, { ...prompts, shape }, options.hooksRecord, lora);
   } finally {
     await options.afterEnd?.();
     await ownSim?.close();
@@ -212,6 +244,7 @@ async function drive(
   where: { runId: string; runDir: string; baseUrl: string; model: string; sim?: SimTarget },
   prompts: Prompts & { shape: PreparedShape },
   hooksRecord?: () => unknown,
+  lora?: LoraRun,
 ): Promise<RunOutcome> {
   const { runDir, baseUrl, model } = where;
   const { dataset, book, shape } = prompts;
@@ -231,6 +264,7 @@ async function drive(
       dataset: dataset && plan.dataset ? describeDataset(dataset, plan.dataset) : undefined,
       hooks: hooksRecord?.(),
       shape: describeShape(plan, shape),
+      lora: lora && plan.lora ? loraMeta({ ...plan, lora: plan.lora }, lora) : undefined,
     });
   await writeFileAtomic(join(runDir, "meta.json"), JSON.stringify(metaFor(), null, 2) + "\n");
 
@@ -255,7 +289,7 @@ async function drive(
       const { item } = pickForRequest(dataset.items, index)!;
       return {
         endpoint: plan.endpoint,
-        model: item.adapter ?? model,
+        model: (lora ? lora.adapterFor(index) : item.adapter) ?? model,
         prompt: item.prompt,
         maxTokens: item.maxTokens ?? planMaxTokens(index),
         ignoreEos: plan.request.ignoreEos || undefined,
@@ -270,7 +304,7 @@ async function drive(
       : plan.request.promptTokens;
     return {
       endpoint: plan.endpoint,
-      model,
+      model: lora?.adapterFor(index) ?? model,
       prompt: book!.promptFor(index, promptTokens),
       maxTokens: arrival?.outputTokens !== undefined
         ? Math.max(1, arrival.outputTokens)
@@ -292,10 +326,16 @@ async function drive(
     origin,
     signal: io.interrupt,
   };
+  // The first request sent to each adapter is its cold start (the base model is never cold).
+  const sentTo = new Set<string>([model]);
   const dispatch = async (slot: Slot) => {
     const job: Job = { ...slot, spec: specFor(slot.index) };
+    const cold = !sentTo.has(job.spec.model);
+    sentTo.add(job.spec.model);
     live.onSent();
-    accept(await sendRequest(job, client));
+    const record = await sendRequest(job, client);
+    if (cold) record.coldStart = true;
+    accept(record);
   };
   const onDrop = (slot: Slot) => {
     const spec = specFor(slot.index);
@@ -325,6 +365,10 @@ async function drive(
     scheduleEnds: loadEndsItself(plan.load),
   });
   const stopProgress = startProgress(io, live, () => clock.now());
+  const timeline = lora
+    ? startLoraTimeline(baseUrl, { origin, apiKey: plan.target.apiKey })
+    : undefined;
+  let timelineSamples: LoraTimelineSample[] = [];
   try {
     if (plan.load.mode === "open") {
       await runOpenLoop({
@@ -359,15 +403,24 @@ async function drive(
   } finally {
     stopProgress();
     sink.close();
+    timelineSamples = (await timeline?.stop()) ?? [];
   }
+  if (lora) await writeLoraTimeline(join(runDir, LORA_TIMELINE_FILE), timelineSamples, lora);
 
   const interrupted = io.interrupt?.aborted ?? false;
   const summary = summarize(records, {
     loadMode: plan.load.mode,
     promptLengths: book && { mode: book.mode, approximate: book.approximate },
   });
+  if (lora && plan.lora) await finishLora({ ...plan, lora: plan.lora }, lora, baseUrl);
   const endedAt = performance.timeOrigin + performance.now();
-  await writeFileAtomic(join(runDir, "summary.json"), summaryToJson(summary));
+  const adapters = lora || records.some((r) => r.model !== model)
+    ? adapterStats(records, { baseModel: model })
+    : undefined;
+  await writeFileAtomic(
+    join(runDir, "summary.json"),
+    summaryToJson(adapters ? { ...summary, adapters } : summary),
+  );
   await writeFileAtomic(
     join(runDir, "summary.csv"),
     summaryToCsv(summary, { run_id: where.runId, model, url: baseUrl }),
@@ -376,7 +429,7 @@ async function drive(
     join(runDir, "meta.json"),
     JSON.stringify(metaFor(endedAt, interrupted), null, 2) + "\n",
   );
-  return { runId: where.runId, runDir, model, baseUrl, summary, interrupted };
+  return { runId: where.runId, runDir, model, baseUrl, summary, interrupted, adapters };
 }
 
 /** Live progress: redrawn in place on a TTY, one plain line every 10 s otherwise. */

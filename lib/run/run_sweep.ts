@@ -4,6 +4,8 @@ import { writeFileAtomic } from "../report/atomic_write.ts";
 import { sweepToCsv, sweepToJson } from "../report/sweep_csv.ts";
 import type { SweepRow, SweepValues } from "../report/sweep_table.ts";
 import { loadDatasetPrompts } from "../workload/dataset_prompts.ts";
+import { loraSimAdapters } from "./lora_sim.ts";
+import { UsageError } from "../config/usage_error.ts";
 import { runBenchmark, type RunIo } from "./run_benchmark.ts";
 import { makeRunId } from "./run_dir.ts";
 import type { ScenarioHook } from "../config/scenario.ts";
@@ -46,6 +48,7 @@ export function sweepValues(plan: RunPlan): SweepValues {
       : null,
     sharedPrefixTokens: plan.dataset ? null : plan.request.sharedPrefixTokens,
     temperature: plan.request.sampling?.temperature ?? null,
+    adapterCount: plan.lora?.adapterCount ?? null,
   };
 }
 
@@ -72,23 +75,31 @@ export async function runSweep(
   },
 ): Promise<SweepOutcome> {
   if (points.length === 0) throw new Error("runSweep: no points");
+  if (points.some((p) => p.plan.lora?.mode === "compare")) {
+    throw new UsageError(
+      "--lora-mode compare makes three runs of one plan and cannot be swept; use --lora-mode multi (or baseline) with a sweep, or drop the sweep",
+    );
+  }
   const sweepId = `${makeRunId(new Date())}-${options.scenario}`;
   const first = points[0].plan;
   // The dataset is read here only for the adapters the simulator must serve; each point reads
   // it again (with its own checks) in runBenchmark.
+  const dataset = first.target.sim && first.dataset
+    ? await loadDatasetPrompts(first.dataset, {
+      seed: first.seed,
+      endpoint: first.endpoint,
+      log: () => {},
+    })
+    : undefined;
   const sim = first.target.sim
     ? await startSimTarget(first, {
-      dataset: first.dataset
-        ? await loadDatasetPrompts(first.dataset, {
-          seed: first.seed,
-          endpoint: first.endpoint,
-          log: () => {},
-        })
-        : undefined,
+      dataset,
       tokenizer: first.request.tokenizer && !first.dataset
         ? (await loadLocalTokenizer(first.request.tokenizer)).files
         : undefined,
       log: io.log,
+      // A LoRA sweep's simulator serves the whole set; each point uses its first N.
+      loraAdapters: await loraSimAdapters(first, dataset),
     })
     : undefined;
   const hooks = options.hooks ? new ScenarioHooks(options.hooks, io) : undefined;

@@ -25,18 +25,31 @@ export interface SimTarget {
  */
 export async function startSimTarget(
   plan: RunPlan,
-  options: { dataset?: Dataset; tokenizer?: TokenizerFiles; log(line: string): void },
+  options: {
+    dataset?: Dataset;
+    tokenizer?: TokenizerFiles;
+    log(line: string): void;
+    /**
+     * A LoRA run's adapters (lora_sim.ts): served too, and every served adapter is registered
+     * without being loaded, so its first request pays `--sim-lora-load-time` (a cold start).
+     */
+    loraAdapters?: readonly string[];
+  },
 ): Promise<SimTarget> {
   const { truthLogFile, ...settings } = plan.target.simOptions ?? {};
   const base: SimOptions = {
     ...settings,
     seed: plan.seed,
     ...(options.tokenizer ? { tokenizer: options.tokenizer } : {}),
+    ...(options.loraAdapters ? { lazyLoraAdapters: true } : {}),
   };
   const own = base.loraAdapters ?? [];
   const ownNames = new Set(own.map((spec) => spec.split("=")[0]));
   const fromDataset = [
-    ...new Set(options.dataset?.items.flatMap((i) => i.adapter ? [i.adapter] : [])),
+    ...new Set([
+      ...(options.loraAdapters ?? []),
+      ...options.dataset?.items.flatMap((i) => i.adapter ? [i.adapter] : []) ?? [],
+    ]),
   ].filter((name) => !ownNames.has(name));
   const start = async (opts: SimOptions): Promise<SimTarget> => {
     const sim = await startSimWorker(opts, { truthLogFile });

@@ -99,6 +99,12 @@ export interface SimOptions {
    */
   loraAdapters?: string[];
   /**
+   * True: the start-up adapters are registered but not loaded until first used, as adapters a
+   * server has on disk but not yet in memory, so each one's first request pays `loraLoadMs` (a
+   * cold start). Default false: loaded at start-up as vLLM's `--lora-modules`.
+   */
+  lazyLoraAdapters?: boolean;
+  /**
    * The served model's tokenizer files (read by the caller; structured-cloneable for the Worker):
    * prompt tokens, `/tokenize` and `/detokenize` then use it as vLLM would. Default: the built-in
    * one-token-per-word rule (tokenizer.ts).
@@ -210,7 +216,7 @@ export function createSimApp(options: SimOptions = {}): SimApp {
   cfg.maxModelLen = engine.params.maxModelLen; // the profile's unless maxModelLen was given
   const adapters = createAdapterRegistry(cfg.loraAdapters ?? [], { baseModel: cfg.model });
   // vLLM loads `--lora-modules` at start-up exactly as a runtime load_lora_adapter would.
-  for (const a of adapters.list()) engine.loadAdapter(a.name);
+  if (!cfg.lazyLoraAdapters) { for (const a of adapters.list()) engine.loadAdapter(a.name); }
   const served = {
     model: cfg.model,
     maxModelLen: cfg.maxModelLen,

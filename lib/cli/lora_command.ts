@@ -1,0 +1,56 @@
+import type { RunPlan } from "../config/run_plan.ts";
+import { renderAdapterTable, renderComparisonTable } from "../report/mod.ts";
+import { runLoraCompare, type RunOne } from "../run/lora_compare.ts";
+
+/** What {@link compareAndReport} needs from main.ts: its output, signals and exit codes. */
+export interface CompareCli {
+  out(text: string): void;
+  err(text: string): void;
+  /** Calls the handler on Ctrl-C/SIGTERM; returns a function removing it. */
+  onInterrupt(handler: () => void): () => void;
+  exit: { ok: number; failure: number; interrupted: number };
+  /** Runs one compared run (main.ts passes one that wraps a scenario's hooks). */
+  run?: RunOne;
+}
+
+/**
+ * `llmload run ... --lora-mode compare`: the baseline, multi (and base) runs, then the
+ * "COMPARISON RESULTS" block, the multi run's per-adapter table (cold vs warm TTFT) and the
+ * parent directory. Exit codes as for one run (130 when interrupted, 1 when a scenario teardown
+ * failed).
+ */
+export async function compareAndReport(
+  plan: RunPlan,
+  quiet: boolean,
+  cli: CompareCli,
+): Promise<number> {
+  const interrupt = new AbortController();
+  const stopSignals = cli.onInterrupt(() => {
+    if (interrupt.signal.aborted) Deno.exit(cli.exit.interrupted);
+    cli.err("\ninterrupted: stopping, cancelling in-flight requests, writing results…\n");
+    interrupt.abort();
+  });
+  try {
+    const outcome = await runLoraCompare(plan, {
+      log: (line) => cli.err(line + "\n"),
+      status: (line) => cli.err(`\r\x1b[2K${line}`),
+      isTty: Deno.stderr.isTerminal(),
+      quiet,
+      interrupt: interrupt.signal,
+    }, { run: cli.run });
+    if (outcome.comparison) cli.out(renderComparisonTable(outcome.comparison) + "\n");
+    const multi = outcome.runs.multi;
+    if (multi?.adapters) {
+      cli.out(`\n--- Per-Adapter Statistics (Multi-Adapter) ---\n`);
+      cli.out(renderAdapterTable(multi.adapters) + "\n");
+    }
+    cli.out(`results: ${outcome.compareDir}\n`);
+    if (outcome.teardownError) {
+      cli.err(`error: ${outcome.teardownError.message}\n`);
+      return cli.exit.failure;
+    }
+    return outcome.interrupted ? cli.exit.interrupted : cli.exit.ok;
+  } finally {
+    stopSignals();
+  }
+}
