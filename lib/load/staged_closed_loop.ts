@@ -64,7 +64,9 @@ export async function runStagedClosedLoop(
   const runUser = async (user: number, startAt: number): Promise<void> => {
     let scheduledAt = startAt;
     await clock.sleepUntil(startAt, halt.signal);
-    while (!halt.signal.aborted && user < target) {
+    // The schedule at the send time decides, not `target`: the controller's timer may fire a
+    // little late, and a user free at 2000.5 ms must not send in a stage that ended at 2000.
+    while (!halt.signal.aborted && user < (schedule.usersAt(scheduledAt) ?? 0)) {
       const phase = stopRule.next(scheduledAt);
       if (phase === "stop") {
         halt.abort();
