@@ -1,19 +1,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { llmload } from "../helpers/llmload_cli.ts";
 
-const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 const FIXTURES = new URL("../../fixtures/datasets/", import.meta.url).pathname;
-
-async function llmload(args: string[]) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", MAIN, ...args],
-    env: { NO_COLOR: "1" },
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  return { code: out.code, stderr: new TextDecoder().decode(out.stderr) };
-}
 
 Deno.test("a malformed dataset exits 2 naming file and lines, before any run directory exists", async () => {
   const out = await Deno.makeTempDir();

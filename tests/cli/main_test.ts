@@ -1,18 +1,7 @@
 import assert from "node:assert/strict";
+import { llmload as runCli } from "../helpers/llmload_cli.ts";
 
-const MAIN = new URL("../../main.ts", import.meta.url).pathname;
-
-async function llmload(args: string[], env: Record<string, string> = {}) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", MAIN, ...args],
-    env: { NO_COLOR: "1", ...env },
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
-}
+const llmload = (args: string[], env: Record<string, string> = {}) => runCli(args, { env });
 
 Deno.test("llmload --help and run --help list the commands and every run option", async () => {
   const top = await llmload(["--help"]);

@@ -1,27 +1,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { SWEEP_CSV_COLUMNS } from "../../lib/report/sweep_csv.ts";
+import { llmload as runCli, readSweepCsv } from "../helpers/llmload_cli.ts";
 
-const MAIN = new URL("../../main.ts", import.meta.url).pathname;
-
-async function llmload(args: string[], cwd?: string) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", MAIN, ...args],
-    env: { NO_COLOR: "1" },
-    cwd,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
-}
-
-function readSweepCsv(dir: string): Record<string, string>[] {
-  const [header, ...rows] = Deno.readTextFileSync(join(dir, "sweep.csv")).trimEnd().split("\n");
-  assert.deepEqual(header.split(","), SWEEP_CSV_COLUMNS);
-  return rows.map((r) => Object.fromEntries(r.split(",").map((v, i) => [SWEEP_CSV_COLUMNS[i], v])));
-}
+const llmload = (args: string[], cwd?: string) => runCli(args, { cwd });
 
 /** A scenario file whose hooks append to hooks.log beside it (hooks may use Deno APIs). */
 const HOOKED = (body: string) =>

@@ -1,18 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-
-const MAIN = new URL("../../main.ts", import.meta.url).pathname;
-
-async function llmload(args: string[]) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", MAIN, ...args],
-    env: { NO_COLOR: "1" },
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  return { code: out.code, stderr: new TextDecoder().decode(out.stderr) };
-}
+import { llmload } from "../helpers/llmload_cli.ts";
 
 Deno.test("a broken --tokenizer exits 2 naming the file, for run and for sim, before anything starts", async () => {
   const dir = await Deno.makeTempDir();
