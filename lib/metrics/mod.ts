@@ -10,3 +10,4 @@ export * from "./summary.ts";
 export * from "./cold_starts.ts";
 export * from "./adapter_stats.ts";
 export * from "./lora_comparison.ts";
+export * from "./telemetry_samples.ts";
