@@ -55,20 +55,24 @@ export async function loadScenario(ref: string, options: { cwd?: string } = {}):
 
 /**
  * The scenario with its relative file paths (`request.dataset.path`, a `request.textSource`
- * file) made absolute against `dir`, the scenario file's directory: a scenario and its data
- * travel together and run the same from any working directory.
+ * file, `load.trace`) made absolute against `dir`, the scenario file's directory: a scenario and
+ * its data travel together and run the same from any working directory.
  */
 export function resolveScenarioPaths(scenario: Scenario, dir: string): Scenario {
-  const req = scenario.request;
-  if (!req) return scenario;
   const abs = (p: string) => isAbsolute(p) ? p : resolve(dir, p);
-  const builtinText = (BUILTIN_TEXT_SOURCES as readonly string[]).includes(req.textSource ?? "");
+  const { request: req, load } = scenario;
+  const builtinText = (BUILTIN_TEXT_SOURCES as readonly string[]).includes(req?.textSource ?? "");
   return {
     ...scenario,
-    request: {
-      ...req,
-      ...(req.dataset ? { dataset: { ...req.dataset, path: abs(req.dataset.path) } } : {}),
-      ...(req.textSource && !builtinText ? { textSource: abs(req.textSource) } : {}),
-    },
+    ...(req
+      ? {
+        request: {
+          ...req,
+          ...(req.dataset ? { dataset: { ...req.dataset, path: abs(req.dataset.path) } } : {}),
+          ...(req.textSource && !builtinText ? { textSource: abs(req.textSource) } : {}),
+        },
+      }
+      : {}),
+    ...(load?.trace ? { load: { ...load, trace: abs(load.trace) } } : {}),
   };
 }

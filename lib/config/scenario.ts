@@ -50,7 +50,7 @@ const LoadSchema = z.strictObject({
   rampCurve: z.enum(["linear", "exponential"]).optional(),
   /** Stages, all with `rate` (open loop) or all with `concurrency` (closed loop). */
   stages: z.array(StageSchema).min(1).optional(),
-  /** A JSONL trace to replay (path relative to the working directory). */
+  /** A JSONL trace to replay (a relative path is relative to the scenario file). */
   trace: z.string().min(1).optional(),
   /** Trace replay speed: 2 = twice as fast. */
   traceSpeed: z.number().positive().optional(),

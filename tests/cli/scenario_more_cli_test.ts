@@ -137,3 +137,22 @@ Deno.test("a scenario's relative dataset path is read beside the scenario file, 
     await Deno.remove(elsewhere, { recursive: true });
   }
 });
+
+Deno.test("a scenario's relative trace, dataset and text file resolve beside the scenario file; absolute ones stay", async () => {
+  const { resolveScenarioPaths } = await import("../../lib/cli/load_scenario.ts");
+  const s = resolveScenarioPaths({
+    name: "paths",
+    description: "relative files",
+    load: { trace: "traces/t.jsonl", traceSpeed: 2 },
+    request: { textSource: "corpus.txt", dataset: { path: "/abs/d.jsonl" } },
+  }, "/home/me/scen");
+  assert.deepEqual(s.load?.trace, "/home/me/scen/traces/t.jsonl");
+  assert.deepEqual(s.load?.traceSpeed, 2);
+  assert.deepEqual(s.request?.textSource, "/home/me/scen/corpus.txt");
+  assert.deepEqual(s.request?.dataset?.path, "/abs/d.jsonl");
+  const builtin = resolveScenarioPaths(
+    { name: "b", description: "d", request: { textSource: "korean" } },
+    "/x",
+  );
+  assert.deepEqual(builtin.request?.textSource, "korean");
+});
