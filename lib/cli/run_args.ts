@@ -320,6 +320,11 @@ export function parseRunArgs(
       dataset: dataset !== undefined,
     }),
   };
+  // The `shuffle` strategy shuffles the dataset's lines too (issue 5: "the dataset shuffled,
+  // each line given a random adapter"), seeded like --dataset-shuffle.
+  if (candidate.dataset && candidate.lora?.selection?.startsWith("shuffle")) {
+    candidate.dataset.shuffle = true;
+  }
   if (problems.length) throw new UsageError(problems);
   return { plan: validateRunPlan(candidate), quiet: values.quiet === true, help: false };
 }

@@ -105,3 +105,10 @@ Deno.test("the built-in multi-lora scenario is valid and plans a compare run", (
   assert.deepEqual(mine.adapters, ["x", "y"]);
   assert.equal(mine.mode, "multi");
 });
+
+Deno.test("the shuffle strategy shuffles a dataset's lines too; other strategies keep file order", () => {
+  const file = new URL("../../fixtures/datasets/lora_prompts.jsonl", import.meta.url).pathname;
+  const withSet = ["--dataset", file, "--adapters", "a,b"];
+  assert.equal(parse([...withSet, "--adapter-selection", "shuffle"]).dataset?.shuffle, true);
+  assert.equal(parse([...withSet, "--adapter-selection", "round-robin"]).dataset?.shuffle, false);
+});
