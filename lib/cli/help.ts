@@ -205,7 +205,7 @@ Examples:
   llmload run --url http://127.0.0.1:8000/v1 --concurrency 100 --requests 400
   llmload run --url http://127.0.0.1:8000/v1 --prompt-tokens 10000 --shared-prefix-tokens 8000 \\
               --output-tokens normal:200,50 --ignore-eos --requests 50
-  llmload run --url http://127.0.0.1:8080/v1 --tokenizer /models/llama-3.1-8b/ \
+  llmload run --url http://127.0.0.1:8080/v1 --tokenizer /models/llama-3.1-8b/ \\
               --prompt-tokens 3000 --requests 100 --concurrency 16
   llmload run --url http://127.0.0.1:8000/v1 --rate 20 --arrival gamma --burstiness 0.5 \\
               --max-in-flight 64 --duration 5m --warmup 30s
