@@ -268,10 +268,10 @@ Examples:
   llmload sim --port 8000 &
   llmload run --url http://127.0.0.1:8000/v1 --concurrency 4 --requests 50
   llmload sim --profile llama-8b-h100 --chunked-prefill off --lora-adapters sql,chat --max-loras 2
-  llmload run --target sim --sim-profile llama-8b-h100 --sim-chunked-prefill off --requests 50
-                         (in-process: every flag above but --port, --host and --seed,
-                         prefixed --sim-)
   llmload sim --tokenizer /models/llama-3.1-8b/ --model llama-3.1-8b
+  # in-process: every flag above but --port, --host, --seed and --tokenizer, prefixed --sim-
+  # (llmload run's own --seed and --tokenizer serve the simulator too)
+  llmload run --target sim --sim-profile llama-8b-h100 --sim-chunked-prefill off --requests 50
 `;
 
 /** `llmload demo --help`. */
