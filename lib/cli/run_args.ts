@@ -514,7 +514,7 @@ function serverMetricsSection(
   if (intervalMs !== undefined && intervalMs < 50) {
     problems.push(`--metrics-interval must be at least 50ms (got "${raw}")`);
   }
-  return { enabled: mode !== "off", intervalMs: intervalMs && Math.max(50, intervalMs) };
+  return { enabled: mode !== "off", intervalMs };
 }
 
 /** Flags that only make sense with --dataset. */

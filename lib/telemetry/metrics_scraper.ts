@@ -33,8 +33,9 @@ export interface ScrapeStats {
 /** A running scraper. */
 export interface MetricsScraper {
   /**
-   * Stops scraping and says how it went. The scrape in flight, if any, is aborted; then one last
-   * scrape (within 2 s) reads the counters as the run left them, so their deltas cover it all.
+   * Stops scraping and says how it went. A scrape in flight is aborted (the server is slow: it
+   * is not asked again); otherwise one last scrape (within 2 s) reads the counters as the run
+   * left them, so their deltas cover it all.
    */
   stop(): Promise<ScrapeStats>;
 }
@@ -84,8 +85,10 @@ export function startMetricsScraper(
   let timer: ReturnType<typeof setTimeout> | undefined;
   let wake: (() => void) | undefined;
   let stopped = false;
+  let inFlight = false;
 
   const scrapeOnce = async (signal: AbortSignal) => {
+    inFlight = true;
     try {
       const res = await fetch(url, { headers, signal });
       const text = await res.text();
@@ -98,6 +101,8 @@ export function startMetricsScraper(
       // A failed scrape is a gap in the series, never a failed run; one stopped by stop() is
       // not a failure.
       if (!(signal.aborted && signal.reason === abort.signal.reason)) stats.failed++;
+    } finally {
+      inFlight = false;
     }
   };
   const loop = (async () => {
@@ -122,11 +127,12 @@ export function startMetricsScraper(
   return {
     async stop() {
       stopped = true;
+      const slow = inFlight;
       clearTimeout(timer);
       wake?.(); // the loop may be between scrapes: let it see `stopped` now
       abort.abort();
       await loop;
-      await scrapeOnce(AbortSignal.timeout(FINAL_SCRAPE_TIMEOUT_MS));
+      if (!slow) await scrapeOnce(AbortSignal.timeout(FINAL_SCRAPE_TIMEOUT_MS));
       return { ...stats };
     },
   };
