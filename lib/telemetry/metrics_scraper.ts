@@ -40,6 +40,9 @@ export interface MetricsScraper {
   stop(): Promise<ScrapeStats>;
 }
 
+/** Histogram buckets are most of a vLLM page and none is kept: not even parsed. */
+const notBucket = (name: string) => !name.endsWith("_bucket");
+
 /** `/metrics` sits at the server root, beside `/v1`. */
 export function metricsUrl(baseUrl: string): string {
   return `${serverRoot(baseUrl)}/metrics`;
@@ -92,7 +95,7 @@ export function startMetricsScraper(
     try {
       const res = await fetch(url, { headers, signal });
       const text = await res.text();
-      const page = readPromText(text);
+      const page = readPromText(text, { keep: notBucket });
       if (!res.ok || !hasVllmSeries(page)) throw new Error("no vLLM series");
       stats.malformedLines += page.malformedLines;
       stats.samples++;

@@ -194,8 +194,13 @@ const SAMPLE_LINE = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?[ \t]+(\S+)(?:[ \t]
 /**
  * Reads every sample of a `/metrics` page, skipping (and counting) lines that break the grammar.
  * A page with no sample and no `# TYPE` is not Prometheus text: callers check `samples.length`.
+ * `keep` drops samples by name before their labels are parsed (a scraper that needs no
+ * histogram buckets skips most of a vLLM page's lines that way).
  */
-export function readPromText(text: string): PromPage {
+export function readPromText(
+  text: string,
+  options: { keep?: (name: string) => boolean } = {},
+): PromPage {
   const samples: PromSample[] = [];
   const types = new Map<string, PromFamily["type"]>();
   let malformedLines = 0;
@@ -206,6 +211,10 @@ export function readPromText(text: string): PromPage {
       const m = /^#\s+TYPE\s+(\S+)\s+(\S+)\s*$/.exec(line);
       if (m && NAME.test(m[1]) && TYPES.has(m[2])) types.set(m[1], m[2] as PromFamily["type"]);
       continue; // HELP, EOF and free comments carry nothing we keep
+    }
+    if (options.keep) {
+      const end = line.search(/[{ \t]/);
+      if (end > 0 && !options.keep(line.slice(0, end))) continue;
     }
     const m = SAMPLE_LINE.exec(line);
     try {

@@ -59,3 +59,12 @@ Deno.test("readPromText accepts CRLF line ends and a TYPE without HELP", () => {
   assert.deepEqual(page.samples, [{ name: "x_total", labels: {}, value: 5 }]);
   assert.equal(page.malformedLines, 0);
 });
+
+Deno.test("readPromText's keep drops samples by name before reading them (a bad line it drops is not counted)", () => {
+  const page = readPromText(
+    'h_bucket{le="0.1"} 1\nh_bucket{le=broken} 2\nh_count 3\nh_sum 0.5\n',
+    { keep: (name) => !name.endsWith("_bucket") },
+  );
+  assert.deepEqual(page.samples.map((s) => s.name), ["h_count", "h_sum"]);
+  assert.equal(page.malformedLines, 0);
+});
