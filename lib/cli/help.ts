@@ -166,7 +166,17 @@ needs the = form, e.g. --presence-penalty=-0.5):
 Output:
   --out DIR              results root (default results/); the run writes DIR/<run-id>/:
                          requests.jsonl, summary.json, summary.csv, meta.json
+                         (+ server_metrics.jsonl when the server has /metrics)
   --quiet, -q            no progress line, only the final summary
+
+Server metrics (README "Server metrics"):
+  --metrics on|off       scrape the server's Prometheus /metrics during the run (default on):
+                         queue, KV cache, preemptions, token counters, LoRA adapters, into
+                         server_metrics.jsonl and summary.json server_metrics; meta.json
+                         server records /version, models, engine settings and naming headers.
+                         A server without /metrics gets one warning. off: no /metrics at all
+  --metrics-interval 1s  time between scrapes (default 1s; 250ms in LoRA runs; ≥ 50ms); a
+                         slow scrape skips ticks, never delays a request
 
 Client:
   --transport fetch|socket
@@ -224,6 +234,7 @@ Examples:
   llmload run multi-lora --target sim --lora-mode compare
   llmload run --url http://127.0.0.1:8000/v1 --adapters-dir adapters/ --adapter-selection zipf:1.1 \\
               --concurrency 8 --requests 200
+  llmload run --url http://127.0.0.1:8000/v1 --rate 10 --duration 5m --metrics-interval 500ms
 `;
 
 /** `llmload sim --help`. */

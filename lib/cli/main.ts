@@ -17,6 +17,7 @@ import { BUILTIN_SCENARIOS } from "../../scenarios/mod.ts";
 import { loadScenario } from "./load_scenario.ts";
 import { scenarioPlans, type ScenarioRun } from "./scenario_plans.ts";
 import { configPlan, hasConfigFlag } from "./config_plans.ts";
+import { renderServerMetricsLine } from "../report/server_metrics_line.ts";
 import { HookError } from "../run/scenario_hooks.ts";
 import { runWithHooks } from "../run/run_with_hooks.ts";
 import { compareAndReport } from "./lora_command.ts";
@@ -220,6 +221,7 @@ async function runAndReport(
     const title = `llmload ${outcome.runId} · ${outcome.model} @ ${outcome.baseUrl}`;
     out(renderSummaryTable(outcome.summary, { color, title }) + "\n");
     if (outcome.adapters) out("\n" + renderAdapterTable(outcome.adapters) + "\n");
+    if (outcome.serverMetrics) out(renderServerMetricsLine(outcome.serverMetrics) + "\n");
     out(`results: ${outcome.runDir}\n`);
     onDir?.(outcome.runDir);
     if (outcome.teardownError) {

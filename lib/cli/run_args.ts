@@ -63,6 +63,8 @@ export const RUN_OPTIONS = {
   quiet: { type: "boolean", short: "q" },
   help: { type: "boolean", short: "h" },
   ...LORA_OPTIONS,
+  metrics: { type: "string" },
+  "metrics-interval": { type: "string" },
 } as const;
 
 /** Defaults that are not derived from the environment. */
@@ -319,6 +321,7 @@ export function parseRunArgs(
       batchSize: concurrency ?? (rate === undefined ? 1 : maxInFlight),
       dataset: dataset !== undefined,
     }),
+    serverMetrics: serverMetricsSection(values, problems, duration),
   };
   // The `shuffle` strategy shuffles the dataset's lines too (issue 5: "the dataset shuffled,
   // each line given a random adapter"), seeded like --dataset-shuffle.
@@ -493,6 +496,30 @@ function loadShape(
     shape.open = { kind: "function", ...parse.rateFunction };
   }
   return shape;
+}
+
+/** `--metrics on|off` and `--metrics-interval`; problems are appended to `problems`. */
+function serverMetricsSection(
+  values: Record<string, string | boolean | string[] | undefined>,
+  problems: string[],
+  duration: (name: string) => number | undefined,
+): RunPlan["serverMetrics"] {
+  const mode = values.metrics as string | undefined;
+  if (mode !== undefined && mode !== "on" && mode !== "off") {
+    problems.push(`--metrics must be one of on, off (got "${mode}")`);
+  }
+  const raw = values["metrics-interval"] as string | undefined;
+  if (raw === undefined) return { enabled: mode !== "off" };
+  if (mode === "off") {
+    problems.push(
+      "--metrics-interval sets how often /metrics is scraped: drop it or --metrics off",
+    );
+  }
+  const intervalMs = duration("metrics-interval");
+  if (intervalMs !== undefined && intervalMs < 50) {
+    problems.push(`--metrics-interval must be at least 50ms (got "${raw}")`);
+  }
+  return { enabled: mode !== "off", intervalMs };
 }
 
 /** Flags that only make sense with --dataset. */

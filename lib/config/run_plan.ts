@@ -263,6 +263,14 @@ export const RunPlanSchema = z.object({
   commandLine: z.array(z.string()),
   /** LoRA adapters and mode (lib/config/lora_plan.ts); absent for a run without LoRA flags. */
   lora: LoraPlanSchema.optional(),
+  /**
+   * The server's `/metrics` scraper (`--metrics`, `--metrics-interval`): off reads no `/metrics`
+   * at all. `intervalMs` undefined: 1 s, or 250 ms in LoRA runs (the adapter timeline).
+   */
+  serverMetrics: z.object({
+    enabled: z.boolean(),
+    intervalMs: z.number().min(50).optional(),
+  }).default({ enabled: true }),
 }).refine(
   (p) => p.stop.durationMs !== undefined || p.stop.requests !== undefined || loadEndsItself(p.load),
   { message: "needs --duration or --requests", path: ["stop"] },

@@ -1,12 +1,13 @@
-import { type LoraRequestsInfo, parseLoraRequestsInfo } from "../telemetry/lora_requests_info.ts";
+import type { LoraRequestsInfo } from "../telemetry/lora_requests_info.ts";
+import type { ServerMetricsSample } from "../metrics/telemetry_samples.ts";
 import { writeFileAtomic } from "../report/atomic_write.ts";
 
 /**
- * Samples the server's `vllm:lora_requests_info` during a LoRA run: which adapters run and wait
- * over time, on the same clock as the request records (ms from the run origin), so the file sits
- * next to the latency timeline of `requests.jsonl`. A side channel: one `GET /metrics` at a time,
- * never awaited by the request path; a server whose first page lacks the gauge (or has no
- * `/metrics`) is not sampled further.
+ * The server's `vllm:lora_requests_info` during a LoRA run: which adapters run and wait over
+ * time, on the same clock as the request records (ms from the run origin), so the file sits next
+ * to the latency timeline of `requests.jsonl`. Taken from the server-metrics scraper's samples
+ * (server_metrics_run.ts), which scrapes every 250 ms in LoRA runs; a server without the gauge
+ * (or without `/metrics`) gives no timeline.
  */
 
 /** One sample, as a `lora_timeline.jsonl` line holds it. */
@@ -15,69 +16,21 @@ export interface LoraTimelineSample extends LoraRequestsInfo {
   tMs: number;
 }
 
-/** A running sampler. */
-export interface LoraTimeline {
-  /** Stops sampling and returns the samples, oldest first. */
-  stop(): Promise<LoraTimelineSample[]>;
+/**
+ * The timeline out of the server-metrics samples (one `/metrics` poller feeds both files): every
+ * sample whose page had `vllm:lora_requests_info`.
+ */
+export function loraTimelineFrom(samples: readonly ServerMetricsSample[]): LoraTimelineSample[] {
+  return samples.filter((s) => s.loraRunning !== null).map((s) => ({
+    tMs: s.tMs,
+    maxLora: s.maxLora,
+    running: s.loraRunning ?? [],
+    waiting: s.loraWaiting ?? [],
+  }));
 }
 
-/** Default gap between samples, ms. */
+/** Scrape interval of LoRA runs unless --metrics-interval is given, ms. */
 export const LORA_TIMELINE_INTERVAL_MS = 250;
-
-/** `/metrics` sits at the server root, beside `/v1`. */
-function metricsUrl(baseUrl: string): string {
-  return `${baseUrl.replace(/\/+$/, "").replace(/\/v1$/, "")}/metrics`;
-}
-
-/** Starts sampling `baseUrl`'s `/metrics` every `intervalMs` (default 250 ms). */
-export function startLoraTimeline(
-  baseUrl: string,
-  options: { origin: number; apiKey?: string; intervalMs?: number },
-): LoraTimeline {
-  const url = metricsUrl(baseUrl);
-  const interval = options.intervalMs ?? LORA_TIMELINE_INTERVAL_MS;
-  const headers: Record<string, string> = {};
-  if (options.apiKey) headers.authorization = `Bearer ${options.apiKey}`;
-  const samples: LoraTimelineSample[] = [];
-  const abort = new AbortController();
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let wake: (() => void) | undefined;
-  let stopped = false;
-
-  const sampleOnce = async (): Promise<boolean> => {
-    try {
-      const res = await fetch(url, { headers, signal: abort.signal });
-      const text = await res.text();
-      const info = res.ok ? parseLoraRequestsInfo(text) : undefined;
-      if (!info) return false;
-      samples.push({ tMs: performance.now() - options.origin, ...info });
-      return true;
-    } catch {
-      return samples.length > 0; // a failed scrape mid-run is skipped, not fatal
-    }
-  };
-  const loop = (async () => {
-    while (!stopped) {
-      if (!(await sampleOnce()) && samples.length === 0) return;
-      if (stopped) return;
-      await new Promise<void>((resolve) => {
-        wake = resolve;
-        timer = setTimeout(resolve, interval);
-      });
-    }
-  })();
-
-  return {
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      wake?.(); // the loop may be between samples: let it see `stopped` now
-      abort.abort();
-      await loop;
-      return samples;
-    },
-  };
-}
 
 /** One sample as a `lora_timeline.jsonl` line (snake_case; t_ms rounded to 0.001 ms). */
 export function timelineSampleToJsonl(s: LoraTimelineSample): string {

@@ -37,6 +37,8 @@ export function buildMeta(
     shape?: Record<string, unknown> | null;
     /** LoRA mode, strategy, adapter set and load timings (`loraMeta`); absent without LoRA. */
     lora?: Record<string, unknown>;
+    /** What the server says about itself (`serverMeta`: version, models, engine, headers). */
+    server?: Record<string, unknown>;
   },
 ): Record<string, unknown> {
   return {
@@ -89,6 +91,7 @@ export function buildMeta(
     dataset: run.dataset ?? null,
     hooks: run.hooks ?? null,
     lora: run.lora ?? null,
+    server: run.server ?? null,
     prompt_length_mode: run.promptLengthMode ?? null,
     // Which tokenizer.json measured the prompts, and whether a chat template was counted.
     prompt_tokenizer: run.promptTokenizer

@@ -1,3 +1,5 @@
+import type { ModelsAnswer } from "../telemetry/server_record.ts";
+
 /** The target could not be reached or is not ready; the CLI exits with code 4. */
 export class TargetError extends Error {
   constructor(message: string) {
@@ -12,6 +14,8 @@ export interface ResolvedTarget {
   model: string;
   /** Every model id the server listed (empty when it has no /models). */
   models: string[];
+  /** The `/models` answer as read, so the server record (meta.json `server`) need not ask again. */
+  modelsAnswer: ModelsAnswer;
 }
 
 /**
@@ -34,9 +38,11 @@ export async function resolveTarget(
   }
   const text = await res.text();
   let models: string[] = [];
+  const modelsAnswer: ModelsAnswer = { status: res.status, body: undefined, headers: res.headers };
   if (res.ok) {
     try {
       const body = JSON.parse(text) as { data?: { id?: unknown }[] };
+      modelsAnswer.body = body;
       models = (body.data ?? []).map((m) => m.id).filter((id): id is string =>
         typeof id === "string"
       );
@@ -44,7 +50,7 @@ export async function resolveTarget(
       // Some servers answer /models with something else; only fatal when we need the list.
     }
   }
-  if (opts.model) return { baseUrl, model: opts.model, models };
+  if (opts.model) return { baseUrl, model: opts.model, models, modelsAnswer };
   if (!res.ok) {
     throw new TargetError(
       `GET ${url} answered ${res.status}: ${text.slice(0, 200)}. Pass --model to skip the lookup.`,
@@ -53,5 +59,5 @@ export async function resolveTarget(
   if (models.length === 0) {
     throw new TargetError(`GET ${url} listed no models. Pass --model NAME.`);
   }
-  return { baseUrl, model: models[0], models };
+  return { baseUrl, model: models[0], models, modelsAnswer };
 }

@@ -40,10 +40,21 @@ import {
 import { JsonlSink } from "./jsonl_sink.ts";
 import {
   LORA_TIMELINE_FILE,
-  type LoraTimelineSample,
-  startLoraTimeline,
+  LORA_TIMELINE_INTERVAL_MS,
+  loraTimelineFrom,
   writeLoraTimeline,
 } from "./lora_timeline.ts";
+import { describeServer, type ServerRecord } from "../telemetry/server_record.ts";
+import {
+  METRICS_INTERVAL_MS,
+  type ScrapeStats as ServerMetricsRunStats,
+} from "../telemetry/metrics_scraper.ts";
+import type { ServerMetricsSample } from "../metrics/telemetry_samples.ts";
+import {
+  type ServerMetricsSummary,
+  summarizeServerMetrics,
+} from "../metrics/server_metrics_summary.ts";
+import { serverMeta, startServerMetrics } from "./server_metrics_run.ts";
 import { resolveTarget } from "./resolve_target.ts";
 import { type SimTarget, startSimTarget } from "./sim_target.ts";
 import { createRunDir, makeRunId } from "./run_dir.ts";
@@ -71,6 +82,8 @@ export interface RunOutcome {
   interrupted: boolean;
   /** Per-adapter statistics, in LoRA runs and runs whose dataset names adapters. */
   adapters?: AdapterStats[];
+  /** What the server's `/metrics` said over the run (null: no /metrics, or --metrics off). */
+  serverMetrics?: ServerMetricsSummary | null;
 }
 
 /** Options of {@link runBenchmark}. */
@@ -163,9 +176,18 @@ export async function runBenchmark(
         log: io.log,
       })
       : undefined;
+    // What the server says about itself, once, before the run's clock starts; never fatal.
+    const server = await describeServer(baseUrl, {
+      apiKey: plan.target.apiKey,
+      models: target.modelsAnswer,
+      metrics: plan.serverMetrics.enabled,
+    });
+    if (plan.serverMetrics.enabled && server.metrics.problem) {
+      io.log(`warning: ${server.metrics.problem}; this run records no server metrics`);
+    }
     const runId = makeRunId(new Date());
     const runDir = await createRunDir(plan.out, runId);
-    const where = { runId, runDir, baseUrl, model: target.model, sim };
+    const where = { runId, runDir, baseUrl, model: target.model, sim, server };
     return await drive(plan, io, where, { ...prompts, shape }, options.hooksRecord, lora);
   } finally {
     await options.afterEnd?.();
@@ -241,7 +263,14 @@ async function prepareShape(plan: RunPlan, io: RunIo): Promise<PreparedShape> {
 async function drive(
   plan: RunPlan,
   io: RunIo,
-  where: { runId: string; runDir: string; baseUrl: string; model: string; sim?: SimTarget },
+  where: {
+    runId: string;
+    runDir: string;
+    baseUrl: string;
+    model: string;
+    sim?: SimTarget;
+    server: ServerRecord;
+  },
   prompts: Prompts & { shape: PreparedShape },
   hooksRecord?: () => unknown,
   lora?: LoraRun,
@@ -253,9 +282,17 @@ async function drive(
     : undefined;
   const origin = performance.now();
   const originEpochMs = performance.timeOrigin + origin;
+  const metricsIntervalMs = plan.serverMetrics.intervalMs ??
+    (lora ? LORA_TIMELINE_INTERVAL_MS : METRICS_INTERVAL_MS);
+  let scraped: { samples: ServerMetricsSample[]; stats: ServerMetricsRunStats | null } | undefined;
   const metaFor = (endedAt?: number, interrupted = false) =>
     buildMeta(plan, {
       ...where,
+      server: serverMeta(where.server, {
+        intervalMs: metricsIntervalMs,
+        samples: scraped?.samples.length ?? 0,
+        stats: scraped?.stats ?? null,
+      }),
       originEpochMs,
       endedAtEpochMs: endedAt,
       interrupted,
@@ -365,10 +402,14 @@ async function drive(
     scheduleEnds: loadEndsItself(plan.load),
   });
   const stopProgress = startProgress(io, live, () => clock.now());
-  const timeline = lora
-    ? startLoraTimeline(baseUrl, { origin, apiKey: plan.target.apiKey })
-    : undefined;
-  let timelineSamples: LoraTimelineSample[] = [];
+  // One /metrics poller for the server's series and the LoRA timeline; never awaited by sends.
+  const serverMetrics = startServerMetrics(runDir, {
+    server: where.server,
+    baseUrl,
+    origin,
+    intervalMs: metricsIntervalMs,
+    apiKey: plan.target.apiKey,
+  });
   try {
     if (plan.load.mode === "open") {
       await runOpenLoop({
@@ -403,9 +444,16 @@ async function drive(
   } finally {
     stopProgress();
     sink.close();
-    timelineSamples = (await timeline?.stop()) ?? [];
+    scraped = await serverMetrics.stop();
   }
-  if (lora) await writeLoraTimeline(join(runDir, LORA_TIMELINE_FILE), timelineSamples, lora);
+  if (lora) {
+    await writeLoraTimeline(
+      join(runDir, LORA_TIMELINE_FILE),
+      loraTimelineFrom(scraped?.samples ?? []),
+      lora,
+    );
+  }
+  const serverSummary = summarizeServerMetrics(scraped?.samples ?? []);
 
   const interrupted = io.interrupt?.aborted ?? false;
   const summary = summarize(records, {
@@ -419,7 +467,7 @@ async function drive(
     : undefined;
   await writeFileAtomic(
     join(runDir, "summary.json"),
-    summaryToJson(adapters ? { ...summary, adapters } : summary),
+    summaryToJson({ ...summary, ...(adapters ? { adapters } : {}), server_metrics: serverSummary }),
   );
   await writeFileAtomic(
     join(runDir, "summary.csv"),
@@ -429,7 +477,16 @@ async function drive(
     join(runDir, "meta.json"),
     JSON.stringify(metaFor(endedAt, interrupted), null, 2) + "\n",
   );
-  return { runId: where.runId, runDir, model, baseUrl, summary, interrupted, adapters };
+  return {
+    runId: where.runId,
+    runDir,
+    model,
+    baseUrl,
+    summary,
+    interrupted,
+    adapters,
+    serverMetrics: serverSummary,
+  };
 }
 
 /** Live progress: redrawn in place on a TTY, one plain line every 10 s otherwise. */

@@ -90,6 +90,16 @@ Deno.test("run --target sim prints the summary table and the results path, exit 
   const path = r.stdout.match(/results: (.+)/)?.[1];
   assert.ok(path && path.startsWith(out), r.stdout);
   const files = [...Deno.readDirSync(path)].map((e) => e.name).sort();
-  assert.deepEqual(files, ["meta.json", "requests.jsonl", "summary.csv", "summary.json"]);
+  assert.deepEqual(files, [
+    "meta.json",
+    "requests.jsonl",
+    "server_metrics.jsonl",
+    "summary.csv",
+    "summary.json",
+  ]);
+  assert.match(
+    r.stdout,
+    /^server \/metrics \(\d+ samples?\): waiting peak \d+ · running peak \d+/m,
+  );
   await Deno.remove(out, { recursive: true });
 });

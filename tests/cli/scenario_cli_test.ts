@@ -48,7 +48,13 @@ Deno.test("run prompt-lengths --target sim writes a sweep dir, one sub-run and c
       assert.deepEqual(row.requests_failed, "0");
       assert.deepEqual(row.prompt_drift_pct, "0");
       const files = [...Deno.readDirSync(join(dir, row.run_id))].map((e) => e.name).sort();
-      assert.deepEqual(files, ["meta.json", "requests.jsonl", "summary.csv", "summary.json"]);
+      assert.deepEqual(files, [
+        "meta.json",
+        "requests.jsonl",
+        "server_metrics.jsonl",
+        "summary.csv",
+        "summary.json",
+      ]);
     }
     const json = JSON.parse(Deno.readTextFileSync(join(dir, "sweep.json")));
     assert.deepEqual(json.scenario, "prompt-lengths");

@@ -9,7 +9,7 @@ import {
   TTFT_BUCKETS_S,
 } from "../../lib/sim/prom_metrics.ts";
 import { startSim } from "../../lib/sim/mod.ts";
-import { parsePromText, type PromFamily } from "./prom_text_parser.ts";
+import { parsePromText, type PromFamily } from "../../lib/telemetry/prom_text.ts";
 
 /** Metric families vLLM serves and the simulator must too, with their types. */
 const EXPECTED: [string, PromFamily["type"]][] = [

@@ -1,10 +1,17 @@
 /**
- * A strict parser of the Prometheus text exposition format (0.0.4), for tests: it accepts what
- * prometheus_client writes and throws, naming the line, on anything else. Checks: every family
- * has `# HELP` then `# TYPE` before its samples; names and label names are valid; label values
- * use only the format's escapes; no duplicate families, label names or series; counters end in
- * `_total` and are >= 0; histogram series have ascending `le` buckets with cumulative counts,
- * a final `+Inf` bucket equal to `_count`, and a `_sum`.
+ * The Prometheus text exposition format (0.0.4), two ways over one grammar:
+ * - {@link readPromText}, for scraping servers: tolerant of what real exporters write (TYPE
+ *   without HELP, blank lines, other comments, timestamps, OpenMetrics `# EOF`), strict about
+ *   the grammar of each line. A line that breaks it is skipped and counted, never fatal, so one
+ *   odd series cannot cost a run its server metrics.
+ * - {@link parsePromText}, for checking the simulator's page in tests: accepts what
+ *   prometheus_client writes and throws, naming the line, on anything else. Checks: every family
+ *   has `# HELP` then `# TYPE` before its samples; names and label names are valid; label values
+ *   use only the format's escapes; no duplicate families, label names or series; counters end in
+ *   `_total` and are >= 0; histogram series have ascending `le` buckets with cumulative counts,
+ *   a final `+Inf` bucket equal to `_count`, and a `_sum`.
+ * Pure: text in, samples out. (No npm parser was used: `parse-prometheus-text-format`, the only
+ * candidate, is a CommonJS package with a dependency, last changed in 2024 and little used.)
  */
 
 /** One sample line. */
@@ -170,4 +177,57 @@ export function parsePromText(text: string): Map<string, PromFamily> {
     if (f.type === "histogram") checkHistogram(f);
   }
   return families;
+}
+
+/** What {@link readPromText} found on a page. */
+export interface PromPage {
+  /** Every well-formed sample line, in page order. */
+  samples: PromSample[];
+  /** `# TYPE` declarations by family name. */
+  types: Map<string, PromFamily["type"]>;
+  /** Lines that broke the grammar (skipped). */
+  malformedLines: number;
+}
+
+const SAMPLE_LINE = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?[ \t]+(\S+)(?:[ \t]+-?\d+)?[ \t]*$/;
+
+/**
+ * Reads every sample of a `/metrics` page, skipping (and counting) lines that break the grammar.
+ * A page with no sample and no `# TYPE` is not Prometheus text: callers check `samples.length`.
+ * `keep` drops samples by name before their labels are parsed (a scraper that needs no
+ * histogram buckets skips most of a vLLM page's lines that way).
+ */
+export function readPromText(
+  text: string,
+  options: { keep?: (name: string) => boolean } = {},
+): PromPage {
+  const samples: PromSample[] = [];
+  const types = new Map<string, PromFamily["type"]>();
+  let malformedLines = 0;
+  for (const [n, raw] of text.split("\n").entries()) {
+    const line = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
+    if (line.trim() === "") continue;
+    if (line.startsWith("#")) {
+      const m = /^#\s+TYPE\s+(\S+)\s+(\S+)\s*$/.exec(line);
+      if (m && NAME.test(m[1]) && TYPES.has(m[2])) types.set(m[1], m[2] as PromFamily["type"]);
+      continue; // HELP, EOF and free comments carry nothing we keep
+    }
+    if (options.keep) {
+      const end = line.search(/[{ \t]/);
+      if (end > 0 && !options.keep(line.slice(0, end))) continue;
+    }
+    const m = SAMPLE_LINE.exec(line);
+    try {
+      if (!m) throw new Error("bad line");
+      const where = `line ${n + 1}`;
+      samples.push({
+        name: m[1],
+        labels: m[2] ? parseLabels(m[2].replace(/,$/, ""), where) : {},
+        value: parseValue(m[3], where),
+      });
+    } catch {
+      malformedLines++;
+    }
+  }
+  return { samples, types, malformedLines };
 }
