@@ -12,6 +12,7 @@
  */
 import type { ComparisonRow, LoraComparison, LoraRunName } from "../metrics/lora_comparison.ts";
 import { summaryToJson } from "./summary_json.ts";
+import { markdownTable } from "./markdown_table.ts";
 
 /** Column headings of the compared runs. */
 export const RUN_LABELS: Readonly<Record<LoraRunName, string>> = {
@@ -44,18 +45,18 @@ export function formatImprovement(pct: number | null | undefined): string {
   return (Number(s) === 0 ? "+0.00" : pct > 0 ? `+${s}` : s) + "%";
 }
 
-/** The three tables of a comparison, as heading + rows of cells (first cell = row label). */
-interface Table {
+/** One table of a comparison report: heading + rows of cells (first cell = row label). */
+export interface ComparisonTable {
   heading: string;
   columns: string[];
   rows: string[][];
 }
 
-function tables(c: LoraComparison): Table[] {
+function tables(c: LoraComparison): ComparisonTable[] {
   const others = c.runs.filter((r) => r !== "baseline") as Exclude<LoraRunName, "baseline">[];
   const latencyColumns = ["Metric", RUN_LABELS.baseline];
   for (const r of others) latencyColumns.push(RUN_LABELS[r], "Improvement");
-  const latency: Table = {
+  const latency: ComparisonTable = {
     heading: "Latency Comparison",
     columns: latencyColumns,
     rows: c.metrics.map((m) => {
@@ -78,7 +79,7 @@ function tables(c: LoraComparison): Table[] {
     requestRows.push(stat("Dropped Requests", (s) => String(s.dropped)));
   }
   requestRows.push(stat("Total Duration", (s) => fixed(s.duration_s, 2, "s")));
-  const out: Table[] = [latency, {
+  const out: ComparisonTable[] = [latency, {
     heading: "Request Statistics",
     columns: ["Metric", ...c.runs.map((r) => RUN_LABELS[r])],
     rows: requestRows,
@@ -105,12 +106,30 @@ const COLUMN_WIDTH = 15;
  * seed's layout character for character; a value longer than its column widens the column.
  */
 export function renderComparisonTable(comparison: LoraComparison): string {
+  return renderComparisonTables(
+    tables(comparison),
+    comparison.runs.length > 2
+      ? "Improvement: each run against the Baseline (lower latency, higher rates = better)."
+      : undefined,
+  );
+}
+
+/**
+ * The seed's "COMPARISON RESULTS" terminal layout for any tables (shared by `--lora-mode
+ * compare` and `llmload compare`): a ruled title, then each table under `--- heading ---`, the
+ * label column 20/30/30 wide and every other column 15 (wider when a value needs it), and an
+ * optional closing note. No trailing newline.
+ */
+export function renderComparisonTables(
+  tableList: readonly ComparisonTable[],
+  note?: string,
+): string {
   const rule = "=".repeat(62);
   const out = [rule, "COMPARISON RESULTS", rule];
-  tables(comparison).forEach((t, ti) => {
+  tableList.forEach((t, ti) => {
     const widths = t.columns.map((col, j) =>
       Math.max(
-        j === 0 ? LABEL_WIDTH[ti] : COLUMN_WIDTH,
+        j === 0 ? LABEL_WIDTH[Math.min(ti, LABEL_WIDTH.length - 1)] : COLUMN_WIDTH,
         col.length,
         ...t.rows.map((r) => r[j].length),
       )
@@ -124,37 +143,28 @@ export function renderComparisonTable(comparison: LoraComparison): string {
     );
     for (const r of t.rows) out.push(line(r));
   });
-  if (comparison.runs.length > 2) {
-    out.push(
-      "",
-      "Improvement: each run against the Baseline (lower latency, higher rates = better).",
-    );
-  }
+  if (note) out.push("", note);
   return out.join("\n");
 }
 
 /** Renders `comparison` as Markdown (aligned GitHub tables, as `deno fmt` leaves them). */
 export function renderComparisonMarkdown(comparison: LoraComparison): string {
-  const out = [
-    "## Comparison results",
-    "",
+  return renderComparisonTablesMarkdown(
+    tables(comparison),
     "Improvement: each run against the Baseline; positive is better (lower latency, higher rates).",
-  ];
-  for (const t of tables(comparison)) {
-    const widths = t.columns.map((col, j) =>
-      Math.max(j === 0 ? 3 : 2, col.length, ...t.rows.map((r) => r[j].length))
-    );
-    const line = (cells: string[]) =>
-      "| " +
-      cells.map((s, j) => (j === 0 ? s.padEnd(widths[j]) : s.padStart(widths[j]))).join(" | ") +
-      " |";
-    out.push("", `### ${t.heading}`, "", line(t.columns));
-    out.push(
-      "| " + widths.map((w, j) => j === 0 ? "-".repeat(w) : "-".repeat(w - 1) + ":").join(" | ") +
-        " |",
-    );
-    for (const r of t.rows) out.push(line(r));
-  }
+  );
+}
+
+/**
+ * Tables as the Markdown counterpart of {@link renderComparisonTables}: `## Comparison results`,
+ * the intro line, then each table under `### heading` (trailing newline).
+ */
+export function renderComparisonTablesMarkdown(
+  tableList: readonly ComparisonTable[],
+  intro: string,
+): string {
+  const out = ["## Comparison results", "", intro];
+  for (const t of tableList) out.push("", `### ${t.heading}`, "", markdownTable(t.columns, t.rows));
   return out.join("\n") + "\n";
 }
 
