@@ -28,7 +28,12 @@ function fixed(v: number | null | undefined, digits: number, suffix = ""): strin
 }
 
 /** A comparison value as the report shows it (see the module doc). */
-export function formatComparisonValue(row: ComparisonRow, v: number | null | undefined): string {
+export function formatComparisonValue(
+  row: Pick<ComparisonRow, "key" | "unit">,
+  v: number | null | undefined,
+): string {
+  if (row.unit === "MiB") return fixed(v, 0, " MiB");
+  if (row.unit === "Wh") return fixed(v, 3, " Wh");
   if (row.unit === "ms") {
     return row.key.startsWith("tpot_")
       ? fixed(v, 2, "ms")

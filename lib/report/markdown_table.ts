@@ -3,8 +3,19 @@
  * aligned (labels), the others right-aligned (numbers). Pipes in cells are escaped.
  */
 
+/** Options of {@link markdownTable}. */
+export interface MarkdownTableOptions {
+  /** Left-align every column (label / text tables); default: only the first. */
+  allLeft?: boolean;
+}
+
 /** Renders `columns` and `rows` (cells as text) as aligned table lines, no trailing newline. */
-export function markdownTable(columns: readonly string[], rows: readonly string[][]): string {
+export function markdownTable(
+  columns: readonly string[],
+  rows: readonly string[][],
+  options: MarkdownTableOptions = {},
+): string {
+  const left = (j: number) => j === 0 || options.allLeft === true;
   const esc = (s: string) => s.replaceAll("|", "\\|").replaceAll("\n", " ");
   const head = columns.map(esc);
   const body = rows.map((r) => r.map(esc));
@@ -13,10 +24,10 @@ export function markdownTable(columns: readonly string[], rows: readonly string[
   );
   const line = (cells: string[]) =>
     "| " +
-    widths.map((w, j) => (j === 0 ? (cells[j] ?? "").padEnd(w) : (cells[j] ?? "").padStart(w)))
+    widths.map((w, j) => (left(j) ? (cells[j] ?? "").padEnd(w) : (cells[j] ?? "").padStart(w)))
       .join(" | ") +
     " |";
   const rule = "| " +
-    widths.map((w, j) => (j === 0 ? "-".repeat(w) : "-".repeat(w - 1) + ":")).join(" | ") + " |";
+    widths.map((w, j) => (left(j) ? "-".repeat(w) : "-".repeat(w - 1) + ":")).join(" | ") + " |";
   return [line(head), rule, ...body.map(line)].join("\n");
 }
