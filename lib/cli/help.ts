@@ -317,8 +317,9 @@ when the runs have gpu.csv. Improvement is in % against the baseline, positive =
 latency, memory and energy; higher rates and success).
 
 Run-to-run noise: runs sharing a repeat key (meta.json tags.label, else the same command line
-apart from --out) are repeats. A metric's noise band is the largest (max - min) / mean of any
-repeat group; a change within it is marked "~". Without repeats, noise is unknown (no mark).
+apart from --out, with the same load and request settings) are repeats. A metric's noise band
+is the largest (max - min) / mean of any repeat group; a change within it is marked "~".
+Without repeats, noise is unknown (no mark).
 
 Options:
   --format F    what to print: terminal (default: the COMPARISON RESULTS table), md, json, csv

@@ -5,9 +5,9 @@
  * that maths); this adds ITL, GPU memory and energy rows, N runs, and run-to-run noise.
  *
  * Noise rule: runs are repeats of one another when they share a repeat key (the CLI uses
- * meta.json `tags.label`, else the command line without `--out`). For each metric, the spread of
- * a repeat group is (max − min) / mean × 100 over its runs; the metric's noise band is the
- * largest spread of any group with two or more runs. A run's change is "within noise" when
+ * meta.json `tags.label`, else the command line without `--out` plus the run's load and request
+ * settings). For each metric, the spread of a repeat group is (max − min) / mean × 100 over its
+ * runs; the metric's noise band is the largest spread of any group with two or more runs. A run's change is "within noise" when
  * |change| ≤ that band. Without repeats there is no band and `within_noise` is null: unknown,
  * never assumed significant.
  */

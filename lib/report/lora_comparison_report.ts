@@ -4,8 +4,8 @@
  * Improvement columns, then Request Statistics), as Markdown, and as `comparison.json`. Pure:
  * it formats numbers, never computes them.
  *
- * Value formats: E2E latency and TTFT in seconds with 3 decimals (`1.234s`, as the seed); TPOT in
- * ms with 2 decimals (`7.31ms`: per-token times in seconds would read 0.007s and hide the
+ * Value formats: E2E latency and TTFT in seconds with 3 decimals (`1.234s`, as the seed); TPOT
+ * (and ITL, for `llmload compare`) in ms with 2 decimals (`7.31ms`: per-token times in seconds would read 0.007s and hide the
  * difference); requests/s and tokens/s with 2 decimals; success rate and improvement in % with 2
  * decimals, improvement signed (`+6.32%` = better than the baseline); `n/a` where a value is
  * undefined. A base-model run adds a "Base Model" column and its own improvement column.
@@ -35,7 +35,7 @@ export function formatComparisonValue(
   if (row.unit === "MiB") return fixed(v, 0, " MiB");
   if (row.unit === "Wh") return fixed(v, 3, " Wh");
   if (row.unit === "ms") {
-    return row.key.startsWith("tpot_")
+    return row.key.startsWith("tpot_") || row.key.startsWith("itl_")
       ? fixed(v, 2, "ms")
       : fixed(v === null || v === undefined ? v : v / 1000, 3, "s");
   }

@@ -25,7 +25,8 @@ export const NOISE_MARK = "~";
 
 /**
  * The repeat key of a run (see runs_comparison.ts): meta.json `tags.label` when set, else the
- * command line without `--out DIR` / `--out=DIR` (repeats of one command differ only there).
+ * command line without `--out DIR` / `--out=DIR` together with the effective `load` and
+ * `request` settings (sweep points share a command line but not their swept values).
  */
 export function repeatKey(meta: Record<string, unknown>): string | undefined {
   const tags = meta.tags as Record<string, unknown> | undefined;
@@ -37,7 +38,9 @@ export function repeatKey(meta: Record<string, unknown>): string | undefined {
     if (argv[i] === "--out") i++;
     else if (!argv[i].startsWith("--out=")) kept.push(argv[i]);
   }
-  return `cmd:${commandLineText({ command_line: kept }) ?? ""}`;
+  return `cmd:${commandLineText({ command_line: kept }) ?? ""} load:${
+    JSON.stringify(meta.load ?? null)
+  } request:${JSON.stringify(meta.request ?? null)}`;
 }
 
 /**
