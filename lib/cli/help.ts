@@ -318,7 +318,7 @@ latency, memory and energy; higher rates and success).
 
 Run-to-run noise: runs sharing a repeat key (meta.json tags.label, else the same command line
 apart from --out, with the same load and request settings) are repeats. A metric's noise band
-is the largest (max - min) / mean of any repeat group; a change within it is marked "~".
+is the largest (max - min) / min of any repeat group; a change within it is marked "~".
 Without repeats, noise is unknown (no mark).
 
 Options:

@@ -6,8 +6,10 @@
  *
  * Noise rule: runs are repeats of one another when they share a repeat key (the CLI uses
  * meta.json `tags.label`, else the command line without `--out` plus the run's load and request
- * settings). For each metric, the spread of a repeat group is (max − min) / mean × 100 over its
- * runs; the metric's noise band is the largest spread of any group with two or more runs. A run's change is "within noise" when
+ * settings). For each metric, the spread of a repeat group is (max − min) / min × 100 over its
+ * runs (over the smallest value, so the change between any two runs of the group, measured
+ * against either, lies within it); the metric's noise band is the largest spread of any group
+ * with two or more runs. A run's change is "within noise" when
  * |change| ≤ that band. Without repeats there is no band and `within_noise` is null: unknown,
  * never assumed significant.
  */
@@ -138,9 +140,9 @@ export function compareRuns(runs: readonly RunToCompare[]): RunsComparison {
       const vs = g.map((i) => values[i]);
       if (vs.some((v) => v === null)) continue;
       const nums = vs as number[];
-      const mean = nums.reduce((a, b) => a + b, 0) / nums.length;
-      if (mean === 0) continue;
-      const spread = (Math.max(...nums) - Math.min(...nums)) / Math.abs(mean) * 100;
+      const min = Math.min(...nums);
+      if (min === 0) continue;
+      const spread = (Math.max(...nums) - min) / Math.abs(min) * 100;
       noise = Math.max(noise ?? 0, spread);
     }
     const change = values.map((v, i) => (i === 0 ? null : changePct(values[0], v)));
@@ -155,7 +157,10 @@ export function compareRuns(runs: readonly RunToCompare[]): RunsComparison {
         i === 0 ? null : improvementPct(values[0], v, spec.better)
       ),
       noise_pct: noise,
-      within_noise: change.map((c) => (c === null || noise === null ? null : Math.abs(c) <= noise)),
+      // 1e-9: a repeat's change equals the band exactly, up to floating-point rounding.
+      within_noise: change.map((c) =>
+        c === null || noise === null ? null : Math.abs(c) <= noise + 1e-9
+      ),
     };
   });
   return {
