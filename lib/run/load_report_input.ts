@@ -76,8 +76,9 @@ export async function reportDirKind(dir: string): Promise<ReportDirKind> {
 
 /**
  * The summary keys that differ between `recomputed` and `written` (summary.json), comparing
- * numbers after summary.json's 3-decimal rounding with a 0.002 slack: requests.jsonl stores
- * times to 0.001 ms, so a statistic recomputed from the file may move in the last digit.
+ * numbers after summary.json's 3-decimal rounding with a slack of 0.002 plus 1e-4 relative:
+ * requests.jsonl stores times to 0.001 ms, so a latency recomputed from the file may move in the
+ * last digit, and a rate by a few millionths of itself (its window moved by up to 0.001 ms).
  */
 export function summaryDifferences(
   recomputed: Summary,
@@ -88,7 +89,7 @@ export function summaryDifferences(
     if (typeof a === "number" || typeof b === "number") {
       const ra = typeof a === "number" ? round3(a) : a;
       if (typeof ra === "number" && typeof b === "number") {
-        if (Math.abs(ra - b) > 0.002 + Math.abs(b) * 1e-9) diffs.push(path);
+        if (Math.abs(ra - b) > 0.002 + Math.abs(b) * 1e-4) diffs.push(path);
       } else if (ra !== b) diffs.push(path);
       return;
     }
