@@ -90,6 +90,12 @@ Deno.test("run --target sim prints the summary table and the results path, exit 
   const path = r.stdout.match(/results: (.+)/)?.[1];
   assert.ok(path && path.startsWith(out), r.stdout);
   const files = [...Deno.readDirSync(path)].map((e) => e.name).sort();
-  assert.deepEqual(files, ["meta.json", "requests.jsonl", "summary.csv", "summary.json"]);
+  assert.deepEqual(files, [
+    "meta.json",
+    "report.md",
+    "requests.jsonl",
+    "summary.csv",
+    "summary.json",
+  ]);
   await Deno.remove(out, { recursive: true });
 });
