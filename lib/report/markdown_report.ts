@@ -14,6 +14,8 @@ import { type GpuUsage, gpuUsage } from "../metrics/gpu_usage.ts";
 import { latencyKnee, type Observation, runObservations } from "../metrics/observations.ts";
 import type { Summary } from "../metrics/summary.ts";
 import { renderComparisonMarkdown } from "./lora_comparison_report.ts";
+import type { AdapterStats } from "../metrics/adapter_stats.ts";
+import { renderAdapterMarkdown } from "./adapter_stats_table.ts";
 import { markdownTable } from "./markdown_table.ts";
 import { observationText, thresholdsText } from "./observation_text.ts";
 import type {
@@ -332,9 +334,20 @@ export function renderSweepMarkdown(input: SweepReportInput): string {
 export function renderCompareMarkdown(input: CompareReportInput): string {
   const base = input.runs[0].run;
   const cases = input.runs.map((r) => ({ name: r.name, run: r.run }));
-  const comparison = input.kind === "lora" && input.lora
+  let comparison = input.kind === "lora" && input.lora
     ? renderComparisonMarkdown(input.lora)
     : renderRunsComparisonMarkdown(compareRuns(input.runs.map(runToCompare)));
+  // A LoRA compare also shows the multi run's per-adapter table (cold vs warm TTFT), as its
+  // comparison.md does.
+  const multiAdapters = input.kind === "lora"
+    ? input.runs.find((r) => r.name === "multi")?.run.summaryJson.adapters as
+      | AdapterStats[]
+      | undefined
+    : undefined;
+  if (multiAdapters) {
+    comparison += `\n### Multi-adapter run\n\n` +
+      renderAdapterMarkdown(multiAdapters).replace(/^## /gm, "#### ");
+  }
   const out = [
     ...header(
       input.kind === "lora" ? "llmload LoRA comparison report" : "llmload comparison report",
