@@ -76,6 +76,9 @@ Deno.test("compare and report reject missing and non-run directories with every 
     const fmt = await llmload(["compare", empty, empty, "--format", "xml"]);
     assert.equal(fmt.code, 2);
     assert.match(fmt.stderr, /--format must be one of terminal, md, json, csv \(got "xml"\)/);
+    const help = await llmload(["compare", "--help"]);
+    assert.equal(help.code, 0);
+    assert.match(help.stdout, /Run-to-run noise/);
     const rep = await llmload(["report", empty]);
     assert.equal(rep.code, 2);
     assert.match(rep.stderr, /is not an llmload results directory/);
