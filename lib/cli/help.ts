@@ -8,6 +8,9 @@ Usage:
   llmload run --config DIR --target NAME --model NAME --workload NAME [opts]
                                run from YAML configs (targets/models/workloads.yaml)
   llmload scenarios            list the built-in scenarios
+  llmload report DIR           re-render report.md (and report.html) of a run, sweep or
+                               comparison directory from its raw files
+  llmload compare A B [more]   compare runs (A = baseline): table, comparison directory
   llmload sim [options]        serve the built-in vLLM-like simulator
   llmload demo [--out DIR]     ~20 s tour: a closed-loop and an open-loop run against the simulator
   llmload version              print the version
@@ -19,6 +22,7 @@ Examples:
   llmload run --target sim --rate-stages 10s@2,20s@10,10s@2
   llmload run prompt-lengths --target sim --requests 4
   llmload sim --port 8000
+  llmload compare results/20261127-101500-ab12 results/20261127-102000-cd34
 
 Exit codes:
   0 ok   1 runtime failure (also a scenario hook that threw)   2 usage or config error
@@ -293,4 +297,49 @@ export const DEMO_HELP = `llmload demo — two short runs against the built-in s
 
 Each prints its summary table and run directory. Any run flag given (e.g. --out DIR, --quiet)
 applies to both runs.
+`;
+
+/** `llmload report --help`. */
+export const REPORT_HELP = `llmload report — re-render the reports of a results directory
+
+  llmload report DIR
+
+DIR is a run directory (meta.json, requests.jsonl, summary.json), a sweep directory
+(sweep.json), a --lora-mode compare directory or an llmload compare directory (comparison.json).
+report.md (and report.html, once the HTML renderer is present) is rewritten from the raw files
+alone: the statistics are recomputed from requests.jsonl (a warning names any key where they
+differ from summary.json), gpu.csv and server_metrics.jsonl are used when present. Works for
+runs made by older versions (missing telemetry files and meta.json keys read "not recorded").
+Every run, sweep and comparison already writes report.md when it ends; the re-render is
+byte-identical.
+
+Example:
+  llmload report results/20261127-101500-ab12
+`;
+
+/** `llmload compare --help`. */
+export const COMPARE_HELP = `llmload compare — align the same metrics across two or more runs
+
+  llmload compare RUN_A RUN_B [RUN ...] [--format terminal|md|json|csv] [--out DIR]
+
+The first run is the baseline. Compared: E2E latency, TTFT and TPOT (mean, p50, p95, p99), ITL
+(mean, p50, p95, p99), requests/s, output tokens/s, success rate, and GPU memory peak and energy
+when the runs have gpu.csv. Improvement is in % against the baseline, positive = better (lower
+latency, memory and energy; higher rates and success).
+
+Run-to-run noise: runs sharing a repeat key (meta.json tags.label, else the same command line
+apart from --out, with the same load and request settings) are repeats. A metric's noise band
+is the largest (max - min) / min of any repeat group; a change within it is marked "~".
+Without repeats, noise is unknown (no mark).
+
+Options:
+  --format F    what to print: terminal (default: the COMPARISON RESULTS table), md, json, csv
+  --out DIR     parent of the comparison directory (default results): DIR/<id>-compare/ gets
+                comparison.json, comparison.csv (long format: one row per metric and run),
+                comparison.md and report.md
+  -h, --help    this help
+
+Examples:
+  llmload compare results/run-a results/run-b
+  llmload compare results/off-1 results/off-2 results/on-1 results/on-2 --format md
 `;

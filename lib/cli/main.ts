@@ -22,6 +22,7 @@ import { HookError } from "../run/scenario_hooks.ts";
 import { runWithHooks } from "../run/run_with_hooks.ts";
 import { compareAndReport } from "./lora_command.ts";
 import { renderAdapterTable } from "../report/adapter_stats_table.ts";
+import { compareCommand, reportCommand } from "./report_commands.ts";
 
 /** Documented exit codes (README "Exit codes"). */
 export const EXIT = {
@@ -61,9 +62,13 @@ export async function main(args: string[]): Promise<number> {
         return await demoCommand(rest);
       case "sim":
         return await simCommand(rest);
+      case "report":
+        return await reportCommand(rest, { out, err, exit: EXIT });
+      case "compare":
+        return await compareCommand(rest, { out, err, exit: EXIT });
       default:
         throw new UsageError(
-          `Unknown command "${command}". Commands: run, scenarios, sim, demo, version, help.`,
+          `Unknown command "${command}". Commands: run, scenarios, report, compare, sim, demo, version, help.`,
         );
     }
   } catch (e) {

@@ -22,8 +22,11 @@ export type LoraRunName = typeof LORA_RUNS[number];
 /** Whether a smaller or a larger value of a metric is the better one. */
 export type Better = "lower" | "higher";
 
-/** Units of comparison values: ms for latencies (reports may show seconds), rates, percent. */
-export type ComparisonUnit = "ms" | "req/s" | "tok/s" | "%";
+/**
+ * Units of comparison values: ms for latencies (reports may show seconds), rates, percent, and
+ * for `llmload compare` GPU memory (MiB) and energy (Wh).
+ */
+export type ComparisonUnit = "ms" | "req/s" | "tok/s" | "%" | "MiB" | "Wh";
 
 /** One compared metric. */
 export interface ComparisonRow {
@@ -102,7 +105,8 @@ const LATENCY_STATS: readonly { stat: keyof Stats; name: string }[] = [
   { stat: "p99", name: "P99" },
 ];
 
-interface RowSpec {
+/** How one compared metric is read from a summary (rows of {@link COMPARISON_ROWS}). */
+export interface RowSpec {
   key: string;
   label: string;
   unit: ComparisonUnit;

@@ -11,3 +11,6 @@ export * from "./cold_starts.ts";
 export * from "./adapter_stats.ts";
 export * from "./lora_comparison.ts";
 export * from "./telemetry_samples.ts";
+export * from "./gpu_usage.ts";
+export * from "./observations.ts";
+export * from "./runs_comparison.ts";

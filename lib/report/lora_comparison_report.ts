@@ -4,14 +4,15 @@
  * Improvement columns, then Request Statistics), as Markdown, and as `comparison.json`. Pure:
  * it formats numbers, never computes them.
  *
- * Value formats: E2E latency and TTFT in seconds with 3 decimals (`1.234s`, as the seed); TPOT in
- * ms with 2 decimals (`7.31ms`: per-token times in seconds would read 0.007s and hide the
+ * Value formats: E2E latency and TTFT in seconds with 3 decimals (`1.234s`, as the seed); TPOT
+ * (and ITL, for `llmload compare`) in ms with 2 decimals (`7.31ms`: per-token times in seconds would read 0.007s and hide the
  * difference); requests/s and tokens/s with 2 decimals; success rate and improvement in % with 2
  * decimals, improvement signed (`+6.32%` = better than the baseline); `n/a` where a value is
  * undefined. A base-model run adds a "Base Model" column and its own improvement column.
  */
 import type { ComparisonRow, LoraComparison, LoraRunName } from "../metrics/lora_comparison.ts";
 import { summaryToJson } from "./summary_json.ts";
+import { markdownTable } from "./markdown_table.ts";
 
 /** Column headings of the compared runs. */
 export const RUN_LABELS: Readonly<Record<LoraRunName, string>> = {
@@ -27,9 +28,14 @@ function fixed(v: number | null | undefined, digits: number, suffix = ""): strin
 }
 
 /** A comparison value as the report shows it (see the module doc). */
-export function formatComparisonValue(row: ComparisonRow, v: number | null | undefined): string {
+export function formatComparisonValue(
+  row: Pick<ComparisonRow, "key" | "unit">,
+  v: number | null | undefined,
+): string {
+  if (row.unit === "MiB") return fixed(v, 0, " MiB");
+  if (row.unit === "Wh") return fixed(v, 3, " Wh");
   if (row.unit === "ms") {
-    return row.key.startsWith("tpot_")
+    return row.key.startsWith("tpot_") || row.key.startsWith("itl_")
       ? fixed(v, 2, "ms")
       : fixed(v === null || v === undefined ? v : v / 1000, 3, "s");
   }
@@ -44,18 +50,18 @@ export function formatImprovement(pct: number | null | undefined): string {
   return (Number(s) === 0 ? "+0.00" : pct > 0 ? `+${s}` : s) + "%";
 }
 
-/** The three tables of a comparison, as heading + rows of cells (first cell = row label). */
-interface Table {
+/** One table of a comparison report: heading + rows of cells (first cell = row label). */
+export interface ComparisonTable {
   heading: string;
   columns: string[];
   rows: string[][];
 }
 
-function tables(c: LoraComparison): Table[] {
+function tables(c: LoraComparison): ComparisonTable[] {
   const others = c.runs.filter((r) => r !== "baseline") as Exclude<LoraRunName, "baseline">[];
   const latencyColumns = ["Metric", RUN_LABELS.baseline];
   for (const r of others) latencyColumns.push(RUN_LABELS[r], "Improvement");
-  const latency: Table = {
+  const latency: ComparisonTable = {
     heading: "Latency Comparison",
     columns: latencyColumns,
     rows: c.metrics.map((m) => {
@@ -78,7 +84,7 @@ function tables(c: LoraComparison): Table[] {
     requestRows.push(stat("Dropped Requests", (s) => String(s.dropped)));
   }
   requestRows.push(stat("Total Duration", (s) => fixed(s.duration_s, 2, "s")));
-  const out: Table[] = [latency, {
+  const out: ComparisonTable[] = [latency, {
     heading: "Request Statistics",
     columns: ["Metric", ...c.runs.map((r) => RUN_LABELS[r])],
     rows: requestRows,
@@ -105,12 +111,30 @@ const COLUMN_WIDTH = 15;
  * seed's layout character for character; a value longer than its column widens the column.
  */
 export function renderComparisonTable(comparison: LoraComparison): string {
+  return renderComparisonTables(
+    tables(comparison),
+    comparison.runs.length > 2
+      ? "Improvement: each run against the Baseline (lower latency, higher rates = better)."
+      : undefined,
+  );
+}
+
+/**
+ * The seed's "COMPARISON RESULTS" terminal layout for any tables (shared by `--lora-mode
+ * compare` and `llmload compare`): a ruled title, then each table under `--- heading ---`, the
+ * label column 20/30/30 wide and every other column 15 (wider when a value needs it), and an
+ * optional closing note. No trailing newline.
+ */
+export function renderComparisonTables(
+  tableList: readonly ComparisonTable[],
+  note?: string,
+): string {
   const rule = "=".repeat(62);
   const out = [rule, "COMPARISON RESULTS", rule];
-  tables(comparison).forEach((t, ti) => {
+  tableList.forEach((t, ti) => {
     const widths = t.columns.map((col, j) =>
       Math.max(
-        j === 0 ? LABEL_WIDTH[ti] : COLUMN_WIDTH,
+        j === 0 ? LABEL_WIDTH[Math.min(ti, LABEL_WIDTH.length - 1)] : COLUMN_WIDTH,
         col.length,
         ...t.rows.map((r) => r[j].length),
       )
@@ -124,37 +148,28 @@ export function renderComparisonTable(comparison: LoraComparison): string {
     );
     for (const r of t.rows) out.push(line(r));
   });
-  if (comparison.runs.length > 2) {
-    out.push(
-      "",
-      "Improvement: each run against the Baseline (lower latency, higher rates = better).",
-    );
-  }
+  if (note) out.push("", note);
   return out.join("\n");
 }
 
 /** Renders `comparison` as Markdown (aligned GitHub tables, as `deno fmt` leaves them). */
 export function renderComparisonMarkdown(comparison: LoraComparison): string {
-  const out = [
-    "## Comparison results",
-    "",
+  return renderComparisonTablesMarkdown(
+    tables(comparison),
     "Improvement: each run against the Baseline; positive is better (lower latency, higher rates).",
-  ];
-  for (const t of tables(comparison)) {
-    const widths = t.columns.map((col, j) =>
-      Math.max(j === 0 ? 3 : 2, col.length, ...t.rows.map((r) => r[j].length))
-    );
-    const line = (cells: string[]) =>
-      "| " +
-      cells.map((s, j) => (j === 0 ? s.padEnd(widths[j]) : s.padStart(widths[j]))).join(" | ") +
-      " |";
-    out.push("", `### ${t.heading}`, "", line(t.columns));
-    out.push(
-      "| " + widths.map((w, j) => j === 0 ? "-".repeat(w) : "-".repeat(w - 1) + ":").join(" | ") +
-        " |",
-    );
-    for (const r of t.rows) out.push(line(r));
-  }
+  );
+}
+
+/**
+ * Tables as the Markdown counterpart of {@link renderComparisonTables}: `## Comparison results`,
+ * the intro line, then each table under `### heading` (trailing newline).
+ */
+export function renderComparisonTablesMarkdown(
+  tableList: readonly ComparisonTable[],
+  intro: string,
+): string {
+  const out = ["## Comparison results", "", intro];
+  for (const t of tableList) out.push("", `### ${t.heading}`, "", markdownTable(t.columns, t.rows));
   return out.join("\n") + "\n";
 }
 

@@ -10,6 +10,7 @@ import {
 import { writeFileAtomic } from "../report/atomic_write.ts";
 import { runBenchmark, type RunIo, type RunOutcome } from "./run_benchmark.ts";
 import { createRunDir, makeRunId } from "./run_dir.ts";
+import { writeReportsAtEnd } from "./write_reports.ts";
 
 /** What `--lora-mode compare` produced. */
 export interface LoraCompareOutcome {
@@ -88,5 +89,6 @@ export async function runLoraCompare(
     md += `\n## Multi-adapter run\n\n` + renderAdapterMarkdown(runs.multi.adapters);
   }
   await writeFileAtomic(join(compareDir, "comparison.md"), md.endsWith("\n") ? md : md + "\n");
+  await writeReportsAtEnd(compareDir, io.log);
   return { compareDir, runs, comparison, interrupted, teardownError };
 }

@@ -19,6 +19,7 @@ import { recordToJsonl } from "../report/record_jsonl.ts";
 import { summaryToCsv } from "../report/summary_csv.ts";
 import { summaryToJson } from "../report/summary_json.ts";
 import { writeFileAtomic } from "../report/atomic_write.ts";
+import { writeReportsAtEnd } from "./write_reports.ts";
 import { formatProgressLine } from "../report/progress_line.ts";
 import { preparePrompts, type PromptBook } from "../workload/prepare_prompts.ts";
 import { loadLocalTokenizer, type LocalTokenizer } from "../workload/local_tokenizer.ts";
@@ -477,6 +478,7 @@ async function drive(
     join(runDir, "meta.json"),
     JSON.stringify(metaFor(endedAt, interrupted), null, 2) + "\n",
   );
+  await writeReportsAtEnd(runDir, io.log);
   return {
     runId: where.runId,
     runDir,

@@ -8,6 +8,7 @@ import { loraSimAdapters } from "./lora_sim.ts";
 import { UsageError } from "../config/usage_error.ts";
 import { runBenchmark, type RunIo } from "./run_benchmark.ts";
 import { makeRunId } from "./run_dir.ts";
+import { writeReportsAtEnd } from "./write_reports.ts";
 import type { ScenarioHook } from "../config/scenario.ts";
 import { type HookError, ScenarioHooks } from "./scenario_hooks.ts";
 import { describeOutputLength } from "../workload/output_length.ts";
@@ -154,6 +155,7 @@ export async function runSweep(
     const teardownError = await hooks?.teardown();
     // sweep.json again, now with the teardown's timing.
     if (hooks && rows.length > 0) await writeSweep();
+    if (rows.length > 0) await writeReportsAtEnd(sweepDir, io.log);
     return { sweepId, sweepDir, rows, model, baseUrl, interrupted, teardownError };
   } finally {
     if (!finished) {

@@ -5,6 +5,7 @@ import { runBenchmark } from "../../lib/run/run_benchmark.ts";
 import { runLoraCompare } from "../../lib/run/lora_compare.ts";
 import { TargetError } from "../../lib/run/resolve_target.ts";
 import { startSim } from "../../lib/sim/mod.ts";
+import { writeReports } from "../../lib/run/write_reports.ts";
 
 const FIXTURES = new URL("../../fixtures/datasets/", import.meta.url).pathname;
 const quietIo = { log: () => {}, isTty: false, quiet: true };
@@ -56,6 +57,13 @@ Deno.test("compare against the simulator (max_loras 2, 8 adapters): multi has a 
   const md = await Deno.readTextFile(join(outcome.compareDir, "comparison.md"));
   assert.match(md, /### Latency Comparison/);
   assert.match(md, /### Per-adapter statistics/);
+  // report.md: the template report around the same tables; `llmload report` redraws it as is.
+  const report = await Deno.readTextFile(join(outcome.compareDir, "report.md"));
+  assert.match(report, /^# llmload LoRA comparison report/);
+  assert.match(report, /## 5\. Comparisons\n[^]*### Latency Comparison[^]*Per-adapter statistics/);
+  assert.match(report, /^\| baseline +\| +\d+ \| +24\/24 \|/m);
+  await writeReports(outcome.compareDir);
+  assert.equal(await Deno.readTextFile(join(outcome.compareDir, "report.md")), report);
 });
 
 Deno.test("cold starts: each adapter's first request is marked and slower than its warm requests", async () => {

@@ -1,0 +1,95 @@
+/**
+ * Writes `report.md` (and `report.html` once the HTML renderer is wired into
+ * renderHtmlReport) for a run, sweep or comparison directory, from its files alone: the end of
+ * every run, sweep and compare calls this, and so does `llmload report <dir>`, so a re-render is
+ * byte-identical to what the run wrote. Atomic writes: a crash leaves the old report or the new.
+ */
+
+import { join } from "node:path";
+import { type AnyReportInput, renderHtmlReport } from "../report/html_report_hook.ts";
+import {
+  renderCompareMarkdown,
+  renderRunMarkdown,
+  renderSweepMarkdown,
+} from "../report/markdown_report.ts";
+import { writeFileAtomic } from "../report/atomic_write.ts";
+import {
+  loadLoraCompareInput,
+  type LoadOptions,
+  loadRunInput,
+  loadRunsCompareInput,
+  loadSweepInput,
+  type ReportDirKind,
+  reportDirKind,
+} from "./load_report_input.ts";
+
+/** Loads any results directory as the tagged input of the renderers. */
+export async function loadAnyReportInput(
+  dir: string,
+  options: LoadOptions = {},
+): Promise<{ dirKind: ReportDirKind; input: AnyReportInput }> {
+  const dirKind = await reportDirKind(dir);
+  switch (dirKind) {
+    case "run":
+      return { dirKind, input: { kind: "run", run: await loadRunInput(dir, options) } };
+    case "sweep":
+      return { dirKind, input: { kind: "sweep", sweep: await loadSweepInput(dir, options) } };
+    case "lora-compare":
+      return {
+        dirKind,
+        input: { kind: "compare", compare: await loadLoraCompareInput(dir, options) },
+      };
+    case "compare":
+      return {
+        dirKind,
+        input: { kind: "compare", compare: await loadRunsCompareInput(dir, options) },
+      };
+  }
+}
+
+/** The Markdown report of any loaded input. */
+export function renderMarkdownReport(input: AnyReportInput): string {
+  switch (input.kind) {
+    case "run":
+      return renderRunMarkdown(input.run);
+    case "sweep":
+      return renderSweepMarkdown(input.sweep);
+    case "compare":
+      return renderCompareMarkdown(input.compare);
+  }
+}
+
+/** What {@link writeReports} wrote. */
+export interface WrittenReports {
+  dirKind: ReportDirKind;
+  /** Paths written, report.md first. */
+  files: string[];
+}
+
+/** Loads `dir` and (re)writes its report.md, plus report.html when an HTML renderer exists. */
+export async function writeReports(
+  dir: string,
+  options: LoadOptions = {},
+): Promise<WrittenReports> {
+  const { dirKind, input } = await loadAnyReportInput(dir, options);
+  const files = [join(dir, "report.md")];
+  await writeFileAtomic(files[0], renderMarkdownReport(input));
+  const html = renderHtmlReport(input);
+  if (html !== undefined) {
+    files.push(join(dir, "report.html"));
+    await writeFileAtomic(files[1], html);
+  }
+  return { dirKind, files };
+}
+
+/**
+ * {@link writeReports} at the end of a run, sweep or compare: a report that cannot be written
+ * is logged, never a failed run (the raw files are complete; `llmload report` can retry).
+ */
+export async function writeReportsAtEnd(dir: string, log: (line: string) => void): Promise<void> {
+  try {
+    await writeReports(dir, { warn: (m) => log(`warning: ${m}`) });
+  } catch (e) {
+    log(`warning: report.md not written in ${dir}: ${(e as Error).message}`);
+  }
+}
