@@ -11,3 +11,5 @@ export * from "./cold_starts.ts";
 export * from "./adapter_stats.ts";
 export * from "./lora_comparison.ts";
 export * from "./telemetry_samples.ts";
+export * from "./time_windows.ts";
+export * from "./latency_cdf.ts";
