@@ -1,7 +1,8 @@
 /**
  * Renders report.html from a real run or sweep directory, and prints how long it took:
  *
- *   deno run -A bench/render_html.ts <run-or-sweep-dir> [out.html] [--fake-gpu]
+ *   deno run -A bench/render_html.ts <run-or-sweep-dir> [--out report.html] [--fake-gpu]
+ *   deno run -A bench/render_html.ts <run-a> <run-b> [more…] [--out compare.html]
  *
  * `--fake-gpu` adds synthetic GPU and server samples that follow the run's load (for a look at
  * the telemetry charts without a GPU). The minimal loader here stands in for the report
@@ -10,6 +11,7 @@
  */
 
 import { join } from "node:path";
+import { parseArgs } from "node:util";
 import {
   type GpuSample,
   type RequestRecord,
@@ -19,7 +21,7 @@ import {
 import { recordFromJsonl } from "../lib/report/record_jsonl.ts";
 import type { RunReportInput, SweepReportInput } from "../lib/report/report_input.ts";
 import type { SweepValues } from "../lib/report/sweep_table.ts";
-import { renderHtmlReport } from "../lib/report/html_report.ts";
+import { type HtmlReportInput, renderHtmlReport } from "../lib/report/html_report.ts";
 import {
   syntheticGpuSamples,
   syntheticServerSamples,
@@ -128,18 +130,30 @@ async function loadSweep(dir: string, fakeGpu: boolean): Promise<SweepReportInpu
 }
 
 if (import.meta.main) {
-  const args = Deno.args.filter((a) => a !== "--fake-gpu");
-  const fakeGpu = args.length !== Deno.args.length;
-  const [dir, out = join(args[0] ?? ".", "report.html")] = args;
-  if (!dir) {
+  const { values, positionals: dirs } = parseArgs({
+    args: Deno.args,
+    options: { out: { type: "string" }, "fake-gpu": { type: "boolean", default: false } },
+    allowPositionals: true,
+  });
+  if (dirs.length === 0) {
     console.error(
-      "usage: deno run -A bench/render_html.ts <run-or-sweep-dir> [out.html] [--fake-gpu]",
+      "usage: deno run -A bench/render_html.ts <run-or-sweep-dir> [more run dirs: a comparison] " +
+        "[--out report.html] [--fake-gpu]",
     );
     Deno.exit(2);
   }
+  const fakeGpu = values["fake-gpu"];
+  const out = values.out ?? join(dirs[0], "report.html");
   const t0 = performance.now();
-  const isSweep = (await readOptional(join(dir, "sweep.json"))) !== null;
-  const input = isSweep ? await loadSweep(dir, fakeGpu) : await loadRun(dir, fakeGpu);
+  let input: HtmlReportInput;
+  if (dirs.length > 1) {
+    const runs = await Promise.all(dirs.map((d) => loadRun(d, fakeGpu)));
+    input = { kind: "runs", runs: runs.map((run) => ({ name: run.runId, run })) };
+  } else if ((await readOptional(join(dirs[0], "sweep.json"))) !== null) {
+    input = await loadSweep(dirs[0], fakeGpu);
+  } else {
+    input = await loadRun(dirs[0], fakeGpu);
+  }
   const t1 = performance.now();
   const html = renderHtmlReport(input);
   const t2 = performance.now();

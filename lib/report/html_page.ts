@@ -111,7 +111,8 @@ figure.chart figure { margin: 0; }
 figure.chart figcaption { font-weight: 600; margin-bottom: 4px; }
 figure.chart svg { max-width: 100%; height: auto; }
 .kv { display: grid; grid-template-columns: repeat(auto-fill, minmax(420px, 1fr)); gap: 0 24px; }
-code { font-size: 12px; background: #f3f5f7; padding: 1px 4px; border-radius: 3px; word-break: break-all; }
+code { font-size: 12px; background: #f3f5f7; padding: 1px 4px; border-radius: 3px; overflow-wrap: anywhere; }
+.row { display: flex; flex-wrap: wrap; gap: 0 24px; align-items: flex-start; }
 nav a { margin-right: 12px; }
 `;
 

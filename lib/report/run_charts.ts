@@ -47,13 +47,15 @@ function lines(
   ];
   if (options.dots) marks.push(Plot.dot(points, { x: "x", y: "y", fill: "series", r: 3 }));
   if (options.yZero !== false) marks.push(Plot.ruleY([0]));
+  // All zeros (no errors, say) would get a degenerate axis with one "0.000000" tick.
+  const flat = points.every((p) => p.y === 0);
   return plotSvg({
     width: WIDTH,
     height: HEIGHT,
     marginLeft: 56,
     grid: true,
     x: { label: options.x, type: options.xType ?? "linear" },
-    y: { label: options.y },
+    y: { label: options.y, ...(flat ? { domain: [0, 1] } : {}) },
     color: { legend: series.size > 1, domain: [...series] },
     marks,
   });

@@ -51,12 +51,14 @@ export function environmentHtml(meta: Record<string, unknown>): string {
       `built-in simulator (${flatten(target.sim_options).map(([k, v]) => `${k}=${v}`).join(", ")})`,
     ]);
   }
-  const parts = ["system", "gpus", "server", "tags", "notes"].map((key) =>
+  const keys = ["system", "gpus", "server", "tags", "notes"];
+  const missing = keys.filter((key) => flatten(meta[key]).length === 0);
+  const parts = keys.filter((key) => !missing.includes(key)).map((key) =>
     `<div><h3>${esc(key)}</h3>${keyValueTable(flatten(meta[key]))}</div>`
   );
-  return `${keyValueTable(rows, { id: "environment-table" })}<div class="kv">${
-    parts.join("")
-  }</div>`;
+  return keyValueTable(rows, { id: "environment-table" }) +
+    (parts.length ? `<div class="kv">${parts.join("")}</div>` : "") +
+    (missing.length ? `<p class="muted">${esc(missing.join(", "))}: not recorded</p>` : "");
 }
 
 /** Configuration rows: command line, load, stop rule, warm-up, request recipe, seed. */
@@ -114,8 +116,10 @@ export function resultsHtml(run: RunReportInput): string {
   const gpu = flatten(run.summaryJson.gpu);
   const server = flatten(run.summaryJson.server_metrics);
   return [
+    `<div class="row">`,
     htmlTable(["figure", "value"], countRows(s), { id: "results-table" }),
     latencyTable(s, { id: "latency-table" }),
+    `</div>`,
     errors.length
       ? htmlTable(["error kind", "count", "examples"], errors, { id: "errors-table" })
       : `<p>No errors.</p>`,

@@ -169,7 +169,7 @@ function sweepCurves(input: SweepReportInput): Chart[] {
         height: 260,
         marginLeft: 56,
         grid: true,
-        x: { label: "output tok/s" },
+        x: { label: "output tok/s", inset: 40 },
         y: { label: "E2E p50 (ms)" },
         color: { legend: new Set(tradeoff.map((t) => t.series)).size > 1 },
         marks: [
