@@ -14,3 +14,5 @@ export * from "./telemetry_samples.ts";
 export * from "./gpu_usage.ts";
 export * from "./observations.ts";
 export * from "./runs_comparison.ts";
+export * from "./time_windows.ts";
+export * from "./latency_cdf.ts";

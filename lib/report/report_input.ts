@@ -85,3 +85,9 @@ export interface CompareReportInput {
   /** `kind: "lora"` only. */
   lora?: LoraComparison;
 }
+
+/** Any loaded results directory, tagged by kind. */
+export type AnyReportInput =
+  | { kind: "run"; run: RunReportInput }
+  | { kind: "sweep"; sweep: SweepReportInput }
+  | { kind: "compare"; compare: CompareReportInput };

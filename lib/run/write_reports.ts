@@ -1,12 +1,12 @@
 /**
- * Writes `report.md` (and `report.html` once the HTML renderer is wired into
- * renderHtmlReport) for a run, sweep or comparison directory, from its files alone: the end of
+ * Writes `report.md` and `report.html` for a run, sweep or comparison directory, from its files
+ * alone: the end of
  * every run, sweep and compare calls this, and so does `llmload report <dir>`, so a re-render is
  * byte-identical to what the run wrote. Atomic writes: a crash leaves the old report or the new.
  */
 
 import { join } from "node:path";
-import { type AnyReportInput, renderHtmlReport } from "../report/html_report_hook.ts";
+import type { AnyReportInput } from "../report/report_input.ts";
 import {
   renderCompareMarkdown,
   renderRunMarkdown,
@@ -59,6 +59,22 @@ export function renderMarkdownReport(input: AnyReportInput): string {
   }
 }
 
+/**
+ * The HTML report of any loaded input. The renderer and its chart library are imported on first
+ * use: loaded eagerly they would add ~170 ms to every start of the CLI.
+ */
+export async function renderHtmlReport(input: AnyReportInput): Promise<string> {
+  const html = await import("../report/html_report.ts");
+  switch (input.kind) {
+    case "run":
+      return html.renderRunHtml(input.run);
+    case "sweep":
+      return html.renderSweepHtml(input.sweep);
+    case "compare":
+      return html.renderCompareHtml(input.compare);
+  }
+}
+
 /** What {@link writeReports} wrote. */
 export interface WrittenReports {
   dirKind: ReportDirKind;
@@ -66,7 +82,7 @@ export interface WrittenReports {
   files: string[];
 }
 
-/** Loads `dir` and (re)writes its report.md, plus report.html when an HTML renderer exists. */
+/** Loads `dir` and (re)writes its report.md and report.html. */
 export async function writeReports(
   dir: string,
   options: LoadOptions = {},
@@ -74,11 +90,8 @@ export async function writeReports(
   const { dirKind, input } = await loadAnyReportInput(dir, options);
   const files = [join(dir, "report.md")];
   await writeFileAtomic(files[0], renderMarkdownReport(input));
-  const html = renderHtmlReport(input);
-  if (html !== undefined) {
-    files.push(join(dir, "report.html"));
-    await writeFileAtomic(files[1], html);
-  }
+  files.push(join(dir, "report.html"));
+  await writeFileAtomic(files[1], await renderHtmlReport(input));
   return { dirKind, files };
 }
 
@@ -90,6 +103,6 @@ export async function writeReportsAtEnd(dir: string, log: (line: string) => void
   try {
     await writeReports(dir, { warn: (m) => log(`warning: ${m}`) });
   } catch (e) {
-    log(`warning: report.md not written in ${dir}: ${(e as Error).message}`);
+    log(`warning: reports not written in ${dir}: ${(e as Error).message}`);
   }
 }

@@ -92,6 +92,7 @@ Deno.test("run --target sim prints the summary table and the results path, exit 
   const files = [...Deno.readDirSync(path)].map((e) => e.name).sort();
   assert.deepEqual(files, [
     "meta.json",
+    "report.html",
     "report.md",
     "requests.jsonl",
     "server_metrics.jsonl",

@@ -50,6 +50,7 @@ Deno.test("run prompt-lengths --target sim writes a sweep dir, one sub-run and c
       const files = [...Deno.readDirSync(join(dir, row.run_id))].map((e) => e.name).sort();
       assert.deepEqual(files, [
         "meta.json",
+        "report.html",
         "report.md",
         "requests.jsonl",
         "server_metrics.jsonl",
@@ -62,7 +63,12 @@ Deno.test("run prompt-lengths --target sim writes a sweep dir, one sub-run and c
     // The sweep's own report.md, one results row per point.
     const md = Deno.readTextFileSync(join(dir, "report.md"));
     assert.match(md, /^# llmload sweep report: /);
-    assert.equal(md.match(/^\| #\d concurrency=1 promptTokens=/gm)?.length, 4, md);
+    // Results rows carry the case, its input tokens and OK/total (other tables repeat the case).
+    assert.equal(
+      md.match(/^\| #\d concurrency=1 promptTokens=\d+ +\| +\d+ \| +2\/2 /gm)?.length,
+      4,
+      md,
+    );
     assert.deepEqual(json.points.length, 4);
     assert.deepEqual(json.points[3].summary.tokens.prompt_actual_mean, 10000);
   } finally {

@@ -1,0 +1,144 @@
+/**
+ * `report.html` of one run: environment, configuration and results as plain tables (readable
+ * without JavaScript, the same figures as report.md), then the charts. Pure: a loaded run
+ * directory in, one self-contained HTML page out.
+ */
+
+import { ERROR_KINDS, LATENCY_METRICS, type Summary } from "../metrics/mod.ts";
+import type { RunReportInput } from "./report_input.ts";
+import {
+  type Cell,
+  chartGrid,
+  esc,
+  flatten,
+  htmlPage,
+  htmlTable,
+  keyValueTable,
+  section,
+} from "./html_page.ts";
+import { runCharts } from "./run_charts.ts";
+
+/** What reports call each latency statistic. */
+export const LATENCY_LABELS: Record<typeof LATENCY_METRICS[number], string> = {
+  ttft_ms: "TTFT",
+  ttft_from_scheduled_ms: "TTFT from schedule",
+  tpot_ms: "TPOT",
+  itl_ms: "ITL",
+  e2e_ms: "E2E latency",
+  e2e_from_scheduled_ms: "E2E from schedule",
+  prefill_ms: "Prefill",
+  decode_ms: "Decode",
+  send_lateness_ms: "Send lateness",
+};
+
+function obj(v: unknown): Record<string, unknown> | undefined {
+  return v !== null && typeof v === "object" && !Array.isArray(v)
+    ? v as Record<string, unknown>
+    : undefined;
+}
+
+/** Environment rows: target, then whatever `system`, `gpus`, `server`, `tags` the run recorded. */
+export function environmentHtml(meta: Record<string, unknown>): string {
+  const target = obj(meta.target) ?? {};
+  const rows: [string, string][] = [
+    ["target.url", String(target.url ?? "not recorded")],
+    ["target.model", String(target.model ?? "not recorded")],
+    ["llmload_version", String(meta.llmload_version ?? "not recorded")],
+  ];
+  if (target.sim) {
+    rows.push([
+      "target.sim",
+      `built-in simulator (${flatten(target.sim_options).map(([k, v]) => `${k}=${v}`).join(", ")})`,
+    ]);
+  }
+  const keys = ["system", "gpus", "server", "tags", "notes"];
+  const missing = keys.filter((key) => flatten(meta[key]).length === 0);
+  const parts = keys.filter((key) => !missing.includes(key)).map((key) =>
+    `<div><h3>${esc(key)}</h3>${keyValueTable(flatten(meta[key]))}</div>`
+  );
+  return keyValueTable(rows, { id: "environment-table" }) +
+    (parts.length ? `<div class="kv">${parts.join("")}</div>` : "") +
+    (missing.length ? `<p class="muted">${esc(missing.join(", "))}: not recorded</p>` : "");
+}
+
+/** Configuration rows: command line, load, stop rule, warm-up, request recipe, seed. */
+export function configurationHtml(meta: Record<string, unknown>): string {
+  const cmd = Array.isArray(meta.command_line) ? meta.command_line.join(" ") : null;
+  const rows: [string, string][] = [];
+  for (const key of ["load", "stop", "warmup", "request", "endpoint", "transport", "seed"]) {
+    for (const [k, v] of flatten(meta[key], key)) rows.push([k, v]);
+  }
+  const lora = obj(meta.lora);
+  if (lora) rows.push(...flatten({ mode: lora.mode, strategy: lora.strategy }, "lora"));
+  if (meta.dataset) rows.push(...flatten(meta.dataset, "dataset"));
+  return (cmd ? `<p>Command line: <code>${esc(cmd)}</code></p>` : "") +
+    keyValueTable(rows, { id: "configuration-table" });
+}
+
+/** Requests, throughput and tokens of a summary as rows. */
+function countRows(s: Summary): [string, Cell][] {
+  return [
+    ["requests measured", s.requests.total],
+    ["ok", s.requests.ok],
+    ["failed", s.requests.failed],
+    ["dropped", s.requests.dropped],
+    ["warm-up (excluded)", s.requests.warmup],
+    ["window (s)", s.throughput.window_s],
+    ["requests/s", s.throughput.requests_per_s],
+    ["output tokens/s", s.throughput.output_tokens_per_s],
+    ["total tokens/s", s.throughput.total_tokens_per_s],
+    ["output tokens", s.tokens.output_total],
+    ["prompt tokens", s.tokens.prompt_total],
+    ["prompt drift (%)", s.tokens.prompt_drift_pct],
+  ];
+}
+
+/** The latency statistics table (ms), one row per metric. */
+export function latencyTable(s: Summary, options: { id?: string } = {}): string {
+  const rows = LATENCY_METRICS.map((m): Cell[] => {
+    const st = s[m];
+    return [LATENCY_LABELS[m], st.count, st.mean, st.p50, st.p90, st.p99, st.min, st.max];
+  });
+  return htmlTable(
+    ["metric (ms)", "count", "mean", "p50", "p90", "p99", "min", "max"],
+    rows,
+    options,
+  );
+}
+
+/** Results: counts and rates, latency statistics, errors, and the GPU/server summaries. */
+export function resultsHtml(run: RunReportInput): string {
+  const s = run.summary;
+  const errors = ERROR_KINDS.flatMap((k) => {
+    const e = s.errors[k];
+    return e ? [[k, e.count, e.examples.join(" | ")] as Cell[]] : [];
+  });
+  const gpu = flatten(run.summaryJson.gpu);
+  const server = flatten(run.summaryJson.server_metrics);
+  return [
+    `<div class="row">`,
+    htmlTable(["figure", "value"], countRows(s), { id: "results-table" }),
+    latencyTable(s, { id: "latency-table" }),
+    `</div>`,
+    errors.length
+      ? htmlTable(["error kind", "count", "examples"], errors, { id: "errors-table" })
+      : `<p>No errors.</p>`,
+    gpu.length ? `<h3>GPU</h3>${keyValueTable(gpu, { id: "gpu-table" })}` : "",
+    server.length ? `<h3>Server metrics</h3>${keyValueTable(server, { id: "server-table" })}` : "",
+  ].join("\n");
+}
+
+/** The report of one run as a self-contained HTML page. */
+export function renderRunHtml(input: RunReportInput): string {
+  const charts = runCharts([{ name: input.runId, run: input }]);
+  const body = [
+    `<h1>llmload run ${esc(input.runId)}</h1>`,
+    `<nav><a href="#environment">Environment</a><a href="#configuration">Configuration</a>` +
+    `<a href="#results">Results</a><a href="#charts">Charts</a></nav>`,
+    section("environment", "Test environment", environmentHtml(input.meta)),
+    section("configuration", "Configuration", configurationHtml(input.meta)),
+    section("results", "Results", resultsHtml(input)),
+    section("charts", "Charts", chartGrid(charts)),
+  ].join("\n");
+  return htmlPage(`llmload run ${input.runId}`, body);
+}
