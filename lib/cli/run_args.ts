@@ -9,6 +9,7 @@ import { BUILTIN_TEXT_SOURCES } from "../workload/text_sources.ts";
 import { parseSamplingFlags, SAMPLING_OPTIONS } from "./sampling_args.ts";
 import { SIM_FLAG_PREFIX, SIM_RUN_OPTIONS, simOptionsFromFlags } from "./sim_args.ts";
 import { LORA_OPTIONS, loraSection } from "./lora_args.ts";
+import { TELEMETRY_OPTIONS, telemetrySection } from "./telemetry_args.ts";
 
 /** The flags of `llmload run`, as node:util parseArgs options. Help text lives in help.ts. */
 export const RUN_OPTIONS = {
@@ -63,6 +64,7 @@ export const RUN_OPTIONS = {
   quiet: { type: "boolean", short: "q" },
   help: { type: "boolean", short: "h" },
   ...LORA_OPTIONS,
+  ...TELEMETRY_OPTIONS,
 } as const;
 
 /** Defaults that are not derived from the environment. */
@@ -319,6 +321,7 @@ export function parseRunArgs(
       batchSize: concurrency ?? (rate === undefined ? 1 : maxInFlight),
       dataset: dataset !== undefined,
     }),
+    telemetry: telemetrySection(values, problems),
   };
   if (problems.length) throw new UsageError(problems);
   return { plan: validateRunPlan(candidate), quiet: values.quiet === true, help: false };

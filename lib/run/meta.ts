@@ -37,6 +37,8 @@ export function buildMeta(
     shape?: Record<string, unknown> | null;
     /** LoRA mode, strategy, adapter set and load timings (`loraMeta`); absent without LoRA. */
     lora?: Record<string, unknown>;
+    /** `system`, `gpus`, `tags`, `notes`, `gpu_sampler` (telemetry_record.ts); appended as is. */
+    telemetry?: Record<string, unknown>;
   },
 ): Record<string, unknown> {
   return {
@@ -110,6 +112,7 @@ export function buildMeta(
       arch: Deno.build.arch,
       hostname: safeHostname(),
     },
+    ...run.telemetry,
   };
 }
 
