@@ -21,6 +21,7 @@ import { HookError } from "../run/scenario_hooks.ts";
 import { runWithHooks } from "../run/run_with_hooks.ts";
 import { compareAndReport } from "./lora_command.ts";
 import { renderAdapterTable } from "../report/adapter_stats_table.ts";
+import { killTrackedChildren } from "../telemetry/child_processes.ts";
 
 /** Documented exit codes (README "Exit codes"). */
 export const EXIT = {
@@ -135,7 +136,7 @@ function listScenarios(): string {
 async function sweepAndReport(run: ScenarioRun): Promise<number> {
   const interrupt = new AbortController();
   const stopSignals = onInterrupt(() => {
-    if (interrupt.signal.aborted) Deno.exit(EXIT.interrupted);
+    if (interrupt.signal.aborted) exitNow();
     err("\ninterrupted: stopping the sweep, cancelling in-flight requests, writing results…\n");
     interrupt.abort();
   });
@@ -202,7 +203,7 @@ async function runAndReport(
   const color = Deno.stdout.isTerminal() && !Deno.env.get("NO_COLOR");
   const interrupt = new AbortController();
   const stopSignals = onInterrupt(() => {
-    if (interrupt.signal.aborted) Deno.exit(EXIT.interrupted); // second Ctrl-C: leave now
+    if (interrupt.signal.aborted) exitNow(); // second Ctrl-C: leave now
     err("\ninterrupted: stopping, cancelling in-flight requests, writing results…\n");
     interrupt.abort();
   });
@@ -269,6 +270,12 @@ async function simCommand(args: string[]): Promise<number> {
   await sim.close();
   truthFile?.close();
   return EXIT.ok;
+}
+
+/** A second Ctrl-C: leave at once, killing the GPU sampler first (Deno would orphan it). */
+function exitNow(): never {
+  killTrackedChildren();
+  Deno.exit(EXIT.interrupted);
 }
 
 /** Calls `handler` on SIGINT/SIGTERM; returns a function that removes the listeners. */

@@ -36,3 +36,11 @@ export const DEFAULT_TELEMETRY: TelemetryPlan = {
   tags: {},
   notes: [],
 };
+
+/** Tag keys whose values are never written (a user may tag a run with a token by mistake). */
+const SECRET_TAG_KEY = /(api[_-]?key|token|secret|password|passwd|credential|auth)/i;
+
+/** True for a tag key whose value must be redacted (`hf_token`, `api_key`, `password`, ...). */
+export function isSecretTagKey(key: string): boolean {
+  return SECRET_TAG_KEY.test(key);
+}

@@ -1,5 +1,5 @@
 import type { RunPlan } from "../config/run_plan.ts";
-import { DEFAULT_TELEMETRY } from "../config/telemetry_plan.ts";
+import { DEFAULT_TELEMETRY, isSecretTagKey } from "../config/telemetry_plan.ts";
 import { runWindows, summarizeGpu } from "../metrics/gpu_summary.ts";
 import type { RequestRecord } from "../metrics/record.ts";
 import type { Summary } from "../metrics/summary.ts";
@@ -12,13 +12,10 @@ import type { GpuTelemetry } from "./gpu_telemetry.ts";
  * sampling went (`gpu_sampler`). The server record (`server`) is another module's.
  */
 
-/** Tag keys whose values are never written (a user may tag a run with a token by mistake). */
-const SECRET_KEY = /(api[_-]?key|token|secret|password|passwd|credential|auth)/i;
-
 /** Tags as recorded: values under secret-looking keys replaced by `***`. */
 export function redactTags(tags: Record<string, string>): Record<string, string> {
   return Object.fromEntries(
-    Object.entries(tags).map(([k, v]) => [k, SECRET_KEY.test(k) ? "***" : v]),
+    Object.entries(tags).map(([k, v]) => [k, isSecretTagKey(k) ? "***" : v]),
   );
 }
 
