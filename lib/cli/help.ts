@@ -10,6 +10,7 @@ Usage:
   llmload scenarios            list the built-in scenarios
   llmload sim [options]        serve the built-in vLLM-like simulator
   llmload demo [--out DIR]     ~20 s tour: a closed-loop and an open-loop run against the simulator
+  llmload sysinfo [options]    print the host, GPUs (nvidia-smi), tags and notes a run records
   llmload version              print the version
   llmload <command> --help     options of one command
 
@@ -165,8 +166,25 @@ needs the = form, e.g. --presence-penalty=-0.5):
 
 Output:
   --out DIR              results root (default results/); the run writes DIR/<run-id>/:
-                         requests.jsonl, summary.json, summary.csv, meta.json
+                         requests.jsonl, summary.json, summary.csv, meta.json (and gpu.csv)
   --quiet, -q            no progress line, only the final summary
+
+GPU and system telemetry (README "GPU and system telemetry"):
+  --gpu-sampler auto|off|CMD
+                         auto (default): nvidia-smi when on PATH, else one warning and
+                         summary gpu: null; off: none; CMD: a command run without a shell
+                         that prints nvidia-smi's lines, the query flags appended, e.g.
+                         "ssh gpu-box nvidia-smi". Samples go to gpu.csv on the run's clock;
+                         summary.json "gpu": VRAM baseline/peak/mean/delta, utilisation,
+                         power, energy (J) and output tokens per joule
+  --gpu-interval 500ms   nvidia-smi's sampling interval (-lms; a bare number is ms)
+  --gpus 0,1             sample only these GPU indices (-i)
+  --tag KEY=VALUE        record what cannot be detected (tp=8, quantization=fp8, ...) in
+                         meta.json "tags"; repeatable. Values of secret-looking keys
+                         (token, api_key, password) are written as ***
+  --note TEXT            a free-text note in meta.json "notes"; repeatable
+  meta.json also records the host (CPU, cores, memory, OS, kernel) and the GPUs (name, memory,
+  driver, CUDA) as "system" and "gpus".
 
 Client:
   --transport fetch|socket
@@ -224,6 +242,23 @@ Examples:
   llmload run multi-lora --target sim --lora-mode compare
   llmload run --url http://127.0.0.1:8000/v1 --adapters-dir adapters/ --adapter-selection zipf:1.1 \\
               --concurrency 8 --requests 200
+`;
+
+/** `llmload sysinfo --help`. */
+export const SYSINFO_HELP =
+  `llmload sysinfo — the host and GPU record a run writes to meta.json, without load
+
+  llmload sysinfo [--gpu-sampler auto|off|CMD] [--gpus 0,1] [--tag K=V] [--note TEXT] [--json]
+
+  Prints the host (CPU model and cores, memory, OS, kernel, hostname) and the GPUs (index, name,
+  memory, uuid, driver and CUDA version, read through nvidia-smi or the --gpu-sampler command).
+  --json prints the record as meta.json keys (system, gpus, tags, notes, gpu_sampler).
+  --url URL / --target sim name the server to describe (its record is not read yet).
+
+Examples:
+  llmload sysinfo
+  llmload sysinfo --gpu-sampler "ssh gpu-box nvidia-smi" --json
+  llmload sysinfo --gpu-sampler "deno run -A fixtures/nvidia-smi/fake_nvidia_smi.ts --fixture multi_8x_h100"
 `;
 
 /** `llmload sim --help`. */

@@ -5,7 +5,7 @@ import { runBenchmark, type RunOutcome } from "../run/run_benchmark.ts";
 import { startSim } from "../sim/mod.ts";
 import { loadLocalTokenizer } from "../workload/local_tokenizer.ts";
 import { VERSION } from "../version.ts";
-import { DEMO_HELP, MAIN_HELP, RUN_HELP, SIM_HELP } from "./help.ts";
+import { DEMO_HELP, MAIN_HELP, RUN_HELP, SIM_HELP, SYSINFO_HELP } from "./help.ts";
 import { parseRunArgs } from "./run_args.ts";
 import { parseSimArgs } from "./sim_args.ts";
 import { demoPlans } from "./demo.ts";
@@ -22,6 +22,7 @@ import { runWithHooks } from "../run/run_with_hooks.ts";
 import { compareAndReport } from "./lora_command.ts";
 import { renderAdapterTable } from "../report/adapter_stats_table.ts";
 import { killTrackedChildren } from "../telemetry/child_processes.ts";
+import { sysinfoCommand } from "./sysinfo_command.ts";
 
 /** Documented exit codes (README "Exit codes"). */
 export const EXIT = {
@@ -61,9 +62,11 @@ export async function main(args: string[]): Promise<number> {
         return await demoCommand(rest);
       case "sim":
         return await simCommand(rest);
+      case "sysinfo":
+        return await sysinfoCommand(rest, { out, env: Deno.env.toObject(), help: SYSINFO_HELP });
       default:
         throw new UsageError(
-          `Unknown command "${command}". Commands: run, scenarios, sim, demo, version, help.`,
+          `Unknown command "${command}". Commands: run, scenarios, sim, demo, sysinfo, version, help.`,
         );
     }
   } catch (e) {
