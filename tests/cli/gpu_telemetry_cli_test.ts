@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { GPU_CSV_COLUMNS } from "../../lib/metrics/telemetry_samples.ts";
 import { gpuQueryArgs } from "../../lib/telemetry/nvidia_smi_csv.ts";
-import { llmload, MAIN } from "../helpers/llmload_cli.ts";
+import { llmload, MAIN, readSweepCsv } from "../helpers/llmload_cli.ts";
 import { FAKE_NVIDIA_SMI, pidsIn, processAlive, waitFor } from "../helpers/process_alive.ts";
 
 /** `--gpu-sampler` text for the fake, quoting each word (paths may hold spaces). */
@@ -190,4 +190,35 @@ Deno.test("--gpu-sampler auto without nvidia-smi: one warning, gpu null, no gpu.
   assert.equal(meta.gpu_sampler.status, "unavailable");
   assert.equal(meta.gpus, null);
   assert.throws(() => Deno.statSync(join(dir, "gpu.csv")));
+});
+
+Deno.test("every sweep point gets its own GPU summary and sweep.csv GPU columns", async () => {
+  const out = await Deno.makeTempDir();
+  const r = await llmload([
+    "run",
+    "prompt-lengths",
+    "--target",
+    "sim",
+    "--requests",
+    "2",
+    "--max-tokens",
+    "4",
+    "--concurrency",
+    "1",
+    "--gpu-interval",
+    "50",
+    "--gpu-sampler",
+    fake("--fixture", "single_h100"),
+    "--out",
+    out,
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  const rows = readSweepCsv(runDirOf(out));
+  assert.ok(rows.length >= 2);
+  for (const row of rows) {
+    assert.ok(Number(row.gpu_memory_peak_mib) >= 72410, JSON.stringify(row));
+    assert.ok(Number(row.gpu_energy_j) > 0, JSON.stringify(row));
+    const sub = join(runDirOf(out), row.run_id);
+    assert.ok(Deno.statSync(join(sub, "gpu.csv")).isFile);
+  }
 });
