@@ -179,6 +179,8 @@ GPU and system telemetry (README "GPU and system telemetry"):
                          power, energy (J) and output tokens per joule
   --gpu-interval 500ms   nvidia-smi's sampling interval (-lms; a bare number is ms)
   --gpus 0,1             sample only these GPU indices (-i)
+  --gpu-processes        also sample each process's GPU memory (--query-compute-apps) into
+                         gpu_processes.csv
   --tag KEY=VALUE        record what cannot be detected (tp=8, quantization=fp8, ...) in
                          meta.json "tags"; repeatable. Values of secret-looking keys
                          (token, api_key, password) are written as ***

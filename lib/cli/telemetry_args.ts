@@ -7,6 +7,7 @@ export const TELEMETRY_OPTIONS = {
   "gpu-sampler": { type: "string" },
   "gpu-interval": { type: "string" },
   gpus: { type: "string" },
+  "gpu-processes": { type: "boolean" },
   tag: { type: "string", multiple: true },
   note: { type: "string", multiple: true },
 } as const;
@@ -65,7 +66,7 @@ export function telemetrySection(
     } else gpus = [...new Set(parts.map(Number))];
   }
   if (gpuSampler === "off") {
-    for (const flag of ["gpu-interval", "gpus"]) {
+    for (const flag of ["gpu-interval", "gpus", "gpu-processes"]) {
       if (values[flag] !== undefined) {
         problems.push(`--${flag} has no effect with --gpu-sampler off`);
       }
@@ -92,6 +93,7 @@ export function telemetrySection(
     ...(command ? { command } : {}),
     gpuIntervalMs,
     ...(gpus ? { gpus } : {}),
+    ...(values["gpu-processes"] === true ? { gpuProcesses: true } : {}),
     tags,
     notes,
   };

@@ -15,6 +15,8 @@ export const TelemetryPlanSchema = z.strictObject({
   gpuIntervalMs: z.number().int().positive(),
   /** GPU indices to sample (`-i`); absent = all. */
   gpus: z.array(z.number().int().nonnegative()).min(1).optional(),
+  /** Also sample per-process GPU memory (`--query-compute-apps`) into gpu_processes.csv. */
+  gpuProcesses: z.boolean().optional(),
   /** `--tag key=value`: what cannot be detected (tensor parallel size, quantization, ...). */
   tags: z.record(z.string(), z.string()),
   /** `--note "..."`, in the order given. */

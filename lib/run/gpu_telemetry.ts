@@ -4,7 +4,14 @@ import type { GpuSample } from "../metrics/telemetry_samples.ts";
 import { gpuCsvHeader, gpuSampleToCsv } from "../report/gpu_csv.ts";
 import { type GpuInventory, readGpuInventory } from "../telemetry/gpu_inventory.ts";
 import { type GpuSampler, type SamplerStats, startGpuSampler } from "../telemetry/gpu_sampler.ts";
-import { gpuQueryArgs } from "../telemetry/nvidia_smi_csv.ts";
+import {
+  computeAppsArgs,
+  GPU_PROCESSES_CSV_COLUMNS,
+  type GpuProcessSample,
+  gpuQueryArgs,
+  parseComputeAppLine,
+} from "../telemetry/nvidia_smi_csv.ts";
+import { stringify } from "csv-stringify/sync";
 import { JsonlSink } from "./jsonl_sink.ts";
 
 /**
@@ -16,6 +23,20 @@ import { JsonlSink } from "./jsonl_sink.ts";
 
 /** The run directory's GPU samples (only when at least one sample arrived). */
 export const GPU_CSV_FILE = "gpu.csv";
+
+/** Per-process GPU memory (`--gpu-processes`), when any compute process was seen. */
+export const GPU_PROCESSES_CSV_FILE = "gpu_processes.csv";
+
+/** One `gpu_processes.csv` line (no newline); `t_ms` to 0.001 ms, null as an empty cell. */
+export function gpuProcessSampleToCsv(s: GpuProcessSample): string {
+  return stringify([[
+    Math.round(s.tMs * 1000) / 1000,
+    s.gpuUuid,
+    s.pid,
+    s.processName,
+    s.usedMemoryMiB ?? "",
+  ]]).replace(/\n$/, "");
+}
 
 /** Longest wait for the first sample before the load starts, ms (nvidia-smi starts slowly). */
 const FIRST_SAMPLE_TIMEOUT_MS = 3000;
@@ -121,6 +142,7 @@ export async function startGpuTelemetry(
     );
     return idle({ ...base, status: "failed", problem: (e as Error).message });
   }
+  const processes = t.gpuProcesses ? startProcessSampler(command, t, io) : undefined;
   const inventory = readGpuInventory(command, { gpus: t.gpus });
   await sampler.firstSample(FIRST_SAMPLE_TIMEOUT_MS);
   let record: Record<string, unknown> | undefined;
@@ -133,11 +155,13 @@ export async function startGpuTelemetry(
       sink = JsonlSink.fromFile(file);
       sink.write(gpuCsvHeader());
       for (const s of raw.splice(0)) take(s);
+      processes?.attach(runDir, runOrigin);
     },
     samples: () => samples,
     async stop() {
       if (record) return record;
       const stats: SamplerStats = await sampler.stop();
+      const processRecord = await processes?.stop();
       sink?.close();
       if (csvPath && samples.length === 0) await Deno.remove(csvPath).catch(() => {});
       const o = origin ?? 0;
@@ -154,6 +178,7 @@ export async function startGpuTelemetry(
           stderr: e.stderr,
         })),
         gave_up: stats.gaveUp,
+        ...(processRecord ? { processes: processRecord } : {}),
       };
       return record;
     },
@@ -167,5 +192,59 @@ function idle(record: Record<string, unknown>): GpuTelemetry {
     attach() {},
     samples: () => [],
     stop: () => Promise.resolve(record),
+  };
+}
+
+/**
+ * The `--gpu-processes` sampler: `--query-compute-apps` through the same command, lines into
+ * `gpu_processes.csv` (created at the first process seen). Failing to start is a warning.
+ */
+function startProcessSampler(
+  command: readonly string[],
+  t: TelemetryPlan,
+  io: { log(line: string): void },
+) {
+  const raw: GpuProcessSample[] = [];
+  let origin: number | undefined;
+  let path: string | undefined;
+  let sink: JsonlSink | undefined;
+  let count = 0;
+  const take = (s: GpuProcessSample) => {
+    const shifted = { ...s, tMs: s.tMs - origin! };
+    if (!sink) {
+      sink = JsonlSink.fromFile(Deno.openSync(path!, { create: true, append: true }));
+      sink.write(GPU_PROCESSES_CSV_COLUMNS.join(","));
+    }
+    sink.write(gpuProcessSampleToCsv(shifted));
+    count++;
+  };
+  let sampler: GpuSampler | undefined;
+  try {
+    sampler = startGpuSampler<GpuProcessSample>(
+      [...command, ...computeAppsArgs({ intervalMs: t.gpuIntervalMs, gpus: t.gpus })],
+      {
+        parse: parseComputeAppLine,
+        onSample: (s) => (origin === undefined ? raw.push(s) : take(s)),
+      },
+    );
+  } catch (e) {
+    io.log(`warning: cannot start the GPU process sampler: ${(e as Error).message}`);
+  }
+  return {
+    attach(runDir: string, runOrigin: number) {
+      origin = runOrigin;
+      path = join(runDir, GPU_PROCESSES_CSV_FILE);
+      for (const s of raw.splice(0)) take(s);
+    },
+    async stop(): Promise<Record<string, unknown>> {
+      const stats = await sampler?.stop();
+      sink?.close();
+      return {
+        status: !sampler ? "failed" : count > 0 ? "sampled" : "no_processes",
+        samples: count,
+        garbage_lines: stats?.garbageLines ?? 0,
+        restarts: stats?.restarts ?? 0,
+      };
+    },
   };
 }

@@ -1,6 +1,6 @@
 import type { GpuSample } from "../metrics/telemetry_samples.ts";
 import { trackChild, untrackChild } from "./child_processes.ts";
-import { parseGpuLine } from "./nvidia_smi_csv.ts";
+import { type ParsedLine, parseGpuLine } from "./nvidia_smi_csv.ts";
 
 /**
  * The GPU sampler: one long-lived `nvidia-smi ... -lms <interval>` child (or any command that
@@ -57,9 +57,11 @@ export interface GpuSampler {
 }
 
 /** Options of {@link startGpuSampler}. */
-export interface GpuSamplerOptions {
+export interface GpuSamplerOptions<T = GpuSample> {
   /** Called with every parsed sample, in arrival order. */
-  onSample(sample: GpuSample): void;
+  onSample(sample: T): void;
+  /** The line parser (default: the GPU query, `parseGpuLine`). */
+  parse?: (line: string, tMs: number) => ParsedLine<T>;
   /** The clock samples are stamped with, ms (default `performance.now`). */
   now?: () => number;
   /** Called when the child exited early (before a restart, or giving up). */
@@ -79,7 +81,12 @@ const KILL_GRACE_MS = 2000;
  * {@link GpuSampler.stop}. Throws when the first spawn fails (e.g. `Deno.errors.NotFound`), so
  * the caller can say the sampler is unavailable; later failures are only recorded.
  */
-export function startGpuSampler(argv: readonly string[], options: GpuSamplerOptions): GpuSampler {
+export function startGpuSampler<T = GpuSample>(
+  argv: readonly string[],
+  options: GpuSamplerOptions<T>,
+): GpuSampler {
+  const parse = options.parse ??
+    (parseGpuLine as unknown as (line: string, tMs: number) => ParsedLine<T>);
   const now = options.now ?? (() => performance.now());
   const spawn = options.spawn ?? spawnPiped;
   const maxRestarts = options.maxRestarts ?? 3;
@@ -103,7 +110,7 @@ export function startGpuSampler(argv: readonly string[], options: GpuSamplerOpti
 
   const onLine = (line: string) => {
     stats.lines++;
-    const parsed = parseGpuLine(line, now());
+    const parsed = parse(line, now());
     if (parsed.kind === "sample") {
       stats.samples++;
       options.onSample(parsed.sample);

@@ -55,10 +55,13 @@ export function gpuInventoryArgs(options: { gpus?: readonly number[] } = {}): st
 }
 
 /** What one line of sampler output turned out to be. */
-export type GpuLine =
-  | { kind: "sample"; sample: GpuSample }
+export type ParsedLine<T> =
+  | { kind: "sample"; sample: T }
   | { kind: "blank" }
   | { kind: "garbage"; line: string; reason: string };
+
+/** One line of the GPU query. */
+export type GpuLine = ParsedLine<GpuSample>;
 
 /**
  * A numeric field: a number, or null for `[N/A]`, `[Not Supported]`, `N/A`, `[Unknown Error]`
@@ -171,4 +174,73 @@ export function parseGpuInventory(text: string): GpuInfo[] {
 export function parseCudaVersion(text: string): string | null {
   const m = /CUDA Version\s*:\s*([0-9][0-9.]*)/.exec(text);
   return m ? m[1] : null;
+}
+
+/** The `--query-compute-apps` fields of `--gpu-processes`, in the order lines carry them. */
+export const COMPUTE_APPS_FIELDS = [
+  "timestamp",
+  "gpu_uuid",
+  "pid",
+  "process_name",
+  "used_memory",
+] as const;
+
+/** The flags of the per-process memory sampler (`--gpu-processes`). */
+export function computeAppsArgs(
+  options: { intervalMs: number; gpus?: readonly number[] },
+): string[] {
+  const args = [
+    `--query-compute-apps=${COMPUTE_APPS_FIELDS.join(",")}`,
+    "--format=csv,noheader,nounits",
+    "-lms",
+    String(Math.max(1, Math.round(options.intervalMs))),
+  ];
+  if (options.gpus?.length) args.push("-i", options.gpus.join(","));
+  return args;
+}
+
+/** One process's GPU memory at one tick (`gpu_processes.csv`). */
+export interface GpuProcessSample {
+  /** ms on the caller's clock, when the line arrived. */
+  tMs: number;
+  gpuUuid: string;
+  pid: number;
+  processName: string;
+  /** null when the driver cannot attribute memory (`[N/A]`, e.g. inside some containers). */
+  usedMemoryMiB: number | null;
+}
+
+/** `gpu_processes.csv` columns, in order. */
+export const GPU_PROCESSES_CSV_COLUMNS = [
+  "t_ms",
+  "gpu_uuid",
+  "pid",
+  "process_name",
+  "used_memory_mib",
+] as const;
+
+/** Parses one `--query-compute-apps` line (a process name may hold commas). */
+export function parseComputeAppLine(line: string, tMs: number): ParsedLine<GpuProcessSample> {
+  const text = line.replace(/\r$/, "");
+  if (text.trim() === "") return { kind: "blank" };
+  const parts = text.split(",").map((p) => p.trim());
+  if (parts.length < COMPUTE_APPS_FIELDS.length) {
+    return { kind: "garbage", line: text, reason: `${parts.length} fields, want 5` };
+  }
+  const uuid = parts[1];
+  const pid = Number(parts[2]);
+  const memory = parseNumberField(parts[parts.length - 1]);
+  if (!/^(GPU|MIG)-/.test(uuid) || !Number.isInteger(pid) || pid <= 0 || memory === undefined) {
+    return { kind: "garbage", line: text, reason: "not a compute-apps line" };
+  }
+  return {
+    kind: "sample",
+    sample: {
+      tMs,
+      gpuUuid: uuid,
+      pid,
+      processName: parts.slice(3, parts.length - 1).join(", "),
+      usedMemoryMiB: memory,
+    },
+  };
 }

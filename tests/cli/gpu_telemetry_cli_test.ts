@@ -36,15 +36,17 @@ Deno.test("a run with the fake sampler writes gpu.csv, summary gpu, meta system/
     "H100 box, driver 550",
     "--gpu-interval",
     "50",
+    "--gpu-processes",
     "--gpu-sampler",
     fake("--fixture", "multi_8x_h100", "--pid-file", pidFile, "--rise-mib", "2000"),
     "--out",
     out,
   ]);
   assert.equal(r.code, 0, r.stderr);
-  const [pid] = pidsIn(pidFile);
-  assert.ok(pid > 0, "the fake started");
-  assert.equal(processAlive(pid), false, "no sampler child after a normal end");
+  // The GPU sampler, the process sampler and the two inventory reads.
+  const pids = pidsIn(pidFile);
+  assert.equal(pids.length, 4, "four fakes started");
+  assert.deepEqual(pids.filter(processAlive), [], "no child left after a normal end");
 
   const dir = runDirOf(out);
   const csv = Deno.readTextFileSync(join(dir, "gpu.csv")).trimEnd().split("\n");
@@ -64,6 +66,9 @@ Deno.test("a run with the fake sampler writes gpu.csv, summary gpu, meta system/
   assert.deepEqual(meta.tags, { tp: "8", hf_token: "***" });
   assert.deepEqual(meta.notes, ["H100 box, driver 550"]);
   assert.equal(meta.gpu_sampler.status, "sampled");
+  // This fixture has no compute processes: no gpu_processes.csv, and the record says so.
+  assert.equal(meta.gpu_sampler.processes.status, "no_processes");
+  assert.throws(() => Deno.statSync(join(dir, "gpu_processes.csv")));
   for (const k of ["cpu_model", "cpu_cores", "memory_total_bytes", "os", "kernel", "hostname"]) {
     assert.ok(k in meta.system, k);
   }
@@ -209,6 +214,7 @@ Deno.test("every sweep point gets its own GPU summary and sweep.csv GPU columns"
     "50",
     "--gpu-sampler",
     fake("--fixture", "single_h100"),
+    "--gpu-processes",
     "--out",
     out,
   ]);
@@ -220,5 +226,8 @@ Deno.test("every sweep point gets its own GPU summary and sweep.csv GPU columns"
     assert.ok(Number(row.gpu_energy_j) > 0, JSON.stringify(row));
     const sub = join(runDirOf(out), row.run_id);
     assert.ok(Deno.statSync(join(sub, "gpu.csv")).isFile);
+    const procs = Deno.readTextFileSync(join(sub, "gpu_processes.csv")).trimEnd().split("\n");
+    assert.equal(procs[0], "t_ms,gpu_uuid,pid,process_name,used_memory_mib");
+    assert.match(procs[1], /^-?[\d.]+,GPU-5f3c1e8a-[\w-]+,2741,VLLM::EngineCore,\d+$/);
   }
 });

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import {
   GPU_QUERY_FIELDS,
   gpuQueryArgs,
+  parseComputeAppLine,
   parseCudaVersion,
   parseGpuInventory,
   parseGpuLine,
@@ -155,4 +156,24 @@ Deno.test("inventory and CUDA version parse from every fixture", () => {
     parseGpuInventory("index, name, uuid, memory.total [MiB], driver_version\n"),
     [],
   );
+});
+
+Deno.test("compute-apps lines: process memory per GPU, [N/A] memory as null, others garbage", () => {
+  const lines = read("single_h100.apps.csv").trimEnd().split("\n");
+  const parsed = lines.map((l) => parseComputeAppLine(l, 1));
+  assert.deepEqual(parsed[0], {
+    kind: "sample",
+    sample: {
+      tMs: 1,
+      gpuUuid: "GPU-5f3c1e8a-2b7d-4c91-a6e0-3d8f1b2c4e57",
+      pid: 2741,
+      processName: "VLLM::EngineCore",
+      usedMemoryMiB: 71896,
+    },
+  });
+  const na = parseComputeAppLine("2026/11/20 14:03:11.004, GPU-1, 77, python3, [N/A]", 2);
+  assert.equal(na.kind === "sample" && na.sample.usedMemoryMiB, null);
+  const table = ["No running processes found", "2026/11/20, GPU-1, abc, python3, 10", "x, y"];
+  for (const l of table) assert.equal(parseComputeAppLine(l, 0).kind, "garbage", l);
+  assert.equal(parseComputeAppLine("", 0).kind, "blank");
 });
