@@ -13,6 +13,7 @@ Usage:
   llmload compare A B [more]   compare runs (A = baseline): table, comparison directory
   llmload sim [options]        serve the built-in vLLM-like simulator
   llmload demo [--out DIR]     ~20 s tour: a closed-loop and an open-loop run against the simulator
+  llmload sysinfo [options]    print the host, GPUs (nvidia-smi), tags and notes a run records
   llmload version              print the version
   llmload <command> --help     options of one command
 
@@ -169,8 +170,9 @@ needs the = form, e.g. --presence-penalty=-0.5):
 
 Output:
   --out DIR              results root (default results/); the run writes DIR/<run-id>/:
-                         requests.jsonl, summary.json, summary.csv, meta.json
-                         (+ server_metrics.jsonl when the server has /metrics)
+                         requests.jsonl, summary.json, summary.csv, meta.json, report.md,
+                         report.html (+ server_metrics.jsonl when the server has /metrics,
+                         gpu.csv with GPU data)
   --quiet, -q            no progress line, only the final summary
 
 Server metrics (README "Server metrics"):
@@ -181,6 +183,25 @@ Server metrics (README "Server metrics"):
                          A server without /metrics gets one warning. off: no /metrics at all
   --metrics-interval 1s  time between scrapes (default 1s; 250ms in LoRA runs; ≥ 50ms); a
                          slow scrape skips ticks, never delays a request
+
+GPU and system telemetry (README "GPU and system telemetry"):
+  --gpu-sampler auto|off|CMD
+                         auto (default): nvidia-smi when on PATH, else one warning and
+                         summary gpu: null; off: none; CMD: a command run without a shell
+                         that prints nvidia-smi's lines, the query flags appended, e.g.
+                         "ssh gpu-box nvidia-smi". Samples go to gpu.csv on the run's clock;
+                         summary.json "gpu": VRAM baseline/peak/mean/delta, utilisation,
+                         power, energy (J) and output tokens per joule
+  --gpu-interval 500ms   nvidia-smi's sampling interval (-lms; a bare number is ms)
+  --gpus 0,1             sample only these GPU indices (-i)
+  --gpu-processes        also sample each process's GPU memory (--query-compute-apps) into
+                         gpu_processes.csv
+  --tag KEY=VALUE        record what cannot be detected (tp=8, quantization=fp8, ...) in
+                         meta.json "tags"; repeatable. Values of secret-looking keys
+                         (token, api_key, password) are written as ***
+  --note TEXT            a free-text note in meta.json "notes"; repeatable
+  meta.json also records the host (CPU, cores, memory, OS, kernel) and the GPUs (name, memory,
+  driver, CUDA) as "system" and "gpus".
 
 Client:
   --transport fetch|socket
@@ -239,6 +260,23 @@ Examples:
   llmload run --url http://127.0.0.1:8000/v1 --adapters-dir adapters/ --adapter-selection zipf:1.1 \\
               --concurrency 8 --requests 200
   llmload run --url http://127.0.0.1:8000/v1 --rate 10 --duration 5m --metrics-interval 500ms
+`;
+
+/** `llmload sysinfo --help`. */
+export const SYSINFO_HELP =
+  `llmload sysinfo — the host and GPU record a run writes to meta.json, without load
+
+  llmload sysinfo [--gpu-sampler auto|off|CMD] [--gpus 0,1] [--tag K=V] [--note TEXT] [--json]
+
+  Prints the host (CPU model and cores, memory, OS, kernel, hostname) and the GPUs (index, name,
+  memory, uuid, driver and CUDA version, read through nvidia-smi or the --gpu-sampler command).
+  --json prints the record as meta.json keys (system, gpus, tags, notes, gpu_sampler).
+  --url URL / --target sim name the server to describe (its record is not read yet).
+
+Examples:
+  llmload sysinfo
+  llmload sysinfo --gpu-sampler "ssh gpu-box nvidia-smi" --json
+  llmload sysinfo --gpu-sampler "deno run -A fixtures/nvidia-smi/fake_nvidia_smi.ts --fixture multi_8x_h100"
 `;
 
 /** `llmload sim --help`. */

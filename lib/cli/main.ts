@@ -5,7 +5,7 @@ import { runBenchmark, type RunOutcome } from "../run/run_benchmark.ts";
 import { startSim } from "../sim/mod.ts";
 import { loadLocalTokenizer } from "../workload/local_tokenizer.ts";
 import { VERSION } from "../version.ts";
-import { DEMO_HELP, MAIN_HELP, RUN_HELP, SIM_HELP } from "./help.ts";
+import { DEMO_HELP, MAIN_HELP, RUN_HELP, SIM_HELP, SYSINFO_HELP } from "./help.ts";
 import { parseRunArgs } from "./run_args.ts";
 import { parseSimArgs } from "./sim_args.ts";
 import { demoPlans } from "./demo.ts";
@@ -23,6 +23,8 @@ import { runWithHooks } from "../run/run_with_hooks.ts";
 import { compareAndReport } from "./lora_command.ts";
 import { renderAdapterTable } from "../report/adapter_stats_table.ts";
 import { compareCommand, reportCommand } from "./report_commands.ts";
+import { killTrackedChildren } from "../telemetry/child_processes.ts";
+import { sysinfoCommand } from "./sysinfo_command.ts";
 
 /** Documented exit codes (README "Exit codes"). */
 export const EXIT = {
@@ -66,9 +68,11 @@ export async function main(args: string[]): Promise<number> {
         return await reportCommand(rest, { out, err, exit: EXIT });
       case "compare":
         return await compareCommand(rest, { out, err, exit: EXIT });
+      case "sysinfo":
+        return await sysinfoCommand(rest, { out, env: Deno.env.toObject(), help: SYSINFO_HELP });
       default:
         throw new UsageError(
-          `Unknown command "${command}". Commands: run, scenarios, report, compare, sim, demo, version, help.`,
+          `Unknown command "${command}". Commands: run, scenarios, report, compare, sim, demo, sysinfo, version, help.`,
         );
     }
   } catch (e) {
@@ -141,7 +145,7 @@ function listScenarios(): string {
 async function sweepAndReport(run: ScenarioRun): Promise<number> {
   const interrupt = new AbortController();
   const stopSignals = onInterrupt(() => {
-    if (interrupt.signal.aborted) Deno.exit(EXIT.interrupted);
+    if (interrupt.signal.aborted) exitNow();
     err("\ninterrupted: stopping the sweep, cancelling in-flight requests, writing results…\n");
     interrupt.abort();
   });
@@ -208,7 +212,7 @@ async function runAndReport(
   const color = Deno.stdout.isTerminal() && !Deno.env.get("NO_COLOR");
   const interrupt = new AbortController();
   const stopSignals = onInterrupt(() => {
-    if (interrupt.signal.aborted) Deno.exit(EXIT.interrupted); // second Ctrl-C: leave now
+    if (interrupt.signal.aborted) exitNow(); // second Ctrl-C: leave now
     err("\ninterrupted: stopping, cancelling in-flight requests, writing results…\n");
     interrupt.abort();
   });
@@ -276,6 +280,12 @@ async function simCommand(args: string[]): Promise<number> {
   await sim.close();
   truthFile?.close();
   return EXIT.ok;
+}
+
+/** A second Ctrl-C: leave at once, killing the GPU sampler first (Deno would orphan it). */
+function exitNow(): never {
+  killTrackedChildren();
+  Deno.exit(EXIT.interrupted);
 }
 
 /** Calls `handler` on SIGINT/SIGTERM; returns a function that removes the listeners. */

@@ -4,11 +4,13 @@ import { parseDurationMs } from "../config/duration.ts";
 import { type RateFunctionLike, type RunPlan, validateRunPlan } from "../config/run_plan.ts";
 import { parseStageList } from "../config/stage_list.ts";
 import { UsageError } from "../config/usage_error.ts";
+import { isSecretTagKey } from "../config/telemetry_plan.ts";
 import { parseOutputLength } from "../workload/output_length.ts";
 import { BUILTIN_TEXT_SOURCES } from "../workload/text_sources.ts";
 import { parseSamplingFlags, SAMPLING_OPTIONS } from "./sampling_args.ts";
 import { SIM_FLAG_PREFIX, SIM_RUN_OPTIONS, simOptionsFromFlags } from "./sim_args.ts";
 import { LORA_OPTIONS, loraSection } from "./lora_args.ts";
+import { TELEMETRY_OPTIONS, telemetrySection } from "./telemetry_args.ts";
 
 /** The flags of `llmload run`, as node:util parseArgs options. Help text lives in help.ts. */
 export const RUN_OPTIONS = {
@@ -65,6 +67,7 @@ export const RUN_OPTIONS = {
   ...LORA_OPTIONS,
   metrics: { type: "string" },
   "metrics-interval": { type: "string" },
+  ...TELEMETRY_OPTIONS,
 } as const;
 
 /** Defaults that are not derived from the environment. */
@@ -322,6 +325,7 @@ export function parseRunArgs(
       dataset: dataset !== undefined,
     }),
     serverMetrics: serverMetricsSection(values, problems, duration),
+    telemetry: telemetrySection(values, problems),
   };
   // The `shuffle` strategy shuffles the dataset's lines too (issue 5: "the dataset shuffled,
   // each line given a random adapter"), seeded like --dataset-shuffle.
@@ -597,11 +601,20 @@ function datasetSource(
   };
 }
 
-/** Replaces the value of --api-key (both `--api-key X` and `--api-key=X`) with `***`. */
+/**
+ * Replaces the value of --api-key (both `--api-key X` and `--api-key=X`) with `***`, and the
+ * value of a `--tag` whose key looks secret (`--tag hf_token=...` → `--tag hf_token=***`).
+ */
 export function redactSecrets(args: string[]): string[] {
+  const tag = (kv: string) => {
+    const eq = kv.indexOf("=");
+    return eq > 0 && isSecretTagKey(kv.slice(0, eq)) ? `${kv.slice(0, eq)}=***` : kv;
+  };
   return args.map((a, i) => {
     if (a.startsWith("--api-key=")) return "--api-key=***";
     if (i > 0 && args[i - 1] === "--api-key") return "***";
+    if (a.startsWith("--tag=")) return `--tag=${tag(a.slice(6))}`;
+    if (i > 0 && args[i - 1] === "--tag") return tag(a);
     return a;
   });
 }

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { UsageError } from "./usage_error.ts";
 import { LoraPlanSchema } from "./lora_plan.ts";
+import { TelemetryPlanSchema } from "./telemetry_plan.ts";
 
 /**
  * The one canonical description of a run. Every way of asking for a run (flags today; YAML and
@@ -271,6 +272,8 @@ export const RunPlanSchema = z.object({
     enabled: z.boolean(),
     intervalMs: z.number().min(50).optional(),
   }).default({ enabled: true }),
+  /** GPU sampler, tags and notes (lib/config/telemetry_plan.ts); absent = the defaults. */
+  telemetry: TelemetryPlanSchema.optional(),
 }).refine(
   (p) => p.stop.durationMs !== undefined || p.stop.requests !== undefined || loadEndsItself(p.load),
   { message: "needs --duration or --requests", path: ["stop"] },

@@ -17,6 +17,7 @@
 import { ERROR_KINDS, type ErrorKind, type RequestRecord } from "./record.ts";
 import { fillItls, itlCount, requestMetrics } from "./per_request.ts";
 import { describeInPlace, type Stats } from "./stats.ts";
+import type { GpuSummary } from "./gpu_summary.ts";
 
 /** Open loop (arrivals paced by time) or closed loop (virtual users). */
 export type LoadMode = "open" | "closed";
@@ -115,6 +116,8 @@ export interface Summary {
   errors: Partial<Record<ErrorKind, ErrorSummary>>;
   /** Count of each HTTP status received by sent measured requests (200 included), by code. */
   http_status: Record<string, number>;
+  /** GPU readings over the run (gpu_summary.ts); null: no GPU data; absent: not sampled (bare records). */
+  gpu?: GpuSummary | null;
 }
 
 /** Options of {@link summarize}. */

@@ -24,6 +24,8 @@ import type { SweepRow } from "./sweep_table.ts";
  *   `max_tokens`), `shared_prefix_tokens`, `temperature` (empty: the server's default): the
  *   point's effective values of the later sweep axes.
  * - `adapter_count`: LoRA adapters the point used (the `adapterCount` axis; empty otherwise).
+ * - `gpu_memory_peak_mib`, `gpu_energy_j`: the point's GPU memory peak (summed over GPUs) and
+ *   energy over its measured window (summary `gpu`; empty without GPU data).
  */
 export const SWEEP_CSV_COLUMNS: readonly string[] = [
   "point",
@@ -54,6 +56,9 @@ export const SWEEP_CSV_COLUMNS: readonly string[] = [
   "shared_prefix_tokens",
   "temperature",
   "adapter_count",
+  // GPU telemetry (summary.gpu).
+  "gpu_memory_peak_mib",
+  "gpu_energy_j",
 ];
 
 function cells(r: SweepRow): (string | number | null)[] {
@@ -87,6 +92,8 @@ function cells(r: SweepRow): (string | number | null)[] {
     v.sharedPrefixTokens ?? null,
     v.temperature ?? null,
     v.adapterCount ?? null,
+    s.gpu?.memory_peak_mib ?? null,
+    s.gpu?.energy_j ?? null,
   ];
 }
 

@@ -7,6 +7,7 @@
 import type { Stats } from "../metrics/stats.ts";
 import type { LatencyMetric, Summary } from "../metrics/summary.ts";
 import { ERROR_KINDS } from "../metrics/record.ts";
+import type { GpuSummary } from "../metrics/gpu_summary.ts";
 
 /** Options of {@link renderSummaryTable}. */
 export interface SummaryTableOptions {
@@ -149,5 +150,24 @@ export function renderSummaryTable(summary: Summary, options: SummaryTableOption
       `mean ${formatMean(tok.prompt_requested_mean)} tokens requested, ` +
       `${formatMean(tok.prompt_actual_mean)} per usage, ${drift}${lengths}`,
   );
+  if (summary.gpu) out.push(name("GPU") + formatGpuLine(summary.gpu));
   return out.join("\n");
+}
+
+/**
+ * The GPU line: how many GPUs of which kind, VRAM baseline → peak (delta), utilisation, power,
+ * energy and output tokens per joule over the measured window; "n/a" for what was not reported.
+ */
+export function formatGpuLine(g: GpuSummary): string {
+  const names = [...new Set(g.per_gpu.map((d) => d.name))].join(" + ");
+  const mib = (v: number | null) => (v === null ? "n/a" : `${Math.round(v)}`);
+  const fixed = (v: number | null, digits: number, unit: string) =>
+    v === null ? "n/a" : `${v.toFixed(digits)}${unit}`;
+  const delta = g.memory_delta_mib === null
+    ? ""
+    : ` (${g.memory_delta_mib >= 0 ? "+" : ""}${Math.round(g.memory_delta_mib)})`;
+  return `${g.gpus}× ${names}: VRAM ${mib(g.memory_baseline_mib)} → peak ` +
+    `${mib(g.memory_peak_mib)} MiB${delta}, util ${fixed(g.utilization_mean_pct, 0, "%")}, ` +
+    `power ${fixed(g.power_mean_w, 0, " W")}, energy ${fixed(g.energy_j, 0, " J")}, ` +
+    `${fixed(g.output_tokens_per_joule, 3, " output tok/J")}`;
 }

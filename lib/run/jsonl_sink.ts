@@ -17,6 +17,11 @@ export class JsonlSink {
     return new JsonlSink(await Deno.open(path, { create: true, append: true }));
   }
 
+  /** Wraps a file already open for appending (the GPU sampler's `gpu.csv` is one line a sample too). */
+  static fromFile(file: Deno.FsFile): JsonlSink {
+    return new JsonlSink(file);
+  }
+
   /** Appends `line` plus a newline. */
   write(line: string): void {
     const bytes = this.#encoder.encode(line + "\n");

@@ -39,6 +39,8 @@ export function buildMeta(
     lora?: Record<string, unknown>;
     /** What the server says about itself (`serverMeta`: version, models, engine, headers). */
     server?: Record<string, unknown>;
+    /** `system`, `gpus`, `tags`, `notes`, `gpu_sampler` (telemetry_record.ts); appended as is. */
+    telemetry?: Record<string, unknown>;
   },
 ): Record<string, unknown> {
   return {
@@ -113,6 +115,7 @@ export function buildMeta(
       arch: Deno.build.arch,
       hostname: safeHostname(),
     },
+    ...run.telemetry,
   };
 }
 

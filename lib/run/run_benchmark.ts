@@ -59,6 +59,9 @@ import { serverMeta, startServerMetrics } from "./server_metrics_run.ts";
 import { resolveTarget } from "./resolve_target.ts";
 import { type SimTarget, startSimTarget } from "./sim_target.ts";
 import { createRunDir, makeRunId } from "./run_dir.ts";
+import { DEFAULT_TELEMETRY } from "../config/telemetry_plan.ts";
+import { type GpuTelemetry, startGpuTelemetry } from "./gpu_telemetry.ts";
+import { finishTelemetry, telemetryMeta } from "./telemetry_record.ts";
 
 /** Where a run talks to: the terminal, and the interrupt (Ctrl-C) signal. */
 export interface RunIo {
@@ -146,7 +149,10 @@ export async function runBenchmark(
     })
     : undefined;
   const sim = plan.target.sim ? options.sim ?? ownSim : undefined;
+  // Started before the target is touched, so samples before the first send give a baseline.
+  let gpu: GpuTelemetry | undefined;
   try {
+    gpu = await startGpuTelemetry(plan.telemetry ?? DEFAULT_TELEMETRY, io);
     const baseUrl = sim ? sim.baseUrl : plan.target.url.replace(/\/+$/, "");
     const target = await resolveTarget(baseUrl, {
       model: plan.target.model,
@@ -189,8 +195,14 @@ export async function runBenchmark(
     const runId = makeRunId(new Date());
     const runDir = await createRunDir(plan.out, runId);
     const where = { runId, runDir, baseUrl, model: target.model, sim, server };
-    return await drive(plan, io, where, { ...prompts, shape }, options.hooksRecord, lora);
+    const telemetry = { gpu, meta: await telemetryMeta(plan, gpu) };
+    return await drive(plan, io, where, { ...prompts, shape }, {
+      hooksRecord: options.hooksRecord,
+      lora,
+      telemetry,
+    });
   } finally {
+    await gpu?.stop(); // the child never outlives the run, whatever ended it
     await options.afterEnd?.();
     await ownSim?.close();
   }
@@ -273,9 +285,14 @@ async function drive(
     server: ServerRecord;
   },
   prompts: Prompts & { shape: PreparedShape },
-  hooksRecord?: () => unknown,
-  lora?: LoraRun,
+  extra: {
+    hooksRecord?: () => unknown;
+    lora?: LoraRun;
+    /** GPU sampler and meta.json's system/gpus/tags/notes (telemetry_record.ts). */
+    telemetry: { gpu: GpuTelemetry; meta: Record<string, unknown> };
+  },
 ): Promise<RunOutcome> {
+  const { hooksRecord, lora, telemetry } = extra;
   const { runDir, baseUrl, model } = where;
   const { dataset, book, shape } = prompts;
   const open = plan.load.mode === "open"
@@ -286,6 +303,7 @@ async function drive(
   const metricsIntervalMs = plan.serverMetrics.intervalMs ??
     (lora ? LORA_TIMELINE_INTERVAL_MS : METRICS_INTERVAL_MS);
   let scraped: { samples: ServerMetricsSample[]; stats: ServerMetricsRunStats | null } | undefined;
+  telemetry.gpu.attach(runDir, origin);
   const metaFor = (endedAt?: number, interrupted = false) =>
     buildMeta(plan, {
       ...where,
@@ -303,6 +321,7 @@ async function drive(
       hooks: hooksRecord?.(),
       shape: describeShape(plan, shape),
       lora: lora && plan.lora ? loraMeta({ ...plan, lora: plan.lora }, lora) : undefined,
+      telemetry: telemetry.meta,
     });
   await writeFileAtomic(join(runDir, "meta.json"), JSON.stringify(metaFor(), null, 2) + "\n");
 
@@ -446,6 +465,7 @@ async function drive(
     stopProgress();
     sink.close();
     scraped = await serverMetrics.stop();
+    await telemetry.gpu.stop();
   }
   if (lora) {
     await writeLoraTimeline(
@@ -457,10 +477,13 @@ async function drive(
   const serverSummary = summarizeServerMetrics(scraped?.samples ?? []);
 
   const interrupted = io.interrupt?.aborted ?? false;
-  const summary = summarize(records, {
-    loadMode: plan.load.mode,
-    promptLengths: book && { mode: book.mode, approximate: book.approximate },
-  });
+  const summary = await finishTelemetry(
+    summarize(records, {
+      loadMode: plan.load.mode,
+      promptLengths: book && { mode: book.mode, approximate: book.approximate },
+    }),
+    { records, telemetry },
+  );
   if (lora && plan.lora) await finishLora({ ...plan, lora: plan.lora }, lora, baseUrl);
   const endedAt = performance.timeOrigin + performance.now();
   const adapters = lora || records.some((r) => r.model !== model)

@@ -16,18 +16,19 @@ const rows: SweepRow[] = [
 
 Deno.test("sweep.csv keeps its original columns first and appends the new axes' columns", () => {
   assert.deepEqual(SWEEP_CSV_COLUMNS[22], "prompt_drift_pct");
-  assert.deepEqual(SWEEP_CSV_COLUMNS.slice(23), [
+  assert.deepEqual(SWEEP_CSV_COLUMNS.slice(23, 27), [
     "output_tokens",
     "shared_prefix_tokens",
     "temperature",
     "adapter_count", // the LoRA adapterCount axis, appended after these
   ]);
   const [, first, second] = sweepToCsv(rows).trimEnd().split("\n");
-  assert.ok(first.endsWith(",uniform:64-256,0,0,"), first);
-  assert.ok(second.endsWith(',"normal:200,50",3000,0.7,'), second);
+  // Then the GPU columns, empty without GPU data.
+  assert.ok(first.endsWith(",uniform:64-256,0,0,,,"), first);
+  assert.ok(second.endsWith(',"normal:200,50",3000,0.7,,,'), second);
   // A row without the new values (an older caller) leaves the new cells empty.
   const old = sweepToCsv([{ ...rows[0], values: BASE }]).trimEnd().split("\n")[1];
-  assert.ok(old.endsWith(",,,,"), old);
+  assert.ok(old.endsWith(",,,,,,"), old);
 });
 
 Deno.test("the sweep table labels the new axes; sweep.json carries their values and the hooks", () => {

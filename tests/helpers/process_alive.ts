@@ -1,0 +1,37 @@
+/** True while `pid` runs (Linux /proc): a zombie or a missing entry is not alive. */
+export function processAlive(pid: number): boolean {
+  try {
+    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+    const state = stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3);
+    return state !== "Z" && state !== "X";
+  } catch {
+    return false;
+  }
+}
+
+/** PIDs a fake nvidia-smi appended to `file` (`--pid-file`); none when it never started. */
+export function pidsIn(file: string): number[] {
+  try {
+    return Deno.readTextFileSync(file).split("\n").filter((l) => l.trim()).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/** Polls `check` every 20 ms until true or `limitMs` passed; returns the last result. */
+export async function waitFor(check: () => boolean, limitMs = 10_000): Promise<boolean> {
+  const end = Date.now() + limitMs;
+  while (!check()) {
+    if (Date.now() > end) return false;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return true;
+}
+
+/** The fake nvidia-smi, as a `--gpu-sampler` argv prefix (deno run -A <fake>). */
+export const FAKE_NVIDIA_SMI = [
+  Deno.execPath(),
+  "run",
+  "-A",
+  new URL("../../fixtures/nvidia-smi/fake_nvidia_smi.ts", import.meta.url).pathname,
+];
