@@ -3,6 +3,7 @@ import { DEFAULT_TELEMETRY } from "../config/telemetry_plan.ts";
 import { UsageError } from "../config/usage_error.ts";
 import { readSystemRecord, type SystemRecord } from "../run/system_record.ts";
 import { VERSION } from "../version.ts";
+import { environmentFacts, NOT_RECORDED } from "../report/run_facts.ts";
 import { TELEMETRY_OPTIONS, telemetrySection } from "./telemetry_args.ts";
 
 /** The flags of `llmload sysinfo`. */
@@ -110,6 +111,16 @@ export function renderSystemRecord(r: SystemRecord): string {
   const tags = Object.entries(r.tags).map(([k, v]) => `${k}=${v}`);
   if (tags.length) lines.push(`Tags      ${tags.join(", ")}`);
   for (const [i, n] of r.notes.entries()) lines.push(`${i === 0 ? "Notes" : ""}`.padEnd(10) + n);
-  if (r.server) lines.push(`Server    ${JSON.stringify(r.server)}`);
+  if (r.server) {
+    // The same facts a report's environment section shows (--json has the whole record).
+    const shown = new Set(["Server", "Max model length", "KV cache", "Max LoRAs"]);
+    const facts = environmentFacts({ server: r.server })
+      .filter(([k, v]) => shown.has(k) && v !== NOT_RECORDED);
+    for (const [i, [k, v]] of facts.entries()) {
+      lines.push(`${i === 0 ? "Server" : ""}`.padEnd(10) + (k === "Server" ? v : `${k} ${v}`));
+    }
+    const models = (r.server.models as { id?: string }[] | null | undefined) ?? [];
+    if (models.length) lines.push("".padEnd(10) + `models ${models.map((m) => m.id).join(", ")}`);
+  }
   return lines.join("\n") + "\n";
 }

@@ -20,6 +20,11 @@ const obj = (v: unknown): Json | undefined =>
 function at(root: unknown, path: string): unknown {
   let cur: unknown = root;
   for (const part of path.split(".")) {
+    // Arrays take numeric parts ("server.models.0.max_model_len").
+    if (Array.isArray(cur) && /^\d+$/.test(part)) {
+      cur = cur[Number(part)];
+      continue;
+    }
     const o = obj(cur);
     if (!o) return undefined;
     cur = o[part];
@@ -82,8 +87,23 @@ export function environmentFacts(meta: Json): [string, string][] {
   const cpu = first(meta, ["system.cpu_model", "system.cpu.model", "system.cpu"]);
   const os = first(meta, ["system.os_release", "system.os", "client.os"]);
   const kernel = first(meta, ["system.kernel", "system.kernel_release"]);
-  const server = first(meta, ["server.name", "server.engine", "server.server"]) ??
-    (meta.server ? "vLLM-compatible" : undefined);
+  // meta.json `server` (lib/telemetry/server_record.ts): a naming header when the server sent
+  // one; the simulator says what it is; otherwise only the API is known.
+  const server = first(meta, ["server.name", "server.headers.server", "tags.server"]) ??
+    (at(meta, "target.sim") ? "llmload simulator" : meta.server ? "OpenAI-compatible" : undefined);
+  const cache = obj(at(meta, "server.engine.cache_config_info"));
+  const kvCache = cache
+    ? [
+      cache.num_gpu_blocks !== undefined ? `${cache.num_gpu_blocks} GPU blocks` : undefined,
+      cache.block_size !== undefined ? `block size ${cache.block_size}` : undefined,
+      cache.gpu_memory_utilization !== undefined
+        ? `gpu_memory_utilization ${cache.gpu_memory_utilization}`
+        : undefined,
+      cache.enable_prefix_caching !== undefined
+        ? `prefix caching ${cache.enable_prefix_caching}`
+        : undefined,
+    ].filter((x) => x !== undefined).join(", ")
+    : undefined;
   const serverVersion = first(meta, ["server.version", "tags.server_version"]);
   const facts: [string, string | undefined][] = [
     ["CPU", cpu && cores ? `${cpu} (${cores} cores)` : cpu ?? cores],
@@ -110,6 +130,12 @@ export function environmentFacts(meta: Json): [string, string][] {
       server && serverVersion ? `${server} ${serverVersion}` : server ?? serverVersion,
     ],
     ["Model", first(meta, ["target.model"])],
+    ["Max model length", first(meta, ["server.models.0.max_model_len"])],
+    ["KV cache", kvCache || undefined],
+    [
+      "Max LoRAs",
+      first(meta, ["server.engine.lora_requests_info.max_lora", "target.sim_engine.max_loras"]),
+    ],
     [
       "Tensor parallel",
       first(meta, [
@@ -133,6 +159,7 @@ export function environmentFacts(meta: Json): [string, string][] {
         "tags.chunked_prefill",
         "server.engine.enable_chunked_prefill",
         "server.config.enable_chunked_prefill",
+        "target.sim_engine.chunked_prefill",
       ]),
     ],
     ["Simulator", meta.target && at(meta, "target.sim") ? "yes (llmload sim)" : undefined],
@@ -143,7 +170,8 @@ export function environmentFacts(meta: Json): [string, string][] {
   if (t && Object.keys(t).length > 0) {
     out.push(["Tags", Object.entries(t).map(([k, v]) => `${k}=${v}`).join(", ")]);
   }
-  if (typeof meta.notes === "string" && meta.notes !== "") out.push(["Notes", meta.notes]);
+  const notes = Array.isArray(meta.notes) ? meta.notes.map(String) : [meta.notes].filter(Boolean);
+  if (notes.length > 0) out.push(["Notes", notes.join(" · ")]);
   return out;
 }
 
