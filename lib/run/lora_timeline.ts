@@ -1,4 +1,3 @@
-import type { LoraRequestsInfo } from "../telemetry/lora_requests_info.ts";
 import type { ServerMetricsSample } from "../metrics/telemetry_samples.ts";
 import { writeFileAtomic } from "../report/atomic_write.ts";
 
@@ -11,9 +10,15 @@ import { writeFileAtomic } from "../report/atomic_write.ts";
  */
 
 /** One sample, as a `lora_timeline.jsonl` line holds it. */
-export interface LoraTimelineSample extends LoraRequestsInfo {
+export interface LoraTimelineSample {
   /** When the answer arrived, ms from the run origin. */
   tMs: number;
+  /** `max_lora`: adapters one batch may hold; null when the label is missing. */
+  maxLora: number | null;
+  /** Adapters with running requests. */
+  running: string[];
+  /** Adapters with waiting requests. */
+  waiting: string[];
 }
 
 /**
