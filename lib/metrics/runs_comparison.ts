@@ -20,6 +20,7 @@ import {
   type ComparisonUnit,
   improvementPct,
   type RowSpec,
+  type RunRequestStats,
   successRatePct,
 } from "./lora_comparison.ts";
 
@@ -54,14 +55,7 @@ export interface RunsComparisonRow {
 export interface RunsComparison {
   runs: { name: string; repeat_key: string | null }[];
   metrics: RunsComparisonRow[];
-  requests: {
-    total: number;
-    ok: number;
-    failed: number;
-    dropped: number;
-    duration_s: number | null;
-    success_rate_pct: number | null;
-  }[];
+  requests: RunRequestStats[];
   /** Number of repeat groups (two or more runs sharing a key) the noise bands come from. */
   repeat_groups: number;
 }
