@@ -233,7 +233,7 @@ export function configurationFacts(meta: Json): [string, string][] {
     ["Model", first(meta, ["target.model"])],
     ["Endpoint", first(meta, ["endpoint"])],
     ["Load", describeLoad(meta)],
-    ["Stop after", stop || undefined],
+    ["Stop after", stop || (at(meta, "load.shape") ? "the end of the arrival shape" : undefined)],
     ["Warm-up", warm || "none"],
     ["Prompt tokens", prompt && promptMode ? `${prompt} (${promptMode})` : prompt],
     ["Output tokens", output ?? (maxTokens ? `max_tokens ${maxTokens}` : undefined)],

@@ -17,6 +17,12 @@ import {
   section,
 } from "./html_page.ts";
 import { runCharts } from "./run_charts.ts";
+import {
+  commandLineText,
+  configurationFacts,
+  environmentFacts,
+  NOT_RECORDED,
+} from "./run_facts.ts";
 
 /** What reports call each latency statistic. */
 export const LATENCY_LABELS: Record<typeof LATENCY_METRICS[number], string> = {
@@ -39,40 +45,37 @@ function obj(v: unknown): Record<string, unknown> | undefined {
 
 /** Environment rows: target, then whatever `system`, `gpus`, `server`, `tags` the run recorded. */
 export function environmentHtml(meta: Record<string, unknown>): string {
-  const target = obj(meta.target) ?? {};
-  const rows: [string, string][] = [
-    ["target.url", String(target.url ?? "not recorded")],
-    ["target.model", String(target.model ?? "not recorded")],
-    ["llmload_version", String(meta.llmload_version ?? "not recorded")],
-  ];
-  if (target.sim) {
-    rows.push([
-      "target.sim",
-      `built-in simulator (${flatten(target.sim_options).map(([k, v]) => `${k}=${v}`).join(", ")})`,
-    ]);
-  }
-  const keys = ["system", "gpus", "server", "tags", "notes"];
-  const missing = keys.filter((key) => flatten(meta[key]).length === 0);
-  const parts = keys.filter((key) => !missing.includes(key)).map((key) =>
-    `<div><h3>${esc(key)}</h3>${keyValueTable(flatten(meta[key]))}</div>`
-  );
-  return keyValueTable(rows, { id: "environment-table" }) +
-    (parts.length ? `<div class="kv">${parts.join("")}</div>` : "") +
-    (missing.length ? `<p class="muted">${esc(missing.join(", "))}: not recorded</p>` : "");
+  // The same facts as report.md's environment section; the raw records follow, folded.
+  const rows = environmentFacts(meta);
+  const raw = ["system", "gpus", "server", "tags", "notes"]
+    .filter((key) => flatten(meta[key]).length > 0)
+    .map((key) => `<div><h3>${esc(key)}</h3>${keyValueTable(flatten(meta[key]))}</div>`);
+  return keyValueTable([["Target", String(obj(meta.target)?.url ?? NOT_RECORDED)], ...rows], {
+    id: "environment-table",
+  }) +
+    (raw.length
+      ? `<details><summary>Recorded in meta.json</summary><div class="kv">${
+        raw.join("")
+      }</div></details>`
+      : "");
 }
 
 /** Configuration rows: command line, load, stop rule, warm-up, request recipe, seed. */
 export function configurationHtml(meta: Record<string, unknown>): string {
-  const cmd = Array.isArray(meta.command_line) ? meta.command_line.join(" ") : null;
-  const rows: [string, string][] = [];
+  const cmd = commandLineText(meta);
+  const rows = configurationFacts(meta).filter(([k]) => k !== "Command line");
+  const raw: [string, string][] = [];
   for (const key of ["load", "stop", "warmup", "request", "endpoint", "transport", "seed"]) {
-    for (const [k, v] of flatten(meta[key], key)) rows.push([k, v]);
+    raw.push(...flatten(meta[key], key));
   }
   const lora = obj(meta.lora);
-  if (lora) rows.push(...flatten({ mode: lora.mode, strategy: lora.strategy }, "lora"));
-  if (meta.dataset) rows.push(...flatten(meta.dataset, "dataset"));
+  if (lora) raw.push(...flatten({ mode: lora.mode, strategy: lora.strategy }, "lora"));
+  if (meta.dataset) raw.push(...flatten(meta.dataset, "dataset"));
   return (cmd ? `<p>Command line: <code>${esc(cmd)}</code></p>` : "") +
-    keyValueTable(rows, { id: "configuration-table" });
+    keyValueTable(rows, { id: "configuration-summary" }) +
+    `<details><summary>Every setting</summary>${
+      keyValueTable(raw, { id: "configuration-table" })
+    }</details>`;
 }
 
 /** Requests, throughput and tokens of a summary as rows. */
