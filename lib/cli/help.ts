@@ -11,6 +11,7 @@ Usage:
   llmload report DIR           re-render report.md (and report.html) of a run, sweep or
                                comparison directory from its raw files
   llmload compare A B [more]   compare runs (A = baseline): table, comparison directory
+  llmload history [options]    trend of past runs from results/history.jsonl (+ history.html)
   llmload sim [options]        serve the built-in vLLM-like simulator
   llmload demo [--out DIR]     ~20 s tour: a closed-loop and an open-loop run against the simulator
   llmload sysinfo [options]    print the host, GPUs (nvidia-smi), tags and notes a run records
@@ -174,6 +175,16 @@ Output:
                          report.html (+ server_metrics.jsonl when the server has /metrics,
                          gpu.csv with GPU data)
   --quiet, -q            no progress line, only the final summary
+
+History and monitoring exports (README "History and monitoring exports"):
+  every run (and sweep point) appends one line to DIR/history.jsonl and rewrites
+  DIR/history.html; see \`llmload history --help\`
+  --prom-file PATH.prom  write the run's key metrics (TTFT/TPOT/E2E p50/p99 in seconds,
+                         req/s, output tok/s, errors, goodput, GPU peak/energy, verdict 0/1)
+                         as Prometheus text for node_exporter's textfile collector, atomically
+                         (temp file + rename in the same directory); a sweep writes every point
+  --pushgateway URL      also PUT that text to URL/metrics/job/llmload/scenario@base64/…/
+                         target@base64/…/model@base64/… (a failed push is a warning)
 
 Server metrics (README "Server metrics"):
   --metrics on|off       scrape the server's Prometheus /metrics during the run (default on):
@@ -380,4 +391,33 @@ Options:
 Examples:
   llmload compare results/run-a results/run-b
   llmload compare results/off-1 results/off-2 results/on-1 results/on-2 --format md
+`;
+
+/** `llmload history --help`. */
+export const HISTORY_HELP = `llmload history — the trend of past runs
+
+  llmload history [--out DIR] [--scenario NAME] [--target URL|sim] [--last N]
+                  [--format terminal|md|json|csv] [--html FILE.html]
+
+Reads DIR/history.jsonl (one line per run and per sweep point, appended at the end of each) and
+prints one row per run, oldest first: verdict, ok/failed, error rate, TTFT/TPOT/E2E p50 and
+p99, requests/s, output tokens/s (goodput and GPU columns when recorded), each with its change
+(Δ) against the previous run of the same series (scenario, target, sweep point). Runs whose
+gates failed (verdict.json "fail") are marked FAIL and ✗ (red on a terminal).
+
+Options:
+  --out DIR        results root holding history.jsonl (default results)
+  --scenario NAME  only runs of this scenario
+  --target URL     only runs against this target (sim for --target sim)
+  --last N         only the last N runs (after the other filters)
+  --format F       terminal (default), md, json (runs with change_pct), csv (one row per run)
+  --html FILE      also write the history page (charts of key metrics over time, failing runs
+                   marked; self-contained). Every run already rewrites DIR/history.html.
+  -h, --help       this help
+
+Examples:
+  llmload history
+  llmload history --scenario nightly --last 30
+  llmload history --target http://gpu-box:8000/v1 --format csv > trend.csv
+  llmload history --scenario nightly --html nightly.html
 `;

@@ -25,6 +25,7 @@ import { renderAdapterTable } from "../report/adapter_stats_table.ts";
 import { compareCommand, reportCommand } from "./report_commands.ts";
 import { killTrackedChildren } from "../telemetry/child_processes.ts";
 import { sysinfoCommand } from "./sysinfo_command.ts";
+import { historyCommand } from "./history_command.ts";
 
 /** Documented exit codes (README "Exit codes"). */
 export const EXIT = {
@@ -68,11 +69,18 @@ export async function main(args: string[]): Promise<number> {
         return await reportCommand(rest, { out, err, exit: EXIT });
       case "compare":
         return await compareCommand(rest, { out, err, exit: EXIT });
+      case "history":
+        return await historyCommand(rest, {
+          out,
+          err,
+          color: Deno.stdout.isTerminal() && !Deno.env.get("NO_COLOR"),
+          exit: EXIT,
+        });
       case "sysinfo":
         return await sysinfoCommand(rest, { out, env: Deno.env.toObject(), help: SYSINFO_HELP });
       default:
         throw new UsageError(
-          `Unknown command "${command}". Commands: run, scenarios, report, compare, sim, demo, sysinfo, version, help.`,
+          `Unknown command "${command}". Commands: run, scenarios, report, compare, history, sim, demo, sysinfo, version, help.`,
         );
     }
   } catch (e) {

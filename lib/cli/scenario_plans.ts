@@ -288,6 +288,7 @@ export function scenarioPlans(
     const parsed = parseRunArgs([...args, ...userArgs], options.env, { rateFunction: carried });
     const plan = {
       ...parsed.plan,
+      scenario: scenario.name,
       commandLine: ["llmload", "run", options.ref, ...redactSecrets(userArgs)],
     };
     return { index: i + 1, label: point.label, point, plan };

@@ -274,6 +274,31 @@ export const RunPlanSchema = z.object({
   }).default({ enabled: true }),
   /** GPU sampler, tags and notes (lib/config/telemetry_plan.ts); absent = the defaults. */
   telemetry: TelemetryPlanSchema.optional(),
+  /**
+   * The scenario this plan came from (a built-in, a file's `name`, a `--config` workload);
+   * absent for a flags-only `llmload run`. Names the run's series in history.jsonl.
+   */
+  scenario: z.string().min(1).optional(),
+  /** Monitoring exports of the run's key metrics (lib/run/record_history.ts). */
+  exports: z.object({
+    /** `--prom-file`: Prometheus text for node_exporter's textfile collector, atomically. */
+    promFile: z.string().min(1).optional(),
+    /** `--pushgateway`: PUT the same text to `<url>/metrics/job/llmload/...`. */
+    pushgateway: z.string().url().optional(),
+  }).optional(),
+  /**
+   * Set by a sweep or a LoRA compare on each sub-run, whose `out` is the parent directory: the
+   * results root whose history.jsonl gets the run's line, and what the run is part of.
+   */
+  history: z.object({
+    root: z.string().min(1),
+    parent: z.object({
+      kind: z.enum(["sweep", "lora-compare"]),
+      id: z.string().min(1),
+      index: z.number().int().positive().optional(),
+      label: z.string(),
+    }),
+  }).optional(),
 }).refine(
   (p) => p.stop.durationMs !== undefined || p.stop.requests !== undefined || loadEndsItself(p.load),
   { message: "needs --duration or --requests", path: ["stop"] },

@@ -1,4 +1,4 @@
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import type { LoraMode } from "../config/lora_plan.ts";
 import type { RunPlan } from "../config/run_plan.ts";
 import { compareLoraRuns, type LoraComparison, type LoraRunName } from "../metrics/mod.ts";
@@ -59,6 +59,10 @@ export async function runLoraCompare(
       ...plan,
       out: compareDir,
       lora: { ...plan.lora, mode: name as LoraMode },
+      history: {
+        root: plan.out,
+        parent: { kind: "lora-compare", id: basename(compareDir), label: name },
+      },
     };
     const outcome = await runOne(sub, io);
     teardownError ??= outcome.teardownError;

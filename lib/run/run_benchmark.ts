@@ -20,6 +20,7 @@ import { summaryToCsv } from "../report/summary_csv.ts";
 import { summaryToJson } from "../report/summary_json.ts";
 import { writeFileAtomic } from "../report/atomic_write.ts";
 import { writeReportsAtEnd } from "./write_reports.ts";
+import { recordRunHistory } from "./record_history.ts";
 import { formatProgressLine } from "../report/progress_line.ts";
 import { preparePrompts, type PromptBook } from "../workload/prepare_prompts.ts";
 import { loadLocalTokenizer, type LocalTokenizer } from "../workload/local_tokenizer.ts";
@@ -501,6 +502,8 @@ async function drive(
     join(runDir, "meta.json"),
     JSON.stringify(metaFor(endedAt, interrupted), null, 2) + "\n",
   );
+  // history.jsonl line, --prom-file / --pushgateway, history.html (after verdict.json).
+  await recordRunHistory(runDir, plan, io.log);
   await writeReportsAtEnd(runDir, io.log);
   return {
     runId: where.runId,

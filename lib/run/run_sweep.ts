@@ -35,6 +35,14 @@ export interface SweepOutcome {
   teardownError?: HookError;
 }
 
+/** A point's name in history and exports: its label, else its swept values (`concurrency=8`). */
+export function pointLabel(p: SweepPointPlan, axes: readonly string[]): string {
+  if (p.label) return p.label;
+  const values = sweepValues(p.plan) as unknown as Record<string, unknown>;
+  const parts = axes.map((a) => `${a}=${values[a] ?? "-"}`);
+  return parts.length ? parts.join(" ") : `point ${p.index}`;
+}
+
 /** The point's effective values, read from its plan. */
 export function sweepValues(plan: RunPlan): SweepValues {
   const open = plan.load.mode === "open" ? plan.load : undefined;
@@ -133,7 +141,20 @@ export async function runSweep(
         const name = p.label ? ` (${p.label})` : "";
         io.log(`sweep point ${p.index}/${points.length}${name}`);
       }
-      const plan: RunPlan = { ...p.plan, out: sweepDir };
+      const plan: RunPlan = {
+        ...p.plan,
+        out: sweepDir,
+        // The point's history line goes to the sweep's results root, labelled with the point.
+        history: {
+          root: options.out,
+          parent: {
+            kind: "sweep",
+            id: sweepId,
+            index: p.index,
+            label: pointLabel(p, options.axes),
+          },
+        },
+      };
       const outcome = await runBenchmark(plan, io, {
         sim,
         beforeStart: hooks && ((target) => hooks.beforeStart(target)),
