@@ -129,7 +129,8 @@ Deno.test("llmload run --config against the simulator exits 0; a bad config exit
     const stderr = dec.decode(bad.stderr);
     assert.match(stderr, /error: --target x:/);
     assert.match(stderr, /error: --workload y:/);
-    assert.equal([...Deno.readDirSync(out)].length, 1);
+    // One run directory (beside the results root's history.jsonl and history.html).
+    assert.equal([...Deno.readDirSync(out)].filter((e) => e.isDirectory).length, 1);
   } finally {
     await Deno.remove(out, { recursive: true });
   }

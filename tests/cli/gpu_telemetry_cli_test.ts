@@ -9,7 +9,7 @@ import { FAKE_NVIDIA_SMI, pidsIn, processAlive, waitFor } from "../helpers/proce
 const fake = (...extra: string[]) => [...FAKE_NVIDIA_SMI, ...extra].map((w) => `'${w}'`).join(" ");
 
 const runDirOf = (out: string) => {
-  const [id] = [...Deno.readDirSync(out)].map((e) => e.name);
+  const [id] = [...Deno.readDirSync(out)].filter((e) => e.isDirectory).map((e) => e.name);
   return join(out, id);
 };
 
