@@ -103,7 +103,12 @@ function groupChart(rows: readonly TrendRow[], group: typeof GROUPS[number]): Ch
     y: { label: group.y, zero: true },
     color: { legend: series.length > 1, domain: series },
     marks: [
-      Plot.ruleX(failing, { x: "x", stroke: "#b3261e", strokeOpacity: 0.25, strokeWidth: 6 }),
+      // One band per failing run (not per line through it), so bands do not darken each other.
+      Plot.ruleX([...new Set(failing.map((p) => p.x.getTime()))].map((t) => new Date(t)), {
+        stroke: "#b3261e",
+        strokeOpacity: 0.25,
+        strokeWidth: 6,
+      }),
       Plot.lineY(points, { x: "x", y: "y", stroke: "series", z: "series", strokeWidth: 1.6 }),
       Plot.dot(points, { x: "x", y: "y", fill: "series", r: 3 }),
       Plot.dot(failing, { x: "x", y: "y", stroke: "#b3261e", r: 7, strokeWidth: 2 }),
