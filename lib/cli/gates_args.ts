@@ -1,4 +1,4 @@
-import { type GatesPlan } from "../config/gates_plan.ts";
+import type { GatesPlan } from "../config/gates_plan.ts";
 import { DEFAULT_TOLERANCE_PCT } from "../metrics/gates.ts";
 import { parseGateList } from "../metrics/gate_expression.ts";
 
