@@ -9,6 +9,7 @@
  * throughput with 1–2 decimals, VRAM in MiB; "–" where a value is undefined.
  */
 
+import { verdictMarkdown } from "./verdict_section.ts";
 import { compareRuns } from "../metrics/runs_comparison.ts";
 import { type GpuUsage, gpuUsage } from "../metrics/gpu_usage.ts";
 import { latencyKnee, type Observation, runObservations } from "../metrics/observations.ts";
@@ -231,6 +232,7 @@ export function renderRunMarkdown(input: RunReportInput): string {
   const out = [
     ...header(`llmload report: ${input.runId}`, meta),
     "",
+    ...verdictMarkdown(input.verdict),
     "## 1. Test environment",
     "",
     factsTable(environmentFacts(meta)),
