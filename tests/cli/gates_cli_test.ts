@@ -213,3 +213,45 @@ Deno.test("bad gate flags are one usage error listing each (exit 2, nothing writ
   assert.equal(down.code, 4);
   await Deno.remove(out, { recursive: true });
 });
+
+Deno.test("a sweep fails when one point fails its gate, says which, and sweep.json carries every point's verdict", async () => {
+  const dir = await Deno.makeTempDir();
+  await Deno.writeTextFile(
+    join(dir, "lengths.ts"),
+    `export default {
+  name: "lengths",
+  description: "short then long answers",
+  load: { concurrency: 2 },
+  request: { promptTokens: 16, ignoreEos: true },
+  stop: { requests: 4 },
+  sweep: { axes: { maxTokens: [2, 60] } },
+};
+`,
+  );
+  // The simulator's 10 ms per token: ~10 ms of decode at 2 tokens, ~590 ms at 60.
+  const r = await llmload(
+    [
+      "run",
+      "./lengths.ts",
+      "--target",
+      "sim",
+      "--quiet",
+      "--out",
+      "res",
+      "--fail-on",
+      "e2e.p50>300ms",
+    ],
+    { cwd: dir },
+  );
+  assert.equal(r.code, 3, r.stderr);
+  const lines = r.stderr.trimEnd().split("\n");
+  assert.match(lines.at(-1)!, /^verdict: FAIL \(exit 3\): 1 of 2 points failed$/);
+  assert.match(r.stderr, /^point 2 \S+: FAIL\n {2}e2e\.p50 [\d.]+ ms > 300 ms$/m);
+  const sweepDir = r.stdout.match(/results: (.+)/)![1];
+  const sweep = await readJson(join(dir, sweepDir, "sweep.json"));
+  assert.deepEqual(
+    sweep.points.map((p: { verdict: { verdict: string } }) => p.verdict.verdict),
+    ["pass", "fail"],
+  );
+  await Deno.remove(dir, { recursive: true });
+});
