@@ -85,3 +85,30 @@ export function verdictHtml(v: Verdict | undefined): string {
     htmlTable(["Check", "Value", "Threshold", "Result"], verdictRows(v), { id: "verdict-table" })
   }\n</section>`;
 }
+
+/**
+ * A sweep's `## Verdict: …` section: failed when any point failed, one line per point with its
+ * reasons; none when no point has a verdict (sweeps made before verdicts).
+ */
+export function sweepVerdictMarkdown(
+  points: readonly { name: string; verdict: Verdict | undefined }[],
+): string[] {
+  if (!points.some((p) => p.verdict)) return [];
+  const failed = points.filter((p) => p.verdict?.verdict === "fail");
+  return [
+    `## Verdict: ${
+      failed.length > 0
+        ? `FAIL (exit 3): ${failed.length} of ${points.length} points failed`
+        : "pass"
+    }`,
+    "",
+    ...points.map((p) => {
+      const v = p.verdict;
+      if (!v) return `- ${p.name}: no verdict`;
+      return v.verdict === "pass"
+        ? `- ${p.name}: pass`
+        : `- ${p.name}: FAIL: ${v.reasons.join("; ")}`;
+    }),
+    "",
+  ];
+}

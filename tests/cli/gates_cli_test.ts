@@ -253,5 +253,8 @@ Deno.test("a sweep fails when one point fails its gate, says which, and sweep.js
     sweep.points.map((p: { verdict: { verdict: string } }) => p.verdict.verdict),
     ["pass", "fail"],
   );
+  const md = await Deno.readTextFile(join(dir, sweepDir, "report.md"));
+  assert.match(md, /## Verdict: FAIL \(exit 3\): 1 of 2 points failed/);
+  assert.match(md, /- #2 maxTokens=60: FAIL: e2e\.p50 [\d.]+ ms > 300 ms/);
   await Deno.remove(dir, { recursive: true });
 });
