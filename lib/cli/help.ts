@@ -28,6 +28,7 @@ Examples:
 
 Exit codes:
   0 ok   1 runtime failure (also a scenario hook that threw)   2 usage or config error
+  3 a gate, SLO or baseline regression failed (verdict.json says which)
   4 target unreachable or not ready
   130 interrupted (Ctrl-C; finished results are kept)
 `;
@@ -185,6 +186,27 @@ History and monitoring exports (README "History and monitoring exports"):
                          (temp file + rename in the same directory); a sweep writes every point
   --pushgateway URL      also PUT that text to URL/metrics/job/llmload/scenario@base64/…/
                          target@base64/…/model@base64/… (a failed push is a warning)
+
+SLOs, gates and baselines (README "SLOs, gates and baselines"; exit 3 when any fails):
+  --slo EXPRS            objectives, e.g. "ttft.p99<=500ms,tpot.p50<=40ms,e2e.p95<=10s": each
+                         statistic must hold on the summary, and bounds each request too (a
+                         request meets the SLO when its own TTFT/TPOT/E2E/every ITL is within);
+                         summary.json "slo": attainment % and goodput (req/s meeting all)
+  --fail-on EXPRS        fail when an expression holds: "error_rate>1%", "ttft.p99>800ms",
+                         "output_tokens_per_s<2000", "goodput<4"; repeatable. Metrics: ttft,
+                         tpot, itl, e2e with .mean .min .max .p50 .p90 .p95 .p99 .p999 (ms or
+                         s); error_rate, slo_attainment (%); requests_per_s,
+                         output_tokens_per_s, total_tokens_per_s, goodput (plain numbers)
+  --no-default-gates     drop the default gate error_rate>5% (a --fail-on on error_rate
+                         replaces it too)
+  --baseline DIR|latest  compare with a stored run (latest: the newest run under --out with the
+                         same command recipe and target); p50/p99 TTFT, TPOT, ITL, E2E,
+                         requests/s and output tokens/s may be at most 10 % worse, and, when
+                         the baseline has repeats, worse by more than their run-to-run spread
+  --baseline-tolerance 10%
+                         how much worse a baseline metric may get
+  --junit FILE           also write the verdict as JUnit XML, one test case per check
+  Every run writes verdict.json; the reasons of a failure are printed last.
 
 Server metrics (README "Server metrics"):
   --metrics on|off       scrape the server's Prometheus /metrics during the run (default on):

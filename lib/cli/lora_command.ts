@@ -8,7 +8,7 @@ export interface CompareCli {
   err(text: string): void;
   /** Calls the handler on Ctrl-C/SIGTERM; returns a function removing it. */
   onInterrupt(handler: () => void): () => void;
-  exit: { ok: number; failure: number; interrupted: number };
+  exit: { ok: number; failure: number; interrupted: number; gate: number };
   /** Runs one compared run (main.ts passes one that wraps a scenario's hooks). */
   run?: RunOne;
 }
@@ -17,7 +17,7 @@ export interface CompareCli {
  * `llmload run ... --lora-mode compare`: the baseline, multi (and base) runs, then the
  * "COMPARISON RESULTS" block, the multi run's per-adapter table (cold vs warm TTFT) and the
  * parent directory. Exit codes as for one run (130 when interrupted, 1 when a scenario teardown
- * failed).
+ * failed, 3 when a compared run's verdict failed, its reasons printed last).
  */
 export async function compareAndReport(
   plan: RunPlan,
@@ -49,7 +49,18 @@ export async function compareAndReport(
       cli.err(`error: ${outcome.teardownError.message}\n`);
       return cli.exit.failure;
     }
-    return outcome.interrupted ? cli.exit.interrupted : cli.exit.ok;
+    if (outcome.interrupted) return cli.exit.interrupted;
+    const failed = Object.entries(outcome.runs).filter(([, o]) => o?.verdict.verdict === "fail");
+    for (const [name, o] of failed) {
+      cli.err(
+        `${name} run ${o!.runDir}: FAIL\n${o!.verdict.reasons.map((r) => `  ${r}\n`).join("")}`,
+      );
+    }
+    if (failed.length > 0) {
+      cli.err(`verdict: FAIL (exit 3): ${failed.map(([n]) => n).join(", ")} failed\n`);
+      return cli.exit.gate;
+    }
+    return cli.exit.ok;
   } finally {
     stopSignals();
   }

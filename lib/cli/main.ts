@@ -26,12 +26,14 @@ import { compareCommand, reportCommand } from "./report_commands.ts";
 import { killTrackedChildren } from "../telemetry/child_processes.ts";
 import { sysinfoCommand } from "./sysinfo_command.ts";
 import { historyCommand } from "./history_command.ts";
+import { renderSloLine, renderVerdictLines } from "../report/verdict_lines.ts";
 
 /** Documented exit codes (README "Exit codes"). */
 export const EXIT = {
   ok: 0,
   failure: 1,
   usage: 2,
+  gate: 3,
   unreachable: 4,
   interrupted: 130,
 } as const;
@@ -178,7 +180,21 @@ async function sweepAndReport(run: ScenarioRun): Promise<number> {
       err(`error: ${outcome.teardownError.message}\n`);
       return EXIT.failure;
     }
-    return outcome.interrupted ? EXIT.interrupted : EXIT.ok;
+    if (outcome.interrupted) return EXIT.interrupted;
+    // Which points failed, and why, last (as a single run's verdict).
+    for (const row of outcome.failedPoints) {
+      const name = row.label ? `${row.index} (${row.label})` : String(row.index);
+      err(
+        `point ${name} ${row.runId}: FAIL\n${row.verdict!.reasons.map((r) => `  ${r}\n`).join("")}`,
+      );
+    }
+    if (outcome.failedPoints.length > 0) {
+      err(
+        `verdict: FAIL (exit 3): ${outcome.failedPoints.length} of ${outcome.rows.length} points failed\n`,
+      );
+      return EXIT.gate;
+    }
+    return EXIT.ok;
   } finally {
     stopSignals();
   }
@@ -239,13 +255,17 @@ async function runAndReport(
     out(renderSummaryTable(outcome.summary, { color, title }) + "\n");
     if (outcome.adapters) out("\n" + renderAdapterTable(outcome.adapters) + "\n");
     if (outcome.serverMetrics) out(renderServerMetricsLine(outcome.serverMetrics) + "\n");
+    if (outcome.verdict.slo) out(renderSloLine(outcome.verdict.slo) + "\n");
     out(`results: ${outcome.runDir}\n`);
     onDir?.(outcome.runDir);
     if (outcome.teardownError) {
       err(`error: ${outcome.teardownError.message}\n`);
       return EXIT.failure;
     }
-    return outcome.interrupted ? EXIT.interrupted : EXIT.ok;
+    if (outcome.interrupted) return EXIT.interrupted;
+    // The reason goes last: what a cron mail or CI log shows at its end.
+    if (outcome.verdict.verdict === "fail" || plan.gates) err(renderVerdictLines(outcome.verdict));
+    return outcome.verdict.verdict === "fail" ? EXIT.gate : EXIT.ok;
   } finally {
     stopSignals();
   }

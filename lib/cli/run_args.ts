@@ -12,6 +12,7 @@ import { SIM_FLAG_PREFIX, SIM_RUN_OPTIONS, simOptionsFromFlags } from "./sim_arg
 import { LORA_OPTIONS, loraSection } from "./lora_args.ts";
 import { TELEMETRY_OPTIONS, telemetrySection } from "./telemetry_args.ts";
 import { EXPORT_OPTIONS, exportsSection } from "./export_args.ts";
+import { GATE_OPTIONS, gatesSection } from "./gates_args.ts";
 
 /** The flags of `llmload run`, as node:util parseArgs options. Help text lives in help.ts. */
 export const RUN_OPTIONS = {
@@ -70,6 +71,7 @@ export const RUN_OPTIONS = {
   "metrics-interval": { type: "string" },
   ...TELEMETRY_OPTIONS,
   ...EXPORT_OPTIONS,
+  ...GATE_OPTIONS,
 } as const;
 
 /** Defaults that are not derived from the environment. */
@@ -329,6 +331,7 @@ export function parseRunArgs(
     serverMetrics: serverMetricsSection(values, problems, duration),
     telemetry: telemetrySection(values, problems),
     exports: exportsSection(values, problems),
+    gates: gatesSection(values, problems),
   };
   // The `shuffle` strategy shuffles the dataset's lines too (issue 5: "the dataset shuffled,
   // each line given a random adapter"), seeded like --dataset-shuffle.

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { UsageError } from "./usage_error.ts";
 import { LoraPlanSchema } from "./lora_plan.ts";
 import { TelemetryPlanSchema } from "./telemetry_plan.ts";
+import { GatesPlanSchema } from "./gates_plan.ts";
 
 /**
  * The one canonical description of a run. Every way of asking for a run (flags today; YAML and
@@ -299,6 +300,8 @@ export const RunPlanSchema = z.object({
       label: z.string(),
     }),
   }).optional(),
+  /** SLOs, gates, baseline, JUnit (lib/config/gates_plan.ts); absent = the default gate only. */
+  gates: GatesPlanSchema.optional(),
 }).refine(
   (p) => p.stop.durationMs !== undefined || p.stop.requests !== undefined || loadEndsItself(p.load),
   { message: "needs --duration or --requests", path: ["stop"] },

@@ -9,6 +9,7 @@
  * throughput with 1–2 decimals, VRAM in MiB; "–" where a value is undefined.
  */
 
+import { sweepVerdictMarkdown, verdictMarkdown } from "./verdict_section.ts";
 import { compareRuns } from "../metrics/runs_comparison.ts";
 import { type GpuUsage, gpuUsage } from "../metrics/gpu_usage.ts";
 import { latencyKnee, type Observation, runObservations } from "../metrics/observations.ts";
@@ -231,6 +232,7 @@ export function renderRunMarkdown(input: RunReportInput): string {
   const out = [
     ...header(`llmload report: ${input.runId}`, meta),
     "",
+    ...verdictMarkdown(input.verdict),
     "## 1. Test environment",
     "",
     factsTable(environmentFacts(meta)),
@@ -289,6 +291,10 @@ export function renderSweepMarkdown(input: SweepReportInput): string {
   const out = [
     ...header(`llmload sweep report: ${input.sweepId}`, first),
     "",
+    ...sweepVerdictMarkdown(input.points.map((p) => ({
+      name: pointName(p, input.axes),
+      verdict: p.run.verdict,
+    }))),
     "## 1. Test environment",
     "",
     factsTable(environmentFacts(first)),

@@ -13,6 +13,7 @@
 
 import type { RequestRecord } from "../metrics/record.ts";
 import type { Summary } from "../metrics/summary.ts";
+import type { Verdict } from "../metrics/gates.ts";
 import type { GpuSample, ServerMetricsSample } from "../metrics/telemetry_samples.ts";
 import type { LoraComparison } from "../metrics/lora_comparison.ts";
 import type { SweepValues } from "./sweep_table.ts";
@@ -44,6 +45,8 @@ export interface RunReportInput {
   serverSamples: ServerMetricsSample[];
   /** Which optional files the directory had (absent vs present-but-empty). */
   files: { gpuCsv: boolean; serverMetrics: boolean };
+  /** `verdict.json` (gates, SLOs, baseline); absent in runs made before verdicts. */
+  verdict?: Verdict;
 }
 
 /** One point of a sweep: its values from `sweep.json` and its run. */

@@ -17,6 +17,7 @@ import {
   section,
 } from "./html_page.ts";
 import { runCharts } from "./run_charts.ts";
+import { verdictHtml } from "./verdict_section.ts";
 import {
   commandLineText,
   configurationFacts,
@@ -138,6 +139,7 @@ export function renderRunHtml(input: RunReportInput): string {
     `<h1>llmload run ${esc(input.runId)}</h1>`,
     `<nav><a href="#environment">Environment</a><a href="#configuration">Configuration</a>` +
     `<a href="#results">Results</a><a href="#charts">Charts</a></nav>`,
+    ...(input.verdict ? [verdictHtml(input.verdict)] : []),
     section("environment", "Test environment", environmentHtml(input.meta)),
     section("configuration", "Configuration", configurationHtml(input.meta)),
     section("results", "Results", resultsHtml(input)),

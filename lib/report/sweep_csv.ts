@@ -135,6 +135,7 @@ export function sweepToJson(rows: readonly SweepRow[], info: SweepInfo): string 
       run_id: r.runId,
       values: r.values,
       summary: r.summary,
+      ...(r.verdict ? { verdict: r.verdict } : {}),
     })),
   };
   return JSON.stringify(doc, null, 2) + "\n";

@@ -31,6 +31,8 @@ export interface SweepRow {
   runId: string;
   values: SweepValues;
   summary: Summary;
+  /** The point's verdict (verdict.json of its run); absent in sweeps loaded from older files. */
+  verdict?: { verdict: "pass" | "fail"; reasons: string[] };
 }
 
 /** Options of {@link renderSweepTable}. */

@@ -170,7 +170,11 @@ export async function loadRunInput(
         `the report uses the recomputed ones`,
     );
   }
+  const verdict = await exists(join(dir, "verdict.json"))
+    ? await readOrUsage("verdict.json", (t) => JSON.parse(t))
+    : undefined;
   return {
+    ...(verdict ? { verdict } : {}),
     runId: typeof meta.run_id === "string" ? meta.run_id : basename(dir),
     meta,
     summary,

@@ -63,6 +63,8 @@ import { createRunDir, makeRunId } from "./run_dir.ts";
 import { DEFAULT_TELEMETRY } from "../config/telemetry_plan.ts";
 import { type GpuTelemetry, startGpuTelemetry } from "./gpu_telemetry.ts";
 import { finishTelemetry, telemetryMeta } from "./telemetry_record.ts";
+import { checkBaselineFlag, sloForRun, writeVerdict } from "./verdict.ts";
+import type { Verdict } from "../metrics/gates.ts";
 
 /** Where a run talks to: the terminal, and the interrupt (Ctrl-C) signal. */
 export interface RunIo {
@@ -89,6 +91,8 @@ export interface RunOutcome {
   adapters?: AdapterStats[];
   /** What the server's `/metrics` said over the run (null: no /metrics, or --metrics off). */
   serverMetrics?: ServerMetricsSummary | null;
+  /** Gates, SLOs and baseline (verdict.json); "fail" makes the CLI exit 3. */
+  verdict: Verdict;
 }
 
 /** Options of {@link runBenchmark}. */
@@ -128,6 +132,7 @@ export async function runBenchmark(
   io: RunIo,
   options: RunOptions = {},
 ): Promise<RunOutcome> {
+  await checkBaselineFlag(plan);
   const dataset = plan.dataset
     ? await loadDatasetPrompts(plan.dataset, {
       seed: plan.seed,
@@ -490,9 +495,15 @@ async function drive(
   const adapters = lora || records.some((r) => r.model !== model)
     ? adapterStats(records, { baseModel: model })
     : undefined;
+  const slo = sloForRun(plan, records, summary);
   await writeFileAtomic(
     join(runDir, "summary.json"),
-    summaryToJson({ ...summary, ...(adapters ? { adapters } : {}), server_metrics: serverSummary }),
+    summaryToJson({
+      ...summary,
+      ...(adapters ? { adapters } : {}),
+      server_metrics: serverSummary,
+      slo,
+    }),
   );
   await writeFileAtomic(
     join(runDir, "summary.csv"),
@@ -502,6 +513,7 @@ async function drive(
     join(runDir, "meta.json"),
     JSON.stringify(metaFor(endedAt, interrupted), null, 2) + "\n",
   );
+  const verdict = await writeVerdict(runDir, { plan, summary, slo, log: io.log });
   // history.jsonl line, --prom-file / --pushgateway, history.html (after verdict.json).
   await recordRunHistory(runDir, plan, io.log);
   await writeReportsAtEnd(runDir, io.log);
@@ -514,6 +526,7 @@ async function drive(
     interrupted,
     adapters,
     serverMetrics: serverSummary,
+    verdict,
   };
 }
 

@@ -31,6 +31,8 @@ export interface SweepOutcome {
   model: string;
   baseUrl: string;
   interrupted: boolean;
+  /** Points whose verdict failed (gates, SLOs): the sweep fails, exit 3. */
+  failedPoints: SweepRow[];
   /** The scenario's teardown threw (the results are complete); setup failing rejects instead. */
   teardownError?: HookError;
 }
@@ -87,6 +89,11 @@ export async function runSweep(
   if (points.some((p) => p.plan.lora?.mode === "compare")) {
     throw new UsageError(
       "--lora-mode compare makes three runs of one plan and cannot be swept; use --lora-mode multi (or baseline) with a sweep, or drop the sweep",
+    );
+  }
+  if (points.some((p) => p.plan.gates?.baseline !== undefined)) {
+    throw new UsageError(
+      "--baseline compares one run with a stored run and cannot be used with a sweep; run the point on its own with --baseline, or drop --baseline (each point still gets its --fail-on/--slo verdict)",
     );
   }
   const sweepId = `${makeRunId(new Date())}-${options.scenario}`;
@@ -167,6 +174,7 @@ export async function runSweep(
         runId: outcome.runId,
         values: sweepValues(plan),
         summary: outcome.summary,
+        verdict: { verdict: outcome.verdict.verdict, reasons: outcome.verdict.reasons },
       });
       interrupted = outcome.interrupted;
       await writeSweep();
@@ -177,7 +185,8 @@ export async function runSweep(
     // sweep.json again, now with the teardown's timing.
     if (hooks && rows.length > 0) await writeSweep();
     if (rows.length > 0) await writeReportsAtEnd(sweepDir, io.log);
-    return { sweepId, sweepDir, rows, model, baseUrl, interrupted, teardownError };
+    const failedPoints = rows.filter((r) => r.verdict?.verdict === "fail");
+    return { sweepId, sweepDir, rows, model, baseUrl, interrupted, teardownError, failedPoints };
   } finally {
     if (!finished) {
       // A failed point (or setup): the run's own error wins; a teardown failure is only logged.

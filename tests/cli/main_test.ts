@@ -98,6 +98,7 @@ Deno.test("run --target sim prints the summary table and the results path, exit 
     "server_metrics.jsonl",
     "summary.csv",
     "summary.json",
+    "verdict.json",
   ]);
   assert.match(
     r.stdout,

@@ -56,6 +56,7 @@ Deno.test("run prompt-lengths --target sim writes a sweep dir, one sub-run and c
         "server_metrics.jsonl",
         "summary.csv",
         "summary.json",
+        "verdict.json",
       ]);
     }
     const json = JSON.parse(Deno.readTextFileSync(join(dir, "sweep.json")));

@@ -1,0 +1,219 @@
+/**
+ * The end of a run's verdict: SLO attainment for summary.json, then the gates, the baseline
+ * comparison, `verdict.json` and `--junit FILE`. The maths is in lib/metrics (gates.ts, slo.ts,
+ * runs_comparison.ts); this reads the stored runs and writes the files.
+ *
+ * `--baseline latest`: the newest run directory directly under the results root (`--out`) with
+ * the same recipe and target as this run: the same repeat key as `llmload compare` uses
+ * (runs_comparison_report.ts), computed from a command line without the verdict flags, and the
+ * same model and URL (any `--target sim` counts as one target, its port changes every run).
+ * The other matching runs in the baseline's directory are its repeats: they give the noise band.
+ */
+
+import { basename, dirname, join, resolve } from "node:path";
+import type { RunPlan } from "../config/run_plan.ts";
+import { DEFAULT_GATES } from "../config/gates_plan.ts";
+import { UsageError } from "../config/usage_error.ts";
+import type { RequestRecord } from "../metrics/record.ts";
+import type { Summary } from "../metrics/summary.ts";
+import { type GateExpression, parseGateList } from "../metrics/gate_expression.ts";
+import { sloAttainment, type SloSummary } from "../metrics/slo.ts";
+import {
+  baselineChecks,
+  decideVerdict,
+  DEFAULT_ERROR_GATE,
+  evaluateGates,
+  type Verdict,
+} from "../metrics/gates.ts";
+import { compareRuns, type RunToCompare } from "../metrics/runs_comparison.ts";
+import { repeatKey } from "../report/runs_comparison_report.ts";
+import { writeFileAtomic } from "../report/atomic_write.ts";
+import { summaryToJson } from "../report/summary_json.ts";
+import { verdictToJunit } from "../report/junit_xml.ts";
+
+/** The verdict file of a run directory. */
+export const VERDICT_FILE = "verdict.json";
+/** At most this many stored repeats feed the noise band. */
+const MAX_REPEATS = 10;
+/** Flags that decide the verdict, not the load: left out when matching a baseline's recipe. */
+const VERDICT_FLAGS = new Set([
+  "--slo",
+  "--fail-on",
+  "--baseline",
+  "--baseline-tolerance",
+  "--junit",
+]);
+
+function parsedGates(plan: RunPlan): { slo: GateExpression[]; failOn: GateExpression[] } {
+  const g = plan.gates ?? DEFAULT_GATES;
+  const ignored: string[] = []; // checked when the flags were parsed
+  return {
+    slo: g.slo.flatMap((s) => parseGateList(s, "--slo", ignored)),
+    failOn: g.failOn.flatMap((s) => parseGateList(s, "--fail-on", ignored)),
+  };
+}
+
+/** summary.json's `slo`: attainment and goodput under `--slo`; null without `--slo`. */
+export function sloForRun(
+  plan: RunPlan,
+  records: readonly RequestRecord[],
+  summary: Summary,
+): SloSummary | null {
+  const { slo } = parsedGates(plan);
+  if (slo.length === 0) return null;
+  return sloAttainment(records, slo, { windowS: summary.throughput.window_s });
+}
+
+/**
+ * Checks `--baseline DIR` before anything starts: a directory that is not a run is a usage
+ * error (naming the flag), not a failed verdict after the load.
+ */
+export async function checkBaselineFlag(plan: RunPlan): Promise<void> {
+  const b = plan.gates?.baseline;
+  if (b === undefined || b === "latest") return;
+  if (!await isRunDir(b)) {
+    throw new UsageError(
+      `--baseline "${b}" is not a run directory (no meta.json and summary.json); give a run directory or "latest"`,
+    );
+  }
+}
+
+/**
+ * Decides the run's verdict and writes `verdict.json` (and the JUnit file); call after
+ * summary.json and meta.json are written.
+ */
+export async function writeVerdict(
+  runDir: string,
+  options: {
+    plan: RunPlan;
+    summary: Summary;
+    slo: SloSummary | null;
+    log: (line: string) => void;
+  },
+): Promise<Verdict> {
+  const { plan, summary, slo } = options;
+  const g = plan.gates ?? DEFAULT_GATES;
+  const parsed = parsedGates(plan);
+  const overridden = parsed.failOn.some((e) => e.metric === "error_rate_pct");
+  const ignored: string[] = [];
+  const defaultErrorGate = g.defaultGates && !overridden
+    ? parseGateList(DEFAULT_ERROR_GATE, "--fail-on", ignored)[0]
+    : null;
+  const gates = evaluateGates(summary, {
+    failOn: parsed.failOn,
+    slo: parsed.slo,
+    sloSummary: slo,
+    defaultErrorGate,
+  });
+  let baseline: Parameters<typeof decideVerdict>[1]["baseline"];
+  if (g.baseline !== undefined) {
+    const found = await findBaseline(runDir, { plan, which: g.baseline });
+    if (!found) options.log(`baseline: no earlier run of this recipe and target in ${plan.out}`);
+    else {
+      const current: RunToCompare = { name: basename(runDir), summary };
+      const comparison = compareRuns([...found.runs, current]);
+      baseline = {
+        runDir: found.runs[0].name,
+        repeats: found.runs.length - 1,
+        checks: baselineChecks(comparison, { tolerancePct: g.tolerancePct }),
+      };
+    }
+  }
+  const verdict = decideVerdict(gates, { slo, baseline });
+  await writeFileAtomic(join(runDir, VERDICT_FILE), summaryToJson(verdict as never));
+  if (g.junit) {
+    await writeFileAtomic(g.junit, verdictToJunit(verdict, { runId: basename(runDir) }));
+  }
+  return verdict;
+}
+
+async function isRunDir(dir: string): Promise<boolean> {
+  for (const f of ["meta.json", "summary.json"]) {
+    try {
+      if (!(await Deno.stat(join(dir, f))).isFile) return false;
+    } catch {
+      return false;
+    }
+  }
+  return true;
+}
+
+async function readJson(path: string): Promise<Record<string, unknown> | undefined> {
+  try {
+    return JSON.parse(await Deno.readTextFile(path));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The key two runs must share to compare as baseline and repeat: compare's repeat key over the
+ * command line without verdict flags, plus the target (model, and URL unless simulated).
+ */
+export function recipeKey(meta: Record<string, unknown>): string | undefined {
+  const argv = Array.isArray(meta.command_line) ? meta.command_line.map(String) : undefined;
+  const kept: string[] = [];
+  for (let i = 0; argv && i < argv.length; i++) {
+    const flag = argv[i].split("=")[0];
+    if (VERDICT_FLAGS.has(flag)) {
+      if (!argv[i].includes("=")) i++;
+    } else if (argv[i] !== "--no-default-gates") kept.push(argv[i]);
+  }
+  const key = repeatKey(argv ? { ...meta, command_line: kept } : meta);
+  if (key === undefined) return undefined;
+  const t = (meta.target ?? {}) as Record<string, unknown>;
+  return `${key} target:${t.sim ? "sim" : String(t.url)} model:${String(t.model)}`;
+}
+
+/**
+ * The baseline (first) and its stored repeats, as compareRuns takes them; undefined when
+ * `latest` finds no matching run.
+ */
+async function findBaseline(
+  runDir: string,
+  options: { plan: RunPlan; which: string },
+): Promise<{ runs: RunToCompare[] } | undefined> {
+  const self = resolve(runDir);
+  let root: string;
+  let key: string | undefined;
+  let first: string | undefined;
+  if (options.which === "latest") {
+    root = options.plan.out;
+    const meta = await readJson(join(runDir, "meta.json"));
+    key = meta && recipeKey(meta);
+  } else {
+    first = resolve(options.which);
+    root = dirname(first);
+    const meta = await readJson(join(first, "meta.json"));
+    key = meta && recipeKey(meta);
+  }
+  const candidates: { dir: string; name: string }[] = [];
+  try {
+    for await (const e of Deno.readDir(root)) {
+      if (e.isDirectory) candidates.push({ dir: resolve(join(root, e.name)), name: e.name });
+    }
+  } catch {
+    // no results root yet: nothing to compare with
+  }
+  // Run ids start with the UTC time: newest first by name.
+  candidates.sort((a, b) => (a.name < b.name ? 1 : a.name > b.name ? -1 : 0));
+  const runs: RunToCompare[] = [];
+  const load = async (dir: string): Promise<RunToCompare | undefined> => {
+    const meta = await readJson(join(dir, "meta.json"));
+    const summary = await readJson(join(dir, "summary.json"));
+    if (!meta || !summary || key === undefined || recipeKey(meta) !== key) return undefined;
+    return { name: dir, summary: summary as unknown as Summary, repeatKey: "baseline" };
+  };
+  if (first) {
+    const meta = await readJson(join(first, "meta.json"));
+    const summary = await readJson(join(first, "summary.json"));
+    if (!meta || !summary) return undefined;
+    runs.push({ name: first, summary: summary as unknown as Summary, repeatKey: "baseline" });
+  }
+  for (const c of candidates) {
+    if (runs.length > MAX_REPEATS || c.dir === self || c.dir === first) continue;
+    const run = await load(c.dir);
+    if (run) runs.push(run);
+  }
+  return runs.length > 0 ? { runs } : undefined;
+}
