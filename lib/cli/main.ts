@@ -25,6 +25,9 @@ import { renderAdapterTable } from "../report/adapter_stats_table.ts";
 import { compareCommand, reportCommand } from "./report_commands.ts";
 import { killTrackedChildren } from "../telemetry/child_processes.ts";
 import { sysinfoCommand } from "./sysinfo_command.ts";
+import { acquireRunLock, releaseHeldLocks, type RunLock, RunLockBusy } from "../run/run_lock.ts";
+import { type Shutdown, startShutdown } from "./shutdown.ts";
+import { formatDurationMs } from "../config/duration.ts";
 
 /** Documented exit codes (README "Exit codes"). */
 export const EXIT = {
@@ -33,6 +36,7 @@ export const EXIT = {
   usage: 2,
   unreachable: 4,
   interrupted: 130,
+  terminated: 143,
 } as const;
 
 const encoder = new TextEncoder();
@@ -76,6 +80,11 @@ export async function main(args: string[]): Promise<number> {
         );
     }
   } catch (e) {
+    if (e instanceof RunLockBusy) {
+      // Exit 2 like a usage error: nothing was started or written (README "Exit codes").
+      err(`error: ${e.message} (exit code 2)\n`);
+      return EXIT.usage;
+    }
     if (e instanceof UsageError) {
       err(e.problems.map((p) => `error: ${p}\n`).join(""));
       return EXIT.usage;
@@ -123,9 +132,13 @@ async function scenarioCommand(ref: string, args: string[]): Promise<number> {
   const scenario = await loadScenario(ref);
   const run = scenarioPlans(scenario, args, { env: Deno.env.toObject(), ref });
   if (!scenario.sweep) {
-    return await runAndReport(run.points[0].plan, run.quiet, undefined, run.hooks);
+    return await runAndReport(run.points[0].plan, run.quiet, undefined, run.hooks, lockName(run));
   }
-  return await sweepAndReport(run);
+  return await guarded(
+    run.points[0].plan,
+    lockName(run),
+    (shutdown) => sweepAndReport(run, shutdown),
+  );
 }
 
 /** `llmload scenarios`: the built-ins, one per line, with their sweep sizes. */
@@ -142,38 +155,30 @@ function listScenarios(): string {
 }
 
 /** Runs every point of a sweep, then prints one table (a row per point) and the sweep path. */
-async function sweepAndReport(run: ScenarioRun): Promise<number> {
-  const interrupt = new AbortController();
-  const stopSignals = onInterrupt(() => {
-    if (interrupt.signal.aborted) exitNow();
-    err("\ninterrupted: stopping the sweep, cancelling in-flight requests, writing results…\n");
-    interrupt.abort();
+async function sweepAndReport(run: ScenarioRun, shutdown: Shutdown): Promise<number> {
+  const outcome = await runSweep(run.points, {
+    log: (line) => err(line + "\n"),
+    status: (line) => err(`\r\x1b[2K${line}`),
+    isTty: Deno.stderr.isTerminal(),
+    quiet: run.quiet,
+    interrupt: shutdown.stop,
+    cancel: shutdown.cancel,
+    stopReason: shutdown.reason,
+  }, {
+    scenario: run.scenario.name,
+    axes: run.axes,
+    out: run.points[0].plan.out,
+    hooks: run.hooks,
   });
-  try {
-    const outcome = await runSweep(run.points, {
-      log: (line) => err(line + "\n"),
-      status: (line) => err(`\r\x1b[2K${line}`),
-      isTty: Deno.stderr.isTerminal(),
-      quiet: run.quiet,
-      interrupt: interrupt.signal,
-    }, {
-      scenario: run.scenario.name,
-      axes: run.axes,
-      out: run.points[0].plan.out,
-      hooks: run.hooks,
-    });
-    const title = `llmload ${run.scenario.name} · ${outcome.model} @ ${outcome.baseUrl} · ` +
-      `${outcome.rows.length}/${run.points.length} points`;
-    out(renderSweepTable(outcome.rows, { axes: run.axes, title }) + "\n");
-    out(`results: ${outcome.sweepDir}\n`);
-    if (outcome.teardownError) {
-      err(`error: ${outcome.teardownError.message}\n`);
-      return EXIT.failure;
-    }
-    return outcome.interrupted ? EXIT.interrupted : EXIT.ok;
-  } finally {
-    stopSignals();
+  const title = `llmload ${run.scenario.name} · ${outcome.model} @ ${outcome.baseUrl} · ` +
+    `${outcome.rows.length}/${run.points.length} points`;
+  out(renderSweepTable(outcome.rows, { axes: run.axes, title }) + "\n");
+  out(`results: ${outcome.sweepDir}\n`);
+  if (outcome.teardownError) {
+    err(`error: ${outcome.teardownError.message}\n`);
+    return EXIT.failure;
   }
+  return shutdown.exitCode(outcome.interrupted ? EXIT.interrupted : EXIT.ok);
 }
 
 async function demoCommand(args: string[]): Promise<number> {
@@ -198,48 +203,96 @@ async function runAndReport(
   quiet: boolean,
   onDir?: (dir: string) => void,
   hooks?: ScenarioRun["hooks"],
+  lock = "run",
+): Promise<number> {
+  return await guarded(plan, lock, (shutdown) => runOne(plan, quiet, { onDir, hooks, shutdown }));
+}
+
+async function runOne(
+  plan: RunPlan,
+  quiet: boolean,
+  { onDir, hooks, shutdown }: {
+    onDir?: (dir: string) => void;
+    hooks?: ScenarioRun["hooks"];
+    shutdown: Shutdown;
+  },
 ): Promise<number> {
   if (plan.lora?.mode === "compare") {
     return await compareAndReport(plan, quiet, {
       out,
       err,
-      onInterrupt,
+      shutdown,
       exit: EXIT,
       run: hooks && ((p, io) => runWithHooks(p, io, { hooks })),
     });
   }
   const isTty = Deno.stderr.isTerminal();
   const color = Deno.stdout.isTerminal() && !Deno.env.get("NO_COLOR");
-  const interrupt = new AbortController();
-  const stopSignals = onInterrupt(() => {
-    if (interrupt.signal.aborted) exitNow(); // second Ctrl-C: leave now
-    err("\ninterrupted: stopping, cancelling in-flight requests, writing results…\n");
-    interrupt.abort();
-  });
+  const io = {
+    log: (line: string) => err(line + "\n"),
+    status: (line: string) => err(`\r\x1b[2K${line}`),
+    isTty,
+    quiet,
+    interrupt: shutdown.stop,
+    cancel: shutdown.cancel,
+    stopReason: shutdown.reason,
+  };
+  const outcome: RunOutcome & { teardownError?: HookError } = hooks
+    ? await runWithHooks(plan, io, { hooks })
+    : await runBenchmark(plan, io);
+  const title = `llmload ${outcome.runId} · ${outcome.model} @ ${outcome.baseUrl}`;
+  out(renderSummaryTable(outcome.summary, { color, title }) + "\n");
+  if (outcome.adapters) out("\n" + renderAdapterTable(outcome.adapters) + "\n");
+  if (outcome.serverMetrics) out(renderServerMetricsLine(outcome.serverMetrics) + "\n");
+  out(`results: ${outcome.runDir}\n`);
+  onDir?.(outcome.runDir);
+  if (outcome.teardownError) {
+    err(`error: ${outcome.teardownError.message}\n`);
+    return EXIT.failure;
+  }
+  return shutdown.exitCode(outcome.interrupted ? EXIT.interrupted : EXIT.ok);
+}
+
+/** The lock name of a scenario run: the scenario's name. */
+function lockName(run: ScenarioRun): string {
+  return run.scenario.name;
+}
+
+/**
+ * Runs `body` holding the results root's lock for `name` (overlapping runs refuse to start)
+ * under the stop sequence: SIGINT/SIGTERM/--max-runtime stop scheduling, --grace lets in-flight
+ * requests finish, then they are cancelled. The lock goes on every exit path.
+ */
+async function guarded(
+  plan: RunPlan,
+  name: string,
+  body: (shutdown: Shutdown) => Promise<number>,
+): Promise<number> {
+  const { graceMs, maxRuntimeMs } = plan.unattended;
+  const shutdown = startShutdown({ graceMs, maxRuntimeMs, err: (l) => err(l + "\n"), exitNow });
+  let lock: RunLock | undefined;
   try {
-    const io = {
-      log: (line: string) => err(line + "\n"),
-      status: (line: string) => err(`\r\x1b[2K${line}`),
-      isTty,
-      quiet,
-      interrupt: interrupt.signal,
-    };
-    const outcome: RunOutcome & { teardownError?: HookError } = hooks
-      ? await runWithHooks(plan, io, { hooks })
-      : await runBenchmark(plan, io);
-    const title = `llmload ${outcome.runId} · ${outcome.model} @ ${outcome.baseUrl}`;
-    out(renderSummaryTable(outcome.summary, { color, title }) + "\n");
-    if (outcome.adapters) out("\n" + renderAdapterTable(outcome.adapters) + "\n");
-    if (outcome.serverMetrics) out(renderServerMetricsLine(outcome.serverMetrics) + "\n");
-    out(`results: ${outcome.runDir}\n`);
-    onDir?.(outcome.runDir);
-    if (outcome.teardownError) {
-      err(`error: ${outcome.teardownError.message}\n`);
-      return EXIT.failure;
+    lock = await acquireRunLock(plan.out, { name, log: (l) => err(l + "\n") });
+    const code = await body(shutdown);
+    // The reason comes last, where a cron mail's reader looks.
+    if (shutdown.reason() === "max-runtime") {
+      err(
+        `error: --max-runtime ${
+          formatDurationMs(maxRuntimeMs!)
+        } reached; the results are partial, marked interrupted (exit code ${code})\n`,
+      );
     }
-    return outcome.interrupted ? EXIT.interrupted : EXIT.ok;
+    return code;
+  } catch (e) {
+    // Stopped while starting (e.g. during --wait-ready): the stop decides the exit code.
+    if (shutdown.reason() && !(e instanceof UsageError) && !(e instanceof RunLockBusy)) {
+      err(`error: ${(e as Error).message}\n`);
+      return shutdown.exitCode(EXIT.failure);
+    }
+    throw e;
   } finally {
-    stopSignals();
+    lock?.release();
+    shutdown.dispose();
   }
 }
 
@@ -282,10 +335,11 @@ async function simCommand(args: string[]): Promise<number> {
   return EXIT.ok;
 }
 
-/** A second Ctrl-C: leave at once, killing the GPU sampler first (Deno would orphan it). */
-function exitNow(): never {
+/** A third Ctrl-C: leave at once, killing the GPU sampler first (Deno would orphan it). */
+function exitNow(code: number): never {
   killTrackedChildren();
-  Deno.exit(EXIT.interrupted);
+  releaseHeldLocks();
+  Deno.exit(code);
 }
 
 /** Calls `handler` on SIGINT/SIGTERM; returns a function that removes the listeners. */

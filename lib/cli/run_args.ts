@@ -11,6 +11,7 @@ import { parseSamplingFlags, SAMPLING_OPTIONS } from "./sampling_args.ts";
 import { SIM_FLAG_PREFIX, SIM_RUN_OPTIONS, simOptionsFromFlags } from "./sim_args.ts";
 import { LORA_OPTIONS, loraSection } from "./lora_args.ts";
 import { TELEMETRY_OPTIONS, telemetrySection } from "./telemetry_args.ts";
+import { UNATTENDED_OPTIONS, unattendedSection } from "./unattended_args.ts";
 
 /** The flags of `llmload run`, as node:util parseArgs options. Help text lives in help.ts. */
 export const RUN_OPTIONS = {
@@ -68,6 +69,7 @@ export const RUN_OPTIONS = {
   metrics: { type: "string" },
   "metrics-interval": { type: "string" },
   ...TELEMETRY_OPTIONS,
+  ...UNATTENDED_OPTIONS,
 } as const;
 
 /** Defaults that are not derived from the environment. */
@@ -326,6 +328,7 @@ export function parseRunArgs(
     }),
     serverMetrics: serverMetricsSection(values, problems, duration),
     telemetry: telemetrySection(values, problems),
+    unattended: unattendedSection(values, problems),
   };
   // The `shuffle` strategy shuffles the dataset's lines too (issue 5: "the dataset shuffled,
   // each line given a random adapter"), seeded like --dataset-shuffle.
