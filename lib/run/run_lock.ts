@@ -51,6 +51,8 @@ export async function acquireRunLock(
   root: string,
   options: { name: string; log: (line: string) => void },
 ): Promise<RunLock> {
+  // A run that ends before writing anything (a failed setup, a busy lock) leaves no empty root.
+  const created = !(await exists(root));
   await Deno.mkdir(root, { recursive: true });
   const path = lockPath(root, options.name);
   const text = JSON.stringify(
@@ -69,7 +71,7 @@ export async function acquireRunLock(
       } finally {
         file.close();
       }
-      return hold(path, text);
+      return hold(path, text, created ? root : undefined);
     } catch (e) {
       if (!(e instanceof Deno.errors.AlreadyExists)) throw e;
     }
@@ -118,13 +120,32 @@ function procMounted(): boolean {
   }
 }
 
-function hold(path: string, text: string): RunLock {
+function hold(path: string, text: string, createdRoot?: string): RunLock {
   held.set(path, text);
   if (!listening) {
     listening = true;
     globalThis.addEventListener("unload", releaseHeldLocks);
   }
-  return { path, release: () => removeIfOurs(path, text) };
+  return {
+    path,
+    release: () => {
+      removeIfOurs(path, text);
+      try {
+        if (createdRoot) Deno.removeSync(createdRoot); // fails unless empty: results stay
+      } catch {
+        // holds results (or another run's lock)
+      }
+    },
+  };
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Removes the lock only while it still holds our text (never another run's lock). */
