@@ -80,13 +80,16 @@ Deno.test("--wait-ready, --max-runtime and --grace parse into plan.unattended; b
   );
   assert.throws(
     () =>
-      parseRunArgs([...base, "--wait-ready", "soon", "--max-runtime", "0s", "--grace", "-1s"], {}),
+      parseRunArgs(
+        [...base, "--wait-ready", "soon", "--max-runtime", "0s", "--grace", "later"],
+        {},
+      ),
     (e: unknown) => {
       assert.ok(e instanceof UsageError);
       assert.deepEqual(e.problems, [
         '--wait-ready must be a duration > 0 like 30s, 5m, 2h (got "soon")',
         '--max-runtime must be a duration > 0 like 30s, 5m, 2h (got "0s")',
-        '--grace must be a duration ≥ 0 like 30s, 5m, 2h (got "-1s")',
+        '--grace must be a duration ≥ 0 like 30s, 5m, 2h (got "later")',
       ]);
       return true;
     },
