@@ -25,9 +25,8 @@ import { renderAdapterTable } from "../report/adapter_stats_table.ts";
 import { compareCommand, reportCommand } from "./report_commands.ts";
 import { killTrackedChildren } from "../telemetry/child_processes.ts";
 import { sysinfoCommand } from "./sysinfo_command.ts";
-import { acquireRunLock, releaseHeldLocks, type RunLock, RunLockBusy } from "../run/run_lock.ts";
-import { type Shutdown, startShutdown } from "./shutdown.ts";
-import { formatDurationMs } from "../config/duration.ts";
+import { releaseHeldLocks, RunLockBusy } from "../run/run_lock.ts";
+import { guardRun } from "./run_guard.ts";
 
 /** Documented exit codes (README "Exit codes"). */
 export const EXIT = {
@@ -134,11 +133,7 @@ async function scenarioCommand(ref: string, args: string[]): Promise<number> {
   if (!scenario.sweep) {
     return await runAndReport(run.points[0].plan, run.quiet, undefined, run.hooks, lockName(run));
   }
-  return await guarded(
-    run.points[0].plan,
-    lockName(run),
-    (shutdown) => sweepAndReport(run, shutdown),
-  );
+  return await sweepAndReport(run);
 }
 
 /** `llmload scenarios`: the built-ins, one per line, with their sweep sizes. */
@@ -155,30 +150,39 @@ function listScenarios(): string {
 }
 
 /** Runs every point of a sweep, then prints one table (a row per point) and the sweep path. */
-async function sweepAndReport(run: ScenarioRun, shutdown: Shutdown): Promise<number> {
-  const outcome = await runSweep(run.points, {
-    log: (line) => err(line + "\n"),
-    status: (line) => err(`\r\x1b[2K${line}`),
-    isTty: Deno.stderr.isTerminal(),
-    quiet: run.quiet,
-    interrupt: shutdown.stop,
-    cancel: shutdown.cancel,
-    stopReason: shutdown.reason,
-  }, {
-    scenario: run.scenario.name,
-    axes: run.axes,
-    out: run.points[0].plan.out,
-    hooks: run.hooks,
-  });
-  const title = `llmload ${run.scenario.name} · ${outcome.model} @ ${outcome.baseUrl} · ` +
-    `${outcome.rows.length}/${run.points.length} points`;
-  out(renderSweepTable(outcome.rows, { axes: run.axes, title }) + "\n");
-  out(`results: ${outcome.sweepDir}\n`);
-  if (outcome.teardownError) {
-    err(`error: ${outcome.teardownError.message}\n`);
-    return EXIT.failure;
+async function sweepAndReport(run: ScenarioRun): Promise<number> {
+  // The lock, SIGINT/SIGTERM with --grace, and --max-runtime (run_guard.ts).
+  const guard = await guardRun(run.points[0].plan, { name: lockName(run), err, exitNow });
+  const shutdown = guard.shutdown;
+  try {
+    const outcome = await runSweep(run.points, {
+      log: (line) => err(line + "\n"),
+      status: (line) => err(`\r\x1b[2K${line}`),
+      isTty: Deno.stderr.isTerminal(),
+      quiet: run.quiet,
+      interrupt: shutdown.stop,
+      cancel: shutdown.cancel,
+      stopReason: shutdown.reason,
+    }, {
+      scenario: run.scenario.name,
+      axes: run.axes,
+      out: run.points[0].plan.out,
+      hooks: run.hooks,
+    });
+    const title = `llmload ${run.scenario.name} · ${outcome.model} @ ${outcome.baseUrl} · ` +
+      `${outcome.rows.length}/${run.points.length} points`;
+    out(renderSweepTable(outcome.rows, { axes: run.axes, title }) + "\n");
+    out(`results: ${outcome.sweepDir}\n`);
+    if (outcome.teardownError) {
+      err(`error: ${outcome.teardownError.message}\n`);
+      return EXIT.failure;
+    }
+    return shutdown.exitCode(outcome.interrupted ? EXIT.interrupted : EXIT.ok);
+  } catch (e) {
+    return guard.stopped(e);
+  } finally {
+    guard.dispose();
   }
-  return shutdown.exitCode(outcome.interrupted ? EXIT.interrupted : EXIT.ok);
 }
 
 async function demoCommand(args: string[]): Promise<number> {
@@ -205,18 +209,9 @@ async function runAndReport(
   hooks?: ScenarioRun["hooks"],
   lock = "run",
 ): Promise<number> {
-  return await guarded(plan, lock, (shutdown) => runOne(plan, quiet, { onDir, hooks, shutdown }));
-}
-
-async function runOne(
-  plan: RunPlan,
-  quiet: boolean,
-  { onDir, hooks, shutdown }: {
-    onDir?: (dir: string) => void;
-    hooks?: ScenarioRun["hooks"];
-    shutdown: Shutdown;
-  },
-): Promise<number> {
+  // The lock, SIGINT/SIGTERM with --grace, and --max-runtime (run_guard.ts).
+  const guard = await guardRun(plan, { name: lock, err, exitNow });
+  const shutdown = guard.shutdown;
   if (plan.lora?.mode === "compare") {
     return await compareAndReport(plan, quiet, {
       out,
@@ -224,76 +219,44 @@ async function runOne(
       shutdown,
       exit: EXIT,
       run: hooks && ((p, io) => runWithHooks(p, io, { hooks })),
-    });
+    }).catch(guard.stopped).finally(guard.dispose);
   }
   const isTty = Deno.stderr.isTerminal();
   const color = Deno.stdout.isTerminal() && !Deno.env.get("NO_COLOR");
-  const io = {
-    log: (line: string) => err(line + "\n"),
-    status: (line: string) => err(`\r\x1b[2K${line}`),
-    isTty,
-    quiet,
-    interrupt: shutdown.stop,
-    cancel: shutdown.cancel,
-    stopReason: shutdown.reason,
-  };
-  const outcome: RunOutcome & { teardownError?: HookError } = hooks
-    ? await runWithHooks(plan, io, { hooks })
-    : await runBenchmark(plan, io);
-  const title = `llmload ${outcome.runId} · ${outcome.model} @ ${outcome.baseUrl}`;
-  out(renderSummaryTable(outcome.summary, { color, title }) + "\n");
-  if (outcome.adapters) out("\n" + renderAdapterTable(outcome.adapters) + "\n");
-  if (outcome.serverMetrics) out(renderServerMetricsLine(outcome.serverMetrics) + "\n");
-  out(`results: ${outcome.runDir}\n`);
-  onDir?.(outcome.runDir);
-  if (outcome.teardownError) {
-    err(`error: ${outcome.teardownError.message}\n`);
-    return EXIT.failure;
+  try {
+    const io = {
+      log: (line: string) => err(line + "\n"),
+      status: (line: string) => err(`\r\x1b[2K${line}`),
+      isTty,
+      quiet,
+      interrupt: shutdown.stop,
+      cancel: shutdown.cancel,
+      stopReason: shutdown.reason,
+    };
+    const outcome: RunOutcome & { teardownError?: HookError } = hooks
+      ? await runWithHooks(plan, io, { hooks })
+      : await runBenchmark(plan, io);
+    const title = `llmload ${outcome.runId} · ${outcome.model} @ ${outcome.baseUrl}`;
+    out(renderSummaryTable(outcome.summary, { color, title }) + "\n");
+    if (outcome.adapters) out("\n" + renderAdapterTable(outcome.adapters) + "\n");
+    if (outcome.serverMetrics) out(renderServerMetricsLine(outcome.serverMetrics) + "\n");
+    out(`results: ${outcome.runDir}\n`);
+    onDir?.(outcome.runDir);
+    if (outcome.teardownError) {
+      err(`error: ${outcome.teardownError.message}\n`);
+      return EXIT.failure;
+    }
+    return shutdown.exitCode(outcome.interrupted ? EXIT.interrupted : EXIT.ok);
+  } catch (e) {
+    return guard.stopped(e);
+  } finally {
+    guard.dispose();
   }
-  return shutdown.exitCode(outcome.interrupted ? EXIT.interrupted : EXIT.ok);
 }
 
 /** The lock name of a scenario run: the scenario's name. */
 function lockName(run: ScenarioRun): string {
   return run.scenario.name;
-}
-
-/**
- * Runs `body` holding the results root's lock for `name` (overlapping runs refuse to start)
- * under the stop sequence: SIGINT/SIGTERM/--max-runtime stop scheduling, --grace lets in-flight
- * requests finish, then they are cancelled. The lock goes on every exit path.
- */
-async function guarded(
-  plan: RunPlan,
-  name: string,
-  body: (shutdown: Shutdown) => Promise<number>,
-): Promise<number> {
-  const { graceMs, maxRuntimeMs } = plan.unattended;
-  const shutdown = startShutdown({ graceMs, maxRuntimeMs, err: (l) => err(l + "\n"), exitNow });
-  let lock: RunLock | undefined;
-  try {
-    lock = await acquireRunLock(plan.out, { name, log: (l) => err(l + "\n") });
-    const code = await body(shutdown);
-    // The reason comes last, where a cron mail's reader looks.
-    if (shutdown.reason() === "max-runtime") {
-      err(
-        `error: --max-runtime ${
-          formatDurationMs(maxRuntimeMs!)
-        } reached; the results are partial, marked interrupted (exit code ${code})\n`,
-      );
-    }
-    return code;
-  } catch (e) {
-    // Stopped while starting (e.g. during --wait-ready): the stop decides the exit code.
-    if (shutdown.reason() && !(e instanceof UsageError) && !(e instanceof RunLockBusy)) {
-      err(`error: ${(e as Error).message}\n`);
-      return shutdown.exitCode(EXIT.failure);
-    }
-    throw e;
-  } finally {
-    lock?.release();
-    shutdown.dispose();
-  }
 }
 
 async function simCommand(args: string[]): Promise<number> {

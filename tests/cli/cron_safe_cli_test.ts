@@ -81,7 +81,10 @@ Deno.test("SIGTERM mid-run: in-flight requests finish within the grace, exit 143
     const lock = lockPath(out, "run");
     const started = await waitFor(() => {
       const [dir] = runDirs(out);
-      return dir !== undefined && records(dir).length >= 3;
+      // The directory comes before requests.jsonl.
+      if (dir === undefined || !exists(join(dir, "requests.jsonl"))) return false;
+      // Whole lines only: a line may be half-read while it is written.
+      return Deno.readTextFileSync(join(dir, "requests.jsonl")).split("\n").length > 3;
     }, 30_000);
 
     // Overlap: the same results root and scenario is locked; nothing is started or written.
