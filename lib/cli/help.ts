@@ -30,7 +30,8 @@ Exit codes:
   0 ok   1 runtime failure (also a scenario hook that threw)   2 usage or config error
   3 a gate, SLO or baseline regression failed (verdict.json says which)
   4 target unreachable or not ready
-  130 interrupted (Ctrl-C; finished results are kept)
+  130 interrupted (Ctrl-C; finished results are kept)   143 stopped by SIGTERM (the same)
+  A run whose results root is locked by another run exits 2; --max-runtime reached exits 1.
 `;
 
 /** `llmload run --help`. */
@@ -175,7 +176,19 @@ Output:
                          requests.jsonl, summary.json, summary.csv, meta.json, report.md,
                          report.html (+ server_metrics.jsonl when the server has /metrics,
                          gpu.csv with GPU data)
-  --quiet, -q            no progress line, only the final summary
+  --quiet, -q            no progress line, only the final summary (without a terminal the
+                         progress is one plain line every 10 s; no colours, also with NO_COLOR)
+
+Unattended runs (cron, systemd; README "Unattended runs"):
+  --wait-ready 300s      poll /health, then /v1/models (with --api-key) until the server
+                         answers; still not ready after that long: exit 4 with the last error
+  --max-runtime 2h       hard limit for the whole command (sweeps, LoRA compares included):
+                         stops like SIGTERM, partial results marked interrupted, exit 1
+  --grace 10s            after SIGINT/SIGTERM/--max-runtime no new request is sent; those in
+                         flight may finish for this long, then are cancelled (default 10s;
+                         0 cancels at once). A second signal cancels at once, a third exits.
+  A lock <out>/.llmload-<scenario or run>.lock (pid, host, start) keeps two runs of one
+  scenario from overlapping: the second exits 2; a dead process's lock is taken over.
 
 History and monitoring exports (README "History and monitoring exports"):
   every run (and sweep point) appends one line to DIR/history.jsonl and rewrites

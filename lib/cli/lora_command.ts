@@ -1,3 +1,4 @@
+import type { Shutdown } from "./shutdown.ts";
 import type { RunPlan } from "../config/run_plan.ts";
 import { renderAdapterTable, renderComparisonTable } from "../report/mod.ts";
 import { runLoraCompare, type RunOne } from "../run/lora_compare.ts";
@@ -6,8 +7,8 @@ import { runLoraCompare, type RunOne } from "../run/lora_compare.ts";
 export interface CompareCli {
   out(text: string): void;
   err(text: string): void;
-  /** Calls the handler on Ctrl-C/SIGTERM; returns a function removing it. */
-  onInterrupt(handler: () => void): () => void;
+  /** The stop sequence (signals, --grace, --max-runtime) of this command. */
+  shutdown: Shutdown;
   exit: { ok: number; failure: number; interrupted: number; gate: number };
   /** Runs one compared run (main.ts passes one that wraps a scenario's hooks). */
   run?: RunOne;
@@ -24,44 +25,36 @@ export async function compareAndReport(
   quiet: boolean,
   cli: CompareCli,
 ): Promise<number> {
-  const interrupt = new AbortController();
-  const stopSignals = cli.onInterrupt(() => {
-    if (interrupt.signal.aborted) Deno.exit(cli.exit.interrupted);
-    cli.err("\ninterrupted: stopping, cancelling in-flight requests, writing results…\n");
-    interrupt.abort();
-  });
-  try {
-    const outcome = await runLoraCompare(plan, {
-      log: (line) => cli.err(line + "\n"),
-      status: (line) => cli.err(`\r\x1b[2K${line}`),
-      isTty: Deno.stderr.isTerminal(),
-      quiet,
-      interrupt: interrupt.signal,
-    }, { run: cli.run });
-    if (outcome.comparison) cli.out(renderComparisonTable(outcome.comparison) + "\n");
-    const multi = outcome.runs.multi;
-    if (multi?.adapters) {
-      cli.out(`\n--- Per-Adapter Statistics (Multi-Adapter) ---\n`);
-      cli.out(renderAdapterTable(multi.adapters) + "\n");
-    }
-    cli.out(`results: ${outcome.compareDir}\n`);
-    if (outcome.teardownError) {
-      cli.err(`error: ${outcome.teardownError.message}\n`);
-      return cli.exit.failure;
-    }
-    if (outcome.interrupted) return cli.exit.interrupted;
-    const failed = Object.entries(outcome.runs).filter(([, o]) => o?.verdict.verdict === "fail");
-    for (const [name, o] of failed) {
-      cli.err(
-        `${name} run ${o!.runDir}: FAIL\n${o!.verdict.reasons.map((r) => `  ${r}\n`).join("")}`,
-      );
-    }
-    if (failed.length > 0) {
-      cli.err(`verdict: FAIL (exit 3): ${failed.map(([n]) => n).join(", ")} failed\n`);
-      return cli.exit.gate;
-    }
-    return cli.exit.ok;
-  } finally {
-    stopSignals();
+  const outcome = await runLoraCompare(plan, {
+    log: (line) => cli.err(line + "\n"),
+    status: (line) => cli.err(`\r\x1b[2K${line}`),
+    isTty: Deno.stderr.isTerminal(),
+    quiet,
+    interrupt: cli.shutdown.stop,
+    cancel: cli.shutdown.cancel,
+    stopReason: cli.shutdown.reason,
+  }, { run: cli.run });
+  if (outcome.comparison) cli.out(renderComparisonTable(outcome.comparison) + "\n");
+  const multi = outcome.runs.multi;
+  if (multi?.adapters) {
+    cli.out(`\n--- Per-Adapter Statistics (Multi-Adapter) ---\n`);
+    cli.out(renderAdapterTable(multi.adapters) + "\n");
   }
+  cli.out(`results: ${outcome.compareDir}\n`);
+  if (outcome.teardownError) {
+    cli.err(`error: ${outcome.teardownError.message}\n`);
+    return cli.exit.failure;
+  }
+  if (outcome.interrupted) return cli.shutdown.exitCode(cli.exit.interrupted);
+  const failed = Object.entries(outcome.runs).filter(([, o]) => o?.verdict.verdict === "fail");
+  for (const [name, o] of failed) {
+    cli.err(
+      `${name} run ${o!.runDir}: FAIL\n${o!.verdict.reasons.map((r) => `  ${r}\n`).join("")}`,
+    );
+  }
+  if (failed.length > 0) {
+    cli.err(`verdict: FAIL (exit 3): ${failed.map(([n]) => n).join(", ")} failed\n`);
+    return cli.exit.gate;
+  }
+  return cli.exit.ok;
 }

@@ -27,6 +27,8 @@ import { killTrackedChildren } from "../telemetry/child_processes.ts";
 import { sysinfoCommand } from "./sysinfo_command.ts";
 import { historyCommand } from "./history_command.ts";
 import { renderSloLine, renderVerdictLines } from "../report/verdict_lines.ts";
+import { releaseHeldLocks, RunLockBusy } from "../run/run_lock.ts";
+import { guardRun } from "./run_guard.ts";
 
 /** Documented exit codes (README "Exit codes"). */
 export const EXIT = {
@@ -36,6 +38,7 @@ export const EXIT = {
   gate: 3,
   unreachable: 4,
   interrupted: 130,
+  terminated: 143,
 } as const;
 
 const encoder = new TextEncoder();
@@ -86,6 +89,11 @@ export async function main(args: string[]): Promise<number> {
         );
     }
   } catch (e) {
+    if (e instanceof RunLockBusy) {
+      // Exit 2 like a usage error: nothing was started or written (README "Exit codes").
+      err(`error: ${e.message} (exit code 2)\n`);
+      return EXIT.usage;
+    }
     if (e instanceof UsageError) {
       err(e.problems.map((p) => `error: ${p}\n`).join(""));
       return EXIT.usage;
@@ -133,7 +141,7 @@ async function scenarioCommand(ref: string, args: string[]): Promise<number> {
   const scenario = await loadScenario(ref);
   const run = scenarioPlans(scenario, args, { env: Deno.env.toObject(), ref });
   if (!scenario.sweep) {
-    return await runAndReport(run.points[0].plan, run.quiet, undefined, run.hooks);
+    return await runAndReport(run.points[0].plan, run.quiet, undefined, run.hooks, lockName(run));
   }
   return await sweepAndReport(run);
 }
@@ -153,19 +161,18 @@ function listScenarios(): string {
 
 /** Runs every point of a sweep, then prints one table (a row per point) and the sweep path. */
 async function sweepAndReport(run: ScenarioRun): Promise<number> {
-  const interrupt = new AbortController();
-  const stopSignals = onInterrupt(() => {
-    if (interrupt.signal.aborted) exitNow();
-    err("\ninterrupted: stopping the sweep, cancelling in-flight requests, writing results…\n");
-    interrupt.abort();
-  });
+  // The lock, SIGINT/SIGTERM with --grace, and --max-runtime (run_guard.ts).
+  const guard = await guardRun(run.points[0].plan, { name: lockName(run), err, exitNow });
+  const shutdown = guard.shutdown;
   try {
     const outcome = await runSweep(run.points, {
       log: (line) => err(line + "\n"),
       status: (line) => err(`\r\x1b[2K${line}`),
       isTty: Deno.stderr.isTerminal(),
       quiet: run.quiet,
-      interrupt: interrupt.signal,
+      interrupt: shutdown.stop,
+      cancel: shutdown.cancel,
+      stopReason: shutdown.reason,
     }, {
       scenario: run.scenario.name,
       axes: run.axes,
@@ -180,7 +187,7 @@ async function sweepAndReport(run: ScenarioRun): Promise<number> {
       err(`error: ${outcome.teardownError.message}\n`);
       return EXIT.failure;
     }
-    if (outcome.interrupted) return EXIT.interrupted;
+    if (outcome.interrupted) return shutdown.exitCode(EXIT.interrupted);
     // Which points failed, and why, last (as a single run's verdict).
     for (const row of outcome.failedPoints) {
       const name = row.label ? `${row.index} (${row.label})` : String(row.index);
@@ -195,8 +202,10 @@ async function sweepAndReport(run: ScenarioRun): Promise<number> {
       return EXIT.gate;
     }
     return EXIT.ok;
+  } catch (e) {
+    return guard.stopped(e);
   } finally {
-    stopSignals();
+    guard.dispose();
   }
 }
 
@@ -222,31 +231,31 @@ async function runAndReport(
   quiet: boolean,
   onDir?: (dir: string) => void,
   hooks?: ScenarioRun["hooks"],
+  lock = "run",
 ): Promise<number> {
+  // The lock, SIGINT/SIGTERM with --grace, and --max-runtime (run_guard.ts).
+  const guard = await guardRun(plan, { name: lock, err, exitNow });
+  const shutdown = guard.shutdown;
   if (plan.lora?.mode === "compare") {
     return await compareAndReport(plan, quiet, {
       out,
       err,
-      onInterrupt,
+      shutdown,
       exit: EXIT,
       run: hooks && ((p, io) => runWithHooks(p, io, { hooks })),
-    });
+    }).catch(guard.stopped).finally(guard.dispose);
   }
   const isTty = Deno.stderr.isTerminal();
   const color = Deno.stdout.isTerminal() && !Deno.env.get("NO_COLOR");
-  const interrupt = new AbortController();
-  const stopSignals = onInterrupt(() => {
-    if (interrupt.signal.aborted) exitNow(); // second Ctrl-C: leave now
-    err("\ninterrupted: stopping, cancelling in-flight requests, writing results…\n");
-    interrupt.abort();
-  });
   try {
     const io = {
       log: (line: string) => err(line + "\n"),
       status: (line: string) => err(`\r\x1b[2K${line}`),
       isTty,
       quiet,
-      interrupt: interrupt.signal,
+      interrupt: shutdown.stop,
+      cancel: shutdown.cancel,
+      stopReason: shutdown.reason,
     };
     const outcome: RunOutcome & { teardownError?: HookError } = hooks
       ? await runWithHooks(plan, io, { hooks })
@@ -262,13 +271,20 @@ async function runAndReport(
       err(`error: ${outcome.teardownError.message}\n`);
       return EXIT.failure;
     }
-    if (outcome.interrupted) return EXIT.interrupted;
+    if (outcome.interrupted) return shutdown.exitCode(EXIT.interrupted);
     // The reason goes last: what a cron mail or CI log shows at its end.
     if (outcome.verdict.verdict === "fail" || plan.gates) err(renderVerdictLines(outcome.verdict));
     return outcome.verdict.verdict === "fail" ? EXIT.gate : EXIT.ok;
+  } catch (e) {
+    return guard.stopped(e);
   } finally {
-    stopSignals();
+    guard.dispose();
   }
+}
+
+/** The lock name of a scenario run: the scenario's name. */
+function lockName(run: ScenarioRun): string {
+  return run.scenario.name;
 }
 
 async function simCommand(args: string[]): Promise<number> {
@@ -310,10 +326,11 @@ async function simCommand(args: string[]): Promise<number> {
   return EXIT.ok;
 }
 
-/** A second Ctrl-C: leave at once, killing the GPU sampler first (Deno would orphan it). */
-function exitNow(): never {
+/** A third Ctrl-C: leave at once, killing the GPU sampler first (Deno would orphan it). */
+function exitNow(code: number): never {
   killTrackedChildren();
-  Deno.exit(EXIT.interrupted);
+  releaseHeldLocks();
+  Deno.exit(code);
 }
 
 /** Calls `handler` on SIGINT/SIGTERM; returns a function that removes the listeners. */

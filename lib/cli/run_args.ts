@@ -13,6 +13,7 @@ import { LORA_OPTIONS, loraSection } from "./lora_args.ts";
 import { TELEMETRY_OPTIONS, telemetrySection } from "./telemetry_args.ts";
 import { EXPORT_OPTIONS, exportsSection } from "./export_args.ts";
 import { GATE_OPTIONS, gatesSection } from "./gates_args.ts";
+import { UNATTENDED_OPTIONS, unattendedSection } from "./unattended_args.ts";
 
 /** The flags of `llmload run`, as node:util parseArgs options. Help text lives in help.ts. */
 export const RUN_OPTIONS = {
@@ -72,6 +73,7 @@ export const RUN_OPTIONS = {
   ...TELEMETRY_OPTIONS,
   ...EXPORT_OPTIONS,
   ...GATE_OPTIONS,
+  ...UNATTENDED_OPTIONS,
 } as const;
 
 /** Defaults that are not derived from the environment. */
@@ -332,6 +334,7 @@ export function parseRunArgs(
     telemetry: telemetrySection(values, problems),
     exports: exportsSection(values, problems),
     gates: gatesSection(values, problems),
+    unattended: unattendedSection(values, problems),
   };
   // The `shuffle` strategy shuffles the dataset's lines too (issue 5: "the dataset shuffled,
   // each line given a random adapter"), seeded like --dataset-shuffle.

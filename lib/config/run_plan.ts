@@ -3,6 +3,7 @@ import { UsageError } from "./usage_error.ts";
 import { LoraPlanSchema } from "./lora_plan.ts";
 import { TelemetryPlanSchema } from "./telemetry_plan.ts";
 import { GatesPlanSchema } from "./gates_plan.ts";
+import { DEFAULT_GRACE_MS, UnattendedPlanSchema } from "./unattended_plan.ts";
 
 /**
  * The one canonical description of a run. Every way of asking for a run (flags today; YAML and
@@ -302,6 +303,8 @@ export const RunPlanSchema = z.object({
   }).optional(),
   /** SLOs, gates, baseline, JUnit (lib/config/gates_plan.ts); absent = the default gate only. */
   gates: GatesPlanSchema.optional(),
+  /** `--wait-ready`, `--max-runtime`, `--grace` (lib/config/unattended_plan.ts). */
+  unattended: UnattendedPlanSchema.default({ graceMs: DEFAULT_GRACE_MS }),
 }).refine(
   (p) => p.stop.durationMs !== undefined || p.stop.requests !== undefined || loadEndsItself(p.load),
   { message: "needs --duration or --requests", path: ["stop"] },

@@ -66,7 +66,10 @@ function notes(s: Summary, meta: Record<string, unknown>): string {
     );
   }
   if (s.requests.dropped > 0) out.push(`${s.requests.dropped} dropped`);
-  if (meta.interrupted === true) out.push("interrupted");
+  if (meta.interrupted === true) {
+    const why = typeof meta.interrupt_reason === "string" ? ` (${meta.interrupt_reason})` : "";
+    out.push(`interrupted${why}`);
+  }
   return out.length ? out.join("; ") : DASH;
 }
 

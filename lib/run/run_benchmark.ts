@@ -58,6 +58,7 @@ import {
 } from "../metrics/server_metrics_summary.ts";
 import { serverMeta, startServerMetrics } from "./server_metrics_run.ts";
 import { resolveTarget } from "./resolve_target.ts";
+import { waitReady } from "./wait_ready.ts";
 import { type SimTarget, startSimTarget } from "./sim_target.ts";
 import { createRunDir, makeRunId } from "./run_dir.ts";
 import { DEFAULT_TELEMETRY } from "../config/telemetry_plan.ts";
@@ -75,8 +76,15 @@ export interface RunIo {
   /** True when progress may redraw in place; false logs a line every 10 s. */
   isTty: boolean;
   quiet: boolean;
-  /** Aborts on Ctrl-C: scheduling stops and in-flight requests end as "cancelled". */
+  /**
+   * Aborts on Ctrl-C/SIGTERM/--max-runtime: scheduling stops; in-flight requests end as
+   * "cancelled" at once unless `cancel` is given.
+   */
   interrupt?: AbortSignal;
+  /** Aborts when in-flight requests must be cancelled (after `--grace`); default `interrupt`. */
+  cancel?: AbortSignal;
+  /** Why the run was stopped (SIGINT, SIGTERM, max-runtime), recorded in meta.json. */
+  stopReason?: () => string | undefined;
 }
 
 /** What a finished (or interrupted) run produced. */
@@ -160,6 +168,14 @@ export async function runBenchmark(
   try {
     gpu = await startGpuTelemetry(plan.telemetry ?? DEFAULT_TELEMETRY, io);
     const baseUrl = sim ? sim.baseUrl : plan.target.url.replace(/\/+$/, "");
+    if (plan.unattended.waitReadyMs !== undefined) {
+      await waitReady(baseUrl, {
+        limitMs: plan.unattended.waitReadyMs,
+        apiKey: plan.target.apiKey,
+        signal: io.interrupt,
+        log: io.log,
+      });
+    }
     const target = await resolveTarget(baseUrl, {
       model: plan.target.model,
       apiKey: plan.target.apiKey,
@@ -310,8 +326,8 @@ async function drive(
     (lora ? LORA_TIMELINE_INTERVAL_MS : METRICS_INTERVAL_MS);
   let scraped: { samples: ServerMetricsSample[]; stats: ServerMetricsRunStats | null } | undefined;
   telemetry.gpu.attach(runDir, origin);
-  const metaFor = (endedAt?: number, interrupted = false) =>
-    buildMeta(plan, {
+  const metaFor = (endedAt?: number, interrupted = false) => ({
+    ...buildMeta(plan, {
       ...where,
       server: serverMeta(where.server, {
         intervalMs: metricsIntervalMs,
@@ -328,7 +344,9 @@ async function drive(
       shape: describeShape(plan, shape),
       lora: lora && plan.lora ? loraMeta({ ...plan, lora: plan.lora }, lora) : undefined,
       telemetry: telemetry.meta,
-    });
+    }),
+    ...(interrupted ? { interrupt_reason: io.stopReason?.() ?? "SIGINT" } : {}),
+  });
   await writeFileAtomic(join(runDir, "meta.json"), JSON.stringify(metaFor(), null, 2) + "\n");
 
   const sink = await JsonlSink.open(join(runDir, "requests.jsonl"));
@@ -387,7 +405,8 @@ async function drive(
     connectTimeoutMs: plan.timeouts.connectMs,
     ttftTimeoutMs: plan.timeouts.ttftMs,
     origin,
-    signal: io.interrupt,
+    // Scheduling stops at `interrupt`; requests already sent may finish until `cancel`.
+    signal: io.cancel ?? io.interrupt,
   };
   // The first request sent to each adapter is its cold start (the base model is never cold).
   const sentTo = new Set<string>([model]);

@@ -89,7 +89,11 @@ Deno.test("Ctrl-C after setup: the run stops, teardown still runs, exit 130, met
   setup: () => { setTimeout(() => Deno.kill(Deno.pid, "SIGINT"), 200); },
   teardown: () => note("teardown"),`),
     );
-    const r = await llmload(["run", "./s.ts", "--target", "sim", "--quiet", "--out", "res"], dir);
+    // A 1 s grace, then the 2000-token request in flight is cancelled.
+    const r = await llmload(
+      ["run", "./s.ts", "--target", "sim", "--quiet", "--grace", "1s", "--out", "res"],
+      dir,
+    );
     assert.deepEqual(r.code, 130, r.stderr);
     assert.deepEqual(Deno.readTextFileSync(join(dir, "hooks.log")), "teardown\n");
     const runDir = join(dir, r.stdout.match(/results: (.+)/)![1]);
