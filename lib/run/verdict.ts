@@ -155,7 +155,9 @@ export function recipeKey(meta: Record<string, unknown>): string | undefined {
   const kept: string[] = [];
   for (let i = 0; argv && i < argv.length; i++) {
     const flag = argv[i].split("=")[0];
-    if (VERDICT_FLAGS.has(flag)) {
+    // `--sim-*` flags configure the simulated server, not the recipe: a slower simulator
+    // against last night's run is the regression `latest` exists to find.
+    if (VERDICT_FLAGS.has(flag) || flag.startsWith("--sim-")) {
       if (!argv[i].includes("=")) i++;
     } else if (argv[i] !== "--no-default-gates") kept.push(argv[i]);
   }
