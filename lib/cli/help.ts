@@ -215,7 +215,9 @@ SLOs, gates and baselines (README "SLOs, gates and baselines"; exit 3 when any f
   --baseline DIR|latest  compare with a stored run (latest: the newest run under --out with the
                          same command recipe and target); p50/p99 TTFT, TPOT, ITL, E2E,
                          requests/s and output tokens/s may be at most 10 % worse, and, when
-                         the baseline has repeats, worse by more than their run-to-run spread
+                         the baseline has repeats, worse by more than their run-to-run spread.
+                         A sweep compares each point with the same point of an earlier sweep
+                         (DIR may be a sweep directory)
   --baseline-tolerance 10%
                          how much worse a baseline metric may get
   --junit FILE           also write the verdict as JUnit XML, one test case per check

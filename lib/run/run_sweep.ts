@@ -91,11 +91,6 @@ export async function runSweep(
       "--lora-mode compare makes three runs of one plan and cannot be swept; use --lora-mode multi (or baseline) with a sweep, or drop the sweep",
     );
   }
-  if (points.some((p) => p.plan.gates?.baseline !== undefined)) {
-    throw new UsageError(
-      "--baseline compares one run with a stored run and cannot be used with a sweep; run the point on its own with --baseline, or drop --baseline (each point still gets its --fail-on/--slo verdict)",
-    );
-  }
   const sweepId = `${makeRunId(new Date())}-${options.scenario}`;
   const first = points[0].plan;
   // The dataset is read here only for the adapters the simulator must serve; each point reads

@@ -71,11 +71,50 @@ export function sloForRun(
 export async function checkBaselineFlag(plan: RunPlan): Promise<void> {
   const b = plan.gates?.baseline;
   if (b === undefined || b === "latest") return;
-  if (!await isRunDir(b)) {
+  if (!await isRunDir(b) && !await exists(join(b, "sweep.json"))) {
     throw new UsageError(
-      `--baseline "${b}" is not a run directory (no meta.json and summary.json); give a run directory or "latest"`,
+      `--baseline "${b}" is neither a run directory (meta.json and summary.json) nor a sweep directory (sweep.json); give one of those or "latest"`,
     );
   }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Run directories under a results root: its runs, and the runs one level down in sweep
+ * directories (a sweep point's baseline is last night's same point).
+ */
+async function runsUnder(root: string): Promise<{ dir: string; name: string }[]> {
+  const found: { dir: string; name: string }[] = [];
+  const dirs = async (dir: string) => {
+    const out: string[] = [];
+    try {
+      for await (const e of Deno.readDir(dir)) if (e.isDirectory) out.push(e.name);
+    } catch {
+      // no results root yet: nothing to compare with
+    }
+    return out;
+  };
+  for (const name of await dirs(root)) {
+    const dir = resolve(join(root, name));
+    if (await exists(join(dir, "meta.json"))) {
+      found.push({ dir, name });
+      continue;
+    }
+    if (!await exists(join(dir, "sweep.json"))) continue; // another results root, a compare
+    for (const sub of await dirs(dir)) {
+      const subDir = join(dir, sub);
+      if (await exists(join(subDir, "meta.json"))) found.push({ dir: subDir, name: sub });
+    }
+  }
+  return found;
 }
 
 /**
@@ -179,24 +218,22 @@ async function findBaseline(
   let root: string;
   let key: string | undefined;
   let first: string | undefined;
+  const own = await readJson(join(runDir, "meta.json"));
   if (options.which === "latest") {
-    root = options.plan.out;
-    const meta = await readJson(join(runDir, "meta.json"));
-    key = meta && recipeKey(meta);
+    // A sweep point's `out` is its sweep directory; history.root is the results root.
+    root = options.plan.history?.root ?? options.plan.out;
+    key = own && recipeKey(own);
+  } else if (await exists(join(options.which, "sweep.json"))) {
+    // A stored sweep: this point's baseline is the point of that sweep with the same recipe.
+    root = options.which;
+    key = own && recipeKey(own);
   } else {
     first = resolve(options.which);
     root = dirname(first);
     const meta = await readJson(join(first, "meta.json"));
     key = meta && recipeKey(meta);
   }
-  const candidates: { dir: string; name: string }[] = [];
-  try {
-    for await (const e of Deno.readDir(root)) {
-      if (e.isDirectory) candidates.push({ dir: resolve(join(root, e.name)), name: e.name });
-    }
-  } catch {
-    // no results root yet: nothing to compare with
-  }
+  const candidates = await runsUnder(root);
   // Run ids start with the UTC time: newest first by name.
   candidates.sort((a, b) => (a.name < b.name ? 1 : a.name > b.name ? -1 : 0));
   const runs: RunToCompare[] = [];

@@ -193,7 +193,10 @@ Deno.test("bad gate flags are one usage error listing each (exit 2, nothing writ
   assert.equal([...Deno.readDirSync(out)].length, 0);
   const missing = await llmload(["run", ...SMALL, "--out", out, "--baseline", join(out, "nope")]);
   assert.equal(missing.code, 2);
-  assert.match(missing.stderr, /--baseline ".*nope" is not a run directory/);
+  assert.match(
+    missing.stderr,
+    /--baseline ".*nope" is neither a run directory .* nor a sweep directory/,
+  );
   assert.equal([...Deno.readDirSync(out)].length, 0);
 
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
@@ -256,5 +259,45 @@ Deno.test("a sweep fails when one point fails its gate, says which, and sweep.js
   const md = await Deno.readTextFile(join(dir, sweepDir, "report.md"));
   assert.match(md, /## Verdict: FAIL \(exit 3\): 1 of 2 points failed/);
   assert.match(md, /- #2 maxTokens=60: FAIL: e2e\.p50 [\d.]+ ms > 300 ms/);
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("a nightly sweep with --baseline latest compares each point with last night's same point", async () => {
+  const dir = await Deno.makeTempDir();
+  await Deno.writeTextFile(
+    join(dir, "nightly.ts"),
+    `export default {
+  name: "nightly",
+  description: "two concurrency points",
+  request: { promptTokens: 16, maxTokens: 12, ignoreEos: true },
+  stop: { requests: 6 },
+  sweep: { axes: { concurrency: [1, 2] } },
+};
+`,
+  );
+  const night = (extra: string[]) =>
+    llmload(
+      ["run", "./nightly.ts", "--target", "sim", "--quiet", "--out", "res", ...extra],
+      { cwd: dir },
+    );
+  const first = await night(["--baseline", "latest"]);
+  assert.equal(first.code, 0, first.stderr); // the first night has nothing to compare with
+  // The same server again (a generous tolerance absorbs timing noise): every point passes.
+  const same = await night(["--baseline", "latest", "--baseline-tolerance", "300%"]);
+  assert.equal(same.code, 0, same.stderr);
+  // A slower server: every point regresses against the same point of an earlier night.
+  const slow = await night(["--baseline", "latest", "--sim-itl", "60ms"]);
+  assert.equal(slow.code, 3, slow.stderr);
+  assert.match(lastLine(slow.stderr), /^verdict: FAIL \(exit 3\): 2 of 2 points failed$/);
+  const slowSweep = join(dir, slow.stdout.match(/results: (.+)/)![1]);
+  const sweep = await readJson(join(slowSweep, "sweep.json"));
+  for (const [i, p] of sweep.points.entries()) {
+    const { baseline } = await readJson(join(slowSweep, p.run_id, "verdict.json"));
+    assert.ok(baseline, `point ${i + 1} has a baseline`);
+    const baseMeta = await readJson(join(baseline.run_dir, "meta.json"));
+    assert.equal(baseMeta.load.concurrency, [1, 2][i], "the same point of an earlier night");
+    assert.notEqual(join(baseline.run_dir, ".."), slowSweep);
+    assert.ok(baseline.regressions.length > 0);
+  }
   await Deno.remove(dir, { recursive: true });
 });
