@@ -110,6 +110,46 @@ export function latencyTable(s: Summary, options: { id?: string } = {}): string 
   );
 }
 
+/**
+ * summary.json's `gpu` as one row per GPU plus an all-GPUs row (VRAM in MiB, power in W, energy
+ * in J); undefined when the run has no GPU data.
+ */
+function gpuTable(gpu: unknown): string | undefined {
+  const g = gpu as Record<string, unknown> | null | undefined;
+  if (!g || typeof g !== "object") return undefined;
+  const row = (name: string, d: Record<string, unknown>): Cell[] =>
+    [
+      name,
+      d.memory_baseline_mib,
+      d.memory_peak_mib,
+      d.memory_mean_mib,
+      d.memory_delta_mib,
+      d.utilization_mean_pct,
+      d.power_mean_w,
+      d.energy_j,
+    ].map((v) => (typeof v === "number" || typeof v === "string" ? v : null)) as Cell[];
+  const perGpu = Array.isArray(g.per_gpu) ? g.per_gpu as Record<string, unknown>[] : [];
+  const rows = perGpu.map((d) => row(`${d.gpu} ${d.name ?? ""}`.trim(), d));
+  if (perGpu.length !== 1) rows.push(row("all GPUs", g));
+  const perJoule = typeof g.output_tokens_per_joule === "number"
+    ? `<p>Output tokens per joule: ${esc(g.output_tokens_per_joule.toFixed(3))}</p>`
+    : "";
+  return htmlTable(
+    [
+      "GPU",
+      "VRAM baseline",
+      "VRAM peak",
+      "VRAM mean",
+      "VRAM delta",
+      "util mean (%)",
+      "power mean (W)",
+      "energy (J)",
+    ],
+    rows,
+    { id: "gpu-table", caption: "VRAM in MiB over the measured window" },
+  ) + perJoule;
+}
+
 /** Results: counts and rates, latency statistics, errors, and the GPU/server summaries. */
 export function resultsHtml(run: RunReportInput): string {
   const s = run.summary;
@@ -117,7 +157,7 @@ export function resultsHtml(run: RunReportInput): string {
     const e = s.errors[k];
     return e ? [[k, e.count, e.examples.join(" | ")] as Cell[]] : [];
   });
-  const gpu = flatten(run.summaryJson.gpu);
+  const gpu = gpuTable(run.summaryJson.gpu);
   const server = flatten(run.summaryJson.server_metrics);
   return [
     `<div class="row">`,
@@ -127,7 +167,7 @@ export function resultsHtml(run: RunReportInput): string {
     errors.length
       ? htmlTable(["error kind", "count", "examples"], errors, { id: "errors-table" })
       : `<p>No errors.</p>`,
-    gpu.length ? `<h3>GPU</h3>${keyValueTable(gpu, { id: "gpu-table" })}` : "",
+    gpu ? `<h3>GPU</h3>${gpu}` : "",
     server.length ? `<h3>Server metrics</h3>${keyValueTable(server, { id: "server-table" })}` : "",
   ].join("\n");
 }
