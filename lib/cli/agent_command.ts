@@ -79,18 +79,7 @@ export async function agentCommand(args: string[], io: AgentCommandIo): Promise<
   const perMinute = int("registrations-per-minute", 60);
   if (problems.length) throw new UsageError(problems);
 
-  const plan = (scenario: string | undefined, runArgs: string[]): RunPlan => {
-    if (scenario === undefined) return parseRunArgs(runArgs, io.env).plan;
-    const found = builtinScenario(scenario);
-    if (!found) throw new UsageError(`scenario "${scenario}" is not a built-in scenario`);
-    const run = scenarioPlans(found, runArgs, { env: io.env, ref: scenario });
-    if (run.points.length !== 1 || run.hooks) {
-      throw new UsageError(
-        `scenario "${scenario}" is a sweep or has hooks; the agent runs single-point scenarios`,
-      );
-    }
-    return run.points[0].plan;
-  };
+  const plan = runPlanner(io.env);
   const agent = await startAgent({
     hostname,
     port,
@@ -114,4 +103,25 @@ export async function agentCommand(args: string[], io: AgentCommandIo): Promise<
   });
   await agent.close();
   return 0;
+}
+
+/**
+ * The agent's validator: a built-in scenario name (never a file) and flags, or flags alone,
+ * through the same parsers as `llmload run`; throws UsageError with every problem.
+ */
+export function runPlanner(
+  env: Record<string, string | undefined>,
+): (scenario: string | undefined, args: string[]) => RunPlan {
+  return (scenario, runArgs) => {
+    if (scenario === undefined) return parseRunArgs(runArgs, env).plan;
+    const found = builtinScenario(scenario);
+    if (!found) throw new UsageError(`scenario "${scenario}" is not a built-in scenario`);
+    const run = scenarioPlans(found, runArgs, { env, ref: scenario });
+    if (run.points.length !== 1 || run.hooks) {
+      throw new UsageError(
+        `scenario "${scenario}" is a sweep or has hooks; the agent runs single-point scenarios`,
+      );
+    }
+    return run.points[0].plan;
+  };
 }
