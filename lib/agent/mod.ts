@@ -113,7 +113,14 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
       const plan = options.plan(t.scenario, [...l.args, "--out", out]);
       plan.commandLine = ["llmload", "run", ...(t.scenario ? [t.scenario] : []), ...t.args];
       // The run directory exists once the run starts; record it for an interrupted test.
-      const watch = setInterval(() => void findRunDir(out).then((d) => d && (t.run_dir = d)), 200);
+      const watch = setInterval(async () => {
+        if (t.run_dir) return;
+        const dir = await findRunDir(out);
+        if (dir && !t.run_dir && t.status === "running") {
+          t.run_dir = dir;
+          await store.save(t);
+        }
+      }, 200);
       const outcome = await runBenchmark(plan, {
         log: (line) => log(`test ${t.id}: ${redact(line, l.secrets)}`),
         status: (line) => l.progress = line,
