@@ -70,10 +70,15 @@ export function mapRegistration(
       } else args.push(...(b.args as string[]));
     }
     forbidden(args, problems);
-    // `--api-key X` given as a flag is a secret too.
+    // `--api-key X` given as a flag is a secret too, and so is `--tag hf_token=X`.
     args.forEach((a, i) => {
       if (a === "--api-key" && args[i + 1] !== undefined) secrets.push(args[i + 1]);
       if (a.startsWith("--api-key=")) secrets.push(a.slice("--api-key=".length));
+      const tag = a.startsWith("--tag=") ? a.slice(6) : args[i - 1] === "--tag" ? a : undefined;
+      const eq = tag?.indexOf("=") ?? -1;
+      if (tag && eq > 0 && isSecretKey(tag.slice(0, eq)) && eq < tag.length - 1) {
+        secrets.push(tag.slice(eq + 1));
+      }
     });
     return problems.length ? { problems } : { ok: { scenario, args, secrets, name } };
   }

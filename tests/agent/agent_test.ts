@@ -199,6 +199,12 @@ Deno.test("agent: one runner runs tests in start order, one at a time; cancel st
       assert.equal((await call("POST", `/tests/${id}/start`)).status, 202);
     }
     await waitFor(call, long, ["running"]);
+    // Live progress while it runs (redrawn every 250 ms).
+    for (let i = 0; i < 100; i++) {
+      if ((await call("GET", `/tests/${long}`)).json().progress) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.match((await call("GET", `/tests/${long}`)).json().progress, /\d/);
     assert.equal((await call("POST", `/tests/${long}/cancel`)).status, 202);
     const cancelled = await waitFor(call, long, ["cancelled", "done", "failed"]);
     assert.equal(cancelled.status, "cancelled");
@@ -237,6 +243,45 @@ Deno.test("agent: limits: 413 for a large body, 429 beyond the registration rate
     await waitFor(call, ids[2], ["done"]);
     const left = (await call("GET", "/tests")).json().tests.map((t: { id: string }) => t.id);
     assert.deepEqual(left, [ids[1], ids[2]]);
+  } finally {
+    await agent.close();
+  }
+});
+
+Deno.test("agent: secrets in run flags (--api-key, a secret-named --tag) are shown as *** and never stored", async () => {
+  const dir = await Deno.makeTempDir();
+  const { agent, call } = await agentAt(dir);
+  try {
+    const reg = await call("POST", "/tests", {
+      scenario: "smoke",
+      args: [
+        ...QUICK,
+        "--requests",
+        "2",
+        "--api-key",
+        SECRETS[0],
+        "--tag",
+        `hf_token=${SECRETS[1]}`,
+      ],
+    });
+    assert.equal(reg.status, 201, reg.text);
+    const id = reg.json().id;
+    await call("POST", `/tests/${id}/start`);
+    const done = await waitFor(call, id, ["done", "failed"]);
+    assert.equal(done.status, "done", JSON.stringify(done));
+    const texts = [
+      reg.text,
+      JSON.stringify(done),
+      (await call("GET", "/tests")).text,
+      (await call("GET", `/tests/${id}/report?format=md`)).text,
+      (await call("GET", `/tests/${id}/report?format=json`)).text,
+    ];
+    assert.ok(texts[0].includes("hf_token=***"));
+    for (const t of texts) for (const s of SECRETS) assert.ok(!t.includes(s), s);
+    for (const f of await allFiles(dir)) {
+      const text = await Deno.readTextFile(f);
+      for (const s of SECRETS) assert.ok(!text.includes(s), `${s} in ${f}`);
+    }
   } finally {
     await agent.close();
   }
