@@ -286,3 +286,10 @@ Deno.test("agent: secrets in run flags (--api-key, a secret-named --tag) are sho
     await agent.close();
   }
 });
+
+Deno.test("agent: `llmload agent --listen 0.0.0.0:PORT` without a token exits 2; --help exits 0", async () => {
+  const { main } = await import("../../lib/cli/main.ts");
+  if (Deno.env.get("LLMLOAD_AGENT_TOKEN")) return; // a token set in the environment allows it
+  assert.equal(await main(["agent", "--listen", "0.0.0.0:18998", "--runners", "0"]), 2);
+  assert.equal(await main(["agent", "--help"]), 0);
+});
