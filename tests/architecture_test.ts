@@ -7,7 +7,19 @@ import { join, relative } from "node:path";
  * may import itself and what is listed here.
  */
 const ALLOWED: Record<string, string[]> = {
-  cli: ["config", "run", "report", "sim", "metrics", "load", "client", "workload", "telemetry"],
+  cli: [
+    "agent",
+    "config",
+    "run",
+    "report",
+    "sim",
+    "metrics",
+    "load",
+    "client",
+    "workload",
+    "telemetry",
+  ],
+  agent: ["config", "run", "report", "metrics"], // the HTTP control API; runs through run/
   run: [
     "config",
     "load",

@@ -15,6 +15,7 @@ Usage:
   llmload sim [options]        serve the built-in vLLM-like simulator
   llmload demo [--out DIR]     ~20 s tour: a closed-loop and an open-loop run against the simulator
   llmload sysinfo [options]    print the host, GPUs (nvidia-smi), tags and notes a run records
+  llmload agent [options]      HTTP control API: register, queue, run and fetch tests remotely
   llmload version              print the version
   llmload <command> --help     options of one command
 
@@ -457,4 +458,43 @@ Examples:
   llmload history --scenario nightly --last 30
   llmload history --target http://gpu-box:8000/v1 --format csv > trend.csv
   llmload history --scenario nightly --html nightly.html
+`;
+
+/** `llmload agent --help`. */
+export const AGENT_HELP =
+  `llmload agent — an HTTP control API to register, queue, run and fetch tests
+
+Usage:
+  llmload agent [--listen 127.0.0.1:8787] [--data-dir ./agent-data] [--token-file FILE]
+
+Options:
+  --listen HOST:PORT               address to serve on (default 127.0.0.1:8787); a non-loopback
+                                   address needs a token
+  --data-dir DIR                   tests (DIR/tests/ID.json) and results (DIR/runs/ID/)
+                                   (default ./agent-data)
+  --token-file FILE                bearer token required on every route but /health; or the
+                                   LLMLOAD_AGENT_TOKEN environment variable
+  --runners N                      tests run at once (default 1; more disturb each other's numbers)
+  --max-tests N                    tests kept; the oldest finished ones beyond N are deleted
+                                   (default 100)
+  --registrations-per-minute N     POST /tests beyond N a minute answer 429 (default 60)
+
+Routes (JSON; bodies up to 1 MiB, larger answer 413):
+  GET    /health                          no token needed
+  POST   /tests                           register: {"scenario": NAME, "args": [run flags]} or
+                                          {"url", "model", "dataset_name", "endpoint_type",
+                                          "dataset_config": {"random_seed", "subset", "rate"},
+                                          "kwargs": {...}}; 400 lists every problem
+  POST   /tests/ID/start | /tests/ID/cancel
+  GET    /tests | /tests/ID               status: registered queued running done failed
+                                          cancelled interrupted (running shows live progress)
+  GET    /tests/ID/report?format=json|md|html|csv     GET /tests/ID/requests.jsonl
+  DELETE /tests/ID
+
+Secrets (api_key, any key named like token/secret/password/key) live in memory only and show as
+***; a queued test whose secrets a restarted agent lost is marked failed. Nothing in a
+registration is evaluated as code; scenarios are built-ins only.
+
+Example:
+  LLMLOAD_AGENT_TOKEN=s3cret llmload agent --listen 0.0.0.0:8787
 `;

@@ -1,0 +1,347 @@
+/**
+ * `llmload agent`: an HTTP control API to register, queue, run and fetch tests on a GPU box.
+ * Nothing a registration says is evaluated as code: bodies become `llmload run` flags
+ * (registration.ts), validated by the CLI's own parsers (handed in as `plan`).
+ */
+import { join, resolve } from "node:path";
+import type { RunPlan } from "../config/run_plan.ts";
+import { UsageError } from "../config/usage_error.ts";
+import { runBenchmark } from "../run/run_benchmark.ts";
+import { writeReports } from "../run/write_reports.ts";
+import { isSecretKey, mapRegistration, redact } from "./registration.ts";
+import { seedReport } from "./seed_report.ts";
+import { FINISHED, type TestRecord, TestStore } from "./store.ts";
+
+/** How the agent is set up. */
+export interface AgentOptions {
+  hostname: string;
+  port: number;
+  dataDir: string;
+  /** Bearer token; required unless the address is loopback. */
+  token?: string;
+  /** Tests run at once (default 1). */
+  runners?: number;
+  /** Finished tests kept; the oldest beyond this are pruned (default 100). */
+  maxTests?: number;
+  /** Registrations per minute (default 60). */
+  registrationsPerMinute?: number;
+  /** Largest request body in bytes (default 1 MiB). */
+  maxBodyBytes?: number;
+  /** Turns a scenario name and flags into a plan with the CLI's parsers; throws UsageError. */
+  plan: (scenario: string | undefined, args: string[]) => RunPlan;
+  log?: (line: string) => void;
+}
+
+/** A running agent. */
+export interface Agent {
+  port: number;
+  /** Stops listening and cancels running tests (they become cancelled). */
+  close(): Promise<void>;
+}
+
+interface Live {
+  /** Full flags, secrets included: memory only. */
+  args: string[];
+  secrets: string[];
+  abort?: AbortController;
+  progress?: string;
+}
+
+const json = (status: number, body: unknown) =>
+  new Response(JSON.stringify(body, null, 2) + "\n", {
+    status,
+    headers: { "content-type": "application/json" },
+  });
+
+const CONTENT: Record<string, [string, string]> = {
+  json: ["summary.json", "application/json"],
+  md: ["report.md", "text/markdown; charset=utf-8"],
+  html: ["report.html", "text/html; charset=utf-8"],
+  csv: ["summary.csv", "text/csv; charset=utf-8"],
+};
+
+/** Starts the agent: loads stored tests, then listens. */
+export async function startAgent(options: AgentOptions): Promise<Agent> {
+  const log = options.log ?? (() => {});
+  // Absolute, so stored run directories survive a restart from another working directory.
+  options = { ...options, dataDir: resolve(options.dataDir) };
+  const store = new TestStore(options.dataDir);
+  await store.load();
+  const live = new Map<string, Live>();
+  const runners = options.runners ?? 1;
+  const maxBody = options.maxBodyBytes ?? 1024 * 1024;
+  const perMinute = options.registrationsPerMinute ?? 60;
+  const maxTests = options.maxTests ?? 100;
+  const registrations: number[] = [];
+  let running = 0;
+  const allSecrets = () => [...live.values()].flatMap((l) => l.secrets);
+
+  // Queued tests of an earlier agent: run them if their flags are whole, else fail them.
+  for (const t of store.list()) {
+    if (t.status !== "queued") continue;
+    if (t.has_secrets) {
+      t.status = "failed";
+      t.ended_at = new Date().toISOString();
+      t.error = "the agent restarted while this test was queued; its secrets were held in " +
+        "memory only and are gone: register it again";
+      await store.save(t);
+    } else live.set(t.id, { args: t.args, secrets: [] });
+  }
+
+  const pump = () => {
+    while (running < runners) {
+      const next = store.list().filter((t) => t.status === "queued")
+        .sort((a, b) => (a.queued_at ?? "").localeCompare(b.queued_at ?? ""))[0];
+      if (!next) return;
+      running++;
+      execute(next).finally(() => {
+        running--;
+        pump();
+      });
+    }
+  };
+
+  const execute = async (t: TestRecord) => {
+    const l = live.get(t.id) ?? { args: t.args, secrets: [] };
+    live.set(t.id, l);
+    l.abort = new AbortController();
+    const out = join(options.dataDir, "runs", t.id);
+    t.status = "running";
+    t.started_at = new Date().toISOString();
+    await store.save(t);
+    try {
+      const plan = options.plan(t.scenario, [...l.args, "--out", out]);
+      plan.commandLine = ["llmload", "run", ...(t.scenario ? [t.scenario] : []), ...t.args];
+      // The run directory exists once the run starts; record it for an interrupted test.
+      const watch = setInterval(async () => {
+        if (t.run_dir) return;
+        const dir = await findRunDir(out);
+        if (dir && !t.run_dir && t.status === "running") {
+          t.run_dir = dir;
+          await store.save(t);
+        }
+      }, 200);
+      const outcome = await runBenchmark(plan, {
+        log: (line) => log(`test ${t.id}: ${redact(line, l.secrets)}`),
+        status: (line) => l.progress = line,
+        isTty: true,
+        quiet: false,
+        interrupt: l.abort.signal,
+      }).finally(() => clearInterval(watch));
+      t.run_dir = outcome.runDir;
+      t.status = outcome.interrupted ? "cancelled" : "done";
+    } catch (e) {
+      t.status = l.abort.signal.aborted ? "cancelled" : "failed";
+      const problems = e instanceof UsageError ? e.problems.join("; ") : (e as Error).message;
+      t.error = redact(problems, l.secrets);
+      t.run_dir ??= await findRunDir(out);
+    }
+    t.ended_at = new Date().toISOString();
+    await store.save(t);
+    live.delete(t.id);
+    await prune();
+  };
+
+  const prune = async () => {
+    const finished = store.list().filter((t) => FINISHED.includes(t.status));
+    for (const t of finished.slice(0, Math.max(0, store.tests.size - maxTests))) {
+      await removeTest(t);
+    }
+  };
+
+  const removeTest = async (t: TestRecord) => {
+    await store.remove(t.id);
+    await Deno.remove(join(options.dataDir, "runs", t.id), { recursive: true }).catch(() => {});
+  };
+
+  const show = (t: TestRecord) => {
+    const l = live.get(t.id);
+    return JSON.parse(redact(
+      JSON.stringify({ ...t, ...(t.status === "running" ? { progress: l?.progress ?? "" } : {}) }),
+      allSecrets(),
+    ));
+  };
+
+  const register = async (req: Request): Promise<Response> => {
+    const now = Date.now();
+    while (registrations.length > 0 && registrations[0] < now - 60_000) registrations.shift();
+    if (registrations.length >= perMinute) {
+      return json(429, { error: `at most ${perMinute} registrations per minute; retry later` });
+    }
+    const declared = Number(req.headers.get("content-length") ?? 0);
+    if (declared > maxBody) return json(413, { error: `the body exceeds ${maxBody} bytes` });
+    const bytes = new Uint8Array(await req.arrayBuffer());
+    if (bytes.length > maxBody) return json(413, { error: `the body exceeds ${maxBody} bytes` });
+    let body: unknown;
+    try {
+      body = JSON.parse(new TextDecoder().decode(bytes));
+    } catch {
+      return json(400, { problems: ["the body is not valid JSON"] });
+    }
+    const mapped = mapRegistration(body);
+    if ("problems" in mapped) return json(400, { problems: mapped.problems });
+    const { args, secrets, scenario, name } = mapped.ok;
+    try {
+      options.plan(scenario, [...args, "--out", join(options.dataDir, "runs", "validate")]);
+    } catch (e) {
+      if (!(e instanceof UsageError)) throw e;
+      return json(400, { problems: e.problems.map((p) => redact(p, secrets)) });
+    }
+    registrations.push(now);
+    const id = crypto.randomUUID();
+    const t: TestRecord = {
+      id,
+      ...(name ? { name } : {}),
+      status: "registered",
+      ...(scenario ? { scenario } : {}),
+      args: redactArgs(args, secrets),
+      has_secrets: secrets.length > 0,
+      created_at: new Date().toISOString(),
+    };
+    live.set(id, { args, secrets });
+    await store.save(t);
+    await prune();
+    return json(201, { id, test: show(t) });
+  };
+
+  const route = async (req: Request): Promise<Response> => {
+    const url = new URL(req.url);
+    const path = url.pathname.replace(/\/+$/, "") || "/";
+    if (path === "/health") return json(200, { ok: true });
+    if (options.token !== undefined) {
+      if (req.headers.get("authorization") !== `Bearer ${options.token}`) {
+        return json(401, { error: "missing or wrong bearer token (Authorization: Bearer TOKEN)" });
+      }
+    }
+    if (path === "/tests") {
+      if (req.method === "POST") return await register(req);
+      if (req.method === "GET") return json(200, { tests: store.list().map(show) });
+      return json(405, { error: "use GET or POST" });
+    }
+    const m = /^\/tests\/([0-9a-f-]{36})(?:\/(start|cancel|report|requests\.jsonl))?$/.exec(path);
+    if (!m) return json(404, { error: "no such route" });
+    const t = store.tests.get(m[1]);
+    if (!t) return json(404, { error: `no test ${m[1]}` });
+    const action = m[2];
+    if (action === undefined) {
+      if (req.method === "GET") return json(200, show(t));
+      if (req.method === "DELETE") {
+        if (t.status === "running" || t.status === "queued") {
+          return json(409, { error: `test is ${t.status}: cancel it first` });
+        }
+        live.delete(t.id);
+        await removeTest(t);
+        return json(200, { deleted: t.id });
+      }
+      return json(405, { error: "use GET or DELETE" });
+    }
+    if (action === "start") {
+      if (req.method !== "POST") return json(405, { error: "use POST" });
+      if (t.status !== "registered") return json(409, { error: `test is ${t.status}` });
+      if (!live.has(t.id)) {
+        return json(409, { error: "the agent restarted and this test's secrets are gone" });
+      }
+      t.status = "queued";
+      t.queued_at = new Date().toISOString();
+      await store.save(t);
+      pump();
+      return json(202, show(t));
+    }
+    if (action === "cancel") {
+      if (req.method !== "POST") return json(405, { error: "use POST" });
+      if (t.status === "running") live.get(t.id)?.abort?.abort();
+      else if (t.status === "queued" || t.status === "registered") {
+        t.status = "cancelled";
+        t.ended_at = new Date().toISOString();
+        live.delete(t.id);
+        await store.save(t);
+      } else return json(409, { error: `test is ${t.status}` });
+      return json(202, show(t));
+    }
+    if (req.method !== "GET") return json(405, { error: "use GET" });
+    if (!t.run_dir) return json(404, { error: `test is ${t.status} and has no results yet` });
+    if (action === "requests.jsonl") {
+      return await fileResponse(join(t.run_dir, "requests.jsonl"), "application/x-ndjson");
+    }
+    const format = url.searchParams.get("format") ?? "json";
+    if (!(format in CONTENT)) {
+      return json(400, { problems: ["format must be json, md, html or csv"] });
+    }
+    if (t.status === "running") return json(409, { error: "test is running: poll until it ends" });
+    const [file, type] = CONTENT[format];
+    if (format === "json") return await jsonReport(t.run_dir);
+    if ((format === "md" || format === "html") && !(await exists(join(t.run_dir, file)))) {
+      await writeReports(t.run_dir).catch(() => {});
+    }
+    return await fileResponse(join(t.run_dir, file), type);
+  };
+
+  const server = Deno.serve({
+    hostname: options.hostname,
+    port: options.port,
+    onListen: () => {},
+  }, async (req) => {
+    try {
+      return await route(req);
+    } catch (e) {
+      return json(500, { error: redact((e as Error).message, allSecrets()) });
+    }
+  });
+  if (runners > 1) {
+    log(`warning: --runners ${runners}: tests running side by side disturb each other's numbers`);
+  }
+  pump();
+  return {
+    port: server.addr.port,
+    async close() {
+      for (const l of live.values()) l.abort?.abort();
+      while (running > 0) await new Promise((r) => setTimeout(r, 20));
+      await server.shutdown();
+    },
+  };
+}
+
+/** Flags with every secret value shown as `***` (also under secret-looking `--tag` keys). */
+function redactArgs(args: string[], secrets: string[]): string[] {
+  return args.map((a, i) => {
+    if (i > 0 && args[i - 1] === "--api-key") return "***";
+    if (a.startsWith("--api-key=")) return "--api-key=***";
+    const eq = a.indexOf("=");
+    if (i > 0 && args[i - 1] === "--tag" && eq > 0 && isSecretKey(a.slice(0, eq))) {
+      return `${a.slice(0, eq)}=***`;
+    }
+    return redact(a, secrets);
+  });
+}
+
+async function exists(path: string): Promise<boolean> {
+  return await Deno.stat(path).then(() => true, () => false);
+}
+
+/** The one run directory under a test's results folder, if it exists yet. */
+async function findRunDir(out: string): Promise<string | undefined> {
+  try {
+    for await (const e of Deno.readDir(out)) if (e.isDirectory) return join(out, e.name);
+  } catch {
+    // Not created yet.
+  }
+  return undefined;
+}
+
+async function fileResponse(path: string, type: string): Promise<Response> {
+  try {
+    return new Response(await Deno.readFile(path), { headers: { "content-type": type } });
+  } catch {
+    return json(404, { error: "no such file in this test's results" });
+  }
+}
+
+async function jsonReport(dir: string): Promise<Response> {
+  try {
+    const summary = JSON.parse(await Deno.readTextFile(join(dir, "summary.json")));
+    const jsonl = await Deno.readTextFile(join(dir, "requests.jsonl")).catch(() => "");
+    return json(200, { ...seedReport(jsonl, summary), summary });
+  } catch {
+    return json(404, { error: "summary.json is missing: the run ended before writing it" });
+  }
+}

@@ -1,0 +1,127 @@
+/**
+ * `llmload agent`: flags → a running agent (lib/agent). The CLI's own run parsers are handed to
+ * it, so a registration is validated exactly as `llmload run` would validate its flags.
+ */
+import { parseArgs } from "node:util";
+import { startAgent } from "../agent/mod.ts";
+import { UsageError } from "../config/usage_error.ts";
+import type { RunPlan } from "../config/run_plan.ts";
+import { builtinScenario } from "./load_scenario.ts";
+import { parseRunArgs } from "./run_args.ts";
+import { scenarioPlans } from "./scenario_plans.ts";
+
+/** Where the agent command talks to. */
+export interface AgentCommandIo {
+  out(text: string): void;
+  err(text: string): void;
+  env: Record<string, string | undefined>;
+  help: string;
+}
+
+/** Runs the agent until SIGINT/SIGTERM; returns the exit code. */
+export async function agentCommand(args: string[], io: AgentCommandIo): Promise<number> {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args,
+      strict: true,
+      options: {
+        listen: { type: "string" },
+        "data-dir": { type: "string" },
+        "token-file": { type: "string" },
+        runners: { type: "string" },
+        "max-tests": { type: "string" },
+        "registrations-per-minute": { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+    }));
+  } catch (e) {
+    throw new UsageError(`${(e as Error).message}. See \`llmload agent --help\`.`);
+  }
+  if (values.help) {
+    io.out(io.help);
+    return 0;
+  }
+  const problems: string[] = [];
+  const listen = (values.listen as string | undefined) ?? "127.0.0.1:8787";
+  const m = /^(.+):(\d+)$/.exec(listen);
+  if (!m) problems.push(`--listen "${listen}" must be HOST:PORT, e.g. 127.0.0.1:8787`);
+  const hostname = m?.[1].replace(/^\[|\]$/g, "") ?? "";
+  const port = Number(m?.[2]);
+  const dataDir = (values["data-dir"] as string | undefined) ?? "./agent-data";
+  let token = io.env.LLMLOAD_AGENT_TOKEN;
+  const tokenFile = values["token-file"] as string | undefined;
+  if (tokenFile !== undefined) {
+    try {
+      token = (await Deno.readTextFile(tokenFile)).trim();
+      if (token === "") problems.push(`--token-file ${tokenFile} is empty: write a token in it`);
+    } catch (e) {
+      problems.push(`--token-file ${tokenFile}: ${(e as Error).message}`);
+    }
+  }
+  if (token === "") token = undefined;
+  const loopback = ["127.0.0.1", "localhost", "::1"].includes(hostname) ||
+    hostname.startsWith("127.");
+  if (m && !loopback && token === undefined) {
+    problems.push(
+      `--listen ${listen} is not a loopback address: give a token with --token-file FILE or LLMLOAD_AGENT_TOKEN`,
+    );
+  }
+  const int = (name: string, fallback: number) => {
+    const raw = values[name] as string | undefined;
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < 1) problems.push(`--${name} must be an integer ≥ 1`);
+    return n;
+  };
+  const runners = int("runners", 1);
+  const maxTests = int("max-tests", 100);
+  const perMinute = int("registrations-per-minute", 60);
+  if (problems.length) throw new UsageError(problems);
+
+  const plan = runPlanner(io.env);
+  const agent = await startAgent({
+    hostname,
+    port,
+    dataDir,
+    token,
+    runners,
+    maxTests,
+    registrationsPerMinute: perMinute,
+    plan,
+    log: (line) => io.err(line + "\n"),
+  });
+  io.err(
+    `llmload agent listening on http://${hostname}:${agent.port} (data: ${dataDir}${
+      token === undefined ? ", no token" : ", bearer token required"
+    })\n`,
+  );
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    Deno.addSignalListener("SIGINT", stop);
+    Deno.addSignalListener("SIGTERM", stop);
+  });
+  await agent.close();
+  return 0;
+}
+
+/**
+ * The agent's validator: a built-in scenario name (never a file) and flags, or flags alone,
+ * through the same parsers as `llmload run`; throws UsageError with every problem.
+ */
+export function runPlanner(
+  env: Record<string, string | undefined>,
+): (scenario: string | undefined, args: string[]) => RunPlan {
+  return (scenario, runArgs) => {
+    if (scenario === undefined) return parseRunArgs(runArgs, env).plan;
+    const found = builtinScenario(scenario);
+    if (!found) throw new UsageError(`scenario "${scenario}" is not a built-in scenario`);
+    const run = scenarioPlans(found, runArgs, { env, ref: scenario });
+    if (run.points.length !== 1 || run.hooks) {
+      throw new UsageError(
+        `scenario "${scenario}" is a sweep or has hooks; the agent runs single-point scenarios`,
+      );
+    }
+    return run.points[0].plan;
+  };
+}
