@@ -1,31 +1,9 @@
 import assert from "node:assert/strict";
-import { join } from "node:path";
-import { parseRunArgs } from "../../lib/cli/run_args.ts";
-import { runBenchmark } from "../../lib/run/run_benchmark.ts";
 import { startSim } from "../../lib/sim/mod.ts";
 import { startScriptedServer } from "../helpers/scripted_server.ts";
+import { runInProcess } from "../helpers/run_in_process.ts";
 
-async function readJsonl(path: string) {
-  return (await Deno.readTextFile(path)).trim().split("\n").map((l) => JSON.parse(l));
-}
-
-async function runAgainst(url: string, extra: string[]) {
-  const out = await Deno.makeTempDir();
-  const lines: string[] = [];
-  const io = { log: (l: string) => lines.push(l), isTty: false, quiet: true };
-  try {
-    const { plan } = parseRunArgs(["--url", url, "--out", out, ...extra], {});
-    const outcome = await runBenchmark(plan, io);
-    return {
-      records: await readJsonl(join(outcome.runDir, "requests.jsonl")),
-      meta: JSON.parse(await Deno.readTextFile(join(outcome.runDir, "meta.json"))),
-      summary: JSON.parse(await Deno.readTextFile(join(outcome.runDir, "summary.json"))),
-      lines,
-    };
-  } finally {
-    await Deno.remove(out, { recursive: true });
-  }
-}
+const runAgainst = (url: string, extra: string[]) => runInProcess(["--url", url, ...extra]);
 
 Deno.test("runs against the simulator get exactly the asked prompt tokens in every record (drift 0)", async () => {
   const sim = await startSim({ seed: 1 });

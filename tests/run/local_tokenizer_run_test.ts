@@ -5,30 +5,11 @@ import { UsageError } from "../../lib/config/usage_error.ts";
 import { runBenchmark } from "../../lib/run/run_benchmark.ts";
 import { loadLocalTokenizer } from "../../lib/workload/local_tokenizer.ts";
 import { startScriptedServer } from "../helpers/scripted_server.ts";
+import { runInProcess } from "../helpers/run_in_process.ts";
 
 const FIXTURE = new URL("../../fixtures/tokenizers/tiny-llama3/", import.meta.url).pathname;
 
-async function readJsonl(path: string) {
-  return (await Deno.readTextFile(path)).trim().split("\n").map((l) => JSON.parse(l));
-}
-
-async function run(args: string[]) {
-  const out = await Deno.makeTempDir();
-  const lines: string[] = [];
-  const io = { log: (l: string) => lines.push(l), isTty: false, quiet: true };
-  try {
-    const { plan } = parseRunArgs(["--out", out, ...args], {});
-    const outcome = await runBenchmark(plan, io);
-    return {
-      records: await readJsonl(join(outcome.runDir, "requests.jsonl")),
-      meta: JSON.parse(await Deno.readTextFile(join(outcome.runDir, "meta.json"))),
-      summary: JSON.parse(await Deno.readTextFile(join(outcome.runDir, "summary.json"))),
-      lines,
-    };
-  } finally {
-    await Deno.remove(out, { recursive: true });
-  }
-}
+const run = runInProcess;
 
 Deno.test("runs against the simulator with --tokenizer record the mode and hit the requested tokens (drift 0)", async () => {
   for (const [endpoint, tokens] of [["chat", 1500], ["completions", 3000]] as const) {
