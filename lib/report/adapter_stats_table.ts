@@ -9,6 +9,7 @@
  */
 import type { AdapterStats } from "../metrics/adapter_stats.ts";
 import { formatMs } from "./terminal_table.ts";
+import { markdownTable } from "./markdown_table.ts";
 
 const COLUMNS = [
   "requests",
@@ -87,20 +88,8 @@ export function renderAdapterTable(stats: readonly AdapterStats[]): string {
 
 /** Renders the per-adapter table as Markdown (an aligned table, as `deno fmt` leaves it). */
 export function renderAdapterMarkdown(stats: readonly AdapterStats[]): string {
-  const head = ["Adapter", ...COLUMNS];
   const rows = stats.map((s) => [s.adapter, ...cells(s)].map((c) => c.replaceAll("*", "\\*")));
-  const widths = head.map((h, j) =>
-    Math.max(j === 0 ? 3 : 2, h.length, ...rows.map((r) => r[j].length))
-  );
-  const line = (r: readonly string[]) =>
-    "| " + r.map((c, j) => j === 0 ? c.padEnd(widths[j]) : c.padStart(widths[j])).join(" | ") +
-    " |";
-  const out = ["### Per-adapter statistics (ms)", "", line(head)];
-  out.push(
-    "| " + widths.map((w, j) => j === 0 ? "-".repeat(w) : "-".repeat(w - 1) + ":").join(" | ") +
-      " |",
-  );
-  for (const r of rows) out.push(line(r));
+  const out = ["### Per-adapter statistics (ms)", "", markdownTable(["Adapter", ...COLUMNS], rows)];
   if (hasWarmupColdStart(stats)) out.push("", WARMUP_NOTE.replace("*", "\\*"));
   return out.join("\n") + "\n";
 }
