@@ -3,6 +3,7 @@
  * one ends, so the number in flight stays at N.
  */
 
+import { ownsUser, type Shard } from "./shard.ts";
 import type { StopRule } from "./stop_rule.ts";
 import type { Clock, Dispatch } from "./types.ts";
 
@@ -19,6 +20,12 @@ export interface ClosedLoopOptions {
   dispatch: Dispatch;
   /** Aborting stops each user after its current request (or before its first). */
   signal?: AbortSignal;
+  /**
+   * Run only the users this shard owns (u mod N), at their global start times; slot indices
+   * are `local · N + shard index`, unique across shards. The stop rule is this shard's own (give
+   * it the shard's share of a request count).
+   */
+  shard?: Shard;
 }
 
 /** Counts from {@link runClosedLoop}. */
@@ -51,7 +58,8 @@ export async function runClosedLoop(options: ClosedLoopOptions): Promise<ClosedL
     throw new RangeError(`runClosedLoop: rampMs must be ≥ 0 and finite (got ${rampMs})`);
   }
 
-  let index = 0, sent = 0;
+  const shard = options.shard ?? { index: 0, count: 1 };
+  let local = 0, sent = 0;
   const runUser = async (user: number): Promise<void> => {
     let scheduledAt = (user * rampMs) / users;
     if (stopRule.done) return;
@@ -60,12 +68,14 @@ export async function runClosedLoop(options: ClosedLoopOptions): Promise<ClosedL
       const phase = stopRule.next(scheduledAt);
       if (phase === "stop") return;
       sent++;
-      await dispatch({ index: index++, scheduledAt, user, phase });
+      const index = local++ * shard.count + shard.index;
+      await dispatch({ index, scheduledAt, user, phase });
       scheduledAt = clock.now();
     }
   };
 
-  const outcomes = await Promise.allSettled(Array.from({ length: users }, (_, u) => runUser(u)));
+  const mine = Array.from({ length: users }, (_, u) => u).filter((u) => ownsUser(shard, u));
+  const outcomes = await Promise.allSettled(mine.map(runUser));
   const failed = outcomes.find((o) => o.status === "rejected");
   if (failed) throw (failed as PromiseRejectedResult).reason;
   return { sent };

@@ -3,6 +3,7 @@
  * so a slow server faces the offered load instead of silently lowering it.
  */
 
+import { ownsArrival, type Shard } from "./shard.ts";
 import type { StopRule } from "./stop_rule.ts";
 import type { Clock, Dispatch, Slot } from "./types.ts";
 
@@ -26,6 +27,12 @@ export interface OpenLoopOptions {
   onDrop?: (slot: Slot) => void;
   /** Aborting stops scheduling at once; requests already in flight are still awaited. */
   signal?: AbortSignal;
+  /**
+   * Send only the arrivals this shard owns (worker threads, `--shard i/N`). Every shard walks
+   * the whole schedule and asks the stop rule for every arrival, so the stop rule, the slot
+   * indices and the end of the run are the same on all shards; `maxInFlight` caps this shard.
+   */
+  shard?: { shard: Shard; seed: number };
 }
 
 /** Counts from {@link runOpenLoop}. */
@@ -51,6 +58,9 @@ export interface OpenLoopResult {
 export async function runOpenLoop(options: OpenLoopOptions): Promise<OpenLoopResult> {
   const { schedule, stopRule, clock, dispatch, maxInFlight, queue = false, onDrop, signal } =
     options;
+  const owns = options.shard
+    ? (i: number) => ownsArrival(options.shard!.shard, i, options.shard!.seed)
+    : () => true;
   if (maxInFlight !== undefined && !(Number.isInteger(maxInFlight) && maxInFlight > 0)) {
     throw new RangeError(
       `runOpenLoop: maxInFlight must be a positive integer (got ${maxInFlight})`,
@@ -85,6 +95,10 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<OpenLoopRes
     const target = arrival.value;
     const phase = stopRule.next(target);
     if (phase === "stop") break;
+    if (!owns(index)) {
+      index++;
+      continue;
+    }
     await clock.sleepUntil(target, signal);
     if (signal?.aborted) break;
 

@@ -6,6 +6,7 @@
 
 import { defaultRampMs } from "./closed_loop.ts";
 import type { ConcurrencySchedule } from "./stages.ts";
+import { ownsUser, type Shard } from "./shard.ts";
 import type { StopRule } from "./stop_rule.ts";
 import type { Clock, Dispatch } from "./types.ts";
 
@@ -25,6 +26,8 @@ export interface StagedClosedLoopOptions {
   dispatch: Dispatch;
   /** Aborting stops each user after its current request (or before its next). */
   signal?: AbortSignal;
+  /** Run only the users this shard owns, as in {@link runClosedLoop}'s `shard`. */
+  shard?: Shard;
 }
 
 /** Counts from {@link runStagedClosedLoop}. */
@@ -57,7 +60,8 @@ export async function runStagedClosedLoop(
   const onAbort = () => halt.abort();
   signal?.addEventListener("abort", onAbort, { once: true });
 
-  let target = 0, index = 0, sent = 0;
+  const shard = options.shard ?? { index: 0, count: 1 };
+  let target = 0, local = 0, sent = 0;
   const running = new Set<number>();
   const loops: Promise<void>[] = [];
 
@@ -73,7 +77,8 @@ export async function runStagedClosedLoop(
         break;
       }
       sent++;
-      await dispatch({ index: index++, scheduledAt, user, phase });
+      const index = local++ * shard.count + shard.index;
+      await dispatch({ index, scheduledAt, user, phase });
       scheduledAt = clock.now();
     }
     running.delete(user);
@@ -88,7 +93,7 @@ export async function runStagedClosedLoop(
       const added = Math.max(0, change.users - from);
       const rampMs = options.rampMs ?? defaultRampMs(added);
       for (let user = from; user < change.users; user++) {
-        if (running.has(user)) continue;
+        if (running.has(user) || !ownsUser(shard, user)) continue;
         running.add(user);
         const startAt = change.atMs + (added > 0 ? ((user - from) * rampMs) / added : 0);
         loops.push(runUser(user, startAt));
