@@ -11,6 +11,8 @@ Usage:
   llmload report DIR           re-render report.md (and report.html) of a run, sweep or
                                comparison directory from its raw files
   llmload compare A B [more]   compare runs (A = baseline): table, comparison directory
+  llmload merge DIR... [--out DIR]
+                               merge the run directories of --shard i/N runs into one run
   llmload history [options]    trend of past runs from results/history.jsonl (+ history.html)
   llmload sim [options]        serve the built-in vLLM-like simulator
   llmload demo [--out DIR]     ~20 s tour: a closed-loop and an open-loop run against the simulator
@@ -252,6 +254,19 @@ GPU and system telemetry (README "GPU and system telemetry"):
   meta.json also records the host (CPU, cores, memory, OS, kernel) and the GPUs (name, memory,
   driver, CUDA) as "system" and "gpus".
 
+Multi-host runs (README "Multi-host runs (shards)"):
+  --shard i/N            run shard i (0-based, the Kubernetes completion index) of N: every
+                         shard walks the whole schedule with the same --seed and sends only its
+                         share (open loop: arrivals by a seeded hash, so a Poisson process stays
+                         Poisson; closed loop: users u with u mod N = i, and its share of
+                         --requests/--warmup-requests). --max-in-flight caps each shard.
+                         Merge the shards' run directories with \`llmload merge\`
+  --start-at TIME        time 0 of the run is this wall-clock instant, the same on every shard:
+                         2026-11-27T12:00:00Z (ISO 8601 with a zone), +30s (from now) or epoch
+                         ms; in the future, at most 24 h ahead. The run prepares, then waits
+                         (Ctrl-C stops it); meta.json records shard, start_at and
+                         time_origin_epoch_ms = start_at
+
 Client:
   --transport fetch|socket
                          how requests go on the wire (default fetch). socket: hand-written
@@ -402,6 +417,29 @@ byte-identical.
 
 Example:
   llmload report results/20261127-101500-ab12
+`;
+
+/** `llmload merge --help`. */
+export const MERGE_HELP = `llmload merge — merge the shards of one plan into one run directory
+
+  llmload merge DIR... [--out DIR]
+
+Each DIR is the run directory of one \`llmload run --shard i/N\` (every shard 0 … N−1 once, the
+same flags apart from --shard). The records are concatenated onto the first shard's time axis
+(shifted by the difference of the runs' wall-clock anchors, 0 with a shared --start-at) and
+sorted by scheduled time; summary.json, summary.csv, per-adapter statistics, SLOs, verdict.json,
+report.md and report.html are computed again from all records (percentiles of the whole run,
+never averages of the shards'). meta.json is shard 0's plan with "shards" and "merged_from"
+(each shard's directory, host, anchor and shift). Each shard's own files (meta.json,
+summary.json, gpu.csv, server_metrics.jsonl, …) are kept in hosts/<i>/.
+Refused with exit 2, nothing written: a DIR that is not a shard's run, a missing or duplicated
+shard, shards of different plans, an existing --out. Exit 3 when the merged verdict fails.
+
+  --out DIR    the merged run directory to create (default: merged-<shard 0's run id> beside
+               the first DIR)
+
+Example:
+  llmload merge results/shards/* --out results/merged-nightly
 `;
 
 /** `llmload compare --help`. */

@@ -30,6 +30,7 @@ import { renderSloLine, renderVerdictLines } from "../report/verdict_lines.ts";
 import { releaseHeldLocks, RunLockBusy } from "../run/run_lock.ts";
 import { guardRun } from "./run_guard.ts";
 import { agentCommand } from "./agent_command.ts";
+import { mergeCommand } from "./merge_command.ts";
 
 /** Documented exit codes (README "Exit codes"). */
 export const EXIT = {
@@ -75,6 +76,13 @@ export async function main(args: string[]): Promise<number> {
         return await reportCommand(rest, { out, err, exit: EXIT });
       case "compare":
         return await compareCommand(rest, { out, err, exit: EXIT });
+      case "merge":
+        return await mergeCommand(rest, {
+          out,
+          err,
+          color: Deno.stdout.isTerminal() && !Deno.env.get("NO_COLOR"),
+          exit: EXIT,
+        });
       case "history":
         return await historyCommand(rest, {
           out,
@@ -88,7 +96,7 @@ export async function main(args: string[]): Promise<number> {
         return await agentCommand(rest, { out, err, env: Deno.env.toObject(), help: AGENT_HELP });
       default:
         throw new UsageError(
-          `Unknown command "${command}". Commands: run, scenarios, report, compare, history, sim, demo, sysinfo, agent, version, help.`,
+          `Unknown command "${command}". Commands: run, scenarios, report, compare, merge, history, sim, demo, sysinfo, agent, version, help.`,
         );
     }
   } catch (e) {

@@ -14,6 +14,7 @@ import { TELEMETRY_OPTIONS, telemetrySection } from "./telemetry_args.ts";
 import { EXPORT_OPTIONS, exportsSection } from "./export_args.ts";
 import { GATE_OPTIONS, gatesSection } from "./gates_args.ts";
 import { UNATTENDED_OPTIONS, unattendedSection } from "./unattended_args.ts";
+import { SHARD_OPTIONS, shardSection } from "./shard_args.ts";
 
 /** The flags of `llmload run`, as node:util parseArgs options. Help text lives in help.ts. */
 export const RUN_OPTIONS = {
@@ -74,6 +75,7 @@ export const RUN_OPTIONS = {
   ...EXPORT_OPTIONS,
   ...GATE_OPTIONS,
   ...UNATTENDED_OPTIONS,
+  ...SHARD_OPTIONS,
 } as const;
 
 /** Defaults that are not derived from the environment. */
@@ -114,7 +116,11 @@ export interface CarriedRateFunction {
 export function parseRunArgs(
   args: string[],
   env: Record<string, string | undefined>,
-  options: { rateFunction?: CarriedRateFunction } = {},
+  options: {
+    rateFunction?: CarriedRateFunction;
+    /** Now, epoch ms, for `--start-at` (tests); default the wall clock. */
+    nowMs?: number;
+  } = {},
 ): RunArgs {
   let values: Record<string, string | boolean | string[] | undefined>;
   try {
@@ -335,6 +341,10 @@ export function parseRunArgs(
     exports: exportsSection(values, problems),
     gates: gatesSection(values, problems),
     unattended: unattendedSection(values, problems),
+    ...shardSection(values, problems, {
+      nowMs: options.nowMs ?? Date.now(),
+      closedRequests: open ? undefined : requests,
+    }),
   };
   // The `shuffle` strategy shuffles the dataset's lines too (issue 5: "the dataset shuffled,
   // each line given a random adapter"), seeded like --dataset-shuffle.

@@ -30,7 +30,9 @@ export async function guardRun(
   const shutdown = startShutdown({ graceMs, maxRuntimeMs, err: line, exitNow: options.exitNow });
   let lock: RunLock;
   try {
-    lock = await acquireRunLock(plan.out, { name: options.name, log: line });
+    // Shards may share a results root (one volume for every pod): one lock per shard.
+    const name = plan.shard ? `${options.name}-shard-${plan.shard.index}` : options.name;
+    lock = await acquireRunLock(plan.out, { name, log: line });
   } catch (e) {
     shutdown.dispose();
     throw e;

@@ -305,6 +305,15 @@ export const RunPlanSchema = z.object({
   gates: GatesPlanSchema.optional(),
   /** `--wait-ready`, `--max-runtime`, `--grace` (lib/config/unattended_plan.ts). */
   unattended: UnattendedPlanSchema.default({ graceMs: DEFAULT_GRACE_MS }),
+  /**
+   * `--shard i/N`: this process runs shard `index` (0-based) of `count` of the plan (the `Shard`
+   * of lib/load/shard.ts); absent = the whole plan.
+   */
+  shard: z.object({ index: z.number().int().nonnegative(), count: positiveInt })
+    .refine((s) => s.index < s.count, { message: "shard index must be below the shard count" })
+    .optional(),
+  /** `--start-at`: the run's time 0 is this wall-clock instant (epoch ms); it waits until then. */
+  startAtEpochMs: z.number().positive().optional(),
 }).refine(
   (p) => p.stop.durationMs !== undefined || p.stop.requests !== undefined || loadEndsItself(p.load),
   { message: "needs --duration or --requests", path: ["stop"] },

@@ -6,6 +6,7 @@ import type { LengthBuckets } from "../workload/length_buckets.ts";
 import { VERSION } from "../version.ts";
 import { describeOutputLength } from "../workload/output_length.ts";
 import { samplingFields } from "../client/request_body.ts";
+import { formatShard } from "../load/shard.ts";
 
 /**
  * The contents of meta.json: what ran, against what, when, and how to rebuild times. Record
@@ -109,6 +110,7 @@ export function buildMeta(
     ended_at: run.endedAtEpochMs === undefined ? null : new Date(run.endedAtEpochMs).toISOString(),
     time_origin_epoch_ms: Math.round(run.originEpochMs * 1000) / 1000,
     interrupted: run.interrupted,
+    ...shardMeta(plan),
     client: {
       deno: Deno.version.deno,
       os: Deno.build.os,
@@ -116,6 +118,26 @@ export function buildMeta(
       hostname: safeHostname(),
     },
     ...run.telemetry,
+  };
+}
+
+/**
+ * A shard's keys (only in sharded runs, so other runs' meta.json is unchanged): `shard` "i/N",
+ * `start_at` (ISO; then `time_origin_epoch_ms` is exactly it) and the verdict settings
+ * `gates`, so `llmload merge` can recompute the SLOs and gates of the whole plan.
+ */
+function shardMeta(plan: RunPlan): Record<string, unknown> {
+  const start = plan.startAtEpochMs === undefined
+    ? {}
+    : { start_at: new Date(plan.startAtEpochMs).toISOString() };
+  if (!plan.shard) return start;
+  const g = plan.gates;
+  return {
+    shard: formatShard(plan.shard),
+    ...start,
+    gates: g
+      ? { slo: g.slo, fail_on: g.failOn, default_gates: g.defaultGates }
+      : { slo: [], fail_on: [], default_gates: true },
   };
 }
 

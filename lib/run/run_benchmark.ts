@@ -66,6 +66,8 @@ import { type GpuTelemetry, startGpuTelemetry } from "./gpu_telemetry.ts";
 import { finishTelemetry, telemetryMeta } from "./telemetry_record.ts";
 import { checkBaselineFlag, sloForRun, writeVerdict } from "./verdict.ts";
 import type { Verdict } from "../metrics/gates.ts";
+import { formatShard, shareOf } from "../load/shard.ts";
+import { originAt, waitForStart } from "./start_at_wait.ts";
 
 /** Where a run talks to: the terminal, and the interrupt (Ctrl-C) signal. */
 export interface RunIo {
@@ -320,8 +322,11 @@ async function drive(
   const open = plan.load.mode === "open"
     ? openSchedule(plan.load, { seed: plan.seed, trace: shape.trace })
     : undefined;
-  const origin = performance.now();
-  const originEpochMs = performance.timeOrigin + origin;
+  // --start-at: time 0 is that wall-clock instant on every shard (waited for below).
+  const origin = plan.startAtEpochMs === undefined
+    ? performance.now()
+    : originAt(plan.startAtEpochMs);
+  const originEpochMs = plan.startAtEpochMs ?? performance.timeOrigin + origin;
   const metricsIntervalMs = plan.serverMetrics.intervalMs ??
     (lora ? LORA_TIMELINE_INTERVAL_MS : METRICS_INTERVAL_MS);
   let scraped: { samples: ServerMetricsSample[]; stats: ServerMetricsRunStats | null } | undefined;
@@ -439,13 +444,34 @@ async function drive(
   };
 
   const clock = realClock(origin);
+  // Open-loop shards all walk the global arrivals, so the stop rule counts the same on each;
+  // a closed-loop shard counts only its own sends: it gets its share of the counts.
+  const share = (n: number | undefined) =>
+    n === undefined || !plan.shard || plan.load.mode === "open" ? n : shareOf(plan.shard, n);
   const stopRule = createStopRule({
     durationMs: plan.stop.durationMs,
-    requests: plan.stop.requests,
+    requests: share(plan.stop.requests),
     warmupMs: plan.warmup.durationMs,
-    warmupRequests: plan.warmup.requests,
+    warmupRequests: share(plan.warmup.requests),
     scheduleEnds: loadEndsItself(plan.load),
   });
+  if (plan.startAtEpochMs !== undefined) {
+    const late = await waitForStart(origin, {
+      startAtIso: new Date(plan.startAtEpochMs).toISOString(),
+      label: plan.shard ? `shard ${formatShard(plan.shard)}: ` : "",
+      log: io.log,
+      status: io.status,
+      isTty: io.isTty,
+      quiet: io.quiet,
+      signal: io.interrupt,
+    });
+    if (late > 0) {
+      io.log(
+        `warning: --start-at passed ${(late / 1000).toFixed(1)} s before this run was ready; ` +
+          `it keeps the shared time axis, so its first arrivals are sent late`,
+      );
+    }
+  }
   const stopProgress = startProgress(io, live, () => clock.now());
   // One /metrics poller for the server's series and the LoRA timeline; never awaited by sends.
   const serverMetrics = startServerMetrics(runDir, {
@@ -466,6 +492,7 @@ async function drive(
         maxInFlight: plan.load.maxInFlight,
         queue: plan.load.queue,
         signal: io.interrupt,
+        shard: plan.shard && { shard: plan.shard, seed: plan.seed },
       });
     } else if (plan.load.stages) {
       await runStagedClosedLoop({
@@ -475,6 +502,7 @@ async function drive(
         clock,
         dispatch,
         signal: io.interrupt,
+        shard: plan.shard,
       });
     } else {
       await runClosedLoop({
@@ -484,6 +512,7 @@ async function drive(
         clock,
         dispatch,
         signal: io.interrupt,
+        shard: plan.shard,
       });
     }
   } finally {

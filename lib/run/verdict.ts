@@ -12,7 +12,7 @@
 
 import { basename, dirname, join, resolve } from "node:path";
 import type { RunPlan } from "../config/run_plan.ts";
-import { DEFAULT_GATES } from "../config/gates_plan.ts";
+import { DEFAULT_GATES, type GatesPlan } from "../config/gates_plan.ts";
 import { UsageError } from "../config/usage_error.ts";
 import type { RequestRecord } from "../metrics/record.ts";
 import type { Summary } from "../metrics/summary.ts";
@@ -23,6 +23,7 @@ import {
   decideVerdict,
   DEFAULT_ERROR_GATE,
   evaluateGates,
+  type GateResult,
   type Verdict,
 } from "../metrics/gates.ts";
 import { compareRuns, type RunToCompare } from "../metrics/runs_comparison.ts";
@@ -44,8 +45,10 @@ const VERDICT_FLAGS = new Set([
   "--junit",
 ]);
 
-function parsedGates(plan: RunPlan): { slo: GateExpression[]; failOn: GateExpression[] } {
-  const g = plan.gates ?? DEFAULT_GATES;
+function parsedGates(
+  gates: GatesPlan | undefined,
+): { slo: GateExpression[]; failOn: GateExpression[] } {
+  const g = gates ?? DEFAULT_GATES;
   const ignored: string[] = []; // checked when the flags were parsed
   return {
     slo: g.slo.flatMap((s) => parseGateList(s, "--slo", ignored)),
@@ -59,9 +62,38 @@ export function sloForRun(
   records: readonly RequestRecord[],
   summary: Summary,
 ): SloSummary | null {
-  const { slo } = parsedGates(plan);
+  return sloForGates(plan.gates, records, summary);
+}
+
+/** {@link sloForRun} from the verdict settings alone (`llmload merge` has no RunPlan). */
+export function sloForGates(
+  gates: GatesPlan | undefined,
+  records: readonly RequestRecord[],
+  summary: Summary,
+): SloSummary | null {
+  const { slo } = parsedGates(gates);
   if (slo.length === 0) return null;
   return sloAttainment(records, slo, { windowS: summary.throughput.window_s });
+}
+
+/** The gates (default error gate, `--fail-on`, `--slo`) evaluated on `summary`; no baseline. */
+export function gateResults(
+  gates: GatesPlan | undefined,
+  run: { summary: Summary; slo: SloSummary | null },
+): GateResult[] {
+  const g = gates ?? DEFAULT_GATES;
+  const parsed = parsedGates(gates);
+  const overridden = parsed.failOn.some((e) => e.metric === "error_rate_pct");
+  const ignored: string[] = [];
+  const defaultErrorGate = g.defaultGates && !overridden
+    ? parseGateList(DEFAULT_ERROR_GATE, "--fail-on", ignored)[0]
+    : null;
+  return evaluateGates(run.summary, {
+    failOn: parsed.failOn,
+    slo: parsed.slo,
+    sloSummary: run.slo,
+    defaultErrorGate,
+  });
 }
 
 /**
@@ -132,18 +164,7 @@ export async function writeVerdict(
 ): Promise<Verdict> {
   const { plan, summary, slo } = options;
   const g = plan.gates ?? DEFAULT_GATES;
-  const parsed = parsedGates(plan);
-  const overridden = parsed.failOn.some((e) => e.metric === "error_rate_pct");
-  const ignored: string[] = [];
-  const defaultErrorGate = g.defaultGates && !overridden
-    ? parseGateList(DEFAULT_ERROR_GATE, "--fail-on", ignored)[0]
-    : null;
-  const gates = evaluateGates(summary, {
-    failOn: parsed.failOn,
-    slo: parsed.slo,
-    sloSummary: slo,
-    defaultErrorGate,
-  });
+  const gates = gateResults(plan.gates, { summary, slo });
   let baseline: Parameters<typeof decideVerdict>[1]["baseline"];
   if (g.baseline !== undefined) {
     const found = await findBaseline(runDir, { plan, which: g.baseline });

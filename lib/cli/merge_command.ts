@@ -1,0 +1,54 @@
+import { parseArgs } from "node:util";
+import { UsageError } from "../config/usage_error.ts";
+import { renderSummaryTable } from "../report/terminal_table.ts";
+import { renderVerdictLines } from "../report/verdict_lines.ts";
+import { mergeRunDirs } from "../run/merge_runs.ts";
+import { MERGE_HELP } from "./help.ts";
+
+/** What `llmload merge` needs from main.ts: output streams and exit codes. */
+export interface MergeCli {
+  out(text: string): void;
+  err(text: string): void;
+  color: boolean;
+  exit: { ok: number; gate: number };
+}
+
+/**
+ * `llmload merge DIR... [--out DIR]`: the shards of one plan into one run directory, then its
+ * summary table; exit 3 when the merged verdict fails (as a run would).
+ */
+export async function mergeCommand(args: string[], cli: MergeCli): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: { out: { type: "string" }, help: { type: "boolean", short: "h" } },
+    });
+  } catch (e) {
+    throw new UsageError(`${(e as Error).message}; see llmload merge --help`);
+  }
+  if (parsed.values.help) {
+    cli.out(MERGE_HELP);
+    return cli.exit.ok;
+  }
+  if (parsed.positionals.length === 0) {
+    throw new UsageError(
+      "llmload merge needs the run directory of every shard, e.g. llmload merge shards/* --out merged",
+    );
+  }
+  const outcome = await mergeRunDirs(parsed.positionals, {
+    out: parsed.values.out,
+    log: (line) => cli.err(line + "\n"),
+  });
+  const title = `llmload ${outcome.runId} · ${outcome.shards} shards merged · ` +
+    `${outcome.model} @ ${outcome.baseUrl}`;
+  cli.out(renderSummaryTable(outcome.summary, { color: cli.color, title }) + "\n");
+  cli.out(`results: ${outcome.dir}\n`);
+  if (outcome.verdict.verdict === "fail") {
+    cli.err(renderVerdictLines(outcome.verdict));
+    return cli.exit.gate;
+  }
+  return cli.exit.ok;
+}

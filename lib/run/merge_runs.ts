@@ -1,0 +1,268 @@
+/**
+ * `llmload merge`: the run directories of N shards (`llmload run --shard i/N`) into one run
+ * directory whose statistics are those of the whole plan. Records are concatenated, never
+ * summaries: every percentile is computed again from all records (an average of per-shard
+ * percentiles is not a percentile of anything).
+ *
+ * Clocks: each shard's record times are ms from its own time 0, whose wall-clock anchor is
+ * meta.json's `time_origin_epoch_ms`. Records are shifted onto the first shard's axis by the
+ * difference of anchors; with a shared `--start-at` every anchor is that instant and the shift
+ * is 0 (the hosts' agreement is then NTP's, typically well under a millisecond).
+ *
+ * Nothing half-written: the result is built in a sibling temporary directory and renamed into
+ * place at the end; an existing output directory is never written over.
+ */
+
+import { basename, dirname, join, resolve } from "node:path";
+import { UsageError } from "../config/usage_error.ts";
+import type { GatesPlan } from "../config/gates_plan.ts";
+import type { RequestRecord } from "../metrics/record.ts";
+import { summarize, type Summary } from "../metrics/summary.ts";
+import { adapterStats } from "../metrics/adapter_stats.ts";
+import { decideVerdict, DEFAULT_TOLERANCE_PCT, type Verdict } from "../metrics/gates.ts";
+import { recordToJsonl } from "../report/record_jsonl.ts";
+import { summaryToJson } from "../report/summary_json.ts";
+import { summaryToCsv } from "../report/summary_csv.ts";
+import { writeFileAtomic } from "../report/atomic_write.ts";
+import { loadRunInput } from "./load_report_input.ts";
+import { checkShardSet, type ShardRun } from "./merge_check.ts";
+import { gateResults, sloForGates, VERDICT_FILE } from "./verdict.ts";
+import { writeReports } from "./write_reports.ts";
+
+/** Where each shard's own files (gpu.csv, server_metrics.jsonl, meta.json, …) are kept. */
+export const HOSTS_DIR = "hosts";
+/** Shard files not copied under hosts/: the records are merged, the reports redrawn. */
+const NOT_COPIED = new Set(["requests.jsonl", "report.md", "report.html"]);
+/** Flags that differ between shards: left out of the merged run's command line. */
+const SHARD_FLAGS = new Set(["--shard", "--start-at"]);
+
+/** What {@link mergeRunDirs} produced. */
+export interface MergeOutcome {
+  dir: string;
+  runId: string;
+  shards: number;
+  model: string;
+  baseUrl: string;
+  summary: Summary;
+  verdict: Verdict;
+  /** Largest clock shift applied to a shard's records, ms (≈ 0 with `--start-at`). */
+  maxShiftMs: number;
+}
+
+/** `time` moved by `shift` ms, rounded to requests.jsonl's 0.001 ms. */
+function shifted(time: number, shift: number): number {
+  return Math.round((time + shift) * 1000) / 1000;
+}
+
+function shiftRecord(r: RequestRecord, shift: number): RequestRecord {
+  if (shift === 0) return r;
+  return {
+    ...r,
+    scheduledAt: shifted(r.scheduledAt, shift),
+    sentAt: shifted(r.sentAt, shift),
+    endAt: shifted(r.endAt, shift),
+    ...(r.headersAt !== undefined ? { headersAt: shifted(r.headersAt, shift) } : {}),
+    tokenTimes: r.tokenTimes.map((t) => shifted(t, shift)),
+  };
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.lstat(path);
+    return true;
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return false;
+    throw e;
+  }
+}
+
+/** The merged meta.json's verdict settings, as the shards recorded them (meta.json `gates`). */
+function gatesOf(meta: Record<string, unknown>): GatesPlan | undefined {
+  const g = meta.gates as Record<string, unknown> | undefined;
+  if (!g || typeof g !== "object") return undefined;
+  const list = (v: unknown) => Array.isArray(v) ? v.map(String) : [];
+  return {
+    slo: list(g.slo),
+    failOn: list(g.fail_on),
+    defaultGates: g.default_gates !== false,
+    tolerancePct: DEFAULT_TOLERANCE_PCT,
+  };
+}
+
+/** The command line as typed on shard 0, without the flags that differ between shards. */
+function withoutShardFlags(argv: unknown): unknown {
+  if (!Array.isArray(argv)) return argv;
+  const kept: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = String(argv[i]);
+    if (SHARD_FLAGS.has(a.split("=")[0])) {
+      if (!a.includes("=")) i++;
+    } else kept.push(a);
+  }
+  return kept;
+}
+
+/**
+ * Merges shard run directories into `options.out` (default: `merged-<shard 0's run id>` beside
+ * the first directory). Throws a UsageError listing every problem (a directory that is not a
+ * shard's run, missing or duplicated shards, differing plans, an existing output directory,
+ * a record index two shards share) before anything is written.
+ */
+export async function mergeRunDirs(
+  dirs: readonly string[],
+  options: { out?: string; log(line: string): void },
+): Promise<MergeOutcome> {
+  if (dirs.length === 0) {
+    throw new UsageError("llmload merge needs the run directories of every shard");
+  }
+  const warn = (m: string) => options.log(`warning: ${m}`);
+  const problems: string[] = [];
+  const inputs: ShardRun[] = [];
+  const loaded = new Map<string, Awaited<ReturnType<typeof loadRunInput>>>();
+  for (const dir of dirs) {
+    try {
+      const run = await loadRunInput(dir, { warn });
+      loaded.set(dir, run);
+      inputs.push({ dir, meta: run.meta });
+    } catch (e) {
+      if (!(e instanceof UsageError)) throw e;
+      problems.push(...e.problems);
+    }
+  }
+  const check = checkShardSet(inputs);
+  problems.push(...check.problems);
+  const first = check.ordered[0] ?? inputs[0];
+  const outDir = resolve(
+    options.out ??
+      join(dirname(resolve(dirs[0])), `merged-${String(first?.meta.run_id ?? "run")}`),
+  );
+  if (await exists(outDir)) {
+    problems.push(
+      `--out "${outDir}" already exists: give a new directory (merge never writes over one)`,
+    );
+  }
+  if (problems.length > 0) throw new UsageError(problems);
+
+  const meta0 = first.meta;
+  const anchor0 = Number(meta0.time_origin_epoch_ms);
+  if (meta0.start_at === undefined) {
+    warn(
+      "the shards were not started with --start-at: their clocks are aligned by each run's " +
+        "start time, but their schedules began at different moments",
+    );
+  }
+  const records: RequestRecord[] = [];
+  const seen = new Map<number, string>();
+  const duplicated: string[] = [];
+  const from: Record<string, unknown>[] = [];
+  let maxShiftMs = 0;
+  for (const { dir, meta } of check.ordered) {
+    const run = loaded.get(dir)!;
+    const shift = Math.round((Number(meta.time_origin_epoch_ms) - anchor0) * 1000) / 1000;
+    maxShiftMs = Math.max(maxShiftMs, Math.abs(shift));
+    if (meta.interrupted === true) warn(`"${dir}" (shard ${meta.shard}) was interrupted`);
+    for (const r of run.records) {
+      const other = seen.get(r.index);
+      if (other !== undefined && duplicated.length < 5) {
+        duplicated.push(`record index ${r.index} is in both "${other}" and "${dir}"`);
+      }
+      seen.set(r.index, dir);
+      records.push(shiftRecord(r, shift));
+    }
+    const client = meta.client as Record<string, unknown> | undefined;
+    from.push({
+      dir: resolve(dir),
+      shard: meta.shard,
+      run_id: meta.run_id ?? null,
+      host: client?.hostname ?? null,
+      time_origin_epoch_ms: meta.time_origin_epoch_ms,
+      shift_ms: shift,
+      records: run.records.length,
+      interrupted: meta.interrupted === true,
+      files: `${HOSTS_DIR}/${String(meta.shard).split("/")[0]}/`,
+    });
+  }
+  if (duplicated.length > 0) {
+    throw new UsageError([
+      ...duplicated,
+      "shards of one plan never share a record index: these directories are not one run's shards",
+    ]);
+  }
+  records.sort((a, b) => a.scheduledAt - b.scheduledAt || a.index - b.index);
+
+  const summaryJson0 = loaded.get(first.dir)!.summaryJson;
+  const tokens = summaryJson0.tokens as Record<string, unknown> | undefined;
+  const mode = tokens?.prompt_length_mode;
+  const loadMode = (meta0.load as { mode?: string } | undefined)?.mode === "closed"
+    ? "closed"
+    : "open";
+  const summary = summarize(records, {
+    loadMode,
+    promptLengths: typeof mode === "string"
+      ? { mode, approximate: tokens?.prompt_lengths_approximate === true }
+      : undefined,
+  });
+  const target = (meta0.target ?? {}) as Record<string, unknown>;
+  const model = String(target.model ?? "");
+  const baseUrl = String(target.url ?? "");
+  const adapters = records.some((r) => r.model !== undefined && r.model !== model)
+    ? adapterStats(records, { baseModel: model })
+    : undefined;
+  const gates = gatesOf(meta0);
+  const slo = sloForGates(gates, records, summary);
+  const verdict = decideVerdict(gateResults(gates, { summary, slo }), { slo });
+
+  const runId = basename(outDir);
+  const tmp = `${outDir}.partial-${crypto.randomUUID().slice(0, 8)}`;
+  await Deno.mkdir(tmp, { recursive: true });
+  try {
+    const lines = records.map((r) => recordToJsonl(r) + "\n").join("");
+    await Deno.writeTextFile(join(tmp, "requests.jsonl"), lines);
+    await writeFileAtomic(
+      join(tmp, "summary.json"),
+      // Server metrics are per host (hosts/<i>/server_metrics.jsonl), not merged.
+      summaryToJson({ ...summary, ...(adapters ? { adapters } : {}), server_metrics: null, slo }),
+    );
+    await writeFileAtomic(
+      join(tmp, "summary.csv"),
+      summaryToCsv(summary, { run_id: runId, model, url: baseUrl }),
+    );
+    const { shard: _, ...rest } = meta0;
+    const ends = check.ordered.map((r) => r.meta.ended_at).filter((e) => typeof e === "string");
+    const merged = {
+      ...rest,
+      run_id: runId,
+      command_line: withoutShardFlags(meta0.command_line),
+      ended_at: ends.length === check.ordered.length ? ends.sort().at(-1) : null,
+      interrupted: check.ordered.some((r) => r.meta.interrupted === true),
+      shards: check.count,
+      merged_from: from,
+    };
+    await writeFileAtomic(join(tmp, "meta.json"), JSON.stringify(merged, null, 2) + "\n");
+    await writeFileAtomic(join(tmp, VERDICT_FILE), summaryToJson(verdict as never));
+    for (const { dir, meta } of check.ordered) {
+      const hostDir = join(tmp, HOSTS_DIR, String(meta.shard).split("/")[0]);
+      await Deno.mkdir(hostDir, { recursive: true });
+      for await (const e of Deno.readDir(dir)) {
+        if (e.isFile && !NOT_COPIED.has(e.name)) {
+          await Deno.copyFile(join(dir, e.name), join(hostDir, e.name));
+        }
+      }
+    }
+    await writeReports(tmp, { warn });
+    await Deno.rename(tmp, outDir);
+  } catch (e) {
+    await Deno.remove(tmp, { recursive: true }).catch(() => {});
+    throw e;
+  }
+  return {
+    dir: outDir,
+    runId,
+    shards: check.count,
+    model,
+    baseUrl,
+    summary,
+    verdict,
+    maxShiftMs,
+  };
+}
