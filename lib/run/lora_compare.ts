@@ -1,4 +1,5 @@
 import { basename, join } from "node:path";
+import { UsageError } from "../config/usage_error.ts";
 import type { LoraMode } from "../config/lora_plan.ts";
 import type { RunPlan } from "../config/run_plan.ts";
 import { compareLoraRuns, type LoraComparison, type LoraRunName } from "../metrics/mod.ts";
@@ -44,6 +45,11 @@ export async function runLoraCompare(
   const runOne: RunOne = options.run ?? ((p, i) => runBenchmark(p, i));
   let teardownError: Error | undefined;
   if (plan.lora?.mode !== "compare") throw new Error("runLoraCompare: plan is not a compare");
+  if (plan.startAtEpochMs !== undefined) {
+    throw new UsageError(
+      "--start-at starts one run at one instant; --lora-mode compare makes three runs: drop one of them",
+    );
+  }
   const compareDir = await createRunDir(plan.out, `${makeRunId(new Date())}-lora-compare`);
   const names: LoraRunName[] = ["baseline", "multi"];
   if (plan.lora.withBase) names.push("base");

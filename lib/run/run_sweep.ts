@@ -91,6 +91,12 @@ export async function runSweep(
       "--lora-mode compare makes three runs of one plan and cannot be swept; use --lora-mode multi (or baseline) with a sweep, or drop the sweep",
     );
   }
+  if (points.length > 1 && points[0].plan.startAtEpochMs !== undefined) {
+    // One instant is time 0 of one run: every later point would start late.
+    throw new UsageError(
+      "--start-at starts one run at one instant and cannot start a sweep's points; shard single runs, or drop --start-at",
+    );
+  }
   const sweepId = `${makeRunId(new Date())}-${options.scenario}`;
   const first = points[0].plan;
   // The dataset is read here only for the adapters the simulator must serve; each point reads

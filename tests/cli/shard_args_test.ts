@@ -33,3 +33,32 @@ Deno.test("bad --shard, --start-at and a closed-loop --requests below the shard 
   // An open loop's --requests counts the global arrivals: any count splits.
   assert.equal(parse(["--rate", "5", "--requests", "2", "--shard", "0/3"]).plan.stop.requests, 2);
 });
+
+Deno.test("--start-at is refused for a sweep and a LoRA compare, whose later runs would start late", async () => {
+  const { runSweep } = await import("../../lib/run/run_sweep.ts");
+  const { runLoraCompare } = await import("../../lib/run/lora_compare.ts");
+  const out = await Deno.makeTempDir();
+  try {
+    const plan =
+      parseRunArgs(["--target", "sim", "--rate", "5", "--start-at", "+1h", "--out", out], {})
+        .plan;
+    const io = { log: () => {}, isTty: false, quiet: true };
+    await assert.rejects(
+      () =>
+        runSweep([{ index: 1, plan }, { index: 2, plan }], io, { scenario: "s", axes: [], out }),
+      (e: unknown) => e instanceof UsageError && /--start-at .* sweep/.test(e.message),
+    );
+    const compare = parseRunArgs([
+      ...["--target", "sim", "--rate", "5", "--start-at", "+1h", "--out", out],
+      ...["--adapters", "a,b", "--lora-mode", "compare", "--baseline-adapter", "a"],
+    ], {}).plan;
+    await assert.rejects(
+      () => runLoraCompare(compare, io),
+      (e: unknown) => e instanceof UsageError && /--start-at .*compare/.test(e.message),
+    );
+    // Refused before anything was written.
+    assert.deepEqual([...Deno.readDirSync(out)], []);
+  } finally {
+    await Deno.remove(out, { recursive: true });
+  }
+});
