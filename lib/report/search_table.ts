@@ -77,6 +77,11 @@ export function renderSearchTable(doc: SearchDoc, options: { title?: string } = 
   return out.join("\n");
 }
 
+/** `12.5 req/s`, `4 users`, `1 user`. */
+function withUnit(v: number, unit: string): string {
+  return `${formatLoad(v)} ${v === 1 && unit === "users" ? "user" : unit}`;
+}
+
 function times(n: number): string {
   return n === 1 ? "once" : n === 2 ? "twice" : `${n} times`;
 }
@@ -97,20 +102,18 @@ export function searchAnswerLine(doc: SearchDoc): string {
   if (a.value === null) {
     if (a.reason === "fails_at_min") {
       return `no ${doc.axis} meets the SLOs: even the lowest, ${
-        formatLoad(a.firstFail!)
-      } ${unit} (--min), fails`;
+        withUnit(a.firstFail!, unit)
+      } (--min), fails`;
     }
-    const low = a.firstFail === null ? "" : ` (lowest tried: ${formatLoad(a.firstFail)} ${unit})`;
+    const low = a.firstFail === null ? "" : ` (lowest failing: ${withUnit(a.firstFail, unit)})`;
     return `no ${doc.axis} met the SLOs before the search stopped (${limit})${low}`;
   }
   const how = a.confirmed ? `confirmed ${times(a.runs)}` : `passed ${times(a.runs)}, not confirmed`;
   const notes = [how];
   if (a.reason === "at_max") notes.push(`--max reached; capacity may be higher`);
-  else if (a.firstFail !== null) notes.push(`${formatLoad(a.firstFail)} ${unit} fails`);
+  else if (a.firstFail !== null) notes.push(`${withUnit(a.firstFail, unit)} fails`);
   if (limit) notes.push(limit);
-  return `highest ${doc.axis} meeting the SLOs: ${formatLoad(a.value)} ${unit} (${
-    notes.join("; ")
-  })`;
+  return `highest ${doc.axis} meeting the SLOs: ${withUnit(a.value, unit)} (${notes.join("; ")})`;
 }
 
 /** `report.md` of a search directory (trailing newline). */
