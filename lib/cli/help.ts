@@ -395,7 +395,8 @@ export const REPORT_HELP = `llmload report — re-render the reports of a result
   llmload report DIR
 
 DIR is a run directory (meta.json, requests.jsonl, summary.json), a sweep directory
-(sweep.json), a --lora-mode compare directory or an llmload compare directory (comparison.json).
+(sweep.json), a --lora-mode compare directory, an llmload compare directory (comparison.json)
+or an llmload search directory (search.json: its reports are redrawn from search.json).
 report.md (and report.html, once the HTML renderer is present) is rewritten from the raw files
 alone: the statistics are recomputed from requests.jsonl (a warning names any key where they
 differ from summary.json), gpu.csv and server_metrics.jsonl are used when present. Works for

@@ -190,17 +190,59 @@ export async function runSearch(
     }
     if (doc.points.length > 0) {
       await write();
-      await writeFileAtomic(join(searchDir, "report.md"), renderSearchMarkdown(doc));
-      try {
-        // Loaded on first use: the chart library adds ~170 ms to every CLI start.
-        const { renderSearchHtml } = await import("../report/search_html.ts");
-        await writeFileAtomic(join(searchDir, "report.html"), renderSearchHtml(doc));
-      } catch (e) {
-        io.log(`warning: report.html not written in ${searchDir}: ${(e as Error).message}`);
-      }
+      await writeSearchReports(searchDir, doc, io.log);
     }
     return { searchDir, doc, interrupted: doc.interrupted };
   } finally {
     await sim?.close();
   }
+}
+
+/**
+ * Writes report.md and report.html of a search directory from its search.json document. A
+ * report that cannot be rendered is logged, never a failed search (search.json is complete).
+ */
+export async function writeSearchReports(
+  searchDir: string,
+  doc: SearchDoc,
+  log: (line: string) => void,
+): Promise<string[]> {
+  const files = [join(searchDir, "report.md"), join(searchDir, "report.html")];
+  try {
+    await writeFileAtomic(files[0], renderSearchMarkdown(doc));
+    // Loaded on first use: the chart library adds ~170 ms to every CLI start.
+    const { renderSearchHtml } = await import("../report/search_html.ts");
+    await writeFileAtomic(files[1], renderSearchHtml(doc));
+  } catch (e) {
+    log(`warning: reports not written in ${searchDir}: ${(e as Error).message}`);
+  }
+  return files;
+}
+
+/**
+ * `llmload report DIR` on a search directory: re-renders its reports from search.json alone;
+ * undefined when DIR holds no search.json (not a search).
+ */
+export async function rewriteSearchReports(
+  dir: string,
+  log: (line: string) => void,
+): Promise<string[] | undefined> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(join(dir, SEARCH_FILE));
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return undefined;
+    throw e;
+  }
+  let doc: SearchDoc | undefined;
+  try {
+    const v = JSON.parse(text);
+    if (v && typeof v === "object" && Array.isArray(v.points) && v.axis) doc = v;
+  } catch { /* reported below */ }
+  if (!doc) {
+    throw new UsageError(
+      `Cannot read "${join(dir, SEARCH_FILE)}": not a search document; the file is damaged`,
+    );
+  }
+  return await writeSearchReports(dir, doc, log);
 }

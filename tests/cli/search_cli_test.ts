@@ -190,3 +190,33 @@ Deno.test("llmload search --help describes the strategy and the exit codes", asy
   assert.match(r.stdout, /must pass twice/);
   assert.match(r.stdout, /3 no load met the SLOs/);
 });
+
+Deno.test("llmload report redraws a search directory's reports from search.json", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const doc = {
+      search_id: "s",
+      axis: "concurrency",
+      unit: "users",
+      slo: ["ttft.p99<=1s"],
+      criteria: { attainment_pct: 90, max_error_rate_pct: 1, fail_on: [] },
+      bounds: { min: 1, max: 8, start: 1, precision: "1", max_points: 12 },
+      per_point: { duration_ms: 1000, requests: null, warmup_ms: null, warmup_requests: null },
+      model: "m",
+      base_url: "http://127.0.0.1:1/v1",
+      interrupted: false,
+      points: [],
+      answer: { value: 8, runs: 2, confirmed: true, firstFail: null, reason: "at_max" },
+    };
+    await Deno.writeTextFile(`${dir}/search.json`, JSON.stringify(doc));
+    const r = await llmload(["report", dir]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, `wrote ${dir}/report.md\nwrote ${dir}/report.html\n`);
+    assert.match(
+      await Deno.readTextFile(`${dir}/report.md`),
+      /\*\*highest concurrency meeting the SLOs: 8 users \(confirmed twice; --max reached/,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
