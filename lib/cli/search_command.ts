@@ -208,7 +208,7 @@ export function parseSearchArgs(
 /** The bound printed before the search starts: how many points, how long each, at most. */
 export function searchBoundLine(parsed: SearchArgs): string {
   const { bounds, plan } = parsed;
-  const unit = bounds.axis === "rate" ? "req/s" : "users";
+  const unit = bounds.axis === "rate" ? "req/s" : bounds.start === 1 ? "user" : "users";
   const d = plan.stop.durationMs;
   const n = plan.stop.requests;
   const each = [d !== undefined ? formatDurationMs(d) : "", n !== undefined ? `${n} requests` : ""]
