@@ -7,6 +7,8 @@ Usage:
                                options override the scenario's values
   llmload run --config DIR --target NAME --model NAME --workload NAME [opts]
                                run from YAML configs (targets/models/workloads.yaml)
+  llmload search --axis rate|concurrency --slo EXPR [opts]
+                               find the highest load that still meets the SLOs
   llmload scenarios            list the built-in scenarios
   llmload report DIR           re-render report.md (and report.html) of a run, sweep or
                                comparison directory from its raw files
@@ -26,6 +28,7 @@ Examples:
   llmload run --url http://127.0.0.1:8000/v1 --rate 5 --duration 60s --prompt-tokens 6000
   llmload run --target sim --rate-stages 10s@2,20s@10,10s@2
   llmload run prompt-lengths --target sim --requests 4
+  llmload search --target sim --axis concurrency --slo "ttft.p99<=500ms" --duration 10s
   llmload sim --port 8000
   llmload compare results/20261127-101500-ab12 results/20261127-102000-cd34
 
@@ -407,7 +410,8 @@ export const REPORT_HELP = `llmload report — re-render the reports of a result
   llmload report DIR
 
 DIR is a run directory (meta.json, requests.jsonl, summary.json), a sweep directory
-(sweep.json), a --lora-mode compare directory or an llmload compare directory (comparison.json).
+(sweep.json), a --lora-mode compare directory, an llmload compare directory (comparison.json)
+or an llmload search directory (search.json: its reports are redrawn from search.json).
 report.md (and report.html, once the HTML renderer is present) is rewritten from the raw files
 alone: the statistics are recomputed from requests.jsonl (a warning names any key where they
 differ from summary.json), gpu.csv and server_metrics.jsonl are used when present. Works for
@@ -535,4 +539,59 @@ registration is evaluated as code; scenarios are built-ins only.
 
 Example:
   LLMLOAD_AGENT_TOKEN=s3cret llmload agent --listen 0.0.0.0:8787
+`;
+
+/** `llmload search --help`. */
+export const SEARCH_HELP = `llmload search — find the highest load that still meets the SLOs
+
+Usage:
+  llmload search --axis rate|concurrency --slo EXPR [--slo EXPR ...] [search options] [run options]
+
+How it searches (README "SLO search"):
+  Bracketing: runs --start (default --min); while a point passes, doubles the load (capped at
+  --max); when a point fails with no pass below it, halves towards --min. Bisection: then halves
+  the gap between the highest passing and the lowest failing load until it is no wider than
+  --precision. Confirmation: the answer must pass twice; a load with any failing run counts as
+  failing, so a failure is never rerun. Each point is one llmload run (same flags, the axis set
+  to the point's load) into DIR/<search-id>/<run-id>/.
+
+A point passes when:
+  every --slo statistic holds (ttft.p99<=500ms, tpot.p50<=40ms, goodput>=5, ...);
+  per-request SLO attainment >= --attainment (default 90%): the share of measured requests
+    within every per-request bound the SLOs imply (ttft<=500ms bounds each request);
+  error rate <= --max-error-rate (default 1%): (failed + dropped) / measured requests;
+  no --fail-on gate fires.
+
+Search options:
+  --axis rate|concurrency   what to vary: requests/s (open loop) or virtual users (closed loop)
+  --min X                   lowest load (default 1); failing here ends the search, exit 3
+  --max X                   highest load (default 1024 users, 1000 req/s)
+  --start X                 first load tried (default --min)
+  --precision X|P%          stop when the gap between pass and fail is <= X (axis units) or
+                            P% of the passing load (default 1 user, 5% of a rate)
+  --max-points N            at most N runs in all, confirmations included (default 12); the
+                            last one confirms the best pass rather than narrowing further
+  --attainment P%           minimum per-request SLO attainment of a pass (default 90%)
+  --max-error-rate P%       maximum failed + dropped share of a pass (default 1%)
+
+Every llmload run option applies to each point (--url/--target sim, --model, --duration or
+--requests per point, --warmup, --prompt-tokens, --max-tokens, --arrival, --max-in-flight,
+--ramp, --sim-*, --fail-on, ...), except the load shapes (--concurrency, --rate, --rate-stages,
+--concurrency-stages, --trace, --ramp-to) and --baseline/--junit. Before starting, the search
+prints its bound: points x per-point duration.
+
+Output (DIR/<search-id>/): a run directory per point, search.json (settings, every point in the
+order run with pass/fail per objective and its numbers, the answer), search.csv, report.md and
+report.html (each objective against the load, with the bound and pass/fail marks). The terminal
+shows one row per point and, last: "highest rate meeting the SLOs: 12.5 req/s (confirmed twice)".
+
+Exit codes: 0 an answer was found; 3 no load met the SLOs (even --min fails); 2 usage error;
+130 interrupted (the points so far and the best answer so far are kept).
+
+Examples:
+  llmload search --target sim --axis concurrency --slo "ttft.p99<=500ms" --duration 10s
+  llmload search --url http://127.0.0.1:8000/v1 --axis rate --min 1 --max 64 \\
+      --slo "ttft.p99<=2s,tpot.p99<=50ms" --duration 60s --warmup 10s --precision 5%
+  llmload search --url http://127.0.0.1:8000/v1 --axis rate --slo "ttft<=1s" --attainment 99% \\
+      --requests 300 --arrival poisson
 `;

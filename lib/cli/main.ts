@@ -31,6 +31,7 @@ import { releaseHeldLocks, RunLockBusy } from "../run/run_lock.ts";
 import { guardRun } from "./run_guard.ts";
 import { agentCommand } from "./agent_command.ts";
 import { mergeCommand } from "./merge_command.ts";
+import { searchCommand } from "./search_command.ts";
 
 /** Documented exit codes (README "Exit codes"). */
 export const EXIT = {
@@ -65,6 +66,8 @@ export async function main(args: string[]): Promise<number> {
         return EXIT.ok;
       case "run":
         return await runCommand(rest);
+      case "search":
+        return await searchCommand(rest, { out, err, exit: EXIT, exitNow });
       case "scenarios":
         out(listScenarios());
         return EXIT.ok;
@@ -96,7 +99,7 @@ export async function main(args: string[]): Promise<number> {
         return await agentCommand(rest, { out, err, env: Deno.env.toObject(), help: AGENT_HELP });
       default:
         throw new UsageError(
-          `Unknown command "${command}". Commands: run, scenarios, report, compare, merge, history, sim, demo, sysinfo, agent, version, help.`,
+          `Unknown command "${command}". Commands: run, search, scenarios, report, compare, merge, history, sim, demo, sysinfo, agent, version, help.`,
         );
     }
   } catch (e) {

@@ -7,6 +7,7 @@ import {
 } from "../report/runs_comparison_report.ts";
 import { compareRunDirs } from "../run/compare_runs.ts";
 import { writeReports } from "../run/write_reports.ts";
+import { rewriteSearchReports } from "../run/run_search.ts";
 import { COMPARE_HELP, REPORT_HELP } from "./help.ts";
 
 /** What the report commands need from main.ts: output streams and exit codes. */
@@ -32,6 +33,12 @@ export async function reportCommand(args: string[], cli: ReportCli): Promise<num
     );
   }
   if (problems.length > 0) throw new UsageError(problems);
+  // A search directory (search.json) is rendered from its own document.
+  const search = await rewriteSearchReports(dirs[0], (l) => cli.err(l + "\n"));
+  if (search) {
+    for (const f of search) cli.out(`wrote ${f}\n`);
+    return cli.exit.ok;
+  }
   const written = await writeReports(dirs[0], { warn: (m) => cli.err(`warning: ${m}\n`) });
   for (const f of written.files) cli.out(`wrote ${f}\n`);
   return cli.exit.ok;

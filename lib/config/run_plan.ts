@@ -289,13 +289,13 @@ export const RunPlanSchema = z.object({
     pushgateway: z.string().url().optional(),
   }).optional(),
   /**
-   * Set by a sweep or a LoRA compare on each sub-run, whose `out` is the parent directory: the
+   * Set by a sweep, a LoRA compare or a search on each sub-run, whose `out` is the parent directory: the
    * results root whose history.jsonl gets the run's line, and what the run is part of.
    */
   history: z.object({
     root: z.string().min(1),
     parent: z.object({
-      kind: z.enum(["sweep", "lora-compare"]),
+      kind: z.enum(["sweep", "lora-compare", "search"]),
       id: z.string().min(1),
       index: z.number().int().positive().optional(),
       label: z.string(),

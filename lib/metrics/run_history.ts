@@ -6,8 +6,8 @@
 
 /** What a history record belongs to when it is not a run of its own. */
 export interface HistoryParent {
-  /** A sweep point or one run of a `--lora-mode compare`. */
-  kind: "sweep" | "lora-compare";
+  /** A sweep point, one run of a `--lora-mode compare`, or one point of an `llmload search`. */
+  kind: "sweep" | "lora-compare" | "search";
   /** The sweep's (or compare's) directory name under the results root. */
   id: string;
   /** 1-based point number in a sweep; absent for a compared run. */
