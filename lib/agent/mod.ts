@@ -293,8 +293,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
           l.stoppedBy = "cancel";
           l.abort.abort();
         }
-      }
-      else if (t.status === "queued" || t.status === "registered") {
+      } else if (t.status === "queued" || t.status === "registered") {
         t.status = "cancelled";
         t.ended_at = new Date().toISOString();
         live.delete(t.id);

@@ -61,7 +61,9 @@ export async function reportResponse(
  */
 export async function requestsResponse(t: ResultsOf): Promise<Response> {
   const type = "application/x-ndjson";
-  if ((t.kind ?? "run") === "run") return await fileResponse(join(t.run_dir, "requests.jsonl"), type);
+  if ((t.kind ?? "run") === "run") {
+    return await fileResponse(join(t.run_dir, "requests.jsonl"), type);
+  }
   const subs = await subRuns(t);
   const enc = new TextEncoder();
   let i = 0;
@@ -137,7 +139,10 @@ async function partsJson(t: ResultsOf, kind: ResultKind): Promise<Response> {
     return json(404, { error: "no point finished with a summary yet: see requests.jsonl" });
   }
   if (kind === "sweep") {
-    return json(200, { points: rows, sweep: await readJson(join(t.run_dir, "sweep.json")) ?? null });
+    return json(200, {
+      points: rows,
+      sweep: await readJson(join(t.run_dir, "sweep.json")) ?? null,
+    });
   }
   return json(200, {
     runs: rows,
