@@ -122,15 +122,19 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     t.status = "running";
     t.started_at = new Date().toISOString();
     await store.save(t);
+    let status: TestRecord["status"];
+    let error: string | undefined;
+    let runDir: string | undefined;
     try {
       const job = planJob(options.plan, t.scenario, [...l.args, "--out", out]);
       const commandLine = ["llmload", "run", ...(t.scenario ? [t.scenario] : []), ...t.args];
       for (const plan of jobPlans(job)) plan.commandLine = commandLine;
       // The run directory exists once the run starts; record it for an interrupted test.
+      let over = false;
       const watch = setInterval(async () => {
         if (t.run_dir) return;
         const dir = await findRunDir(out);
-        if (dir && !t.run_dir && t.status === "running") {
+        if (dir && !t.run_dir && !over) {
           t.run_dir = dir;
           await store.save(t);
         }
@@ -148,33 +152,50 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
           l.part = { ...part, of };
           l.progress = undefined;
         },
-      }).finally(() => clearInterval(watch));
-      t.run_dir = outcome.dir;
-      t.status = outcome.interrupted ? stoppedStatus(l) : "done";
+      }).finally(() => {
+        over = true;
+        clearInterval(watch);
+      });
+      runDir = outcome.dir;
+      status = outcome.interrupted ? stoppedStatus(l) : "done";
       if (outcome.teardownError) {
-        t.status = "failed";
-        t.error = redact(outcome.teardownError.message, l.secrets);
+        status = "failed";
+        error = redact(outcome.teardownError.message, l.secrets);
       }
     } catch (e) {
-      t.status = l.abort.signal.aborted ? stoppedStatus(l) : "failed";
+      status = l.abort.signal.aborted ? stoppedStatus(l) : "failed";
       const problems = e instanceof UsageError ? e.problems.join("; ") : (e as Error).message;
-      t.error = redact(problems, l.secrets);
-      t.run_dir ??= await findRunDir(out);
+      error = redact(problems, l.secrets);
+      runDir = t.run_dir ?? await findRunDir(out);
     }
-    if (t.status === "interrupted") {
-      t.error ??= "the agent was stopped while this test ran; its results hold what finished";
+    if (status === "interrupted") {
+      error ??= "the agent was stopped while this test ran; its results hold what finished";
     }
-    t.ended_at = new Date().toISOString();
-    await store.save(t);
+    const ended: TestRecord = {
+      ...t,
+      status,
+      ...(runDir ? { run_dir: runDir } : {}),
+      ...(error ? { error } : {}),
+      ended_at: new Date().toISOString(),
+    };
     live.delete(t.id);
-    await prune();
+    // Pruned before the end is published: whoever sees the test end sees the store pruned.
+    if (!(await prune(ended))) await store.save(ended);
   };
 
-  const prune = async () => {
-    const finished = store.list().filter((t) => FINISHED.includes(t.status));
-    for (const t of finished.slice(0, Math.max(0, store.tests.size - maxTests))) {
+  /**
+   * Deletes the oldest finished tests beyond `maxTests`, counting `ending` (not yet saved) as
+   * finished; true when `ending` itself was deleted.
+   */
+  const prune = async (ending?: TestRecord): Promise<boolean> => {
+    const all = store.list().map((t) => t.id === ending?.id ? ending : t);
+    const finished = all.filter((t) => FINISHED.includes(t.status));
+    let gone = false;
+    for (const t of finished.slice(0, Math.max(0, all.length - maxTests))) {
+      gone ||= t.id === ending?.id;
       await removeTest(t);
     }
+    return gone;
   };
 
   const removeTest = async (t: TestRecord) => {

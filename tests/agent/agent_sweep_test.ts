@@ -4,6 +4,7 @@ import { runPlanner } from "../../lib/cli/agent_command.ts";
 import type { AgentJob } from "../../lib/agent/mod.ts";
 import { agentAt, allFiles, waitForStatus } from "../helpers/agent_client.ts";
 
+const SECRET = "sk-sweep-SECRET";
 // Short points against the in-process simulator (5 ms TTFT, 8 tokens 5 ms apart), no sampler.
 const QUICK = [
   "--target",
@@ -22,13 +23,13 @@ const QUICK = [
   "5ms",
 ];
 
-Deno.test("agent: a sweeping built-in scenario runs: live progress per point, every report format is the sweep's, requests.jsonl tags each record with its point", async () => {
+Deno.test("agent: a sweeping built-in scenario runs: live progress per point, every report format is the sweep's, requests.jsonl tags each record with its point; no file holds the key", async () => {
   const dir = await Deno.makeTempDir();
   const { agent, call } = await agentAt(dir);
   try {
     const reg = await call("POST", "/tests", {
       scenario: "concurrency",
-      args: [...QUICK, "--requests", "6"],
+      args: [...QUICK, "--requests", "6", "--api-key", SECRET],
     });
     assert.equal(reg.status, 201, reg.text);
     const id = reg.json().id;
@@ -83,6 +84,9 @@ Deno.test("agent: a sweeping built-in scenario runs: live progress per point, ev
       const mine = lines.filter((r) => r.point === p);
       assert.equal(mine.filter((r) => r.phase !== "warmup").length, 6, `point ${p}`);
       assert.ok(mine.every((r) => r.point_label === `concurrency=${2 ** i}`));
+    }
+    for (const f of await allFiles(dir)) {
+      assert.ok(!(await Deno.readTextFile(f)).includes(SECRET), `the API key is in ${f}`);
     }
   } finally {
     await agent.close();
