@@ -1,16 +1,19 @@
 /**
  * `llmload agent`: an HTTP control API to register, queue, run and fetch tests on a GPU box.
  * Nothing a registration says is evaluated as code: bodies become `llmload run` flags
- * (registration.ts), validated by the CLI's own parsers (handed in as `plan`).
+ * (registration.ts), validated by the CLI's own parsers (handed in as `plan`), and the plans
+ * they give are checked for commands and outside writes (job_guard.ts).
  */
 import { join, resolve } from "node:path";
-import type { RunPlan } from "../config/run_plan.ts";
 import { UsageError } from "../config/usage_error.ts";
-import { runBenchmark } from "../run/run_benchmark.ts";
-import { writeReports } from "../run/write_reports.ts";
+import { type AgentJob, type JobPart, jobParts, jobPlans, resultKind, runJob } from "./job.ts";
+import { jobGuardProblems } from "./job_guard.ts";
 import { isSecretKey, mapRegistration, redact } from "./registration.ts";
-import { seedReport } from "./seed_report.ts";
+import { json } from "./responses.ts";
 import { FINISHED, type TestRecord, TestStore } from "./store.ts";
+import { REPORT_FORMATS, reportResponse, requestsResponse } from "./test_results.ts";
+
+export type { AgentJob } from "./job.ts";
 
 /** How the agent is set up. */
 export interface AgentOptions {
@@ -27,15 +30,21 @@ export interface AgentOptions {
   registrationsPerMinute?: number;
   /** Largest request body in bytes (default 1 MiB). */
   maxBodyBytes?: number;
-  /** Turns a scenario name and flags into a plan with the CLI's parsers; throws UsageError. */
-  plan: (scenario: string | undefined, args: string[]) => RunPlan;
+  /**
+   * Turns a built-in scenario name and flags into a job (one plan, or a sweep's points) with
+   * the CLI's parsers; throws UsageError.
+   */
+  plan: (scenario: string | undefined, args: string[]) => AgentJob;
   log?: (line: string) => void;
 }
 
 /** A running agent. */
 export interface Agent {
   port: number;
-  /** Stops listening and cancels running tests (they become cancelled). */
+  /**
+   * Stops listening; running tests are stopped and end as `interrupted` (with their partial
+   * results), queued ones stay queued on disk for the next agent.
+   */
   close(): Promise<void>;
 }
 
@@ -44,21 +53,24 @@ interface Live {
   args: string[];
   secrets: string[];
   abort?: AbortController;
+  /** Who stopped it: a user's cancel, or the agent shutting down. */
+  stoppedBy?: "cancel" | "shutdown";
   progress?: string;
+  /** The sweep point or compared run now running. */
+  part?: { index: number; of: number; label: string };
 }
 
-const json = (status: number, body: unknown) =>
-  new Response(JSON.stringify(body, null, 2) + "\n", {
-    status,
-    headers: { "content-type": "application/json" },
-  });
-
-const CONTENT: Record<string, [string, string]> = {
-  json: ["summary.json", "application/json"],
-  md: ["report.md", "text/markdown; charset=utf-8"],
-  html: ["report.html", "text/html; charset=utf-8"],
-  csv: ["summary.csv", "text/csv; charset=utf-8"],
-};
+/** Plans a registration and refuses what the agent must never do; throws UsageError. */
+function planJob(
+  plan: AgentOptions["plan"],
+  scenario: string | undefined,
+  args: string[],
+): AgentJob {
+  const job = plan(scenario, args);
+  const problems = jobGuardProblems(jobPlans(job));
+  if (problems.length) throw new UsageError(problems);
+  return job;
+}
 
 /** Starts the agent: loads stored tests, then listens. */
 export async function startAgent(options: AgentOptions): Promise<Agent> {
@@ -74,6 +86,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   const maxTests = options.maxTests ?? 100;
   const registrations: number[] = [];
   let running = 0;
+  let closing = false;
   const allSecrets = () => [...live.values()].flatMap((l) => l.secrets);
 
   // Queued tests of an earlier agent: run them if their flags are whole, else fail them.
@@ -89,7 +102,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   }
 
   const pump = () => {
-    while (running < runners) {
+    while (running < runners && !closing) {
       const next = store.list().filter((t) => t.status === "queued")
         .sort((a, b) => (a.queued_at ?? "").localeCompare(b.queued_at ?? ""))[0];
       if (!next) return;
@@ -109,44 +122,80 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     t.status = "running";
     t.started_at = new Date().toISOString();
     await store.save(t);
+    let status: TestRecord["status"];
+    let error: string | undefined;
+    let runDir: string | undefined;
     try {
-      const plan = options.plan(t.scenario, [...l.args, "--out", out]);
-      plan.commandLine = ["llmload", "run", ...(t.scenario ? [t.scenario] : []), ...t.args];
+      const job = planJob(options.plan, t.scenario, [...l.args, "--out", out]);
+      const commandLine = ["llmload", "run", ...(t.scenario ? [t.scenario] : []), ...t.args];
+      for (const plan of jobPlans(job)) plan.commandLine = commandLine;
       // The run directory exists once the run starts; record it for an interrupted test.
+      let over = false;
       const watch = setInterval(async () => {
         if (t.run_dir) return;
         const dir = await findRunDir(out);
-        if (dir && !t.run_dir && t.status === "running") {
+        if (dir && !t.run_dir && !over) {
           t.run_dir = dir;
           await store.save(t);
         }
       }, 200);
-      const outcome = await runBenchmark(plan, {
+      const outcome = await runJob(job, {
         log: (line) => log(`test ${t.id}: ${redact(line, l.secrets)}`),
         status: (line) => l.progress = line,
         isTty: true,
         quiet: false,
         interrupt: l.abort.signal,
-      }).finally(() => clearInterval(watch));
-      t.run_dir = outcome.runDir;
-      t.status = outcome.interrupted ? "cancelled" : "done";
+        stopReason: () =>
+          l.stoppedBy === "shutdown" ? "agent stopped" : l.stoppedBy && "cancelled by the API",
+      }, {
+        onPart: (part: JobPart, of: number) => {
+          l.part = { ...part, of };
+          l.progress = undefined;
+        },
+      }).finally(() => {
+        over = true;
+        clearInterval(watch);
+      });
+      runDir = outcome.dir;
+      status = outcome.interrupted ? stoppedStatus(l) : "done";
+      if (outcome.teardownError) {
+        status = "failed";
+        error = redact(outcome.teardownError.message, l.secrets);
+      }
     } catch (e) {
-      t.status = l.abort.signal.aborted ? "cancelled" : "failed";
+      status = l.abort.signal.aborted ? stoppedStatus(l) : "failed";
       const problems = e instanceof UsageError ? e.problems.join("; ") : (e as Error).message;
-      t.error = redact(problems, l.secrets);
-      t.run_dir ??= await findRunDir(out);
+      error = redact(problems, l.secrets);
+      runDir = t.run_dir ?? await findRunDir(out);
     }
-    t.ended_at = new Date().toISOString();
-    await store.save(t);
+    if (status === "interrupted") {
+      error ??= "the agent was stopped while this test ran; its results hold what finished";
+    }
+    const ended: TestRecord = {
+      ...t,
+      status,
+      ...(runDir ? { run_dir: runDir } : {}),
+      ...(error ? { error } : {}),
+      ended_at: new Date().toISOString(),
+    };
     live.delete(t.id);
-    await prune();
+    // Pruned before the end is published: whoever sees the test end sees the store pruned.
+    if (!(await prune(ended))) await store.save(ended);
   };
 
-  const prune = async () => {
-    const finished = store.list().filter((t) => FINISHED.includes(t.status));
-    for (const t of finished.slice(0, Math.max(0, store.tests.size - maxTests))) {
+  /**
+   * Deletes the oldest finished tests beyond `maxTests`, counting `ending` (not yet saved) as
+   * finished; true when `ending` itself was deleted.
+   */
+  const prune = async (ending?: TestRecord): Promise<boolean> => {
+    const all = store.list().map((t) => t.id === ending?.id ? ending : t);
+    const finished = all.filter((t) => FINISHED.includes(t.status));
+    let gone = false;
+    for (const t of finished.slice(0, Math.max(0, all.length - maxTests))) {
+      gone ||= t.id === ending?.id;
       await removeTest(t);
     }
+    return gone;
   };
 
   const removeTest = async (t: TestRecord) => {
@@ -156,10 +205,14 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
 
   const show = (t: TestRecord) => {
     const l = live.get(t.id);
-    return JSON.parse(redact(
-      JSON.stringify({ ...t, ...(t.status === "running" ? { progress: l?.progress ?? "" } : {}) }),
-      allSecrets(),
-    ));
+    const now = t.status === "running" && l
+      ? {
+        progress: (l.part ? `point ${l.part.index}/${l.part.of} (${l.part.label}) · ` : "") +
+          (l.progress ?? ""),
+        ...(l.part ? { point: l.part } : {}),
+      }
+      : {};
+    return JSON.parse(redact(JSON.stringify({ ...t, ...now }), allSecrets()));
   };
 
   const register = async (req: Request): Promise<Response> => {
@@ -181,8 +234,13 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     const mapped = mapRegistration(body);
     if ("problems" in mapped) return json(400, { problems: mapped.problems });
     const { args, secrets, scenario, name } = mapped.ok;
+    let job: AgentJob;
     try {
-      options.plan(scenario, [...args, "--out", join(options.dataDir, "runs", "validate")]);
+      job = planJob(options.plan, scenario, [
+        ...args,
+        "--out",
+        join(options.dataDir, "runs", "validate"),
+      ]);
     } catch (e) {
       if (!(e instanceof UsageError)) throw e;
       return json(400, { problems: e.problems.map((p) => redact(p, secrets)) });
@@ -194,6 +252,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
       ...(name ? { name } : {}),
       status: "registered",
       ...(scenario ? { scenario } : {}),
+      ...(resultKind(job) === "run" ? {} : { kind: resultKind(job), parts: jobParts(job) }),
       args: redactArgs(args, secrets),
       has_secrets: secrets.length > 0,
       created_at: new Date().toISOString(),
@@ -249,8 +308,13 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     }
     if (action === "cancel") {
       if (req.method !== "POST") return json(405, { error: "use POST" });
-      if (t.status === "running") live.get(t.id)?.abort?.abort();
-      else if (t.status === "queued" || t.status === "registered") {
+      if (t.status === "running") {
+        const l = live.get(t.id);
+        if (l?.abort && !l.abort.signal.aborted) {
+          l.stoppedBy = "cancel";
+          l.abort.abort();
+        }
+      } else if (t.status === "queued" || t.status === "registered") {
         t.status = "cancelled";
         t.ended_at = new Date().toISOString();
         live.delete(t.id);
@@ -260,20 +324,14 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     }
     if (req.method !== "GET") return json(405, { error: "use GET" });
     if (!t.run_dir) return json(404, { error: `test is ${t.status} and has no results yet` });
-    if (action === "requests.jsonl") {
-      return await fileResponse(join(t.run_dir, "requests.jsonl"), "application/x-ndjson");
-    }
+    const results = { kind: t.kind, parts: t.parts, run_dir: t.run_dir };
+    if (action === "requests.jsonl") return await requestsResponse(results);
     const format = url.searchParams.get("format") ?? "json";
-    if (!(format in CONTENT)) {
+    if (!(REPORT_FORMATS as readonly string[]).includes(format)) {
       return json(400, { problems: ["format must be json, md, html or csv"] });
     }
     if (t.status === "running") return json(409, { error: "test is running: poll until it ends" });
-    const [file, type] = CONTENT[format];
-    if (format === "json") return await jsonReport(t.run_dir);
-    if ((format === "md" || format === "html") && !(await exists(join(t.run_dir, file)))) {
-      await writeReports(t.run_dir).catch(() => {});
-    }
-    return await fileResponse(join(t.run_dir, file), type);
+    return await reportResponse(results, format as (typeof REPORT_FORMATS)[number]);
   };
 
   const server = Deno.serve({
@@ -294,7 +352,13 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   return {
     port: server.addr.port,
     async close() {
-      for (const l of live.values()) l.abort?.abort();
+      closing = true;
+      for (const l of live.values()) {
+        if (l.abort && !l.abort.signal.aborted) {
+          l.stoppedBy = "shutdown";
+          l.abort.abort();
+        }
+      }
       while (running > 0) await new Promise((r) => setTimeout(r, 20));
       await server.shutdown();
     },
@@ -314,8 +378,9 @@ function redactArgs(args: string[], secrets: string[]): string[] {
   });
 }
 
-async function exists(path: string): Promise<boolean> {
-  return await Deno.stat(path).then(() => true, () => false);
+/** A stopped test: `cancelled` by a user, `interrupted` when the agent itself stopped. */
+function stoppedStatus(l: Live): "cancelled" | "interrupted" {
+  return l.stoppedBy === "shutdown" ? "interrupted" : "cancelled";
 }
 
 /** The one run directory under a test's results folder, if it exists yet. */
@@ -326,22 +391,4 @@ async function findRunDir(out: string): Promise<string | undefined> {
     // Not created yet.
   }
   return undefined;
-}
-
-async function fileResponse(path: string, type: string): Promise<Response> {
-  try {
-    return new Response(await Deno.readFile(path), { headers: { "content-type": type } });
-  } catch {
-    return json(404, { error: "no such file in this test's results" });
-  }
-}
-
-async function jsonReport(dir: string): Promise<Response> {
-  try {
-    const summary = JSON.parse(await Deno.readTextFile(join(dir, "summary.json")));
-    const jsonl = await Deno.readTextFile(join(dir, "requests.jsonl")).catch(() => "");
-    return json(200, { ...seedReport(jsonl, summary), summary });
-  } catch {
-    return json(404, { error: "summary.json is missing: the run ended before writing it" });
-  }
 }

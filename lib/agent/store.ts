@@ -4,6 +4,7 @@
  */
 import { join } from "node:path";
 import { writeFileAtomic } from "../report/atomic_write.ts";
+import type { JobPart, ResultKind } from "./job.ts";
 
 /** A test's lifecycle states. */
 export type TestStatus =
@@ -21,6 +22,10 @@ export interface TestRecord {
   name?: string;
   status: TestStatus;
   scenario?: string;
+  /** What its results directory holds: one run (absent: a run), a sweep or a LoRA comparison. */
+  kind?: ResultKind;
+  /** A sweep's points or a comparison's runs, in the order they run. */
+  parts?: JobPart[];
   /** The run's flags, secrets shown as `***`. */
   args: string[];
   /** True when the registration carried secrets (held in memory only). */

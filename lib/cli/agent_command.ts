@@ -3,9 +3,9 @@
  * it, so a registration is validated exactly as `llmload run` would validate its flags.
  */
 import { parseArgs } from "node:util";
-import { startAgent } from "../agent/mod.ts";
+import { type AgentJob, startAgent } from "../agent/mod.ts";
 import { UsageError } from "../config/usage_error.ts";
-import type { RunPlan } from "../config/run_plan.ts";
+import { BUILTIN_SCENARIOS } from "../../scenarios/mod.ts";
 import { builtinScenario } from "./load_scenario.ts";
 import { parseRunArgs } from "./run_args.ts";
 import { scenarioPlans } from "./scenario_plans.ts";
@@ -96,10 +96,21 @@ export async function agentCommand(args: string[], io: AgentCommandIo): Promise<
       token === undefined ? ", no token" : ", bearer token required"
     })\n`,
   );
+  // The first signal stops running tests (they end as interrupted, results written) and
+  // leaves queued ones for the next agent; a second one exits at once (a restarted agent marks
+  // what was running as interrupted).
+  let signals = 0;
   await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    Deno.addSignalListener("SIGINT", stop);
-    Deno.addSignalListener("SIGTERM", stop);
+    const stop = (signal: "SIGINT" | "SIGTERM") => () => {
+      if (++signals === 1) {
+        io.err(`${signal} received: stopping running tests (they end as interrupted)…\n`);
+        return resolve();
+      }
+      io.err(`${signal} again: exiting now\n`);
+      Deno.exit(signal === "SIGINT" ? 130 : 143);
+    };
+    Deno.addSignalListener("SIGINT", stop("SIGINT"));
+    Deno.addSignalListener("SIGTERM", stop("SIGTERM"));
   });
   await agent.close();
   return 0;
@@ -107,21 +118,36 @@ export async function agentCommand(args: string[], io: AgentCommandIo): Promise<
 
 /**
  * The agent's validator: a built-in scenario name (never a file) and flags, or flags alone,
- * through the same parsers as `llmload run`; throws UsageError with every problem.
+ * through the same parsers as `llmload run`; throws UsageError with every problem. A sweeping
+ * scenario becomes a sweep job; a scenario's hooks come along only because it is a built-in.
  */
 export function runPlanner(
   env: Record<string, string | undefined>,
-): (scenario: string | undefined, args: string[]) => RunPlan {
+): (scenario: string | undefined, args: string[]) => AgentJob {
   return (scenario, runArgs) => {
-    if (scenario === undefined) return parseRunArgs(runArgs, env).plan;
+    if (scenario === undefined) return { kind: "run", plan: parseRunArgs(runArgs, env).plan };
     const found = builtinScenario(scenario);
-    if (!found) throw new UsageError(`scenario "${scenario}" is not a built-in scenario`);
-    const run = scenarioPlans(found, runArgs, { env, ref: scenario });
-    if (run.points.length !== 1 || run.hooks) {
+    if (!found) {
       throw new UsageError(
-        `scenario "${scenario}" is a sweep or has hooks; the agent runs single-point scenarios`,
+        `scenario "${scenario}" is not a built-in scenario (${
+          BUILTIN_SCENARIOS.map((s) => s.name).join(", ")
+        })`,
       );
     }
-    return run.points[0].plan;
+    const run = scenarioPlans(found, runArgs, { env, ref: scenario });
+    if (!found.sweep) return { kind: "run", plan: run.points[0].plan, hooks: run.hooks };
+    if (run.points.some((p) => p.plan.lora?.mode === "compare")) {
+      // Checked here so the registration gets it as a 400, not the run as a failure.
+      throw new UsageError(
+        "--lora-mode compare makes three runs of one plan and cannot be swept; use --lora-mode multi (or baseline) with a sweep",
+      );
+    }
+    return {
+      kind: "sweep",
+      scenario: run.scenario.name,
+      axes: run.axes,
+      points: run.points,
+      hooks: run.hooks,
+    };
   };
 }

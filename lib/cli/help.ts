@@ -526,16 +526,24 @@ Routes (JSON; bodies up to 1 MiB, larger answer 413):
   POST   /tests                           register: {"scenario": NAME, "args": [run flags]} or
                                           {"url", "model", "dataset_name", "endpoint_type",
                                           "dataset_config": {"random_seed", "subset", "rate"},
-                                          "kwargs": {...}}; 400 lists every problem
+                                          "kwargs": {...}}; 400 lists every problem. Every
+                                          built-in scenario runs, sweeps and multi-lora too
   POST   /tests/ID/start | /tests/ID/cancel
   GET    /tests | /tests/ID               status: registered queued running done failed
-                                          cancelled interrupted (running shows live progress)
+                                          cancelled interrupted (running shows live progress,
+                                          and the sweep "point" running)
   GET    /tests/ID/report?format=json|md|html|csv     GET /tests/ID/requests.jsonl
+                                          (a sweep: sweep.json/sweep.csv/its reports; seed
+                                          fields per point; records tagged with their "point")
   DELETE /tests/ID
 
 Secrets (api_key, any key named like token/secret/password/key) live in memory only and show as
 ***; a queued test whose secrets a restarted agent lost is marked failed. Nothing in a
-registration is evaluated as code; scenarios are built-ins only.
+registration is evaluated as code; scenarios are built-ins only; a --gpu-sampler command,
+--prom-file, --junit, --sim-truth-log and --out are refused.
+
+SIGTERM/Ctrl-C: running tests end as interrupted (results written so far), queued ones wait for
+the next agent; a second signal exits at once.
 
 Example:
   LLMLOAD_AGENT_TOKEN=s3cret llmload agent --listen 0.0.0.0:8787

@@ -83,6 +83,8 @@ export async function runSweep(
     axes: readonly string[];
     out: string;
     hooks?: { setup?: ScenarioHook; teardown?: ScenarioHook };
+    /** Told as each point starts (the agent's live progress per point). */
+    onPoint?: (point: SweepPointPlan, total: number) => void;
   },
 ): Promise<SweepOutcome> {
   if (points.length === 0) throw new Error("runSweep: no points");
@@ -149,6 +151,7 @@ export async function runSweep(
         const name = p.label ? ` (${p.label})` : "";
         io.log(`sweep point ${p.index}/${points.length}${name}`);
       }
+      options.onPoint?.(p, points.length);
       const plan: RunPlan = {
         ...p.plan,
         out: sweepDir,

@@ -1,55 +1,10 @@
 import assert from "node:assert/strict";
-import { join } from "node:path";
-import { startAgent } from "../../lib/agent/mod.ts";
-import { agentCommand, runPlanner } from "../../lib/cli/agent_command.ts";
+import { agentCommand } from "../../lib/cli/agent_command.ts";
+import { agentAt, allFiles, waitForStatus as waitFor } from "../helpers/agent_client.ts";
 
-const TOKEN = "agent-test-token";
 const SECRETS = ["sk-live-SECRET-one", "hf_SECRET_two"];
 // Each run: a few requests against the in-process simulator, no GPU sampler.
-const QUICK = ["--target", "sim", "--gpu-sampler", "off", "--metrics", "off"];
-
-async function agentAt(dataDir: string, extra: Partial<Parameters<typeof startAgent>[0]> = {}) {
-  const agent = await startAgent({
-    hostname: "127.0.0.1",
-    port: 0,
-    dataDir,
-    token: TOKEN,
-    plan: runPlanner({}),
-    ...extra,
-  });
-  const base = `http://127.0.0.1:${agent.port}`;
-  const call = async (method: string, path: string, body?: unknown, token = TOKEN) => {
-    const res = await fetch(base + path, {
-      method,
-      headers: token ? { authorization: `Bearer ${token}` } : {},
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, text, json: () => JSON.parse(text) };
-  };
-  return { agent, call };
-}
-
-type Call = Awaited<ReturnType<typeof agentAt>>["call"];
-
-async function waitFor(call: Call, id: string, statuses: string[]) {
-  for (let i = 0; i < 600; i++) {
-    const t = (await call("GET", `/tests/${id}`)).json();
-    if (statuses.includes(t.status)) return t;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`test ${id} never reached ${statuses}`);
-}
-
-async function allFiles(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for await (const e of Deno.readDir(dir)) {
-    const p = join(dir, e.name);
-    if (e.isDirectory) out.push(...await allFiles(p));
-    else out.push(p);
-  }
-  return out;
-}
+const QUICK = ["--target", "sim", "--gpu-sampler", "off", "--metrics", "off", "--max-tokens", "8"];
 
 Deno.test("agent: /health is open, every other route needs the bearer token", async () => {
   const dir = await Deno.makeTempDir();
