@@ -30,6 +30,10 @@ import { renderSloLine, renderVerdictLines } from "../report/verdict_lines.ts";
 import { releaseHeldLocks, RunLockBusy } from "../run/run_lock.ts";
 import { guardRun } from "./run_guard.ts";
 import { agentCommand } from "./agent_command.ts";
+import { parseArgs } from "node:util";
+import { RUN_OPTIONS } from "./run_args.ts";
+import { variantsRequest } from "./variant_args.ts";
+import { variantsAndReport } from "./variants_command.ts";
 
 /** Documented exit codes (README "Exit codes"). */
 export const EXIT = {
@@ -133,7 +137,29 @@ async function runCommand(args: string[]): Promise<number> {
     out(RUN_HELP);
     return EXIT.ok;
   }
+  // Server variants: `--server-cmd` and friends (parseRunArgs has already checked the flags).
+  const { values } = parseArgs({ args, options: RUN_OPTIONS, strict: true });
+  const variants = variantsRequest(values, { model: parsed.plan.target.model });
+  if (variants) {
+    return await variantsAndReport(variants, {
+      scenario: "variants",
+      points: [{ index: 1, plan: parsed.plan }],
+      axes: [],
+      quiet: parsed.quiet,
+      hasHooks: false,
+    }, variantsCli("run"));
+  }
   return await runAndReport(parsed.plan, parsed.quiet);
+}
+
+/** What variants_command.ts needs from here. */
+function variantsCli(lock: string) {
+  return {
+    out,
+    err,
+    guard: (plan: RunPlan) => guardRun(plan, { name: lock, err, exitNow }),
+    exit: EXIT,
+  };
 }
 
 async function scenarioCommand(ref: string, args: string[]): Promise<number> {
@@ -143,6 +169,19 @@ async function scenarioCommand(ref: string, args: string[]): Promise<number> {
   }
   const scenario = await loadScenario(ref);
   const run = scenarioPlans(scenario, args, { env: Deno.env.toObject(), ref });
+  const variants = variantsRequest(run.given, {
+    scenario: scenario.server,
+    model: run.points[0].plan.target.model,
+  });
+  if (variants) {
+    return await variantsAndReport(variants, {
+      scenario: scenario.name,
+      points: run.points,
+      axes: run.axes,
+      quiet: run.quiet,
+      hasHooks: run.hooks !== undefined,
+    }, variantsCli(lockName(run)));
+  }
   if (!scenario.sweep) {
     return await runAndReport(run.points[0].plan, run.quiet, undefined, run.hooks, lockName(run));
   }
@@ -302,10 +341,21 @@ async function simCommand(args: string[]): Promise<number> {
     ? await Deno.open(parsed.truthLog, { create: true, append: true })
     : undefined;
   const encoder = new TextEncoder();
+  const crash = parsed.crash;
+  const crashNow = () => {
+    // A dying server prints its last words to stderr and exits non-zero, as vLLM does.
+    err(`${crash!.message}\n`);
+    truthFile?.close();
+    Deno.exit(1);
+  };
+  if (crash?.afterRequests === 0) crashNow();
   let sim;
   try {
     sim = await startSim({
       ...parsed.options,
+      onGenerationRequest: crash && ((n) => {
+        if (n >= crash.afterRequests) crashNow();
+      }),
       tokenizer: tokenizer?.files,
       truthLog: truthFile
         ? (entry) => truthFile.writeSync(encoder.encode(JSON.stringify(entry) + "\n"))

@@ -14,6 +14,7 @@ import { TELEMETRY_OPTIONS, telemetrySection } from "./telemetry_args.ts";
 import { EXPORT_OPTIONS, exportsSection } from "./export_args.ts";
 import { GATE_OPTIONS, gatesSection } from "./gates_args.ts";
 import { UNATTENDED_OPTIONS, unattendedSection } from "./unattended_args.ts";
+import { VARIANT_OPTIONS } from "./variant_args.ts";
 
 /** The flags of `llmload run`, as node:util parseArgs options. Help text lives in help.ts. */
 export const RUN_OPTIONS = {
@@ -74,6 +75,8 @@ export const RUN_OPTIONS = {
   ...EXPORT_OPTIONS,
   ...GATE_OPTIONS,
   ...UNATTENDED_OPTIONS,
+  // --server-cmd, --server-param, --link, ...: read by variant_args.ts, not part of a RunPlan.
+  ...VARIANT_OPTIONS,
 } as const;
 
 /** Defaults that are not derived from the environment. */
