@@ -91,6 +91,8 @@ export interface VariantRecord {
   argv: string[] | null;
   dir: string;
   port: number | null;
+  /** The server's process id, also its process group id (null until started). */
+  pid: number | null;
   /** `pending`, `ok`, `failed` or `interrupted`. */
   status: "pending" | "ok" | "failed" | "interrupted";
   failure: VariantFailure | null;
@@ -229,6 +231,7 @@ function pendingRecord(v: ServerVariant, dir: string): VariantRecord {
     argv: null,
     dir,
     port: null,
+    pid: null,
     status: "pending",
     failure: null,
     ready_ms: null,
@@ -316,6 +319,7 @@ async function runVariant(
   };
   io.log(`variant ${v.index}/${ctx.count} (${v.label}): starting ${argv.join(" ")}`);
   const server = await startServer(argv, { logPath });
+  record.pid = server.pid < 0 ? null : server.pid;
   const fail = async (phase: ServerPhase, message: string): Promise<void> => {
     // The log is complete once the process has ended; a live one is read as it stands.
     const exit = server.exit();
@@ -406,7 +410,8 @@ async function runVariant(
       } catch (e) {
         if (!(e instanceof TargetError)) throw e;
         // Answered /health, then refused the run: it died, or it is not an OpenAI server.
-        await new Promise((r) => setTimeout(r, 200));
+        // A dying server's exit may trail its refusal a little: let the log say why.
+        await Promise.race([server.exited, new Promise((r) => setTimeout(r, 2_000))]);
         await fail("running", e.message);
         return record;
       }
