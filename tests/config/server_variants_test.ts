@@ -42,7 +42,8 @@ Deno.test("server params expand to their Cartesian product, first parameter slow
 
 Deno.test("linked parameters move together instead of multiplying", () => {
   const p = planServerVariants({
-    cmd: "vllm serve m --port {port} -tp {tp} --max-num-batched-tokens {mnbt} --enforce-eager={eager}",
+    cmd:
+      "vllm serve m --port {port} -tp {tp} --max-num-batched-tokens {mnbt} --enforce-eager={eager}",
     params: ["tp=1,2,4", "eager=true,false", "mnbt=2048,4096,8192"],
     links: ["mnbt,tp"],
   }, { split: splitCommand });

@@ -49,7 +49,10 @@ Deno.test("log classifier: CUDA OOM, torch OutOfMemoryError and KV cache refusal
   const cases: [string, boolean][] = [
     ["torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB.", true],
     ["RuntimeError: CUDA error: out of memory", true],
-    ["ValueError: No available memory for the cache blocks. Try increasing `gpu_memory_utilization`", true],
+    [
+      "ValueError: No available memory for the cache blocks. Try increasing `gpu_memory_utilization`",
+      true,
+    ],
     [
       "ValueError: The model's max seq len (131072) is larger than the maximum number of tokens that can be stored in KV cache (43344).",
       true,
@@ -109,7 +112,10 @@ Deno.test("comparison report: the guide's layout in text, Markdown and HTML, fai
   const md = renderComparisonMarkdown(input);
   assert.match(md, /## ITL p99, ms \(lower is better\)/);
   assert.match(md, /\| 3000 +\| +40\.0 \| +180 \| +– \| +\+350\.0% \|/);
-  assert.match(md, /### 3\. chunked=broken: oom\n\nexited\n\n```\ntorch\.OutOfMemoryError: <boom>\n```/);
+  assert.match(
+    md,
+    /### 3\. chunked=broken: oom\n\nexited\n\n```\ntorch\.OutOfMemoryError: <boom>\n```/,
+  );
   const html = renderComparisonHtml(input);
   assert.match(html, /<section id="metric-e2e_ms_mean">/);
   assert.match(html, /torch\.OutOfMemoryError: &#60;boom&#62;/);

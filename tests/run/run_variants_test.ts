@@ -95,7 +95,10 @@ Deno.test("variants run in matrix order; each server is started, measured, fully
     ]);
     // Started in that order too: each start is logged before the next.
     const starts = lines.filter((l) => / starting /.test(l)).map((l) => l.split(":")[0]);
-    assert.deepEqual(starts, [1, 2, 3, 4].map((i) => `variant ${i}/4 (${outcome.records[i - 1].label})`));
+    assert.deepEqual(
+      starts,
+      [1, 2, 3, 4].map((i) => `variant ${i}/4 (${outcome.records[i - 1].label})`),
+    );
     for (const r of outcome.records) {
       assert.equal(r.status, "ok");
       assertStopped(r);
@@ -238,14 +241,18 @@ Deno.test("--resume skips the variants already done and runs the rest", async ()
     // Another matrix cannot continue this sweep.
     await assert.rejects(
       () =>
-        runVariants(variants({ cmd: `${SIM} --max-num-batched-tokens {mnbt}`, params: ["mnbt=256"] }), points(out), {
-          io: io(lines),
-          scenario: "resume",
-          out,
-          pointHeading: "",
-          llmload: selfCommand(),
-          resume: first.sweepDir,
-        }),
+        runVariants(
+          variants({ cmd: `${SIM} --max-num-batched-tokens {mnbt}`, params: ["mnbt=256"] }),
+          points(out),
+          {
+            io: io(lines),
+            scenario: "resume",
+            out,
+            pointHeading: "",
+            llmload: selfCommand(),
+            resume: first.sweepDir,
+          },
+        ),
       (e) => e instanceof UsageError && /give the same --server-cmd/.test(e.message),
     );
   });
