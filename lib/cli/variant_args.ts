@@ -29,8 +29,9 @@ export interface VariantsRequest {
  * The server variants asked for by the flags, or by the scenario's `server` block with the
  * flags applied: `--server-cmd` replaces the scenario's whole block, a `--server-param NAME=...`
  * replaces that parameter's values (so `--server-param chunked=off` narrows), `--link` adds a
- * group. Undefined when neither asks for variants; a UsageError lists every problem, including
- * flags that make no sense with variants (`--url`, `--target sim`).
+ * group, and `--target sim` drops the block (the scenario then runs on the in-process
+ * simulator). Undefined when nothing asks for variants; a UsageError lists every problem,
+ * including flags that make no sense with `--server-cmd` (`--url`, `--target sim`).
  */
 export function variantsRequest(
   given: Record<string, unknown>,
@@ -38,7 +39,10 @@ export function variantsRequest(
 ): VariantsRequest | undefined {
   const str = (name: string) => given[name] as string | undefined;
   const list = (name: string) => (given[name] as string[] | undefined) ?? [];
-  const wanted = str("server-cmd") !== undefined || options.scenario !== undefined;
+  // `--target sim` replaces a scenario's servers as it replaces a scenario's url: the scenario
+  // then runs once against the in-process simulator.
+  const scenarioServer = str("target") === undefined ? options.scenario : undefined;
+  const wanted = str("server-cmd") !== undefined || scenarioServer !== undefined;
   const problems: string[] = [];
   const duration = (name: string) => {
     const raw = str(name);
@@ -81,7 +85,7 @@ export function variantsRequest(
       );
     }
   }
-  const scenario = str("server-cmd") === undefined ? options.scenario : undefined;
+  const scenario = str("server-cmd") === undefined ? scenarioServer : undefined;
   const userParams = list("server-param");
   const userNames = new Set(userParams.map((p) => p.split("=")[0].trim()));
   const scenarioParams = Object.entries(scenario?.params ?? {})

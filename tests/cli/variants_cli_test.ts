@@ -94,15 +94,16 @@ Deno.test("bad --server-param and --link: exit 2, every problem listed, nothing 
   }
 });
 
-Deno.test("a scenario's server block: a --server-param narrows it, --target sim is refused", () => {
+Deno.test("a scenario's server block: a --server-param narrows it, --target sim drops it", () => {
   const server = chunkedPrefillAb.server!;
   const narrowed = variantsRequest({ "server-param": ["chunked=off"] }, { scenario: server })!;
   assert.deepEqual(narrowed.plan.variants.map((v) => v.label), ["chunked=off"]);
   assert.equal(narrowed.plan.readyTimeoutMs, 60_000);
   const all = variantsRequest({}, { scenario: server })!;
   assert.deepEqual(all.plan.variants.map((v) => v.label), ["chunked=on", "chunked=off"]);
+  assert.equal(variantsRequest({ target: "sim" }, { scenario: server }), undefined);
   assert.throws(
-    () => variantsRequest({ target: "sim" }, { scenario: server }),
+    () => variantsRequest({ target: "sim", "server-cmd": "x --port {port}" }, {}),
     (e) => e instanceof UsageError && /--target sim cannot be combined/.test(e.message),
   );
   assert.throws(
