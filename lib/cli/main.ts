@@ -10,7 +10,7 @@ import { parseRunArgs } from "./run_args.ts";
 import { parseSimArgs } from "./sim_args.ts";
 import { demoPlans } from "./demo.ts";
 import type { RunPlan } from "../config/run_plan.ts";
-import { expandSweep } from "../config/scenario.ts";
+import { expandSweep, type Scenario } from "../config/scenario.ts";
 import { renderSweepTable } from "../report/sweep_table.ts";
 import { runSweep } from "../run/run_sweep.ts";
 import { BUILTIN_SCENARIOS } from "../../scenarios/mod.ts";
@@ -193,12 +193,27 @@ function listScenarios(): string {
   const width = Math.max(...BUILTIN_SCENARIOS.map((s) => s.name.length));
   const lines = BUILTIN_SCENARIOS.map((s) => {
     const n = s.sweep ? expandSweep(s).length : 1;
-    const points = n > 1 ? ` [${n} points]` : "";
+    const servers = s.server ? serverCount(s.server) : 1;
+    const points = n > 1 || servers > 1
+      ? ` [${n} point${n > 1 ? "s" : ""}${servers > 1 ? ` × ${servers} servers` : ""}]`
+      : "";
     return `  ${s.name.padEnd(width)}  ${s.description}${points}`;
   });
   return `Built-in scenarios (llmload run NAME [flags]; flags override the scenario):\n${
     lines.join("\n")
   }\nA scenario file: llmload run ./my_scenario.ts (see README "Scenarios and sweeps").\n`;
+}
+
+/** How many servers a scenario's `server` block starts: a linked group counts once. */
+function serverCount(server: NonNullable<Scenario["server"]>): number {
+  const seen = new Set<string>();
+  let n = 1;
+  for (const [name, values] of Object.entries(server.params ?? {})) {
+    if (seen.has(name)) continue;
+    for (const m of server.link?.find((l) => l.includes(name)) ?? [name]) seen.add(m);
+    n *= values.length;
+  }
+  return n;
 }
 
 /** Runs every point of a sweep, then prints one table (a row per point) and the sweep path. */
