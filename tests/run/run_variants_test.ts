@@ -9,23 +9,12 @@ import { selfCommand } from "../../lib/run/self_command.ts";
 import { splitCommand } from "../../lib/telemetry/split_command.ts";
 import { processAlive } from "../helpers/process_alive.ts";
 
-/** Processes whose process group is `pgid` and that still run (not zombies). */
+/** Processes whose process group is `pgid` and that still run (not zombies), from `ps`. */
 function groupMembers(pgid: number): number[] {
-  const alive: number[] = [];
-  for (const e of Deno.readDirSync("/proc")) {
-    if (!/^\d+$/.test(e.name)) continue;
-    try {
-      const stat = Deno.readTextFileSync(`/proc/${e.name}/stat`);
-      const after = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      // after[0] = state, after[1] = ppid, after[2] = pgrp
-      if (Number(after[2]) === pgid && after[0] !== "Z" && after[0] !== "X") {
-        alive.push(Number(e.name));
-      }
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return alive;
+  const out = new Deno.Command("ps", { args: ["-e", "-o", "pid=,pgid=,stat="] }).outputSync();
+  return new TextDecoder().decode(out.stdout).trim().split("\n").map((l) => l.trim().split(/\s+/))
+    .filter(([, g, stat]) => Number(g) === pgid && !stat.startsWith("Z"))
+    .map(([pid]) => Number(pid));
 }
 
 /** Asserts the variant's server and its whole process group are gone and its port is free. */
