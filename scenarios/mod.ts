@@ -9,6 +9,7 @@ import promptLengths from "./prompt_lengths.ts";
 import concurrency from "./concurrency.ts";
 import workloads from "./workloads.ts";
 import multiLora from "./multi_lora.ts";
+import chunkedPrefillAb from "./chunked_prefill_ab.ts";
 
 /** Built-in scenarios in the order `llmload scenarios` lists them. */
 export const BUILTIN_SCENARIOS: readonly Scenario[] = [
@@ -17,4 +18,5 @@ export const BUILTIN_SCENARIOS: readonly Scenario[] = [
   concurrency,
   workloads,
   multiLora,
+  chunkedPrefillAb,
 ];

@@ -196,6 +196,26 @@ Unattended runs (cron, systemd; README "Unattended runs"):
   A lock <out>/.llmload-<scenario or run>.lock (pid, host, start) keeps two runs of one
   scenario from overlapping: the second exits 2; a dead process's lock is taken over.
 
+Server variants (README "Server variants"): start each server configuration in turn, run
+the same load (or the scenario's sweep) on each, stop it, compare them side by side:
+  --server-cmd "CMD"     the server command, never run through a shell; must contain {port}
+                         (a free 127.0.0.1 port per variant, where the load goes); also
+                         {model} (--model), {host} and {llmload} (this llmload, e.g.
+                         "{llmload} sim --port {port} --chunked-prefill={chunked}")
+  --server-param k=v1,v2 fills {k}; repeat for more: their Cartesian product, first slowest
+  --link a,b             parameters a and b move together (equal-length lists), not multiplied
+  --ready-timeout 10m    wait for /health or /v1/models (default 10m): else never_ready
+  --server-grace 10s     SIGTERM to the server's process group, SIGKILL after this long
+  --resume DIR           continue a sweep directory: variants with a variant.json are skipped
+  Writes DIR/<sweep-id>/: variants.json, comparison.md, comparison.html, and per variant
+  server.log, variant.json and one run directory per point. A server that exits early, never
+  becomes ready, crashes mid-run or runs out of memory is recorded (exited_early, never_ready,
+  crashed_mid_run, oom, with its log's last lines) and the next variant runs; exit 1 then.
+  llmload run chunked-prefill-ab
+  llmload run --server-cmd "vllm serve {model} --port {port} --enable-chunked-prefill={chunked}
+    --max-num-batched-tokens {mnbt}" --server-param chunked=True,False
+    --server-param mnbt=2048,8192 --model meta-llama/Llama-3.1-8B-Instruct --rate 2 --requests 100
+
 History and monitoring exports (README "History and monitoring exports"):
   every run (and sweep point) appends one line to DIR/history.jsonl and rewrites
   DIR/history.html; see \`llmload history --help\`
@@ -372,6 +392,11 @@ Engine (a continuous-batching step loop; flags override the profile's values):
   --max-loras N          distinct adapters in one step
   --max-cpu-loras N      adapters kept loaded; others cost --lora-load-time (e.g. 25ms) to load
   --lora-adapters a,b=/path              adapters served from the start (also listed in /v1/models)
+
+A dying server (for server variants; llmload sim only, not --sim-*):
+  --crash-after-requests N   exit 1 as generation request N arrives (0: at start-up)
+  --crash-message TEXT       printed to stderr first (default "RuntimeError: simulated crash
+                             ..."; e.g. "torch.OutOfMemoryError: CUDA out of memory")
 
 Faults (each a rate between 0 and 1, drawn per request from the seed):
   --fault-500 R --fault-503 R --fault-429 R   error responses (--retry-after S adds the header)

@@ -10,7 +10,7 @@ import { parseRunArgs } from "./run_args.ts";
 import { parseSimArgs } from "./sim_args.ts";
 import { demoPlans } from "./demo.ts";
 import type { RunPlan } from "../config/run_plan.ts";
-import { expandSweep } from "../config/scenario.ts";
+import { expandSweep, type Scenario } from "../config/scenario.ts";
 import { renderSweepTable } from "../report/sweep_table.ts";
 import { runSweep } from "../run/run_sweep.ts";
 import { BUILTIN_SCENARIOS } from "../../scenarios/mod.ts";
@@ -32,6 +32,10 @@ import { guardRun } from "./run_guard.ts";
 import { agentCommand } from "./agent_command.ts";
 import { mergeCommand } from "./merge_command.ts";
 import { searchCommand } from "./search_command.ts";
+import { parseArgs } from "node:util";
+import { RUN_OPTIONS } from "./run_args.ts";
+import { variantsRequest } from "./variant_args.ts";
+import { variantsAndReport } from "./variants_command.ts";
 
 /** Documented exit codes (README "Exit codes"). */
 export const EXIT = {
@@ -144,7 +148,29 @@ async function runCommand(args: string[]): Promise<number> {
     out(RUN_HELP);
     return EXIT.ok;
   }
+  // Server variants: `--server-cmd` and friends (parseRunArgs has already checked the flags).
+  const { values } = parseArgs({ args, options: RUN_OPTIONS, strict: true });
+  const variants = variantsRequest(values, { model: parsed.plan.target.model });
+  if (variants) {
+    return await variantsAndReport(variants, {
+      scenario: "variants",
+      points: [{ index: 1, plan: parsed.plan }],
+      axes: [],
+      quiet: parsed.quiet,
+      hasHooks: false,
+    }, variantsCli("run"));
+  }
   return await runAndReport(parsed.plan, parsed.quiet);
+}
+
+/** What variants_command.ts needs from here. */
+function variantsCli(lock: string) {
+  return {
+    out,
+    err,
+    guard: (plan: RunPlan) => guardRun(plan, { name: lock, err, exitNow }),
+    exit: EXIT,
+  };
 }
 
 async function scenarioCommand(ref: string, args: string[]): Promise<number> {
@@ -154,6 +180,19 @@ async function scenarioCommand(ref: string, args: string[]): Promise<number> {
   }
   const scenario = await loadScenario(ref);
   const run = scenarioPlans(scenario, args, { env: Deno.env.toObject(), ref });
+  const variants = variantsRequest(run.given, {
+    scenario: scenario.server,
+    model: run.points[0].plan.target.model,
+  });
+  if (variants) {
+    return await variantsAndReport(variants, {
+      scenario: scenario.name,
+      points: run.points,
+      axes: run.axes,
+      quiet: run.quiet,
+      hasHooks: run.hooks !== undefined,
+    }, variantsCli(lockName(run)));
+  }
   if (!scenario.sweep) {
     return await runAndReport(run.points[0].plan, run.quiet, undefined, run.hooks, lockName(run));
   }
@@ -165,12 +204,27 @@ function listScenarios(): string {
   const width = Math.max(...BUILTIN_SCENARIOS.map((s) => s.name.length));
   const lines = BUILTIN_SCENARIOS.map((s) => {
     const n = s.sweep ? expandSweep(s).length : 1;
-    const points = n > 1 ? ` [${n} points]` : "";
+    const servers = s.server ? serverCount(s.server) : 1;
+    const points = n > 1 || servers > 1
+      ? ` [${n} point${n > 1 ? "s" : ""}${servers > 1 ? ` × ${servers} servers` : ""}]`
+      : "";
     return `  ${s.name.padEnd(width)}  ${s.description}${points}`;
   });
   return `Built-in scenarios (llmload run NAME [flags]; flags override the scenario):\n${
     lines.join("\n")
   }\nA scenario file: llmload run ./my_scenario.ts (see README "Scenarios and sweeps").\n`;
+}
+
+/** How many servers a scenario's `server` block starts: a linked group counts once. */
+function serverCount(server: NonNullable<Scenario["server"]>): number {
+  const seen = new Set<string>();
+  let n = 1;
+  for (const [name, values] of Object.entries(server.params ?? {})) {
+    if (seen.has(name)) continue;
+    for (const m of server.link?.find((l) => l.includes(name)) ?? [name]) seen.add(m);
+    n *= values.length;
+  }
+  return n;
 }
 
 /** Runs every point of a sweep, then prints one table (a row per point) and the sweep path. */
@@ -313,10 +367,21 @@ async function simCommand(args: string[]): Promise<number> {
     ? await Deno.open(parsed.truthLog, { create: true, append: true })
     : undefined;
   const encoder = new TextEncoder();
+  const crash = parsed.crash;
+  const crashNow = () => {
+    // A dying server prints its last words to stderr and exits non-zero, as vLLM does.
+    err(`${crash!.message}\n`);
+    truthFile?.close();
+    Deno.exit(1);
+  };
+  if (crash?.afterRequests === 0) crashNow();
   let sim;
   try {
     sim = await startSim({
       ...parsed.options,
+      onGenerationRequest: crash && ((n) => {
+        if (n >= crash.afterRequests) crashNow();
+      }),
       tokenizer: tokenizer?.files,
       truthLog: truthFile
         ? (entry) => truthFile.writeSync(encoder.encode(JSON.stringify(entry) + "\n"))

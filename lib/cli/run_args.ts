@@ -15,6 +15,7 @@ import { EXPORT_OPTIONS, exportsSection } from "./export_args.ts";
 import { GATE_OPTIONS, gatesSection } from "./gates_args.ts";
 import { UNATTENDED_OPTIONS, unattendedSection } from "./unattended_args.ts";
 import { SHARD_OPTIONS, shardSection } from "./shard_args.ts";
+import { VARIANT_OPTIONS } from "./variant_args.ts";
 
 /** The flags of `llmload run`, as node:util parseArgs options. Help text lives in help.ts. */
 export const RUN_OPTIONS = {
@@ -76,6 +77,8 @@ export const RUN_OPTIONS = {
   ...GATE_OPTIONS,
   ...UNATTENDED_OPTIONS,
   ...SHARD_OPTIONS,
+  // --server-cmd, --server-param, --link, ...: read by variant_args.ts, not part of a RunPlan.
+  ...VARIANT_OPTIONS,
 } as const;
 
 /** Defaults that are not derived from the environment. */

@@ -34,6 +34,8 @@ export interface ScenarioRun {
    * flags); absent when it has none.
    */
   hooks?: { setup?: ScenarioHook; teardown?: ScenarioHook };
+  /** The user's flags as parsed (what the server-variant flags are read from). */
+  given: Record<string, unknown>;
 }
 
 /** Flag of each sweep axis. */
@@ -296,5 +298,5 @@ export function scenarioPlans(
   const hooks = scenario.setup || scenario.teardown
     ? { setup: scenario.setup, teardown: scenario.teardown }
     : undefined;
-  return { scenario, axes, points: planned, quiet: given.quiet === true, hooks };
+  return { scenario, axes, points: planned, quiet: given.quiet === true, hooks, given };
 }

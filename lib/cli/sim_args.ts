@@ -37,6 +37,8 @@ export const SIM_OPTIONS = {
   "retry-after": { type: "string" },
   "truth-log": { type: "string" },
   tokenizer: { type: "string" },
+  "crash-after-requests": { type: "string" },
+  "crash-message": { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -45,7 +47,16 @@ export const SIM_OPTIONS = {
  * sim`: it always listens on a free 127.0.0.1 port, the run's `--seed` seeds it, and the run's
  * `--tokenizer` is its tokenizer too.
  */
-const NOT_IN_PROCESS = ["port", "host", "seed", "tokenizer", "help"] as const;
+const NOT_IN_PROCESS = [
+  "port",
+  "host",
+  "seed",
+  "tokenizer",
+  "help",
+  // Ending the process would end llmload itself: only for a simulator in its own process.
+  "crash-after-requests",
+  "crash-message",
+] as const;
 type InProcessName = Exclude<keyof typeof SIM_OPTIONS, (typeof NOT_IN_PROCESS)[number]>;
 
 /** Prefix of the simulator flags of `llmload run` (`--sim-profile` is `llmload sim --profile`). */
@@ -69,8 +80,17 @@ export interface SimArgs {
   truthLog?: string;
   /** The model's tokenizer (directory or tokenizer.json), read by the caller before starting. */
   tokenizer?: string;
+  /**
+   * `--crash-after-requests N`: the process exits (code 1) as generation request N arrives,
+   * printing `message` to stderr first; 0 exits at start-up, before listening. A server dying
+   * mid-run, for testing server variants.
+   */
+  crash?: { afterRequests: number; message: string };
   help: boolean;
 }
+
+/** What `--crash-message` defaults to. */
+export const DEFAULT_CRASH_MESSAGE = "RuntimeError: simulated crash (--crash-after-requests)";
 
 /** Turns `llmload sim` arguments into simulator options, listing every problem at once. */
 export function parseSimArgs(args: string[]): SimArgs {
@@ -82,11 +102,26 @@ export function parseSimArgs(args: string[]): SimArgs {
   }
   if (values.help) return { options: {}, help: true };
   const { options, problems } = simOptionsFromFlags(values, { prefix: "" });
+  const crashRaw = values["crash-after-requests"] as string | undefined;
+  const crashAfter = crashRaw === undefined ? undefined : Number(crashRaw);
+  if (
+    crashRaw !== undefined &&
+    !(crashRaw.trim() !== "" && Number.isInteger(crashAfter!) && crashAfter! >= 0)
+  ) {
+    problems.push(`--crash-after-requests must be a whole number ≥ 0 (got "${crashRaw}")`);
+  }
+  const crashMessage = values["crash-message"] as string | undefined;
+  if (crashMessage !== undefined && crashRaw === undefined) {
+    problems.push("--crash-message needs --crash-after-requests N");
+  }
   if (problems.length) throw new UsageError(problems);
   return {
     options: { ...options, port: options.port ?? 8000, hostname: options.hostname ?? "127.0.0.1" },
     truthLog: values["truth-log"] as string | undefined,
     tokenizer: values.tokenizer as string | undefined,
+    crash: crashAfter === undefined
+      ? undefined
+      : { afterRequests: crashAfter, message: crashMessage ?? DEFAULT_CRASH_MESSAGE },
     help: false,
   };
 }

@@ -301,6 +301,20 @@ export const RunPlanSchema = z.object({
       label: z.string(),
     }),
   }).optional(),
+  /**
+   * Set by a server-variants sweep (lib/run/run_variants.ts) on each run: the server
+   * configuration it measured, recorded in meta.json as `server_variant`.
+   */
+  serverVariant: z.object({
+    sweepId: z.string(),
+    index: z.number().int().positive(),
+    label: z.string(),
+    params: z.record(z.string(), z.string()),
+    /** The exact argv the server was started with. */
+    argv: z.array(z.string()),
+    template: z.string(),
+    port: z.number().int().positive(),
+  }).optional(),
   /** SLOs, gates, baseline, JUnit (lib/config/gates_plan.ts); absent = the default gate only. */
   gates: GatesPlanSchema.optional(),
   /** `--wait-ready`, `--max-runtime`, `--grace` (lib/config/unattended_plan.ts). */

@@ -256,6 +256,30 @@ const SimDefaultsSchema = z.strictObject({
   retryAfter: z.number().int().nonnegative().optional(),
 });
 
+/**
+ * Server variants (`--server-cmd`, `--server-param`, `--link`, `--ready-timeout`,
+ * `--server-grace`): the scenario is run once per server configuration, each server started
+ * and stopped by llmload (lib/config/server_variants.ts).
+ */
+const ServerSchema = z.strictObject({
+  /** The server command, with `{port}` and a `{name}` per parameter (`{llmload}`, `{model}`). */
+  cmd: z.string().min(1),
+  /** Values per parameter, e.g. `{ chunked: ["on", "off"], mnbt: [2048, 8192] }`. */
+  params: z.record(
+    z.string(),
+    z.array(z.union([z.string(), z.number(), z.boolean()])).min(1),
+  ).optional(),
+  /** Groups of parameters whose lists move together (`--link a,b`), e.g. `[["tp", "mnbt"]]`. */
+  link: z.array(z.array(z.string()).min(2)).optional(),
+  /** `--ready-timeout`, e.g. "10m". */
+  readyTimeout: duration.optional(),
+  /** `--server-grace`: SIGTERM to SIGKILL, e.g. "10s". */
+  grace: duration.optional(),
+});
+
+/** A scenario's `server` block. */
+export type ScenarioServer = z.infer<typeof ServerSchema>;
+
 /** Named axes whose cartesian product (first axis outermost) is the list of points. */
 const AxesSchema = z.strictObject({
   concurrency: z.array(positiveInt).min(1).optional(),
@@ -306,6 +330,8 @@ export const ScenarioSchema = z.strictObject({
   teardown: HookSchema.optional(),
   /** Simulator settings, used only when the target is the simulator (`--target sim`). */
   sim: SimDefaultsSchema.optional(),
+  /** Server variants: start each server configuration in turn and run the scenario on each. */
+  server: ServerSchema.optional(),
 }).superRefine((s, ctx) => {
   const [a, b] = [s.target?.endpoint, s.request?.endpoint];
   if (a !== undefined && b !== undefined && a !== b) {

@@ -42,7 +42,8 @@ export interface SweepTableOptions {
   title?: string;
 }
 
-const AXIS_LABEL: Record<keyof SweepValues, string> = {
+/** Column heading of each sweep axis (also the server-variants comparison's point column). */
+export const AXIS_LABEL: Record<keyof SweepValues, string> = {
   concurrency: "concurrency",
   rate: "rate/s",
   maxInFlight: "max in flight",

@@ -95,6 +95,20 @@ export function buildMeta(
     hooks: run.hooks ?? null,
     lora: run.lora ?? null,
     server: run.server ?? null,
+    // Only in a server-variants sweep: which server configuration this run measured.
+    ...(plan.serverVariant
+      ? {
+        server_variant: {
+          sweep_id: plan.serverVariant.sweepId,
+          index: plan.serverVariant.index,
+          label: plan.serverVariant.label,
+          params: plan.serverVariant.params,
+          argv: plan.serverVariant.argv,
+          template: plan.serverVariant.template,
+          port: plan.serverVariant.port,
+        },
+      }
+      : {}),
     prompt_length_mode: run.promptLengthMode ?? null,
     // Which tokenizer.json measured the prompts, and whether a chat template was counted.
     prompt_tokenizer: run.promptTokenizer

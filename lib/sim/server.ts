@@ -94,6 +94,11 @@ export interface SimOptions {
   /** Faults to inject into generation requests, each with a rate (see {@link FaultOptions}). */
   faults?: FaultOptions;
   /**
+   * Called as each generation request arrives, with its 1-based count, before anything else is
+   * done for it (`llmload sim --crash-after-requests` ends the process from here).
+   */
+  onGenerationRequest?: (count: number) => void;
+  /**
    * LoRA adapters served from the start, as vLLM's `--lora-modules`: `name=path` or `name`
    * (path `/sim/loras/<name>`). More can be loaded at run time via `/v1/load_lora_adapter`.
    */
@@ -284,6 +289,7 @@ export function createSimApp(options: SimOptions = {}): SimApp {
     const receivedAt = now();
     const headerId = req.header("x-request-id");
     const seq = ++counter;
+    cfg.onGenerationRequest?.(seq);
     const requestId = headerId ?? randomId();
     const idHeaders = { "x-request-id": requestId };
     // Drawn first and synchronously, so arrival order alone decides which request gets which.

@@ -7,11 +7,17 @@
  */
 
 const live = new Set<Deno.ChildProcess>();
+/** Children started in their own process group (`detached: true`): killed as a whole group. */
+const groups = new Set<Deno.ChildProcess>();
 let listening = false;
 
-/** Records `child` as running until {@link untrackChild}. */
-export function trackChild(child: Deno.ChildProcess): void {
+/**
+ * Records `child` as running until {@link untrackChild}. `group`: the child leads its own process
+ * group (a server and the workers it forks), so exit paths signal the whole group.
+ */
+export function trackChild(child: Deno.ChildProcess, options: { group?: boolean } = {}): void {
   live.add(child);
+  if (options.group) groups.add(child);
   if (!listening) {
     listening = true;
     globalThis.addEventListener("unload", () => killTrackedChildren());
@@ -21,6 +27,7 @@ export function trackChild(child: Deno.ChildProcess): void {
 /** The child has exited (its status resolved): nothing left to kill. */
 export function untrackChild(child: Deno.ChildProcess): void {
   live.delete(child);
+  groups.delete(child);
 }
 
 /** PIDs of the children still tracked. */
@@ -33,12 +40,14 @@ export function killTrackedChildren(): number {
   let n = 0;
   for (const child of live) {
     try {
-      child.kill("SIGTERM");
+      if (groups.has(child)) Deno.kill(-child.pid, "SIGTERM");
+      else child.kill("SIGTERM");
       n++;
     } catch {
       // already gone
     }
   }
   live.clear();
+  groups.clear();
   return n;
 }

@@ -70,8 +70,9 @@ Deno.test("--sim-ttft and --sim-itl set the fixed profile's timing in ms", () =>
 
 Deno.test("every engine, model and fault flag of llmload sim has a --sim- twin, documented in run --help", () => {
   const inProcess = Object.keys(SIM_OPTIONS).filter((n) =>
-    // The run's own --seed and --tokenizer serve the simulator too.
-    !["port", "host", "seed", "tokenizer", "help"].includes(n)
+    // The run's own --seed and --tokenizer serve the simulator too; a crash would end llmload.
+    !["port", "host", "seed", "tokenizer", "help", "crash-after-requests", "crash-message"]
+      .includes(n)
   );
   assert.deepEqual(Object.keys(SIM_RUN_OPTIONS).sort(), inProcess.map((n) => `sim-${n}`).sort());
   assert.deepEqual(

@@ -1,0 +1,99 @@
+import type { RunPlan } from "../config/run_plan.ts";
+import { UsageError } from "../config/usage_error.ts";
+import { renderComparisonText } from "../report/variant_comparison_report.ts";
+import { AXIS_LABEL, type SweepValues } from "../report/sweep_table.ts";
+import { runVariants, type VariantPoint } from "../run/run_variants.ts";
+import { sweepValues } from "../run/run_sweep.ts";
+import { selfCommand } from "../run/self_command.ts";
+import type { RunGuard } from "./run_guard.ts";
+import type { VariantsRequest } from "./variant_args.ts";
+
+/** What {@link variantsAndReport} needs from main.ts: output, the guard and exit codes. */
+export interface VariantsCli {
+  out(text: string): void;
+  err(text: string): void;
+  /** Takes the lock and starts the stop sequence (main.ts's guardRun). */
+  guard(plan: RunPlan): Promise<RunGuard>;
+  exit: { ok: number; failure: number; interrupted: number };
+}
+
+/** The points of a (possibly swept) scenario, named by their swept values. */
+export function variantPoints(
+  points: readonly { index: number; label?: string; plan: RunPlan }[],
+  axes: readonly string[],
+): { points: VariantPoint[]; heading: string } {
+  const heading = axes.map((a) => AXIS_LABEL[a as keyof SweepValues] ?? a).join(" / ");
+  return {
+    heading,
+    points: points.map((p) => {
+      const values = sweepValues(p.plan) as unknown as Record<string, unknown>;
+      const name = p.label ?? axes.map((a) => String(values[a] ?? "-")).join(" / ");
+      return { index: p.index, name, plan: p.plan };
+    }),
+  };
+}
+
+/**
+ * `llmload run [scenario] --server-cmd ...`: every server variant in turn (run_variants.ts),
+ * then the comparison table and the sweep directory. Exit 0 when every variant ran, 1 when one
+ * failed (the others' results are complete), 130/143 when interrupted.
+ */
+export async function variantsAndReport(
+  request: VariantsRequest,
+  run: {
+    scenario: string;
+    points: readonly { index: number; label?: string; plan: RunPlan }[];
+    axes: readonly string[];
+    quiet: boolean;
+    hasHooks: boolean;
+  },
+  cli: VariantsCli,
+): Promise<number> {
+  if (run.hasHooks) {
+    throw new UsageError(
+      `scenario "${run.scenario}" has setup/teardown hooks, which server variants do not run yet; drop the hooks or the server variants`,
+    );
+  }
+  if (run.points.some((p) => p.plan.lora?.mode === "compare")) {
+    throw new UsageError(
+      "--lora-mode compare cannot be combined with server variants; use --lora-mode multi",
+    );
+  }
+  const { points, heading } = variantPoints(run.points, run.axes);
+  const guard = await cli.guard(run.points[0].plan);
+  const shutdown = guard.shutdown;
+  try {
+    const outcome = await runVariants(request.plan, points, {
+      io: {
+        log: (line) => cli.err(line + "\n"),
+        status: (line) => cli.err(`\r\x1b[2K${line}`),
+        isTty: Deno.stderr.isTerminal(),
+        quiet: run.quiet,
+        interrupt: shutdown.stop,
+        cancel: shutdown.cancel,
+        stopReason: shutdown.reason,
+      },
+      scenario: run.scenario,
+      out: run.points[0].plan.out,
+      pointHeading: heading,
+      llmload: selfCommand(),
+      resume: request.resume,
+    });
+    cli.out(renderComparisonText(outcome.report) + "\n");
+    cli.out(`results: ${outcome.sweepDir}\n`);
+    if (outcome.interrupted) return shutdown.exitCode(cli.exit.interrupted);
+    const failed = outcome.records.filter((r) => r.status === "failed");
+    if (failed.length) {
+      cli.err(
+        `${failed.length} of ${outcome.records.length} server variants failed (see ` +
+          `variants.json and each variant's server.log); exit 1\n`,
+      );
+      return cli.exit.failure;
+    }
+    return cli.exit.ok;
+  } catch (e) {
+    return guard.stopped(e);
+  } finally {
+    guard.dispose();
+  }
+}

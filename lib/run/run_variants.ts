@@ -1,0 +1,457 @@
+/**
+ * Server variants: for each server configuration in turn, start the server (its own process
+ * group, output to `server.log`), wait until it answers, run the scenario against it (one run,
+ * or every point of the scenario's sweep), stop it (SIGTERM, SIGKILL after the grace period, to
+ * the whole group) and make sure its port is free, then go on to the next. A server that exits
+ * early, never becomes ready or dies mid-run is a result, not a crash: its kind and the last
+ * lines of its log are recorded and the sweep goes on.
+ *
+ * Layout of `<out>/<sweep-id>/`: `variants.json` (every variant, its status and failure, each
+ * point's summary), `comparison.md`, `comparison.html`, and one directory per variant holding
+ * `server.log`, `variant.json` (written atomically when the variant is done: `--resume` skips
+ * variants that have it) and one ordinary run directory per point.
+ */
+
+import { join } from "node:path";
+import type { RunPlan } from "../config/run_plan.ts";
+import {
+  expandServerArgv,
+  type ServerVariant,
+  type ServerVariantsPlan,
+  variantDirName,
+} from "../config/server_variants.ts";
+import { UsageError } from "../config/usage_error.ts";
+import { classifyServerFailure, findOomLine, type ServerPhase } from "../metrics/server_failure.ts";
+import type { Summary } from "../metrics/summary.ts";
+import { compareVariants, type VariantComparison } from "../metrics/variant_comparison.ts";
+import { writeFileAtomic } from "../report/atomic_write.ts";
+import {
+  type ComparisonReportInput,
+  renderComparisonHtml,
+  renderComparisonMarkdown,
+} from "../report/variant_comparison_report.ts";
+import type { SweepValues } from "../report/sweep_table.ts";
+import { TargetError } from "./resolve_target.ts";
+import { runBenchmark, type RunIo } from "./run_benchmark.ts";
+import { makeRunId } from "./run_dir.ts";
+import { sweepValues } from "./run_sweep.ts";
+import {
+  freeLoopbackPort,
+  logTail,
+  startServer,
+  waitPortFree,
+  waitServerReady,
+} from "./server_process.ts";
+
+/** The variants file's name in the sweep directory (a contract). */
+export const VARIANTS_FILE = "variants.json";
+/** Each variant's state file, written when it is done. */
+export const VARIANT_STATE_FILE = "variant.json";
+/** Lines of the server log kept with a failure. */
+const LOG_TAIL_LINES = 30;
+/** How long a stopped server's port may take to become free, ms. */
+const PORT_FREE_LIMIT_MS = 10_000;
+
+/** One scenario point to run against every variant. */
+export interface VariantPoint {
+  index: number;
+  /** Name in the comparison: the point's label or its swept values (`3000`); "" for none. */
+  name: string;
+  plan: RunPlan;
+}
+
+/** A finished point of a variant. */
+export interface VariantPointResult {
+  index: number;
+  name: string;
+  values: SweepValues;
+  run_id: string;
+  interrupted: boolean;
+  summary: Summary;
+}
+
+/** Why a variant has no complete result (`variants.json` `failure`). */
+export interface VariantFailure {
+  kind: string;
+  phase: ServerPhase;
+  message: string;
+  exit_code: number | null;
+  signal: string | null;
+  /** The first out-of-memory line of the log, when there is one. */
+  oom_line: string | null;
+  log_tail: string[];
+}
+
+/** One variant's record (its `variant.json`, and an entry of `variants.json`). */
+export interface VariantRecord {
+  index: number;
+  label: string;
+  params: Record<string, string>;
+  /** The exact argv the server was started with (null until started). */
+  argv: string[] | null;
+  dir: string;
+  port: number | null;
+  /** The server's process id, also its process group id (null until started). */
+  pid: number | null;
+  /** `pending`, `ok`, `failed` or `interrupted`. */
+  status: "pending" | "ok" | "failed" | "interrupted";
+  failure: VariantFailure | null;
+  ready_ms: number | null;
+  stop: { forced: boolean; port_free: boolean } | null;
+  started_at: string | null;
+  ended_at: string | null;
+  points: VariantPointResult[];
+}
+
+/** What a variants sweep produced. */
+export interface VariantsOutcome {
+  sweepId: string;
+  sweepDir: string;
+  records: VariantRecord[];
+  comparison: VariantComparison;
+  report: ComparisonReportInput;
+  interrupted: boolean;
+}
+
+/**
+ * Runs every variant of `variants` against every point, in order, into `<out>/<sweep-id>/` (or
+ * the directory given as `resume`, skipping variants already done there).
+ */
+export async function runVariants(
+  variants: ServerVariantsPlan,
+  points: readonly VariantPoint[],
+  options: {
+    io: RunIo;
+    scenario: string;
+    out: string;
+    /** Heading of the point column in the comparison ("input tokens"). */
+    pointHeading: string;
+    /** The words `{llmload}` expands to (selfCommand()). */
+    llmload: string[];
+    /** A sweep directory to continue. */
+    resume?: string;
+  },
+): Promise<VariantsOutcome> {
+  const { io } = options;
+  if (points.length === 0) throw new Error("runVariants: no points");
+  const previous = options.resume ? await readResume(options.resume, variants) : undefined;
+  const sweepDir = options.resume ??
+    join(options.out, `${makeRunId(new Date())}-${options.scenario}`);
+  const sweepId = sweepDir.split(/[\\/]/).filter(Boolean).pop()!;
+  await Deno.mkdir(sweepDir, { recursive: true });
+  const n = variants.variants.length;
+  const records = variants.variants.map((v) =>
+    previous?.get(v.index) ?? pendingRecord(v, variantDirName(v, n))
+  );
+  let interrupted = false;
+  const writeAll = () =>
+    writeFileAtomic(
+      join(sweepDir, VARIANTS_FILE),
+      JSON.stringify(
+        {
+          sweep_id: sweepId,
+          scenario: options.scenario,
+          server_cmd: variants.template,
+          params: Object.fromEntries(variants.params.map((p) => [p.name, p.values])),
+          links: variants.links,
+          points: points.map((p) => ({ index: p.index, name: p.name })),
+          interrupted,
+          variants: records,
+        },
+        null,
+        2,
+      ) + "\n",
+    );
+  await writeAll();
+  for (const [i, v] of variants.variants.entries()) {
+    if (io.interrupt?.aborted) {
+      interrupted = true;
+      break;
+    }
+    if (records[i].status === "ok" || records[i].status === "failed") {
+      io.log(
+        `variant ${v.index}/${n} (${v.label}): ${records[i].status} earlier, skipped (--resume)`,
+      );
+      continue;
+    }
+    records[i] = await runVariant(v, points, {
+      ...options,
+      sweepId,
+      dir: join(sweepDir, records[i].dir),
+      dirName: records[i].dir,
+      plan: variants,
+      count: n,
+      onPoint: async (r) => {
+        records[i] = r;
+        await writeAll();
+      },
+    });
+    if (records[i].status !== "interrupted") {
+      await writeFileAtomic(
+        join(sweepDir, records[i].dir, VARIANT_STATE_FILE),
+        JSON.stringify(records[i], null, 2) + "\n",
+      );
+    } else interrupted = true;
+    await writeAll();
+    if (interrupted) break;
+  }
+  await writeAll();
+  const comparison = compareVariants(
+    records.map((r) => ({
+      label: r.label,
+      status: r.status === "failed" ? r.failure!.kind : r.status,
+      points: new Map(r.points.map((p) => [p.name, p.summary])),
+    })),
+    { points: points.map((p) => p.name) },
+  );
+  const report: ComparisonReportInput = {
+    title: `llmload ${options.scenario} · server variants · ${sweepId}`,
+    pointHeading: options.pointHeading,
+    comparison,
+    variants: records.map((r) => ({
+      index: r.index,
+      label: r.label,
+      status: r.status === "failed" ? `failed (${r.failure!.kind})` : r.status,
+      argv: r.argv ?? [],
+      failure: r.failure
+        ? { kind: r.failure.kind, message: r.failure.message, logTail: r.failure.log_tail }
+        : null,
+    })),
+  };
+  await writeFileAtomic(join(sweepDir, "comparison.md"), renderComparisonMarkdown(report));
+  await writeFileAtomic(join(sweepDir, "comparison.html"), renderComparisonHtml(report));
+  return { sweepId, sweepDir, records, comparison, report, interrupted };
+}
+
+function pendingRecord(v: ServerVariant, dir: string): VariantRecord {
+  return {
+    index: v.index,
+    label: v.label,
+    params: v.params,
+    argv: null,
+    dir,
+    port: null,
+    pid: null,
+    status: "pending",
+    failure: null,
+    ready_ms: null,
+    stop: null,
+    started_at: null,
+    ended_at: null,
+    points: [],
+  };
+}
+
+/**
+ * The variants already done in a sweep directory, by index; a UsageError when the directory is
+ * not a variants sweep or was made with another server command or parameters.
+ */
+async function readResume(
+  dir: string,
+  plan: ServerVariantsPlan,
+): Promise<Map<number, VariantRecord>> {
+  let saved: { server_cmd?: string; variants?: { index: number; label: string; dir: string }[] };
+  try {
+    saved = JSON.parse(await Deno.readTextFile(join(dir, VARIANTS_FILE)));
+  } catch (e) {
+    throw new UsageError(
+      `--resume ${dir}: no readable ${VARIANTS_FILE} there (${
+        (e as Error).message
+      }); give the directory of a server-variants sweep`,
+    );
+  }
+  const labels = plan.variants.map((v) => v.label).join(" | ");
+  const savedLabels = (saved.variants ?? []).map((v) => v.label).join(" | ");
+  if (saved.server_cmd !== plan.template || labels !== savedLabels) {
+    throw new UsageError(
+      `--resume ${dir}: that sweep ran --server-cmd "${saved.server_cmd}" over [${savedLabels}], ` +
+        `not "${plan.template}" over [${labels}]; give the same --server-cmd and --server-param flags`,
+    );
+  }
+  const done = new Map<number, VariantRecord>();
+  for (const v of saved.variants ?? []) {
+    try {
+      const r = JSON.parse(
+        await Deno.readTextFile(join(dir, v.dir, VARIANT_STATE_FILE)),
+      ) as VariantRecord;
+      if (r.status === "ok" || r.status === "failed") done.set(r.index, r);
+    } catch {
+      // not finished: it runs again
+    }
+  }
+  return done;
+}
+
+/** Starts, measures and stops one variant; never throws for a server's failure. */
+async function runVariant(
+  v: ServerVariant,
+  points: readonly VariantPoint[],
+  ctx: {
+    io: RunIo;
+    out: string;
+    llmload: string[];
+    sweepId: string;
+    dir: string;
+    dirName: string;
+    plan: ServerVariantsPlan;
+    count: number;
+    onPoint(record: VariantRecord): Promise<void>;
+  },
+): Promise<VariantRecord> {
+  const { io } = ctx;
+  await Deno.mkdir(ctx.dir, { recursive: true });
+  const port = freeLoopbackPort();
+  const model = points[0].plan.target.model;
+  const argv = expandServerArgv(ctx.plan.argv, {
+    ...v.params,
+    port: String(port),
+    host: "127.0.0.1",
+    ...(model !== undefined ? { model } : {}),
+    llmload: ctx.llmload,
+  });
+  const baseUrl = `http://127.0.0.1:${port}/v1`;
+  const logPath = join(ctx.dir, "server.log");
+  const record: VariantRecord = {
+    ...pendingRecord(v, ctx.dirName),
+    argv,
+    port,
+    started_at: new Date().toISOString(),
+  };
+  io.log(`variant ${v.index}/${ctx.count} (${v.label}): starting ${argv.join(" ")}`);
+  const server = await startServer(argv, { logPath });
+  record.pid = server.pid < 0 ? null : server.pid;
+  const fail = async (phase: ServerPhase, message: string): Promise<void> => {
+    // The log is complete once the process has ended; a live one is read as it stands.
+    const exit = server.exit();
+    const tail = await logTail(logPath, LOG_TAIL_LINES);
+    const kind = classifyServerFailure(phase, { exited: exit !== undefined, logTail: tail });
+    record.status = "failed";
+    record.failure = {
+      kind,
+      phase,
+      message,
+      exit_code: exit?.code ?? null,
+      signal: exit?.signal ?? null,
+      oom_line: findOomLine(tail) ?? null,
+      log_tail: tail,
+    };
+    io.log(`variant ${v.index}/${ctx.count} (${v.label}): failed (${kind}): ${message}`);
+  };
+  // Aborts the run in progress when the server dies, so it does not keep failing requests.
+  const died = new AbortController();
+  server.exited.then(() => died.abort());
+  try {
+    const ready = await waitServerReady(baseUrl, server, {
+      timeoutMs: ctx.plan.readyTimeoutMs,
+      signal: io.interrupt,
+      apiKey: points[0].plan.target.apiKey,
+    });
+    if (!ready.ready) {
+      if (!ready.exited && io.interrupt?.aborted) {
+        record.status = "interrupted";
+        return record;
+      }
+      if (ready.exited) {
+        await server.exited;
+        const e = server.exit()!;
+        await fail(
+          "starting",
+          `the server exited (code ${e.code}${
+            e.signal ? `, signal ${e.signal}` : ""
+          }) before it answered /health or /v1/models`,
+        );
+      } else {
+        await fail(
+          "starting",
+          `not ready after ${ctx.plan.readyTimeoutMs} ms (--ready-timeout); last: ${ready.lastError}`,
+        );
+      }
+      return record;
+    }
+    record.ready_ms = Math.round(ready.waitedMs);
+    io.log(`variant ${v.index}/${ctx.count} (${v.label}): ready after ${record.ready_ms} ms`);
+    const interrupt = io.interrupt ? AbortSignal.any([io.interrupt, died.signal]) : died.signal;
+    const cancel = io.cancel ? AbortSignal.any([io.cancel, died.signal]) : interrupt;
+    for (const p of points) {
+      if (server.exit()) break;
+      const plan: RunPlan = {
+        ...p.plan,
+        target: { ...p.plan.target, url: baseUrl, sim: false, simOptions: undefined },
+        out: ctx.dir,
+        history: {
+          root: ctx.out,
+          parent: {
+            kind: "sweep",
+            id: ctx.sweepId,
+            index: p.index,
+            label: [v.label, p.name].filter(Boolean).join(" · "),
+          },
+        },
+        serverVariant: {
+          sweepId: ctx.sweepId,
+          index: v.index,
+          label: v.label,
+          params: v.params,
+          argv,
+          template: ctx.plan.template,
+          port,
+        },
+      };
+      if (points.length > 1 && !io.quiet) io.log(`  point ${p.index}/${points.length} ${p.name}`);
+      let outcome;
+      try {
+        outcome = await runBenchmark(plan, {
+          ...io,
+          interrupt,
+          cancel,
+          stopReason: () =>
+            died.signal.aborted && !io.interrupt?.aborted ? "server exited" : io.stopReason?.(),
+        });
+      } catch (e) {
+        if (!(e instanceof TargetError)) throw e;
+        // Answered /health, then refused the run: it died, or it is not an OpenAI server.
+        // A dying server's exit may trail its refusal a little: let the log say why.
+        await Promise.race([server.exited, new Promise((r) => setTimeout(r, 2_000))]);
+        await fail("running", e.message);
+        return record;
+      }
+      record.points.push({
+        index: p.index,
+        name: p.name,
+        values: sweepValues(plan),
+        run_id: outcome.runId,
+        interrupted: outcome.interrupted,
+        summary: outcome.summary,
+      });
+      await ctx.onPoint(record);
+      if (died.signal.aborted) break;
+      if (io.interrupt?.aborted) {
+        record.status = "interrupted";
+        return record;
+      }
+    }
+    if (server.exit()) {
+      const e = server.exit()!;
+      await fail(
+        "running",
+        `the server exited (code ${e.code}${
+          e.signal ? `, signal ${e.signal}` : ""
+        }) during the run ` +
+          `(${record.points.length} of ${points.length} points recorded)`,
+      );
+      return record;
+    }
+    record.status = "ok";
+    return record;
+  } finally {
+    const stop = await server.stop(ctx.plan.stopGraceMs);
+    const portFree = await waitPortFree(port, PORT_FREE_LIMIT_MS);
+    record.stop = { forced: stop.forced, port_free: portFree };
+    record.ended_at = new Date().toISOString();
+    if (!portFree) io.log(`warning: port ${port} still in use after the server stopped`);
+    io.log(
+      `variant ${v.index}/${ctx.count} (${v.label}): server stopped` +
+        (stop.forced ? ` (SIGKILL after ${ctx.plan.stopGraceMs} ms)` : ""),
+    );
+  }
+}

@@ -1,0 +1,226 @@
+/**
+ * One server variant's process: started in its own process group (so the workers a server forks
+ * are stopped with it), its stdout and stderr appended to a log file, polled until ready, and
+ * stopped with SIGTERM, then SIGKILL after a grace period, to the whole group. Deno kills no
+ * child on exit (DENO_NOTES.md "Subprocesses"), so the child is tracked for the CLI's exit paths.
+ */
+
+import { trackChild, untrackChild } from "../telemetry/child_processes.ts";
+
+/** How a server process ended. */
+export interface ServerExit {
+  code: number;
+  signal: string | null;
+}
+
+/** A running (or ended) server process. */
+export interface ServerProcess {
+  /** Process id, also the process group id. */
+  pid: number;
+  argv: string[];
+  /** Resolves when the process has ended and its output is in the log. */
+  exited: Promise<ServerExit>;
+  /** The exit once it happened, else undefined. */
+  exit(): ServerExit | undefined;
+  /** SIGTERM to the group, SIGKILL after `graceMs`; resolves once the leader has ended. */
+  stop(graceMs: number): Promise<{ forced: boolean }>;
+}
+
+/** The delay between readiness polls, ms: short, since a start is waited for anyway. */
+const POLL_MS = 250;
+
+/**
+ * Starts `argv` (never through a shell) as the leader of a new process group, appending its
+ * output to `logPath` after a header line. A command that cannot be started at all (not found,
+ * not executable) still gives a process whose `exited` is code 127, with the reason in the log,
+ * so the caller records it like any server that exits at once.
+ */
+export async function startServer(
+  argv: readonly string[],
+  options: { logPath: string; env?: Record<string, string> },
+): Promise<ServerProcess> {
+  const log = await Deno.open(options.logPath, { create: true, append: true });
+  const enc = new TextEncoder();
+  let writes = Promise.resolve();
+  // Both streams append through one queue, so a line is never split by the other stream.
+  const append = (bytes: Uint8Array) => {
+    writes = writes.then(async () => {
+      for (let o = 0; o < bytes.length;) o += await log.write(bytes.subarray(o));
+    });
+    return writes;
+  };
+  await append(enc.encode(`# llmload: ${new Date().toISOString()} starting: ${argv.join(" ")}\n`));
+  let child: Deno.ChildProcess;
+  try {
+    child = new Deno.Command(argv[0], {
+      args: argv.slice(1),
+      env: options.env,
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+      detached: true,
+    }).spawn();
+  } catch (e) {
+    await append(enc.encode(`# llmload: cannot start ${argv[0]}: ${(e as Error).message}\n`));
+    await writes;
+    log.close();
+    const exit = { code: 127, signal: null };
+    return {
+      pid: -1,
+      argv: [...argv],
+      exited: Promise.resolve(exit),
+      exit: () => exit,
+      stop: () => Promise.resolve({ forced: false }),
+    };
+  }
+  trackChild(child, { group: true });
+  const pump = async (stream: ReadableStream<Uint8Array>) => {
+    for await (const chunk of stream) await append(chunk);
+  };
+  let ended: ServerExit | undefined;
+  const exited = (async () => {
+    const [status] = await Promise.all([
+      child.status,
+      pump(child.stdout).catch(() => {}),
+      pump(child.stderr).catch(() => {}),
+    ]);
+    untrackChild(child);
+    ended = { code: status.code, signal: status.signal };
+    await append(
+      enc.encode(
+        `# llmload: ${new Date().toISOString()} exited: code ${status.code}` +
+          (status.signal ? `, signal ${status.signal}` : "") + "\n",
+      ),
+    );
+    log.close();
+    return ended;
+  })();
+  const signal = (sig: Deno.Signal) => {
+    try {
+      Deno.kill(-child.pid, sig);
+    } catch {
+      // the group is gone already
+    }
+  };
+  return {
+    pid: child.pid,
+    argv: [...argv],
+    exited,
+    exit: () => ended,
+    async stop(graceMs) {
+      if (ended) {
+        signal("SIGKILL"); // stragglers the leader left behind
+        return { forced: false };
+      }
+      signal("SIGTERM");
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const late = new Promise<"late">((r) => timer = setTimeout(() => r("late"), graceMs));
+      const forced = (await Promise.race([exited, late])) === "late";
+      clearTimeout(timer);
+      // Also after a clean exit: workers that ignored the leader's end must not outlive it.
+      signal("SIGKILL");
+      await exited;
+      return { forced };
+    },
+  };
+}
+
+/** Result of {@link waitServerReady}. */
+export type Readiness =
+  | { ready: true; waitedMs: number; url: string }
+  | { ready: false; exited: boolean; waitedMs: number; lastError: string };
+
+/**
+ * Polls `GET /health` (vLLM's readiness route) and `GET <base>/models` every 250 ms until one
+ * answers 2xx, the process ends, `timeoutMs` passes or `signal` aborts.
+ */
+export async function waitServerReady(
+  baseUrl: string,
+  server: Pick<ServerProcess, "exit">,
+  options: { timeoutMs: number; signal?: AbortSignal; apiKey?: string },
+): Promise<Readiness> {
+  const base = baseUrl.replace(/\/+$/, "");
+  const urls = [`${base.replace(/\/v1$/, "")}/health`, `${base}/models`];
+  const headers: Record<string, string> = {};
+  if (options.apiKey) headers.authorization = `Bearer ${options.apiKey}`;
+  const start = performance.now();
+  const waited = () => performance.now() - start;
+  let lastError = "no answer yet";
+  for (;;) {
+    for (const url of urls) {
+      if (server.exit()) return { ready: false, exited: true, waitedMs: waited(), lastError };
+      try {
+        const res = await fetch(url, {
+          headers,
+          signal: AbortSignal.timeout(Math.max(100, Math.min(5_000, options.timeoutMs - waited()))),
+        });
+        await res.body?.cancel();
+        if (res.ok) return { ready: true, waitedMs: waited(), url };
+        lastError = `GET ${url} answered ${res.status}`;
+      } catch (e) {
+        lastError = `GET ${url}: ${(e as Error).message}`;
+      }
+    }
+    if (server.exit()) return { ready: false, exited: true, waitedMs: waited(), lastError };
+    if (waited() >= options.timeoutMs || options.signal?.aborted) {
+      return { ready: false, exited: false, waitedMs: waited(), lastError };
+    }
+    await new Promise((r) => setTimeout(r, Math.min(POLL_MS, options.timeoutMs - waited())));
+  }
+}
+
+/** A port that was free on 127.0.0.1 a moment ago (the kernel's pick). */
+export function freeLoopbackPort(): number {
+  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (l.addr as Deno.NetAddr).port;
+  l.close();
+  return port;
+}
+
+/** True when nothing listens on `127.0.0.1:port` (we could bind it). */
+export function portIsFree(port: number): boolean {
+  try {
+    Deno.listen({ hostname: "127.0.0.1", port }).close();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Waits until `port` can be bound, up to `limitMs`; says whether it became free. */
+export async function waitPortFree(port: number, limitMs: number): Promise<boolean> {
+  const end = performance.now() + limitMs;
+  while (!portIsFree(port)) {
+    if (performance.now() >= end) return false;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return true;
+}
+
+/** The last `n` lines of a log file (reads at most its last 64 KiB); [] when absent. */
+export async function logTail(path: string, n: number): Promise<string[]> {
+  let file: Deno.FsFile;
+  try {
+    file = await Deno.open(path);
+  } catch {
+    return [];
+  }
+  try {
+    const size = (await file.stat()).size;
+    const from = Math.max(0, size - 65_536);
+    await file.seek(from, Deno.SeekMode.Start);
+    const buf = new Uint8Array(size - from);
+    let off = 0;
+    while (off < buf.length) {
+      const got = await file.read(buf.subarray(off));
+      if (got === null) break;
+      off += got;
+    }
+    const lines = new TextDecoder().decode(buf.subarray(0, off)).split("\n");
+    if (from > 0) lines.shift(); // probably cut mid-line
+    while (lines.length && lines[lines.length - 1] === "") lines.pop();
+    return lines.slice(-n);
+  } finally {
+    file.close();
+  }
+}
