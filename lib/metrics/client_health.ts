@@ -10,7 +10,8 @@
  *
  * Rule (thresholds in {@link HEALTH_THRESHOLDS}): a 1 s window of a thread is hot when its lag
  * p99 exceeds 5 ms or its CPU is ≥ 90 % of a core; the client is saturated from T when one
- * thread has hot windows back to back for ≥ 2 s, T being the start of the first such stretch.
+ * thread has hot windows back to back for ≥ 2 s (in a thread sampled for under 4 s: for half
+ * its time), T being the start of the first such stretch.
  * A late timer means a late read too: a token's bytes can wait in the socket that long before
  * the client stamps them, so lag is the honest bound on the stamping error.
  */
@@ -101,19 +102,28 @@ function isHot(w: HealthWindow): boolean {
     (share !== null && share >= HEALTH_THRESHOLDS.cpuShare);
 }
 
-/** The first stretch of back-to-back hot windows lasting ≥ sustainMs in one thread's windows. */
+/**
+ * The first stretch of back-to-back hot windows in one thread's (time-sorted) windows lasting
+ * ≥ sustainMs, or half the thread's sampled time when that is shorter (a 2 s run cannot hold a
+ * 2 s stretch, and its numbers are just as untrustworthy).
+ */
 function firstSaturation(windows: HealthWindow[]): HealthWindow[] | undefined {
+  const span = windows.reduce((s, w) => s + (w.t1 - w.t0), 0);
+  const needMs = Math.min(HEALTH_THRESHOLDS.sustainMs, span / 2);
   let run: HealthWindow[] = [];
+  let found = false;
   for (const w of windows) {
     const joins = run.length > 0 && w.t0 - run[run.length - 1].t1 <= 1;
-    if (!isHot(w)) {
+    if (!isHot(w) || (found && !joins)) {
+      if (found) break;
       run = [];
       continue;
     }
     run = joins ? [...run, w] : [w];
-    if (run[run.length - 1].t1 - run[0].t0 >= HEALTH_THRESHOLDS.sustainMs) return run;
+    // Once long enough, the stretch goes on to its end (the evidence spans all of it).
+    found ||= run[run.length - 1].t1 - run[0].t0 >= needMs;
   }
-  return undefined;
+  return found ? run : undefined;
 }
 
 /**

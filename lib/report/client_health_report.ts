@@ -53,7 +53,8 @@ function lateLine(c: ClientHealth): string {
 function ruleLine(c: ClientHealth): string {
   return `Saturated means one thread had event-loop lag p99 > ${c.thresholds.lag_p99_ms} ms or ` +
     `CPU ≥ ${c.thresholds.cpu_pct} % of a core in 1 s windows, back to back for ` +
-    `${c.thresholds.sustain_ms / 1000} s; a token's time is stamped up to that lag late.`;
+    `${c.thresholds.sustain_ms / 1000} s (half the run when shorter); a token's time is ` +
+    `stamped up to that lag late.`;
 }
 
 /** The report's "Client health" section body (lines, no heading). */

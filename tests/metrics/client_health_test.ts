@@ -91,3 +91,14 @@ Deno.test("send lateness comes from measured, sent records; no windows is 'not m
   assert.equal(c.send_lateness_ms.p50, 0.5);
   assert.equal(c.send_lateness_ms.max, 2);
 });
+
+Deno.test("a run too short for a 2 s stretch is saturated when hot for half its time", () => {
+  const short = windows("main", 2, (i) => (i === 1 ? 30 : 1));
+  const c = clientHealth(short, []);
+  assert.equal(c.verdict, "saturated");
+  assert.equal(c.since_ms, 1000);
+  // Hot for a third of a 3 s run: not enough.
+  const brief = [...windows("main", 3, () => 1)];
+  brief[2] = { ...brief[2], lagMs: brief[2].lagMs.map(() => 30), t1: 2500 };
+  assert.equal(clientHealth(brief, []).verdict, "healthy");
+});
