@@ -41,6 +41,11 @@ export const HEALTH_THRESHOLDS = {
   cpuShare: 0.9,
   /** Hot windows back to back for this long make the client saturated, ms. */
   sustainMs: 2000,
+  /**
+   * Lag with the thread's CPU under this share of a core means the machine, not the client's
+   * work, delayed it (other processes held the cores).
+   */
+  busyMachineCpuShare: 0.5,
 } as const;
 
 /** Per-thread figures over the whole run. */
@@ -64,6 +69,11 @@ export interface ClientHealth {
   message: string;
   /** Start of the first saturated stretch, ms from the run origin; null when healthy. */
   since_ms: number | null;
+  /**
+   * Saturated only: `client` when the thread itself was busy (≥ 50 % of a core, or CPU not
+   * measured), `machine` when it was mostly idle yet late (other processes held the cores).
+   */
+  cause?: "client" | "machine";
   /** Worker threads the run used (1: the main thread sent everything). */
   workers: number;
   threads: ThreadHealth[];
@@ -221,11 +231,26 @@ export function clientHealth(
         `max ${fmt(send_lateness_ms.max)} ms`,
     );
   }
+  // Late timers on a thread that was mostly idle: other processes held the cores.
+  const cause = cpuIn !== null && cpuIn < HEALTH_THRESHOLDS.busyMachineCpuShare * 100
+    ? "machine"
+    : "client";
+  if (cause === "machine") {
+    evidence.push(
+      `${stretch.thread} used ${cpuIn!.toFixed(0)} % of a core while its timers ran late: ` +
+        `other processes on this machine held the cores`,
+    );
+  }
   const more = Math.min(workers * 2, Math.max((options.cores ?? Infinity) - 1, 1));
-  const advice = more > workers ? `use --workers ${more} or fewer streams` : "use fewer streams";
+  const advice = cause === "machine"
+    ? "free this machine's cores (other processes delayed the client) or use fewer streams"
+    : more > workers
+    ? `use --workers ${more} or fewer streams`
+    : "use fewer streams";
   return {
     ...base,
     verdict: "saturated",
+    cause,
     message: `client saturated: results after ${fmtS(since)} are not trustworthy; ${advice}`,
     since_ms: round3(since),
     evidence,

