@@ -5,6 +5,7 @@
 
 import type { RunPlan } from "../config/run_plan.ts";
 import { UsageError } from "../config/usage_error.ts";
+import { shareOf, WHOLE } from "../load/shard.ts";
 
 /**
  * Token events per second one worker thread is given under `auto`. One core ingests ~150k
@@ -80,9 +81,33 @@ export function targetIsLocal(plan: RunPlan): boolean {
  * at most the cores minus one for the main thread (it writes the records) and minus one more
  * when the server runs on this machine, and at least 1. A plan whose rate is a user's function
  * cannot cross into a worker (functions are not copied between threads): auto picks 1, and an
- * explicit N > 1 is a UsageError, as is an N above `--max-in-flight` or a LoRA run.
+ * explicit N > 1 is a UsageError, as is an N above `--max-in-flight` or a LoRA run. A closed
+ * loop never gets more workers than virtual users (a worker without one would still take a share
+ * of `--requests`).
  */
 export function chooseWorkers(plan: RunPlan, facts: WorkerFacts): WorkersChoice {
+  const choice = chooseUncapped(plan, facts);
+  // A closed-loop worker without a virtual user would still claim a share of `--requests`.
+  const users = usersOnThisHost(plan);
+  if (users !== undefined && choice.count > users) {
+    return {
+      ...choice,
+      count: users,
+      reason: `${choice.reason}; capped at ${users} (one worker per virtual user at most)`,
+    };
+  }
+  return choice;
+}
+
+/** Closed loop: the most virtual users this host runs at once (its shard's share). */
+function usersOnThisHost(plan: RunPlan): number | undefined {
+  if (plan.load.mode !== "closed") return undefined;
+  const users = plan.load.concurrency ??
+    Math.max(...(plan.load.stages ?? []).map((s) => s.concurrency));
+  return Math.max(1, shareOf(plan.shard ?? WHOLE, users));
+}
+
+function chooseUncapped(plan: RunPlan, facts: WorkerFacts): WorkersChoice {
   const requested = plan.workers ?? 1;
   const cores = facts.cores;
   const unsupported = plan.load.mode === "open" && plan.load.shape?.kind === "function"

@@ -50,3 +50,15 @@ Deno.test("--workers: absent is 1; N is taken as given; bad values and impossibl
     /give at most 2 workers/,
   );
 });
+
+Deno.test("a closed loop never gets more workers than virtual users", () => {
+  const c = chooseWorkers(plan("--concurrency", "3", "--workers", "8"), { cores: 16 });
+  assert.equal(c.count, 3);
+  assert.equal(c.reason, "as given; capped at 3 (one worker per virtual user at most)");
+  assert.equal(
+    chooseWorkers(plan("--concurrency", "1", "--workers", "auto"), { cores: 64 }).count,
+    1,
+  );
+  // Open loops have no users to run out of.
+  assert.equal(chooseWorkers(plan("--rate", "1", "--workers", "4"), { cores: 2 }).count, 4);
+});

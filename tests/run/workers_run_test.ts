@@ -106,6 +106,22 @@ Deno.test("a closed-loop --requests total is exact across 3 workers, every index
   assert.equal(three.summary.requests.total, 22);
 });
 
+Deno.test("one virtual user with --workers 2 still sends every request (one worker, on the main thread)", async () => {
+  const r = await run([
+    "--concurrency",
+    "1",
+    "--requests",
+    "6",
+    "--max-tokens",
+    "4",
+    "--workers",
+    "2",
+  ]);
+  assert.equal(r.records.length, 6);
+  assert.equal(r.meta.workers.count, 1);
+  assert.match(r.meta.workers.reason, /capped at 1/);
+});
+
 Deno.test("a light run against the simulator is reported as a healthy client, in summary.json and report.md", async () => {
   const r = await run(["--concurrency", "2", "--duration", "3s", "--max-tokens", "8"]);
   const c = r.summary.client;
