@@ -183,7 +183,9 @@ Deno.test("a blocked event loop makes the verdict 'saturated' from the window th
     assert.equal(c.since_ms, 1000);
     assert.match(
       c.message,
-      /^client saturated: results after 1\.0 s are not trustworthy; use (--workers \d+ or )?fewer streams$/,
+      // The hog is this thread's own work (cause "client"), unless other processes also held the
+      // cores so long that it ran under half a core.
+      /^client saturated: results after 1\.0 s are not trustworthy; (use|free this machine)/,
     );
     assert.match(c.evidence[0], /^main: from 1\.0 s to /);
     assert.ok(c.threads[0].lag_max_ms! >= 2000, `max lag ${c.threads[0].lag_max_ms}`);
