@@ -5,6 +5,7 @@
  * server. Numbers, not assertions: record them in the issue note.
  *
  * Usage: deno task bench [--quick] [--levels=100,500] [--transport=fetch|socket] [--server=sim]
+ *        [--workers=1,2] (worker thread counts to measure, each at every level; default 1)
  */
 import { join } from "node:path";
 import { parseRunArgs } from "../lib/cli/run_args.ts";
@@ -22,6 +23,10 @@ const useSim = Deno.args.includes("--server=sim");
 const onlyTransport = Deno.args.find((a) => a.startsWith("--transport="))?.slice(12);
 const transports = onlyTransport ? [onlyTransport] : ["fetch", "socket"];
 let transport = transports[0];
+/** --workers=1,2: `--workers` values to measure (each at every level); default 1. */
+const workerCounts = (Deno.args.find((a) => a.startsWith("--workers="))?.slice(10) ?? "1")
+  .split(",");
+let workers = workerCounts[0];
 const tmp = await Deno.makeTempDir({ prefix: "llmload-bench-" });
 
 async function readRecords(dir: string): Promise<RequestRecord[]> {
@@ -58,7 +63,7 @@ async function withLoopLag<T>(fn: () => Promise<T>): Promise<[T, number[]]> {
 
 async function runLlmload(args: string[]) {
   const { plan } = parseRunArgs(
-    [...args, "--transport", transport, "--out", tmp, "--quiet"],
+    [...args, "--transport", transport, "--workers", workers, "--out", tmp, "--quiet"],
     {},
   );
   const [outcome, lags] = await withLoopLag(() =>
@@ -70,6 +75,7 @@ async function runLlmload(args: string[]) {
     records: await readRecords(outcome.runDir),
     originEpochMs: meta.time_origin_epoch_ms as number,
     loopLag: describe(lags),
+    client: outcome.client,
   };
 }
 
@@ -88,7 +94,7 @@ async function accuracyLevel(concurrency: number, requests: number) {
       server: cpuSeconds(server.pid),
       wall: performance.now(),
     };
-    const { records, originEpochMs, loopLag } = await runLlmload([
+    const { records, originEpochMs, loopLag, client } = await runLlmload([
       "--url",
       server.baseUrl,
       "--concurrency",
@@ -147,6 +153,11 @@ async function accuracyLevel(concurrency: number, requests: number) {
       loopP99: loopLag.p99,
       clientCpu,
       serverCpu,
+      verdict: client
+        ? `${client.verdict}, lag p99 ≤ ${
+          Math.max(...client.threads.map((t) => t.lag_p99_ms ?? 0)).toFixed(1)
+        }`
+        : "-",
     };
   } finally {
     if (!stopped) await server.stop();
@@ -198,10 +209,11 @@ console.log(
   "delivery lag: the server's enqueue of a token to our stamp; loop lag: our event loop, 1 ms tick\n",
 );
 console.log(
-  "| transport | concurrency | requests | failed | TTFT err p50 | TTFT err p99 | ITL err p50 | ITL err p99 " +
-    "| send→server p50 | delivery lag p50 | delivery lag p99 | loop lag p99 | client CPU | server CPU |",
+  "| transport | workers | concurrency | requests | failed | TTFT err p50 | TTFT err p99 | ITL err p50 " +
+    "| ITL err p99 | send→server p50 | delivery lag p50 | delivery lag p99 | loop lag p99 " +
+    "| client CPU | server CPU | client health (worst thread) |",
 );
-console.log("| --- |" + " ---: |".repeat(13));
+console.log("| --- | ---: |" + " ---: |".repeat(13) + " --- |");
 const only = Deno.args.find((a) => a.startsWith("--levels="))?.slice(9);
 const levels: [number, number][] = only
   ? only.split(",").map((c) => [Number(c), Number(c) * 4] as [number, number])
@@ -209,30 +221,34 @@ const levels: [number, number][] = only
   ? [[1, 10], [100, 200], [500, 500]]
   : [[1, 30], [100, 600], [500, 2000]];
 for (transport of transports) {
-  for (const [c, n] of levels) {
-    const r = await accuracyLevel(c, n);
-    console.log(
-      `| ${transport} | ${c} | ${r.requests} | ${r.failed}${
-        r.unmatched ? ` (+${r.unmatched} unmatched)` : ""
-      } | ` +
-        `${fmt(r.ttftP50)} | ${fmt(r.ttftP99)} | ${fmt(r.itlP50)} | ${fmt(r.itlP99)} | ` +
-        `${fmt(r.transitP50)} | ${fmt(r.deliveryP50)} | ${fmt(r.deliveryP99)} | ` +
-        `${r.loopP99?.toFixed(1)} | ${pct(r.clientCpu)} | ${pct(r.serverCpu)} |`,
-    );
+  for (workers of workerCounts) {
+    for (const [c, n] of levels) {
+      const r = await accuracyLevel(c, n);
+      console.log(
+        `| ${transport} | ${workers} | ${c} | ${r.requests} | ${r.failed}${
+          r.unmatched ? ` (+${r.unmatched} unmatched)` : ""
+        } | ` +
+          `${fmt(r.ttftP50)} | ${fmt(r.ttftP99)} | ${fmt(r.itlP50)} | ${fmt(r.itlP99)} | ` +
+          `${fmt(r.transitP50)} | ${fmt(r.deliveryP50)} | ${fmt(r.deliveryP99)} | ` +
+          `${r.loopP99?.toFixed(1)} | ${pct(r.clientCpu)} | ${pct(r.serverCpu)} | ${r.verdict} |`,
+      );
+    }
   }
 }
 
 console.log("\nzero-delay server (TTFT 0, ITL 0), 2000 tokens per request:");
-console.log("| transport | concurrency | events | seconds | events/s |");
-console.log("| --- | ---: | ---: | ---: | ---: |");
+console.log("| transport | workers | concurrency | events | seconds | events/s |");
+console.log("| --- | ---: | ---: | ---: | ---: | ---: |");
 for (transport of only ? [] : transports) {
-  for (const c of [1, 50]) {
-    const r = await ingest(c, 2000, quick ? c * 2 : c * 4);
-    console.log(
-      `| ${transport} | ${c} | ${r.events} | ${r.seconds.toFixed(2)} | ${
-        Math.round(r.events / r.seconds)
-      } |`,
-    );
+  for (workers of workerCounts) {
+    for (const c of [1, 50]) {
+      const r = await ingest(c, 2000, quick ? c * 2 : c * 4);
+      console.log(
+        `| ${transport} | ${workers} | ${c} | ${r.events} | ${r.seconds.toFixed(2)} | ${
+          Math.round(r.events / r.seconds)
+        } |`,
+      );
+    }
   }
 }
 await Deno.remove(tmp, { recursive: true });

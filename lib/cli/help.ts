@@ -295,6 +295,13 @@ Client:
                          how requests go on the wire (default fetch). socket: hand-written
                          HTTP/1.1 over raw TCP/TLS sockets with keep-alive; less client CPU
                          per token event, for high concurrency on few cores
+  --workers N|auto       worker threads that send the load (default 1: the main thread).
+                         Each has its own connections and event loop and sends its share
+                         of the users (closed loop) or arrivals (open loop) of one global
+                         schedule; same seed, same requests as 1. auto: token events/s the
+                         plan implies ÷ 40000, at most cores − 1 (− 1 more for a local
+                         server or --target sim). Every run reports the client's health
+                         (event-loop lag, CPU, send lateness) and says when it saturated
 
 LoRA adapters (README "Multi-LoRA"):
   --adapters a,b,c       the adapter set, by served name

@@ -18,6 +18,7 @@ import { loadScenario } from "./load_scenario.ts";
 import { scenarioPlans, type ScenarioRun } from "./scenario_plans.ts";
 import { configPlan, hasConfigFlag } from "./config_plans.ts";
 import { renderServerMetricsLine } from "../report/server_metrics_line.ts";
+import { renderClientHealthLine } from "../report/client_health_report.ts";
 import { HookError } from "../run/scenario_hooks.ts";
 import { runWithHooks } from "../run/run_with_hooks.ts";
 import { compareAndReport } from "./lora_command.ts";
@@ -332,6 +333,7 @@ async function runAndReport(
     out(renderSummaryTable(outcome.summary, { color, title }) + "\n");
     if (outcome.adapters) out("\n" + renderAdapterTable(outcome.adapters) + "\n");
     if (outcome.serverMetrics) out(renderServerMetricsLine(outcome.serverMetrics) + "\n");
+    if (outcome.client) out(renderClientHealthLine(outcome.client) + "\n");
     if (outcome.verdict.slo) out(renderSloLine(outcome.verdict.slo) + "\n");
     out(`results: ${outcome.runDir}\n`);
     onDir?.(outcome.runDir);

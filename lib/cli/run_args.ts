@@ -63,6 +63,7 @@ export const RUN_OPTIONS = {
   "connect-timeout": { type: "string" },
   "ttft-timeout": { type: "string" },
   transport: { type: "string" },
+  workers: { type: "string" },
   out: { type: "string" },
   target: { type: "string" },
   // --sim-profile, --sim-chunked-prefill, ...: the built-in simulator's settings.
@@ -333,6 +334,8 @@ export function parseRunArgs(
       ttftMs: str("ttft-timeout") === undefined ? undefined : duration("ttft-timeout"),
     },
     transport: oneOf("transport", ["fetch", "socket"] as const, RUN_DEFAULTS.transport),
+    // Absent, not undefined, unless given: plans compare equal as before.
+    ...workersFlag(str("workers"), problems),
     out: str("out") ?? RUN_DEFAULTS.out,
     commandLine: ["llmload", "run", ...redactSecrets(args)],
     lora: loraSection(values, problems, {
@@ -639,4 +642,16 @@ export function redactSecrets(args: string[]): string[] {
     if (i > 0 && args[i - 1] === "--tag") return tag(a);
     return a;
   });
+}
+
+/** `--workers N|auto`: a whole number ≥ 1, or `auto`. */
+function workersFlag(raw: string | undefined, problems: string[]): { workers?: number | "auto" } {
+  if (raw === undefined) return {};
+  if (raw === "auto") return { workers: "auto" };
+  const n = Number(raw);
+  if (raw.trim() === "" || !Number.isInteger(n) || n < 1) {
+    problems.push(`--workers must be a whole number ≥ 1 or "auto" (got "${raw}")`);
+    return {};
+  }
+  return { workers: n };
 }

@@ -260,6 +260,13 @@ export const RunPlanSchema = z.object({
    * sockets (less client CPU per token event; see lib/client/socket_transport.ts).
    */
   transport: z.enum(["fetch", "socket"]).default("fetch"),
+  /**
+   * Worker threads that send the load (`--workers N|auto`); absent = 1, the main thread alone.
+   * See lib/run/worker_count.ts for `auto`.
+   */
+  workers: z.union([positiveInt, z.literal("auto")]).optional(),
+  /** This host's part of a plan split across hosts (`--shard i/N`); absent = the whole plan. */
+  shard: z.object({ index: z.number().int().nonnegative(), count: positiveInt }).optional(),
   /** Results root; the run writes `<out>/<run-id>/`. */
   out: z.string().min(1),
   /** The command line as typed, secrets redacted; recorded in meta.json. */

@@ -13,6 +13,7 @@ import { sweepVerdictMarkdown, verdictMarkdown } from "./verdict_section.ts";
 import { compareRuns } from "../metrics/runs_comparison.ts";
 import { type GpuUsage, gpuUsage } from "../metrics/gpu_usage.ts";
 import { latencyKnee, type Observation, runObservations } from "../metrics/observations.ts";
+import { clientHealthMarkdown } from "./client_health_report.ts";
 import type { Summary } from "../metrics/summary.ts";
 import { renderComparisonMarkdown } from "./lora_comparison_report.ts";
 import type { AdapterStats } from "../metrics/adapter_stats.ts";
@@ -260,6 +261,9 @@ export function renderRunMarkdown(input: RunReportInput): string {
     "## 6. Observations",
     "",
     ...observationLines([{ prefix: "", list: runObs(input) }]),
+    ...(input.clientHealth
+      ? ["", "## 7. Client health", "", ...clientHealthMarkdown(input.clientHealth)]
+      : []),
   ];
   return out.join("\n") + "\n";
 }

@@ -14,6 +14,7 @@
 import type { RequestRecord } from "../metrics/record.ts";
 import type { Summary } from "../metrics/summary.ts";
 import type { Verdict } from "../metrics/gates.ts";
+import type { ClientHealth } from "../metrics/client_health.ts";
 import type { GpuSample, ServerMetricsSample } from "../metrics/telemetry_samples.ts";
 import type { LoraComparison } from "../metrics/lora_comparison.ts";
 import type { SweepValues } from "./sweep_table.ts";
@@ -47,6 +48,11 @@ export interface RunReportInput {
   files: { gpuCsv: boolean; serverMetrics: boolean };
   /** `verdict.json` (gates, SLOs, baseline); absent in runs made before verdicts. */
   verdict?: Verdict;
+  /**
+   * Recomputed from `client_health.jsonl` and the records; absent in runs made before the
+   * client probe.
+   */
+  clientHealth?: ClientHealth;
 }
 
 /** One point of a sweep: its values from `sweep.json` and its run. */

@@ -4,6 +4,7 @@
  * directory in, one self-contained HTML page out.
  */
 
+import { clientHealthHtml } from "./client_health_report.ts";
 import { ERROR_KINDS, LATENCY_METRICS, type Summary } from "../metrics/mod.ts";
 import type { RunReportInput } from "./report_input.ts";
 import {
@@ -183,6 +184,9 @@ export function renderRunHtml(input: RunReportInput): string {
     section("environment", "Test environment", environmentHtml(input.meta)),
     section("configuration", "Configuration", configurationHtml(input.meta)),
     section("results", "Results", resultsHtml(input)),
+    ...(input.clientHealth
+      ? [section("client", "Client health", clientHealthHtml(input.clientHealth))]
+      : []),
     section("charts", "Charts", chartGrid(charts)),
   ].join("\n");
   return htmlPage(`llmload run ${input.runId}`, body);

@@ -19,6 +19,8 @@ import type {
 import { recordFromJsonl } from "../report/record_jsonl.ts";
 import { round3 } from "../report/summary_json.ts";
 import { gpuSamplesFromCsv, serverSamplesFromJsonl } from "../report/telemetry_files.ts";
+import { CLIENT_HEALTH_FILE, windowsFromJsonl } from "../report/client_health_jsonl.ts";
+import { clientHealth } from "../metrics/client_health.ts";
 import type { SweepValues } from "../report/sweep_table.ts";
 import type { AdapterStats } from "../metrics/adapter_stats.ts";
 
@@ -173,8 +175,17 @@ export async function loadRunInput(
   const verdict = await exists(join(dir, "verdict.json"))
     ? await readOrUsage("verdict.json", (t) => JSON.parse(t))
     : undefined;
+  const health = await exists(join(dir, CLIENT_HEALTH_FILE))
+    ? await readOrUsage(CLIENT_HEALTH_FILE, windowsFromJsonl)
+    : undefined;
+  const workers = meta.workers as { count?: number; cores?: number } | undefined;
+  const clientHealthRecomputed = health && clientHealth(health, records, {
+    workers: workers?.count,
+    cores: workers?.cores,
+  });
   return {
     ...(verdict ? { verdict } : {}),
+    ...(clientHealthRecomputed ? { clientHealth: clientHealthRecomputed } : {}),
     runId: typeof meta.run_id === "string" ? meta.run_id : basename(dir),
     meta,
     summary,

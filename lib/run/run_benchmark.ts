@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { sendRequest } from "../client/stream_client.ts";
 import { createSocketTransport } from "../client/socket_transport.ts";
-import type { ClientConfig, Job, RequestSpec } from "../client/types.ts";
+import type { ClientConfig, Job } from "../client/types.ts";
 import { loadEndsItself, type RunPlan } from "../config/run_plan.ts";
 import { UsageError } from "../config/usage_error.ts";
 import { realClock } from "../load/clock.ts";
@@ -24,10 +24,9 @@ import { recordRunHistory } from "./record_history.ts";
 import { formatProgressLine } from "../report/progress_line.ts";
 import { preparePrompts, type PromptBook } from "../workload/prepare_prompts.ts";
 import { loadLocalTokenizer, type LocalTokenizer } from "../workload/local_tokenizer.ts";
-import { outputTokensFor } from "../workload/output_length.ts";
 import { describeDataset, loadDatasetPrompts } from "../workload/dataset_prompts.ts";
-import { type Dataset, pickForRequest } from "../workload/datasets/mod.ts";
-import { type LengthBuckets, lengthBuckets } from "../workload/length_buckets.ts";
+import type { Dataset } from "../workload/datasets/mod.ts";
+import type { LengthBuckets } from "../workload/length_buckets.ts";
 import { buildMeta, describeShape } from "./meta.ts";
 import { forecastShape, openSchedule, type ShapeForecast } from "./open_schedule.ts";
 import { type AdapterStats, adapterStats } from "../metrics/adapter_stats.ts";
@@ -40,6 +39,13 @@ import {
   simAdapterNames,
 } from "./lora_setup.ts";
 import { JsonlSink } from "./jsonl_sink.ts";
+import { startClientProbe } from "./client_probe.ts";
+import { writeClientHealth } from "./client_health_file.ts";
+import { chooseWorkers, type WorkersChoice } from "./worker_count.ts";
+import { startWorkerPool } from "./worker_pool.ts";
+import { WHOLE } from "../load/shard.ts";
+import type { ClientHealth, HealthWindow } from "../metrics/client_health.ts";
+import { droppedRecord, requestSpecs, traceBuckets } from "./request_specs.ts";
 import {
   LORA_TIMELINE_FILE,
   LORA_TIMELINE_INTERVAL_MS,
@@ -103,6 +109,8 @@ export interface RunOutcome {
   serverMetrics?: ServerMetricsSummary | null;
   /** Gates, SLOs and baseline (verdict.json); "fail" makes the CLI exit 3. */
   verdict: Verdict;
+  /** Was the client itself the bottleneck (summary.json `client`)? */
+  client?: ClientHealth;
 }
 
 /** Options of {@link runBenchmark}. */
@@ -152,6 +160,12 @@ export async function runBenchmark(
     : undefined;
   const local = plan.lora ? await localAdapters(plan.lora, dataset) : [];
   const shape = await prepareShape(plan, io);
+  const workers = chooseWorkers(plan, {
+    cores: navigator.hardwareConcurrency,
+    meanRate: shape.forecast?.endsAtMs
+      ? shape.forecast.expectedRequests / (shape.forecast.endsAtMs / 1000)
+      : undefined,
+  });
   const tokenizer = plan.request.tokenizer && !dataset
     ? await loadLocalTokenizer(plan.request.tokenizer)
     : undefined;
@@ -224,6 +238,7 @@ export async function runBenchmark(
       hooksRecord: options.hooksRecord,
       lora,
       telemetry,
+      workers,
     });
   } finally {
     await gpu?.stop(); // the child never outlives the run, whatever ended it
@@ -271,9 +286,7 @@ async function prepareShape(plan: RunPlan, io: RunIo): Promise<PreparedShape> {
       io.log(`warning: ${shape.path}: line ${p.line} skipped: ${p.problem}`);
     }
     if (!plan.dataset) {
-      buckets = lengthBuckets(
-        trace.arrivals.map((a) => Math.max(1, a.inputTokens ?? plan.request.promptTokens)),
-      );
+      buckets = traceBuckets(plan, trace);
       if (buckets.bucketed) {
         io.log(
           `trace: ${buckets.distinct} distinct prompt lengths folded into ${buckets.lengths.length} ` +
@@ -314,6 +327,8 @@ async function drive(
     lora?: LoraRun;
     /** GPU sampler and meta.json's system/gpus/tags/notes (telemetry_record.ts). */
     telemetry: { gpu: GpuTelemetry; meta: Record<string, unknown> };
+    /** Worker threads (`--workers`), recorded in meta.json. */
+    workers: WorkersChoice;
   },
 ): Promise<RunOutcome> {
   const { hooksRecord, lora, telemetry } = extra;
@@ -322,6 +337,8 @@ async function drive(
   const open = plan.load.mode === "open"
     ? openSchedule(plan.load, { seed: plan.seed, trace: shape.trace })
     : undefined;
+  // Worker threads load before the clock starts, so their first sends are not late.
+  using pool = extra.workers.count > 1 ? await startWorkerPool(extra.workers.count) : undefined;
   // --start-at: time 0 is that wall-clock instant on every shard (waited for below).
   const origin = plan.startAtEpochMs === undefined
     ? performance.now()
@@ -350,6 +367,7 @@ async function drive(
       lora: lora && plan.lora ? loraMeta({ ...plan, lora: plan.lora }, lora) : undefined,
       telemetry: telemetry.meta,
     }),
+    workers: extra.workers,
     ...(interrupted ? { interrupt_reason: io.stopReason?.() ?? "SIGINT" } : {}),
   });
   await writeFileAtomic(join(runDir, "meta.json"), JSON.stringify(metaFor(), null, 2) + "\n");
@@ -363,43 +381,14 @@ async function drive(
     live.onRecord(r);
   };
 
-  const planMaxTokens = (index: number) =>
-    plan.request.outputTokens
-      ? outputTokensFor(plan.request.outputTokens, plan.seed, index)
-      : plan.request.maxTokens;
-  // Dataset: request i uses item i mod n (cycling when the run outlasts the dataset); the item's
-  // adapter is sent as `model`, its max_tokens wins over the plan's. Its prompt length is
-  // whatever the file says, so no requested length is recorded (drift would be meaningless).
-  const specFor = (index: number): RequestSpec => {
-    if (dataset) {
-      const { item } = pickForRequest(dataset.items, index)!;
-      return {
-        endpoint: plan.endpoint,
-        model: (lora ? lora.adapterFor(index) : item.adapter) ?? model,
-        prompt: item.prompt,
-        maxTokens: item.maxTokens ?? planMaxTokens(index),
-        ignoreEos: plan.request.ignoreEos || undefined,
-        sampling: plan.request.sampling,
-      };
-    }
-    // A trace's arrival asks for its own lengths (prompt bucketed, see length_buckets.ts).
-    const arrival = open?.arrival(index);
-    // A line without a length uses --prompt-tokens, bucketed alike so it was calibrated too.
-    const promptTokens = shape.buckets
-      ? shape.buckets.bucketOf(Math.max(1, arrival?.inputTokens ?? plan.request.promptTokens))
-      : plan.request.promptTokens;
-    return {
-      endpoint: plan.endpoint,
-      model: lora?.adapterFor(index) ?? model,
-      prompt: book!.promptFor(index, promptTokens),
-      maxTokens: arrival?.outputTokens !== undefined
-        ? Math.max(1, arrival.outputTokens)
-        : planMaxTokens(index),
-      ignoreEos: plan.request.ignoreEos || undefined,
-      requestedPromptTokens: promptTokens,
-      sampling: plan.request.sampling,
-    };
-  };
+  const specFor = requestSpecs(plan, {
+    model,
+    dataset,
+    book,
+    arrival: open?.arrival,
+    buckets: shape.buckets,
+    adapterFor: lora && ((i) => lora.adapterFor(i)),
+  });
   // One keep-alive pool for the whole run; closed once every request has ended.
   using socketTransport = plan.transport === "socket" ? createSocketTransport() : undefined;
   const client: ClientConfig = {
@@ -424,24 +413,7 @@ async function drive(
     if (cold) record.coldStart = true;
     accept(record);
   };
-  const onDrop = (slot: Slot) => {
-    const spec = specFor(slot.index);
-    accept({
-      index: slot.index,
-      phase: slot.phase,
-      requestId: "",
-      model: spec.model,
-      scheduledAt: slot.scheduledAt,
-      sentAt: slot.scheduledAt,
-      endAt: slot.scheduledAt,
-      tokenTimes: [],
-      tokenCounts: [],
-      outputTokens: 0,
-      outputTokensSource: "counted",
-      requestedPromptTokens: spec.requestedPromptTokens,
-      dropped: true,
-    });
-  };
+  const onDrop = (slot: Slot) => accept(droppedRecord(slot, specFor(slot.index)));
 
   const clock = realClock(origin);
   // Open-loop shards all walk the global arrivals, so the stop rule counts the same on each;
@@ -481,8 +453,36 @@ async function drive(
     intervalMs: metricsIntervalMs,
     apiKey: plan.target.apiKey,
   });
+  // Every run samples its own threads (client_health.jsonl, summary.json `client`).
+  const probe = startClientProbe("main", { origin });
+  const healthWindows: HealthWindow[] = [];
+  const fromWorker = (r: RequestRecord) => {
+    // Each worker marks its own first send to an adapter; only the run's first is a cold start.
+    if (r.coldStart && r.model !== undefined && sentTo.has(r.model)) delete r.coldStart;
+    if (r.model !== undefined) sentTo.add(r.model);
+    accept(r);
+  };
   try {
-    if (plan.load.mode === "open") {
+    if (pool) {
+      await pool.run({
+        plan,
+        originEpochMs,
+        baseUrl,
+        model,
+        book: book?.portable,
+        dataset,
+        trace: shape.trace,
+      }, {
+        hostShard: plan.shard ?? WHOLE,
+        onRecords: (rs) => rs.forEach(fromWorker),
+        onSent: (n) => {
+          for (let i = 0; i < n; i++) live.onSent();
+        },
+        onWindows: (ws) => healthWindows.push(...ws),
+        interrupt: io.interrupt,
+        cancel: io.cancel,
+      });
+    } else if (plan.load.mode === "open") {
       await runOpenLoop({
         schedule: open!.schedule,
         stopRule,
@@ -516,6 +516,7 @@ async function drive(
       });
     }
   } finally {
+    healthWindows.push(...probe.stop());
     stopProgress();
     sink.close();
     scraped = await serverMetrics.stop();
@@ -544,6 +545,11 @@ async function drive(
     ? adapterStats(records, { baseModel: model })
     : undefined;
   const slo = sloForRun(plan, records, summary);
+  const clientVerdict = await writeClientHealth(runDir, healthWindows, {
+    records,
+    workers: extra.workers.count,
+    cores: extra.workers.cores,
+  });
   await writeFileAtomic(
     join(runDir, "summary.json"),
     summaryToJson({
@@ -551,6 +557,7 @@ async function drive(
       ...(adapters ? { adapters } : {}),
       server_metrics: serverSummary,
       slo,
+      client: clientVerdict,
     }),
   );
   await writeFileAtomic(
@@ -575,6 +582,7 @@ async function drive(
     adapters,
     serverMetrics: serverSummary,
     verdict,
+    client: clientVerdict,
   };
 }
 

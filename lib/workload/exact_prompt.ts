@@ -46,6 +46,66 @@ export interface PromptBook {
   calls: number;
   /** One line per problem met (a length that fell back to the estimate, and why). */
   warnings: string[];
+  /**
+   * Everything `promptFor` depends on, as plain data (structured-cloneable): a worker thread
+   * rebuilds the same book with {@link promptBookFrom} instead of calibrating again.
+   */
+  portable: PortableBook;
+}
+
+/**
+ * A prompt book as data: the text source and seed, and for each calibrated length the parts of
+ * its exact prompt (shared prefix, tag alphabets, body). Lengths not listed use the estimate.
+ */
+export interface PortableBook {
+  mode: PromptLengthMode;
+  approximate: boolean;
+  options: PromptOptions;
+  /** Calibrated parts; absent for a book of estimates. */
+  exact?: {
+    shared: string;
+    /** Tag alphabet of the first word, and of the others. */
+    firsts: string[];
+    letters: string[];
+    /** [prompt tokens, body text] per exact length. */
+    bodies: [number, string][];
+  };
+}
+
+/** Rebuilds a book from {@link PromptBook.portable}: the same prompt for every index and length. */
+export function promptBookFrom(portable: PortableBook): PromptBook {
+  const fallback = estimatePromptBook(portable.options);
+  const ex = portable.exact;
+  if (!ex) return { ...fallback, mode: portable.mode, approximate: portable.approximate };
+  const tag = tagOf(ex.firsts, ex.letters);
+  const exact = new Map(ex.bodies);
+  return {
+    mode: portable.mode,
+    approximate: portable.approximate,
+    calls: 0,
+    warnings: [],
+    portable,
+    promptFor(index, tokens) {
+      const bodyText = exact.get(tokens);
+      return bodyText === undefined
+        ? fallback.promptFor(index, tokens)
+        : joinParts([ex.shared, tag(index), bodyText]);
+    },
+  };
+}
+
+/** Request i's tag: i in base |alphabet|, least significant word first (see the file comment). */
+function tagOf(firsts: readonly string[], letters: readonly string[]): (index: number) => string {
+  return (index) => {
+    const out: string[] = [];
+    let x = index;
+    for (let d = 0; d < TAG_WORDS; d++) {
+      const digits = d === 0 ? firsts : letters;
+      out.push(digits[x % digits.length]);
+      x = Math.floor(x / digits.length);
+    }
+    return out.join(" ");
+  };
 }
 
 /** What prompts are made of. */
@@ -85,6 +145,7 @@ export function estimatePromptBook(opts: PromptOptions, warnings: string[] = [])
     approximate: true,
     calls: 0,
     warnings,
+    portable: { mode: "estimate", approximate: true, options: opts },
     promptFor(index, tokens) {
       if (opts.source.name === "english" && opts.source.order === "random" && shared === 0) {
         return promptForRequest(opts.seed, index, tokens);
@@ -123,16 +184,7 @@ export async function calibratePromptBook(
   // Without a shared prefix the tag's first word opens the prompt, where byte-level BPEs (Llama 3,
   // Qwen) see it without its leading space: "time" may cost 2 tokens where " time" costs 1.
   const firsts = (opts.sharedPrefixTokens ?? 0) > 0 ? letters : await startWords(counter, letters);
-  const tag = (index: number) => {
-    const out: string[] = [];
-    let x = index;
-    for (let d = 0; d < TAG_WORDS; d++) {
-      const digits = d === 0 ? firsts : letters;
-      out.push(digits[x % digits.length]);
-      x = Math.floor(x / digits.length);
-    }
-    return out.join(" ");
-  };
+  const tag = tagOf(firsts, letters);
   const filler = (n: number) =>
     Array.from({ length: n }, (_, i) => letters[(i * 7 + 3) % letters.length]).join(" ");
 
@@ -181,18 +233,13 @@ export async function calibratePromptBook(
     exact.set(n, bodyText);
   }
   const allExact = exact.size === new Set(lengths).size;
-  return {
+  const book = promptBookFrom({
     mode: allExact ? opts.exactMode ?? "exact" : "estimate",
     approximate: !allExact,
-    calls: counter.calls - callsBefore,
-    warnings,
-    promptFor(index, tokens) {
-      const bodyText = exact.get(tokens);
-      return bodyText === undefined
-        ? fallback.promptFor(index, tokens)
-        : joinParts([shared, tag(index), bodyText]);
-    },
-  };
+    options: { source: opts.source, seed: opts.seed, sharedPrefixTokens: opts.sharedPrefixTokens },
+    exact: { shared, firsts, letters, bodies: [...exact] },
+  });
+  return { ...book, calls: counter.calls - callsBefore, warnings };
 }
 
 /** Where a fit landed: body words and filler words. */

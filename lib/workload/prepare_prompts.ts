@@ -80,7 +80,7 @@ export async function preparePrompts(
   }
   for (const w of book.warnings) opts.log(`warning: ${w}`);
   if (local && form === "chat" && local.chatTemplate === null) {
-    return { ...book, approximate: true };
+    return { ...book, approximate: true, portable: { ...book.portable, approximate: true } };
   }
   if (book.mode !== "estimate") {
     const ms = Math.round(performance.now() - started);

@@ -91,6 +91,7 @@ Deno.test("run --target sim prints the summary table and the results path, exit 
   assert.ok(path && path.startsWith(out), r.stdout);
   const files = [...Deno.readDirSync(path)].map((e) => e.name).sort();
   assert.deepEqual(files, [
+    "client_health.jsonl",
     "meta.json",
     "report.html",
     "report.md",
@@ -104,5 +105,7 @@ Deno.test("run --target sim prints the summary table and the results path, exit 
     r.stdout,
     /^server \/metrics \(\d+ samples?\): waiting peak \d+ · running peak \d+/m,
   );
+  // Every run says whether the client itself kept up.
+  assert.match(r.stdout, /^client (healthy|saturated: results after)/m);
   await Deno.remove(out, { recursive: true });
 });

@@ -49,6 +49,7 @@ Deno.test("run prompt-lengths --target sim writes a sweep dir, one sub-run and c
       assert.deepEqual(row.prompt_drift_pct, "0");
       const files = [...Deno.readDirSync(join(dir, row.run_id))].map((e) => e.name).sort();
       assert.deepEqual(files, [
+        "client_health.jsonl",
         "meta.json",
         "report.html",
         "report.md",

@@ -1,6 +1,10 @@
 import assert from "node:assert/strict";
 import { encodeText, startSim } from "../../lib/sim/mod.ts";
-import { calibratePromptBook, estimatePromptBook } from "../../lib/workload/exact_prompt.ts";
+import {
+  calibratePromptBook,
+  estimatePromptBook,
+  promptBookFrom,
+} from "../../lib/workload/exact_prompt.ts";
 import { preparePrompts } from "../../lib/workload/prepare_prompts.ts";
 import { loadTextSource } from "../../lib/workload/text_sources.ts";
 import {
@@ -177,4 +181,32 @@ Deno.test("the server root drops a trailing /v1", () => {
   assert.equal(serverRoot("http://127.0.0.1:8000/v1"), "http://127.0.0.1:8000");
   assert.equal(serverRoot("http://h:1/v1/"), "http://h:1");
   assert.equal(serverRoot("http://h:1/api"), "http://h:1/api");
+});
+
+Deno.test("a book rebuilt from its portable form (for a worker thread) gives the same prompts, after a structured clone", async () => {
+  const sim = await startSim({ seed: 1 });
+  try {
+    const model = await simModel(sim.baseUrl);
+    const counter = createTokenCounter(sim.baseUrl, { model });
+    const exact = await calibratePromptBook([300, 700], counter, {
+      source: english,
+      seed: 3,
+      form: "chat",
+      sharedPrefixTokens: 40,
+    });
+    const estimate = estimatePromptBook({ source: korean, seed: 5 });
+    for (const book of [exact, estimate]) {
+      const copy = promptBookFrom(structuredClone(book.portable));
+      assert.equal(copy.mode, book.mode);
+      assert.equal(copy.approximate, book.approximate);
+      // 500 was not calibrated: both fall back to the same estimate.
+      for (const n of [300, 500, 700]) {
+        for (const i of [0, 1, 77, 123_456]) {
+          assert.equal(copy.promptFor(i, n), book.promptFor(i, n));
+        }
+      }
+    }
+  } finally {
+    await sim.close();
+  }
 });

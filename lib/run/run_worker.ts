@@ -1,0 +1,210 @@
+/**
+ * One worker thread of a `--workers N` run (started by worker_pool.ts): its own connections,
+ * event loop and clock on the run's shared origin; it sends the shard of the plan it owns and
+ * posts its records to the main thread in batches, with its client-health windows.
+ *
+ * Protocol. In: `start` (a {@link WorkerInit}), `interrupt` (stop scheduling), `cancel` (end
+ * in-flight requests). Out: `batch` (records packed by record_batch.ts, sends since the last
+ * batch, health windows), then `done`, or `failed` with the error's message.
+ */
+
+import { sendRequest } from "../client/stream_client.ts";
+import { createSocketTransport } from "../client/socket_transport.ts";
+import type { ClientConfig } from "../client/types.ts";
+import { loadEndsItself, type RunPlan } from "../config/run_plan.ts";
+import { realClock } from "../load/clock.ts";
+import { runClosedLoop } from "../load/closed_loop.ts";
+import { runOpenLoop } from "../load/open_loop.ts";
+import { type Shard, shareOf } from "../load/shard.ts";
+import { runStagedClosedLoop } from "../load/staged_closed_loop.ts";
+import { concurrencySchedule } from "../load/stages.ts";
+import { createStopRule } from "../load/stop_rule.ts";
+import type { ParsedTrace } from "../load/trace_replay.ts";
+import type { Slot } from "../load/types.ts";
+import type { HealthWindow } from "../metrics/client_health.ts";
+import type { RequestRecord } from "../metrics/record.ts";
+import type { Dataset } from "../workload/datasets/mod.ts";
+import { type PortableBook, promptBookFrom } from "../workload/exact_prompt.ts";
+import { startClientProbe } from "./client_probe.ts";
+import { openSchedule } from "./open_schedule.ts";
+import { packRecords, type RecordBatch } from "./record_batch.ts";
+import { droppedRecord, requestSpecs, traceBuckets } from "./request_specs.ts";
+
+/** Everything a worker needs, all plain data. */
+export interface WorkerInit {
+  plan: RunPlan;
+  /** The part of the plan this worker sends. */
+  shard: Shard;
+  /** Its name in client health (`worker 1` …). */
+  thread: string;
+  /** The run's time 0 as epoch ms (`performance.timeOrigin + origin` on the main thread). */
+  originEpochMs: number;
+  baseUrl: string;
+  model: string;
+  book?: PortableBook;
+  dataset?: Dataset;
+  trace?: ParsedTrace;
+}
+
+/** Messages a worker posts. */
+export type WorkerMessage =
+  | { type: "batch"; batch: RecordBatch; sent: number; windows: HealthWindow[] }
+  | { type: "ready" }
+  | { type: "done" }
+  | { type: "failed"; message: string };
+
+/** Messages a worker receives. */
+export type PoolMessage =
+  | { type: "start"; init: WorkerInit }
+  | { type: "interrupt" }
+  | { type: "cancel" };
+
+/** A batch goes when it holds this many records, or after this many ms. */
+const BATCH_RECORDS = 256;
+const BATCH_MS = 50;
+
+// `self` is the worker's global scope; typed loosely so this file also checks as a module.
+const port = self as unknown as {
+  postMessage(message: WorkerMessage, transfer?: Transferable[]): void;
+  onmessage: ((e: MessageEvent<PoolMessage>) => void) | null;
+};
+const interrupt = new AbortController();
+const cancel = new AbortController();
+
+port.onmessage = (e) => {
+  const m = e.data;
+  if (m.type === "start") {
+    run(m.init).then(
+      () => port.postMessage({ type: "done" }),
+      (error) =>
+        port.postMessage({
+          type: "failed",
+          message: error instanceof Error ? error.stack ?? error.message : String(error),
+        }),
+    );
+  } else if (m.type === "interrupt") interrupt.abort();
+  else if (m.type === "cancel") {
+    interrupt.abort();
+    cancel.abort();
+  }
+};
+
+// Loaded: the pool starts the run's clock only once every worker is here.
+port.postMessage({ type: "ready" });
+
+async function run(init: WorkerInit): Promise<void> {
+  const { plan, shard } = init;
+  // This thread's performance.now() has its own time origin: convert the run's to it.
+  const origin = init.originEpochMs - performance.timeOrigin;
+  const probe = startClientProbe(init.thread, { origin });
+  const pending: RequestRecord[] = [];
+  let sent = 0;
+  const flush = () => {
+    const windows = probe.drain();
+    if (pending.length === 0 && sent === 0 && windows.length === 0) return;
+    const { batch, transfer } = packRecords(pending.splice(0, pending.length));
+    port.postMessage({ type: "batch", batch, sent, windows }, transfer);
+    sent = 0;
+  };
+  const timer = setInterval(flush, BATCH_MS);
+  const accept = (r: RequestRecord) => {
+    pending.push(r);
+    if (pending.length >= BATCH_RECORDS) flush();
+  };
+
+  const open = plan.load.mode === "open"
+    ? openSchedule(plan.load, { seed: plan.seed, trace: init.trace })
+    : undefined;
+  const specFor = requestSpecs(plan, {
+    model: init.model,
+    dataset: init.dataset,
+    book: init.book && promptBookFrom(init.book),
+    arrival: open?.arrival,
+    buckets: init.trace && !init.dataset ? traceBuckets(plan, init.trace) : undefined,
+  });
+  using socketTransport = plan.transport === "socket" ? createSocketTransport() : undefined;
+  const client: ClientConfig = {
+    transport: socketTransport,
+    baseUrl: init.baseUrl,
+    apiKey: plan.target.apiKey,
+    timeoutMs: plan.timeouts.requestMs,
+    connectTimeoutMs: plan.timeouts.connectMs,
+    ttftTimeoutMs: plan.timeouts.ttftMs,
+    origin,
+    signal: cancel.signal,
+  };
+  // Cold starts as this worker saw them; the main thread keeps only each model's first.
+  const sentTo = new Set<string>([init.model]);
+  const dispatch = async (slot: Slot) => {
+    const spec = specFor(slot.index);
+    const cold = !sentTo.has(spec.model);
+    sentTo.add(spec.model);
+    sent++;
+    const record = await sendRequest({ ...slot, spec }, client);
+    if (cold) record.coldStart = true;
+    accept(record);
+  };
+  const closed = plan.load.mode === "closed";
+  // A closed loop's request counts are split (each user belongs to one shard); an open loop's
+  // stop rule walks the global schedule on every shard, so it takes the plan's counts whole.
+  const share = (n: number | undefined) => n === undefined || !closed ? n : shareOf(shard, n);
+  // More shards than requests: this one has none to send.
+  if (plan.stop.requests !== undefined && share(plan.stop.requests) === 0) {
+    clearInterval(timer);
+    port.postMessage({
+      type: "batch",
+      batch: packRecords([]).batch,
+      sent: 0,
+      windows: probe.stop(),
+    });
+    return;
+  }
+  const stopRule = createStopRule({
+    durationMs: plan.stop.durationMs,
+    requests: share(plan.stop.requests),
+    warmupMs: plan.warmup.durationMs,
+    warmupRequests: share(plan.warmup.requests),
+    scheduleEnds: loadEndsItself(plan.load),
+  });
+  const clock = realClock(origin);
+  try {
+    if (plan.load.mode === "open") {
+      await runOpenLoop({
+        schedule: open!.schedule,
+        stopRule,
+        clock,
+        dispatch,
+        onDrop: (slot) => accept(droppedRecord(slot, specFor(slot.index))),
+        maxInFlight: plan.load.maxInFlight && shareOf(shard, plan.load.maxInFlight),
+        queue: plan.load.queue,
+        signal: interrupt.signal,
+        shard: { shard, seed: plan.seed },
+      });
+    } else if (plan.load.stages) {
+      await runStagedClosedLoop({
+        schedule: concurrencySchedule(plan.load.stages),
+        rampMs: plan.load.rampMs,
+        stopRule,
+        clock,
+        dispatch,
+        signal: interrupt.signal,
+        shard,
+      });
+    } else {
+      await runClosedLoop({
+        users: plan.load.concurrency!,
+        rampMs: plan.load.rampMs,
+        stopRule,
+        clock,
+        dispatch,
+        signal: interrupt.signal,
+        shard,
+      });
+    }
+  } finally {
+    clearInterval(timer);
+    const windows = probe.stop();
+    const { batch, transfer } = packRecords(pending.splice(0, pending.length));
+    port.postMessage({ type: "batch", batch, sent, windows }, transfer);
+  }
+}
