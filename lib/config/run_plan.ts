@@ -265,8 +265,6 @@ export const RunPlanSchema = z.object({
    * See lib/run/worker_count.ts for `auto`.
    */
   workers: z.union([positiveInt, z.literal("auto")]).optional(),
-  /** This host's part of a plan split across hosts (`--shard i/N`); absent = the whole plan. */
-  shard: z.object({ index: z.number().int().nonnegative(), count: positiveInt }).optional(),
   /** Results root; the run writes `<out>/<run-id>/`. */
   out: z.string().min(1),
   /** The command line as typed, secrets redacted; recorded in meta.json. */
