@@ -120,7 +120,8 @@ Deno.test("agent: cancel mid-sweep stops at the running point; the finished poin
       (await call("GET", `/tests/${id}/requests.jsonl`)).text.trim().split("\n")
         .map((l) => JSON.parse(l).point),
     );
-    assert.deepEqual([...points].sort(), [1, 2]);
+    // Point 2 may be cancelled before its first request ended: then it has no records.
+    assert.ok(points.has(1) && [...points].every((p) => p === 1 || p === 2), `${[...points]}`);
     assert.equal((await call("GET", `/tests/${id}/report?format=csv`)).status, 200);
     const runs = (await allFiles(t.run_dir)).filter((f) => f.endsWith("meta.json"));
     assert.equal(runs.length, 2, "no point started after the cancel");
