@@ -2,14 +2,9 @@ import { join } from "node:path";
 import { sendRequest } from "../client/stream_client.ts";
 import { createSocketTransport } from "../client/socket_transport.ts";
 import type { ClientConfig, Job } from "../client/types.ts";
-import { loadEndsItself, type RunPlan } from "../config/run_plan.ts";
+import type { RunPlan } from "../config/run_plan.ts";
 import { UsageError } from "../config/usage_error.ts";
 import { realClock } from "../load/clock.ts";
-import { createStopRule } from "../load/stop_rule.ts";
-import { runOpenLoop } from "../load/open_loop.ts";
-import { runClosedLoop } from "../load/closed_loop.ts";
-import { runStagedClosedLoop } from "../load/staged_closed_loop.ts";
-import { concurrencySchedule } from "../load/stages.ts";
 import { type ParsedTrace, readTrace } from "../load/trace_replay.ts";
 import type { Slot } from "../load/types.ts";
 import type { RequestRecord } from "../metrics/record.ts";
@@ -43,6 +38,8 @@ import { startClientProbe } from "./client_probe.ts";
 import { writeClientHealth } from "./client_health_file.ts";
 import { chooseWorkers, type WorkersChoice } from "./worker_count.ts";
 import { startWorkerPool } from "./worker_pool.ts";
+import { driveLoad } from "./drive_load.ts";
+import { concurrencySchedule } from "../load/stages.ts";
 import { WHOLE } from "../load/shard.ts";
 import type { ClientHealth, HealthWindow } from "../metrics/client_health.ts";
 import { droppedRecord, requestSpecs, traceBuckets } from "./request_specs.ts";
@@ -72,7 +69,7 @@ import { type GpuTelemetry, startGpuTelemetry } from "./gpu_telemetry.ts";
 import { finishTelemetry, telemetryMeta } from "./telemetry_record.ts";
 import { checkBaselineFlag, sloForRun, writeVerdict } from "./verdict.ts";
 import type { Verdict } from "../metrics/gates.ts";
-import { formatShard, shareOf } from "../load/shard.ts";
+import { formatShard } from "../load/shard.ts";
 import { originAt, waitForStart } from "./start_at_wait.ts";
 
 /** Where a run talks to: the terminal, and the interrupt (Ctrl-C) signal. */
@@ -416,17 +413,6 @@ async function drive(
   const onDrop = (slot: Slot) => accept(droppedRecord(slot, specFor(slot.index)));
 
   const clock = realClock(origin);
-  // Open-loop shards all walk the global arrivals, so the stop rule counts the same on each;
-  // a closed-loop shard counts only its own sends: it gets its share of the counts.
-  const share = (n: number | undefined) =>
-    n === undefined || !plan.shard || plan.load.mode === "open" ? n : shareOf(plan.shard, n);
-  const stopRule = createStopRule({
-    durationMs: plan.stop.durationMs,
-    requests: share(plan.stop.requests),
-    warmupMs: plan.warmup.durationMs,
-    warmupRequests: share(plan.warmup.requests),
-    scheduleEnds: loadEndsItself(plan.load),
-  });
   if (plan.startAtEpochMs !== undefined) {
     const late = await waitForStart(origin, {
       startAtIso: new Date(plan.startAtEpochMs).toISOString(),
@@ -482,37 +468,15 @@ async function drive(
         interrupt: io.interrupt,
         cancel: io.cancel,
       });
-    } else if (plan.load.mode === "open") {
-      await runOpenLoop({
-        schedule: open!.schedule,
-        stopRule,
+    } else {
+      await driveLoad(plan, {
+        shard: plan.shard,
+        schedule: open?.schedule,
         clock,
         dispatch,
         onDrop,
-        maxInFlight: plan.load.maxInFlight,
-        queue: plan.load.queue,
+        maxInFlight: plan.load.mode === "open" ? plan.load.maxInFlight : undefined,
         signal: io.interrupt,
-        shard: plan.shard && { shard: plan.shard, seed: plan.seed },
-      });
-    } else if (plan.load.stages) {
-      await runStagedClosedLoop({
-        schedule: concurrencySchedule(plan.load.stages),
-        rampMs: plan.load.rampMs,
-        stopRule,
-        clock,
-        dispatch,
-        signal: io.interrupt,
-        shard: plan.shard,
-      });
-    } else {
-      await runClosedLoop({
-        users: plan.load.concurrency!,
-        rampMs: plan.load.rampMs,
-        stopRule,
-        clock,
-        dispatch,
-        signal: io.interrupt,
-        shard: plan.shard,
       });
     }
   } finally {

@@ -11,14 +11,9 @@
 import { sendRequest } from "../client/stream_client.ts";
 import { createSocketTransport } from "../client/socket_transport.ts";
 import type { ClientConfig } from "../client/types.ts";
-import { loadEndsItself, type RunPlan } from "../config/run_plan.ts";
+import type { RunPlan } from "../config/run_plan.ts";
 import { realClock } from "../load/clock.ts";
-import { runClosedLoop } from "../load/closed_loop.ts";
-import { runOpenLoop } from "../load/open_loop.ts";
-import { type Shard, shareOf } from "../load/shard.ts";
-import { runStagedClosedLoop } from "../load/staged_closed_loop.ts";
-import { concurrencySchedule } from "../load/stages.ts";
-import { createStopRule } from "../load/stop_rule.ts";
+import type { Shard } from "../load/shard.ts";
 import type { ParsedTrace } from "../load/trace_replay.ts";
 import type { Slot } from "../load/types.ts";
 import type { HealthWindow } from "../metrics/client_health.ts";
@@ -27,6 +22,7 @@ import type { Dataset } from "../workload/datasets/mod.ts";
 import { type PortableBook, promptBookFrom } from "../workload/exact_prompt.ts";
 import { startClientProbe } from "./client_probe.ts";
 import { openSchedule } from "./open_schedule.ts";
+import { driveLoad } from "./drive_load.ts";
 import { packRecords, type RecordBatch } from "./record_batch.ts";
 import { droppedRecord, requestSpecs, traceBuckets } from "./request_specs.ts";
 
@@ -35,6 +31,8 @@ export interface WorkerInit {
   plan: RunPlan;
   /** The part of the plan this worker sends. */
   shard: Shard;
+  /** This worker's part of the host's `--max-in-flight` cap (open loop). */
+  maxInFlight?: number;
   /** Its name in client health (`worker 1` …). */
   thread: string;
   /** The run's time 0 as epoch ms (`performance.timeOrigin + origin` on the main thread). */
@@ -144,63 +142,17 @@ async function run(init: WorkerInit): Promise<void> {
     if (cold) record.coldStart = true;
     accept(record);
   };
-  const closed = plan.load.mode === "closed";
-  // A closed loop's request counts are split (each user belongs to one shard); an open loop's
-  // stop rule walks the global schedule on every shard, so it takes the plan's counts whole.
-  const share = (n: number | undefined) => n === undefined || !closed ? n : shareOf(shard, n);
-  // More shards than requests: this one has none to send.
-  if (plan.stop.requests !== undefined && share(plan.stop.requests) === 0) {
-    clearInterval(timer);
-    port.postMessage({
-      type: "batch",
-      batch: packRecords([]).batch,
-      sent: 0,
-      windows: probe.stop(),
-    });
-    return;
-  }
-  const stopRule = createStopRule({
-    durationMs: plan.stop.durationMs,
-    requests: share(plan.stop.requests),
-    warmupMs: plan.warmup.durationMs,
-    warmupRequests: share(plan.warmup.requests),
-    scheduleEnds: loadEndsItself(plan.load),
-  });
   const clock = realClock(origin);
   try {
-    if (plan.load.mode === "open") {
-      await runOpenLoop({
-        schedule: open!.schedule,
-        stopRule,
-        clock,
-        dispatch,
-        onDrop: (slot) => accept(droppedRecord(slot, specFor(slot.index))),
-        maxInFlight: plan.load.maxInFlight && shareOf(shard, plan.load.maxInFlight),
-        queue: plan.load.queue,
-        signal: interrupt.signal,
-        shard: { shard, seed: plan.seed },
-      });
-    } else if (plan.load.stages) {
-      await runStagedClosedLoop({
-        schedule: concurrencySchedule(plan.load.stages),
-        rampMs: plan.load.rampMs,
-        stopRule,
-        clock,
-        dispatch,
-        signal: interrupt.signal,
-        shard,
-      });
-    } else {
-      await runClosedLoop({
-        users: plan.load.concurrency!,
-        rampMs: plan.load.rampMs,
-        stopRule,
-        clock,
-        dispatch,
-        signal: interrupt.signal,
-        shard,
-      });
-    }
+    await driveLoad(plan, {
+      shard,
+      schedule: open?.schedule,
+      clock,
+      dispatch,
+      onDrop: (slot) => accept(droppedRecord(slot, specFor(slot.index))),
+      maxInFlight: init.maxInFlight,
+      signal: interrupt.signal,
+    });
   } finally {
     clearInterval(timer);
     const windows = probe.stop();

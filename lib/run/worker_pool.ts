@@ -6,7 +6,7 @@
  * once (the others are cancelled) rather than hanging it; workers are always terminated.
  */
 
-import { type Shard, subShard } from "../load/shard.ts";
+import { type Shard, shareOf, subShard } from "../load/shard.ts";
 import type { HealthWindow } from "../metrics/client_health.ts";
 import type { RequestRecord } from "../metrics/record.ts";
 import { unpackRecords } from "./record_batch.ts";
@@ -42,7 +42,10 @@ export interface WorkerPool extends Disposable {
    * Runs the plan: `init` is what every worker shares (its shard and name are added here).
    * Resolves once every worker has sent its last batch; terminates the workers either way.
    */
-  run(init: Omit<WorkerInit, "shard" | "thread">, options: PoolOptions): Promise<void>;
+  run(
+    init: Omit<WorkerInit, "shard" | "thread" | "maxInFlight">,
+    options: PoolOptions,
+  ): Promise<void>;
 }
 
 /**
@@ -81,7 +84,7 @@ export async function startWorkerPool(count: number): Promise<WorkerPool> {
 
 async function runPool(
   workers: Worker[],
-  init: Omit<WorkerInit, "shard" | "thread">,
+  init: Omit<WorkerInit, "shard" | "thread" | "maxInFlight">,
   options: PoolOptions,
 ): Promise<void> {
   const post = (m: PoolMessage) => {
@@ -112,8 +115,14 @@ async function runPool(
         };
         worker.onmessageerror = () => failed(new WorkerFailed(thread, "unreadable message"));
       });
-      const shard = subShard(options.hostShard, { index: w, count: workers.length });
-      worker.postMessage({ type: "start", init: { ...init, shard, thread } } as PoolMessage);
+      const mine = { index: w, count: workers.length };
+      const shard = subShard(options.hostShard, mine);
+      // --max-in-flight caps this host (README "Multi-host runs"); its workers split it.
+      const cap = init.plan.load.mode === "open" ? init.plan.load.maxInFlight : undefined;
+      const maxInFlight = cap === undefined ? undefined : shareOf(mine, cap);
+      worker.postMessage(
+        { type: "start", init: { ...init, shard, thread, maxInFlight } } as PoolMessage,
+      );
       return done;
     });
     options.interrupt?.addEventListener("abort", onInterrupt);
