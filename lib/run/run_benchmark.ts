@@ -92,6 +92,9 @@ export interface RunIo {
   stopReason?: () => string | undefined;
 }
 
+/** How far ahead of its setup a `--workers` run puts time 0 (ms). */
+const WORKER_START_LEAD_MS = 100;
+
 /** What a finished (or interrupted) run produced. */
 export interface RunOutcome {
   runId: string;
@@ -336,9 +339,15 @@ async function drive(
     : undefined;
   // Worker threads load before the clock starts, so their first sends are not late.
   using pool = extra.workers.count > 1 ? await startWorkerPool(extra.workers.count) : undefined;
-  // --start-at: time 0 is that wall-clock instant on every shard (waited for below).
+  await pool?.prepare(
+    { plan, baseUrl, model, book: book?.portable, dataset, trace: shape.trace },
+    plan.shard ?? WHOLE,
+  );
+  // --start-at: time 0 is that wall-clock instant on every shard (waited for below). With
+  // workers, time 0 is a little ahead, so the hop to the workers and their first use of the
+  // send path are not counted as the first sends' lateness.
   const origin = plan.startAtEpochMs === undefined
-    ? performance.now()
+    ? performance.now() + (pool ? WORKER_START_LEAD_MS : 0)
     : originAt(plan.startAtEpochMs);
   const originEpochMs = plan.startAtEpochMs ?? performance.timeOrigin + origin;
   const metricsIntervalMs = plan.serverMetrics.intervalMs ??
@@ -450,16 +459,7 @@ async function drive(
   };
   try {
     if (pool) {
-      await pool.run({
-        plan,
-        originEpochMs,
-        baseUrl,
-        model,
-        book: book?.portable,
-        dataset,
-        trace: shape.trace,
-      }, {
-        hostShard: plan.shard ?? WHOLE,
+      await pool.run(originEpochMs, {
         onRecords: (rs) => rs.forEach(fromWorker),
         onSent: (n) => {
           for (let i = 0; i < n; i++) live.onSent();

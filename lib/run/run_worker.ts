@@ -9,6 +9,7 @@
  */
 
 import { sendRequest } from "../client/stream_client.ts";
+import { buildRequest } from "../client/request_body.ts";
 import { createSocketTransport } from "../client/socket_transport.ts";
 import type { ClientConfig } from "../client/types.ts";
 import type { RunPlan } from "../config/run_plan.ts";
@@ -35,8 +36,6 @@ export interface WorkerInit {
   maxInFlight?: number;
   /** Its name in client health (`worker 1` …). */
   thread: string;
-  /** The run's time 0 as epoch ms (`performance.timeOrigin + origin` on the main thread). */
-  originEpochMs: number;
   baseUrl: string;
   model: string;
   book?: PortableBook;
@@ -48,12 +47,15 @@ export interface WorkerInit {
 export type WorkerMessage =
   | { type: "batch"; batch: RecordBatch; sent: number; windows: HealthWindow[] }
   | { type: "ready" }
+  | { type: "prepared" }
   | { type: "done" }
   | { type: "failed"; message: string };
 
 /** Messages a worker receives. */
 export type PoolMessage =
-  | { type: "start"; init: WorkerInit }
+  | { type: "prepare"; init: WorkerInit }
+  /** Starts the run; time 0 as epoch ms (`performance.timeOrigin + origin` on the main thread). */
+  | { type: "go"; originEpochMs: number }
   | { type: "interrupt" }
   | { type: "cancel" };
 
@@ -69,17 +71,24 @@ const port = self as unknown as {
 const interrupt = new AbortController();
 const cancel = new AbortController();
 
+const fail = (error: unknown) =>
+  port.postMessage({
+    type: "failed",
+    message: error instanceof Error ? error.stack ?? error.message : String(error),
+  });
+let go: ((originEpochMs: number) => Promise<void>) | undefined;
+
 port.onmessage = (e) => {
   const m = e.data;
-  if (m.type === "start") {
-    run(m.init).then(
-      () => port.postMessage({ type: "done" }),
-      (error) =>
-        port.postMessage({
-          type: "failed",
-          message: error instanceof Error ? error.stack ?? error.message : String(error),
-        }),
-    );
+  if (m.type === "prepare") {
+    try {
+      go = prepare(m.init);
+      port.postMessage({ type: "prepared" });
+    } catch (error) {
+      fail(error);
+    }
+  } else if (m.type === "go") {
+    go!(m.originEpochMs).then(() => port.postMessage({ type: "done" }), fail);
   } else if (m.type === "interrupt") interrupt.abort();
   else if (m.type === "cancel") {
     interrupt.abort();
@@ -90,25 +99,19 @@ port.onmessage = (e) => {
 // Loaded: the pool starts the run's clock only once every worker is here.
 port.postMessage({ type: "ready" });
 
-async function run(init: WorkerInit): Promise<void> {
+/**
+ * Builds everything the worker's share of the run needs (schedule, request specs, transport)
+ * before the run's clock exists, and returns the function that runs it from time 0.
+ */
+function prepare(init: WorkerInit): (originEpochMs: number) => Promise<void> {
   const { plan, shard } = init;
-  // This thread's performance.now() has its own time origin: convert the run's to it.
-  const origin = init.originEpochMs - performance.timeOrigin;
-  const probe = startClientProbe(init.thread, { origin });
   const pending: RequestRecord[] = [];
   let sent = 0;
-  const flush = () => {
-    const windows = probe.drain();
-    if (pending.length === 0 && sent === 0 && windows.length === 0) return;
-    const { batch, transfer } = packRecords(pending.splice(0, pending.length));
-    port.postMessage({ type: "batch", batch, sent, windows }, transfer);
-    sent = 0;
-  };
-  const timer = setInterval(flush, BATCH_MS);
   const accept = (r: RequestRecord) => {
     pending.push(r);
     if (pending.length >= BATCH_RECORDS) flush();
   };
+  let flush = () => {};
 
   const open = plan.load.mode === "open"
     ? openSchedule(plan.load, { seed: plan.seed, trace: init.trace })
@@ -120,17 +123,11 @@ async function run(init: WorkerInit): Promise<void> {
     arrival: open?.arrival,
     buckets: init.trace && !init.dataset ? traceBuckets(plan, init.trace) : undefined,
   });
-  using socketTransport = plan.transport === "socket" ? createSocketTransport() : undefined;
-  const client: ClientConfig = {
-    transport: socketTransport,
-    baseUrl: init.baseUrl,
-    apiKey: plan.target.apiKey,
-    timeoutMs: plan.timeouts.requestMs,
-    connectTimeoutMs: plan.timeouts.connectMs,
-    ttftTimeoutMs: plan.timeouts.ttftMs,
-    origin,
-    signal: cancel.signal,
-  };
+  // The send path's first use in a fresh thread compiles it (ms on a busy core): do it now.
+  buildRequest(specFor(0));
+  const socketTransport = plan.transport === "socket" ? createSocketTransport() : undefined;
+  // Set in `go`: this thread's performance.now() has its own time origin.
+  let client: ClientConfig;
   // Cold starts as this worker saw them; the main thread keeps only each model's first.
   const sentTo = new Set<string>([init.model]);
   const dispatch = async (slot: Slot) => {
@@ -142,21 +139,44 @@ async function run(init: WorkerInit): Promise<void> {
     if (cold) record.coldStart = true;
     accept(record);
   };
-  const clock = realClock(origin);
-  try {
-    await driveLoad(plan, {
-      shard,
-      schedule: open?.schedule,
-      clock,
-      dispatch,
-      onDrop: (slot) => accept(droppedRecord(slot, specFor(slot.index))),
-      maxInFlight: init.maxInFlight,
-      signal: interrupt.signal,
-    });
-  } finally {
-    clearInterval(timer);
-    const windows = probe.stop();
-    const { batch, transfer } = packRecords(pending.splice(0, pending.length));
-    port.postMessage({ type: "batch", batch, sent, windows }, transfer);
-  }
+  return async (originEpochMs) => {
+    const origin = originEpochMs - performance.timeOrigin;
+    client = {
+      transport: socketTransport,
+      baseUrl: init.baseUrl,
+      apiKey: plan.target.apiKey,
+      timeoutMs: plan.timeouts.requestMs,
+      connectTimeoutMs: plan.timeouts.connectMs,
+      ttftTimeoutMs: plan.timeouts.ttftMs,
+      origin,
+      signal: cancel.signal,
+    };
+    const probe = startClientProbe(init.thread, { origin });
+    flush = () => {
+      const windows = probe.drain();
+      if (pending.length === 0 && sent === 0 && windows.length === 0) return;
+      const { batch, transfer } = packRecords(pending.splice(0, pending.length));
+      port.postMessage({ type: "batch", batch, sent, windows }, transfer);
+      sent = 0;
+    };
+    const timer = setInterval(flush, BATCH_MS);
+    const clock = realClock(origin);
+    try {
+      await driveLoad(plan, {
+        shard,
+        schedule: open?.schedule,
+        clock,
+        dispatch,
+        onDrop: (slot) => accept(droppedRecord(slot, specFor(slot.index))),
+        maxInFlight: init.maxInFlight,
+        signal: interrupt.signal,
+      });
+    } finally {
+      clearInterval(timer);
+      socketTransport?.[Symbol.dispose]();
+      const windows = probe.stop();
+      const { batch, transfer } = packRecords(pending.splice(0, pending.length));
+      port.postMessage({ type: "batch", batch, sent, windows }, transfer);
+    }
+  };
 }

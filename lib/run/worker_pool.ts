@@ -14,8 +14,6 @@ import type { PoolMessage, WorkerInit, WorkerMessage } from "./run_worker.ts";
 
 /** What {@link runWorkerPool} reports as the run goes. */
 export interface PoolOptions {
-  /** This host's shard of the plan (`--shard i/N`), split again among the workers. */
-  hostShard: Shard;
   /** Records of one batch, in the order one worker finished them. */
   onRecords(records: RequestRecord[]): void;
   /** Requests sent since the last batch (live progress). */
@@ -35,17 +33,24 @@ export class WorkerFailed extends Error {
   }
 }
 
+/** What every worker of a run shares. */
+export type SharedInit = Omit<WorkerInit, "shard" | "thread" | "maxInFlight">;
+
 /** Worker threads started and loaded, waiting for their shard of the plan. */
 export interface WorkerPool extends Disposable {
   readonly size: number;
   /**
-   * Runs the plan: `init` is what every worker shares (its shard and name are added here).
-   * Resolves once every worker has sent its last batch; terminates the workers either way.
+   * Hands every worker its part of the plan (`init` is what all share; its shard of
+   * `hostShard` and its name are added here) and resolves once each has built its schedule,
+   * prompts and connections pool: done before the run's clock starts, so that work never
+   * shows as late first sends.
    */
-  run(
-    init: Omit<WorkerInit, "shard" | "thread" | "maxInFlight">,
-    options: PoolOptions,
-  ): Promise<void>;
+  prepare(init: SharedInit, hostShard: Shard): Promise<void>;
+  /**
+   * Runs the prepared plan from time 0 (`originEpochMs`). Resolves once every worker has sent
+   * its last batch; terminates the workers either way.
+   */
+  run(originEpochMs: number, options: PoolOptions): Promise<void>;
 }
 
 /**
@@ -77,14 +82,45 @@ export async function startWorkerPool(count: number): Promise<WorkerPool> {
   }
   return {
     size: count,
-    run: (init, options) => runPool(workers, init, options),
+    prepare: (init, hostShard) => preparePool(workers, init, hostShard),
+    run: (originEpochMs, options) => runPool(workers, originEpochMs, options),
     [Symbol.dispose]: dispose,
   };
 }
 
+async function preparePool(workers: Worker[], init: SharedInit, hostShard: Shard): Promise<void> {
+  try {
+    await Promise.all(workers.map((worker, w) => {
+      const thread = `worker ${w + 1}`;
+      const prepared = new Promise<void>((resolve, reject) => {
+        worker.onmessage = (e: MessageEvent<WorkerMessage>) => {
+          if (e.data.type === "prepared") resolve();
+          else if (e.data.type === "failed") reject(new WorkerFailed(thread, e.data.message));
+        };
+        worker.onerror = (e: ErrorEvent) => {
+          e.preventDefault();
+          reject(new WorkerFailed(thread, e.message));
+        };
+      });
+      const mine = { index: w, count: workers.length };
+      const shard = subShard(hostShard, mine);
+      // --max-in-flight caps this host (README "Multi-host runs"); its workers split it.
+      const cap = init.plan.load.mode === "open" ? init.plan.load.maxInFlight : undefined;
+      const maxInFlight = cap === undefined ? undefined : shareOf(mine, cap);
+      worker.postMessage(
+        { type: "prepare", init: { ...init, shard, thread, maxInFlight } } as PoolMessage,
+      );
+      return prepared;
+    }));
+  } catch (e) {
+    for (const w of workers) w.terminate();
+    throw e;
+  }
+}
+
 async function runPool(
   workers: Worker[],
-  init: Omit<WorkerInit, "shard" | "thread" | "maxInFlight">,
+  originEpochMs: number,
   options: PoolOptions,
 ): Promise<void> {
   const post = (m: PoolMessage) => {
@@ -115,14 +151,7 @@ async function runPool(
         };
         worker.onmessageerror = () => failed(new WorkerFailed(thread, "unreadable message"));
       });
-      const mine = { index: w, count: workers.length };
-      const shard = subShard(options.hostShard, mine);
-      // --max-in-flight caps this host (README "Multi-host runs"); its workers split it.
-      const cap = init.plan.load.mode === "open" ? init.plan.load.maxInFlight : undefined;
-      const maxInFlight = cap === undefined ? undefined : shareOf(mine, cap);
-      worker.postMessage(
-        { type: "start", init: { ...init, shard, thread, maxInFlight } } as PoolMessage,
-      );
+      worker.postMessage({ type: "go", originEpochMs } as PoolMessage);
       return done;
     });
     options.interrupt?.addEventListener("abort", onInterrupt);

@@ -226,17 +226,18 @@ Deno.test("Ctrl-C reaches every worker: scheduling stops, in-flight requests fin
 Deno.test("a worker that fails makes the run fail with its error, and the pool is torn down", async () => {
   const pool = await startWorkerPool(2);
   await assert.rejects(
-    pool.run({
-      plan: { load: { mode: "closed" } } as unknown as RunPlan,
-      originEpochMs: performance.timeOrigin + performance.now(),
-      baseUrl: "http://127.0.0.1:9/v1",
-      model: "m",
-    }, {
-      hostShard: WHOLE,
-      onRecords: () => {},
-      onSent: () => {},
-      onWindows: () => {},
-    }),
+    (async () => {
+      await pool.prepare({
+        plan: { load: { mode: "closed" } } as unknown as RunPlan,
+        baseUrl: "http://127.0.0.1:9/v1",
+        model: "m",
+      }, WHOLE);
+      await pool.run(performance.timeOrigin + performance.now(), {
+        onRecords: () => {},
+        onSent: () => {},
+        onWindows: () => {},
+      });
+    })(),
     (e: unknown) => {
       assert.ok(e instanceof WorkerFailed);
       assert.match(e.message, /^worker \d failed: /);
