@@ -4,7 +4,7 @@
  * thread and Deno's file writes on helper threads, which count towards the process only.
  */
 
-/** User + system CPU seconds of the whole process and of its main (JavaScript) thread. */
+/** User + system CPU seconds of the whole process and of the calling JavaScript thread. */
 export interface CpuTime {
   process: number;
   mainThread: number;
@@ -20,13 +20,13 @@ export function parseStatCpuSeconds(stat: string): number | null {
   return Number.isFinite(user) && Number.isFinite(system) ? (user + system) / CLK_TCK : null;
 }
 
-/** This process's CPU time now, or null where /proc is missing or unreadable. */
+/** This process's and this thread's CPU time now, or null where /proc is missing or unreadable. */
 export function readCpuTime(): CpuTime | null {
   try {
     const process = parseStatCpuSeconds(Deno.readTextFileSync("/proc/self/stat"));
-    const mainThread = parseStatCpuSeconds(
-      Deno.readTextFileSync(`/proc/self/task/${Deno.pid}/stat`),
-    );
+    // A sync read runs on the calling JavaScript thread, so thread-self is that thread (the
+    // main one in a plain run; `deno test` runs test modules on another thread).
+    const mainThread = parseStatCpuSeconds(Deno.readTextFileSync("/proc/thread-self/stat"));
     return process === null || mainThread === null ? null : { process, mainThread };
   } catch {
     return null;
