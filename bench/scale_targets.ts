@@ -342,36 +342,53 @@ async function latenessTable(): Promise<void> {
   );
 }
 
+/** One RSS level in a fresh process, so earlier sections' heap does not count. */
+async function rssLevel(c: number): Promise<string[]> {
+  const { run } = await againstTruth({ ttftMs: 50, itlMs: 10 }, [
+    "--concurrency",
+    String(c),
+    "--requests",
+    String(quick ? c : c * 2),
+    "--output-tokens",
+    "uniform:100-200",
+    "--ignore-eos",
+    "--prompt-tokens",
+    "32",
+  ]);
+  const mb = run.rss.map((s) => s.mb);
+  const failed = run.records.filter((r) => r.error).length;
+  const max = Math.max(...mb);
+  return [
+    String(c),
+    String(run.records.length),
+    String(failed),
+    n2(mb[0]),
+    c === 1000 ? `${n2(max)} (≤ 150)` : n2(max),
+    c === 1000 ? (max <= 150 ? "PASS" : "MISS") : "",
+    pct(run.clientCpu),
+  ];
+}
+
 async function rssTable(): Promise<void> {
   const rows: string[][] = [];
   for (const c of [1000, 5000]) {
-    const { run } = await againstTruth({ ttftMs: 50, itlMs: 10 }, [
-      "--concurrency",
-      String(c),
-      "--requests",
-      String(quick ? c : c * 2),
-      "--output-tokens",
-      "uniform:100-200",
-      "--ignore-eos",
-      "--prompt-tokens",
-      "32",
-    ]);
-    const mb = run.rss.map((s) => s.mb);
-    const failed = run.records.filter((r) => r.error).length;
-    rows.push([
-      String(c),
-      String(run.records.length),
-      String(failed),
-      n2(mb[0]),
-      n2(Math.max(...mb)),
-      c === 1000 ? `${n2(Math.max(...mb))} (≤ 150)` : "",
-      c === 1000 ? (Math.max(...mb) <= 150 ? "PASS" : "MISS") : "",
-      pct(run.clientCpu),
-    ]);
+    const child = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "-A",
+        import.meta.filename!,
+        `--rss-child=${c}`,
+        `--transport=${transport}`,
+        ...(quick ? ["--quick"] : []),
+      ],
+      stderr: "inherit",
+    }).output();
+    const text = new TextDecoder().decode(child.stdout).trim().split("\n").at(-1)!;
+    rows.push(child.success ? JSON.parse(text) : [String(c), "child failed"]);
   }
   table(
-    `RSS of the llmload process (${transport}, ITL 10 ms, 100–200 tokens), MB`,
-    ["streams", "requests", "failed", "RSS at start", "RSS max", "target", "", "client CPU"],
+    `RSS of a fresh llmload process (${transport}, ITL 10 ms, 100–200 tokens), MB`,
+    ["streams", "requests", "failed", "RSS at start", "RSS max", "target", "client CPU"],
     rows,
   );
 }
@@ -503,6 +520,16 @@ async function longTable(): Promise<void> {
     "long / last",
     "",
   ], rows);
+}
+
+const rssChild = flag("rss-child");
+if (rssChild !== undefined) {
+  try {
+    console.log(JSON.stringify(await rssLevel(Number(rssChild))));
+  } finally {
+    await Deno.remove(tmp, { recursive: true });
+  }
+  Deno.exit(0);
 }
 
 console.log(
