@@ -58,15 +58,26 @@ interface LlmloadRun {
   loopP99: number | null;
   /** RSS samples, MB, every `rssEveryMs`. */
   rss: { atS: number; mb: number }[];
-  /** Client thread CPU over the run, cores. */
+  /**
+   * Client thread CPU while requests were in flight (first send to last end), cores: start-up,
+   * prompt calibration and the reports written at the end are left out.
+   */
   clientCpu: number | null;
+  /** Client thread CPU seconds in that window. */
+  clientCpuS: number | null;
+  /** The server process's CPU in that window, cores. */
+  serverCpu: number | null;
   wallS: number;
 }
 
 /** One `llmload run` in this process, sampling loop lag, RSS and CPU while it runs. */
 async function runLlmload(
   runArgs: string[],
-  opts: { rssEveryMs?: number; onRss?: (s: { atS: number; mb: number }) => void } = {},
+  opts: {
+    rssEveryMs?: number;
+    onRss?: (s: { atS: number; mb: number }) => void;
+    serverPid?: number;
+  } = {},
 ): Promise<LlmloadRun> {
   const { plan } = parseRunArgs(
     [...runArgs, "--transport", transport, "--out", tmp, "--quiet", "--metrics", "off"],
@@ -86,27 +97,42 @@ async function runLlmload(
     rss.push(s);
     opts.onRss?.(s);
   }, opts.rssEveryMs ?? 250);
-  const cpu0 = readCpuTime();
+  // This thread's CPU every 50 ms, to cut out the window in which requests were in flight.
+  const cpu: { at: number; s: number; server: number }[] = [];
+  const cpuTimer = setInterval(() => {
+    const c = readCpuTime();
+    const server = opts.serverPid === undefined ? NaN : serverCpuSeconds(opts.serverPid);
+    if (c) cpu.push({ at: performance.now(), s: c.mainThread, server });
+  }, 50);
   let outcome;
   try {
     outcome = await runBenchmark(plan, { log: () => {}, isTty: false, quiet: true });
   } finally {
     clearInterval(lagTimer);
     clearInterval(rssTimer);
+    clearInterval(cpuTimer);
   }
   const wallS = (performance.now() - t0) / 1000;
-  const cpu1 = readCpuTime();
   const meta = JSON.parse(await Deno.readTextFile(join(outcome.runDir, "meta.json")));
   const text = await Deno.readTextFile(join(outcome.runDir, "requests.jsonl"));
   const records = text.split("\n").filter((l) => l).map((l) => recordFromJsonl(l));
   await Deno.remove(outcome.runDir, { recursive: true });
+  // Record times are ms from the run origin; the origin on this process's clock:
+  const origin = meta.time_origin_epoch_ms - performance.timeOrigin;
+  const from = origin + Math.min(...records.map((r) => r.sentAt));
+  const to = origin + Math.max(...records.map((r) => r.endAt));
+  const inside = cpu.filter((c) => c.at >= from && c.at <= to);
+  const c0 = inside[0], c1 = inside.at(-1);
+  const span = c0 && c1 && c1.at - c0.at > 0 ? (c1.at - c0.at) / 1000 : 0;
   return {
     records,
     originEpochMs: meta.time_origin_epoch_ms,
     loopP99: describe(lags).p99,
     rss,
-    clientCpu: cpu0 && cpu1 ? (cpu1.mainThread - cpu0.mainThread) / wallS : null,
-    wallS,
+    clientCpu: span > 0 ? (c1!.s - c0!.s) / span : null,
+    clientCpuS: span > 0 ? c1!.s - c0!.s : null,
+    serverCpu: span > 0 ? (c1!.server - c0!.server) / span : null,
+    wallS: span > 0 ? span : wallS,
   };
 }
 
@@ -137,16 +163,21 @@ function serverCpuSeconds(pid: number): number {
 }
 
 /** Runs llmload against a fresh truth server; returns the run, the truth and the server's lag. */
-async function againstTruth(cfg: TruthServerConfig, runArgs: string[], opts = {}) {
+async function againstTruth(
+  cfg: TruthServerConfig,
+  runArgs: string[],
+  opts: Parameters<typeof runLlmload>[1] = {},
+) {
   const server = await spawnTruthServer(cfg);
   let stopped = false;
   try {
-    const cpu0 = serverCpuSeconds(server.pid);
-    const run = await runLlmload(["--url", server.baseUrl, ...runArgs], opts);
-    const serverCpu = (serverCpuSeconds(server.pid) - cpu0) / run.wallS;
+    const run = await runLlmload(["--url", server.baseUrl, ...runArgs], {
+      ...opts,
+      serverPid: server.pid,
+    });
     stopped = true;
     const { truth, lag } = await server.stopWithLag();
-    return { run, truth, lag, serverCpu };
+    return { run, truth, lag, serverCpu: run.serverCpu };
   } finally {
     if (!stopped) await server.stop();
   }
@@ -243,7 +274,7 @@ async function ingestTable(): Promise<void> {
     const start = Math.min(...ok.map((r) => r.sentAt));
     const end = Math.max(...ok.map((r) => r.endAt));
     const s = (end - start) / 1000;
-    const cpuPerEvent = run.clientCpu === null ? null : (run.clientCpu * run.wallS) / events;
+    const cpuPerEvent = run.clientCpuS === null ? null : run.clientCpuS / events;
     rows.push([
       k.label,
       String(k.workers ?? 1),
@@ -453,7 +484,7 @@ async function longTable(): Promise<void> {
       "8",
     ]);
     const events = run.records.reduce((n, r) => n + r.tokenTimes.length, 0);
-    const us = run.clientCpu === null ? null : (run.clientCpu * run.wallS * 1e6) / events;
+    const us = run.clientCpu === null ? null : (run.clientCpuS! * 1e6) / events;
     return { label, events, us };
   };
   const short = await cost("200-token streams", 200, Math.round(longOut / 200));

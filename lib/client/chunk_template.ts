@@ -64,7 +64,16 @@ export function learnChunkTemplate(
   } catch {
     return undefined;
   }
-  return { prefix, suffix };
+  return { prefix: flat(prefix), suffix: flat(suffix) };
+}
+
+/**
+ * A flat copy of `s`. A `slice` is a view into the string it came from (V8's SlicedString):
+ * kept as is, a template would hold a whole decoded read alive, and every comparison against
+ * it would go through the view.
+ */
+function flat(s: string): string {
+  return JSON.parse(JSON.stringify(s));
 }
 
 /** Where the choice's output string is, when it is the non-empty string that makes it a token. */

@@ -326,7 +326,9 @@ class StreamRequest {
       if (this.tokenTimes.length === 0) clearTimeout(this.ttftTimer);
       this.tokenTimes.push(this.readAt);
       this.tokenCounts.push(tokens);
-      if (tokens === 1 && template === undefined && this.templateTries < MAX_TEMPLATE_TRIES) {
+      // A token chunk that did not match (none learned yet, or the first chunk's role field
+      // made the last one too narrow) becomes the template, up to a few tries per stream.
+      if (tokens === 1 && this.templateTries < MAX_TEMPLATE_TRIES) {
         this.templateTries++;
         this.template = learnChunkTemplate(data, { chunk, tokens, state: this.state });
       }
