@@ -138,6 +138,10 @@ export function levelRunArgs(
     level.truthLog,
     "--concurrency",
     String(level.concurrency),
+    // Each user's first request opens its connection: at a few hundred users the server's
+    // accept backlog, not the client, decides when those arrive. Steady streaming is compared.
+    "--warmup-requests",
+    String(level.concurrency),
     "--duration",
     `${a.durationMs}ms`,
     "--output-tokens",

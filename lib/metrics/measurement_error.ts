@@ -8,8 +8,8 @@
  * token's delivery and processing on our side: all of it is what a user's TTFT would be off by.
  * ITL error compares each gap between successive token events with the gap between the server's
  * writes of the same two tokens. Send lateness is `sentAt − scheduledAt` (client lag before the
- * send). Only successful requests whose event count matches the server's token count are
- * compared; the rest are counted.
+ * send). Only successful, measured (not warm-up) requests whose event count matches the
+ * server's token count are compared; the rest are counted.
  */
 import { describe, type Stats } from "./stats.ts";
 import type { RequestRecord } from "./record.ts";
@@ -38,6 +38,8 @@ export interface ErrorStats {
 export interface MeasurementError {
   /** Records given (warm-up included). */
   requests: number;
+  /** Warm-up records (e.g. each user's first request, which opens its connection): skipped. */
+  warmup: number;
   /** Successful records matched with a truth line of the same token count. */
   matched: number;
   /** Failed records (error or dropped). */
@@ -75,9 +77,13 @@ export function measurementError(
   for (const t of truth) byId.set(t.requestId, t);
   const ttft: number[] = [], itl: number[] = [], late: number[] = [];
   const transit: number[] = [], delivery: number[] = [];
-  let matched = 0, failed = 0, unmatched = 0;
+  let matched = 0, failed = 0, unmatched = 0, warmup = 0;
   const origin = options.originEpochMs;
   for (const r of records) {
+    if (r.phase === "warmup") {
+      warmup++;
+      continue;
+    }
     if (r.error || r.dropped) {
       failed++;
       continue;
@@ -98,6 +104,7 @@ export function measurementError(
   }
   return {
     requests: records.length,
+    warmup,
     matched,
     failed,
     unmatched,

@@ -125,6 +125,7 @@ export function calibrationJson(rows: readonly CalibrationRow[], setup: Calibrat
     levels: rows.map((r) => ({
       concurrency: r.concurrency,
       requests: r.error.requests,
+      warmup: r.error.warmup,
       compared: r.error.matched,
       failed: r.error.failed,
       unmatched: r.error.unmatched,

@@ -69,7 +69,8 @@ Deno.test("llmload calibrate --json prints every level's errors and the conclusi
   assert.equal(j.levels.length, 1);
   const l = j.levels[0];
   assert.equal(l.concurrency, 2);
-  assert.ok(l.compared >= 2 && l.compared === l.requests);
+  assert.equal(l.warmup, 2);
+  assert.ok(l.compared >= 2 && l.compared === l.requests - l.warmup, JSON.stringify(l));
   for (const k of ["ttft_error_ms", "itl_error_ms", "send_lateness_ms"]) {
     assert.deepEqual(Object.keys(l[k]).sort(), ["count", "max", "p50", "p99"]);
   }

@@ -46,7 +46,7 @@ Deno.test("measurement error: TTFT, ITL, lateness, transit and delivery are meas
   assert.deepEqual([e.delivery.count, e.delivery.p50, e.delivery.max], [3, 7, 8]);
 });
 
-Deno.test("measurement error counts failed, unmatched and differently long requests apart and compares none of them", () => {
+Deno.test("measurement error counts warm-up, failed, unmatched and differently long requests apart and compares none of them", () => {
   const e = measurementError(
     [
       record("ok"),
@@ -54,11 +54,12 @@ Deno.test("measurement error counts failed, unmatched and differently long reque
       record("dropped", { dropped: true }),
       record("no-truth"),
       record("short", { tokenTimes: [160, 171] }),
+      record("warm", { phase: "warmup" }),
     ],
-    [truth("ok"), truth("failed"), truth("short")],
+    [truth("ok"), truth("failed"), truth("short"), truth("warm")],
     { originEpochMs: ORIGIN },
   );
-  assert.deepEqual([e.requests, e.matched, e.failed, e.unmatched], [5, 1, 2, 2]);
+  assert.deepEqual([e.requests, e.warmup, e.matched, e.failed, e.unmatched], [6, 1, 1, 2, 2]);
   assert.equal(e.ttft.count, 1);
   assert.equal(e.itl.count, 2);
 });
