@@ -509,8 +509,8 @@ ground-truth log on (when the simulator really received each request and handed 
 the socket), then llmload's measured − true TTFT and ITL, send lateness and the CPU of the
 client's own thread, and a one-line conclusion: "trustworthy up to c≈N on this machine".
 Each user's first request (which opens its connection) is warm-up: steady streaming is compared.
-A level is trustworthy when TTFT error p50 ≤ 5 ms and p99 ≤ 20 ms, ITL error p99 ≤ 3 ms, and
-no request failed. The simulator shares the machine's cores, as a server on the same box would.
+A level is trustworthy when TTFT error p50 ≤ 5 ms and p99 ≤ 20 ms (judged from 50 compared
+requests), ITL error p99 ≤ 3 ms, and no request failed. The simulator shares the machine's cores, as a server on the same box would.
 
 Usage:
   llmload calibrate [--levels 1,100,1000] [--itl 10ms] [--duration 10s] [--transport socket|fetch] [--json]
