@@ -27,7 +27,7 @@ import { measurementError } from "../lib/metrics/measurement_error.ts";
 import type { RequestRecord } from "../lib/metrics/record.ts";
 import { parseDurationMs } from "../lib/config/duration.ts";
 import { readCpuTime } from "../lib/telemetry/cpu_time.ts";
-import { type ServerLag, spawnTruthServer, type TruthServerConfig } from "./truth_server.ts";
+import { spawnTruthServer, type TruthServerConfig } from "./truth_server.ts";
 
 const args = Deno.args;
 const flag = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.split("=")[1];
