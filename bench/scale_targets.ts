@@ -126,7 +126,8 @@ async function runLlmload(
   const inside = cpu.filter((c) => c.at >= from && c.at <= to);
   const rssInFlight = rss.filter((r) => t0 + r.atS * 1000 >= from && t0 + r.atS * 1000 <= to);
   const c0 = inside[0], c1 = inside.at(-1);
-  const span = c0 && c1 && c1.at - c0.at > 0 ? (c1.at - c0.at) / 1000 : 0;
+  // A negative difference (seen once at 5000 req/s) is no measurement: no CPU column then.
+  const span = c0 && c1 && c1.at - c0.at > 0 && c1.s >= c0.s ? (c1.at - c0.at) / 1000 : 0;
   return {
     records,
     originEpochMs: meta.time_origin_epoch_ms,

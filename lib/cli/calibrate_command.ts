@@ -189,7 +189,7 @@ export async function calibrateCommand(args: string[], io: CalibrateIo): Promise
     await Deno.remove(tmp, { recursive: true });
   }
   const setup: CalibrationSetup = {
-    transport: rows[0] ? transportOf(a) : "fetch",
+    transport: transportOf(a),
     itlMs: a.itlMs,
     ttftMs: a.ttftMs,
     durationMs: a.durationMs,
