@@ -8,8 +8,12 @@
  * Not a general server: it answers GET /v1/models and streaming POST /v1/chat/completions
  * (exactly `max_tokens` tokens, TTFT and ITL from argv), keep-alive, nothing else.
  *
- * Protocol (child process): argv[0] = JSON `{ttftMs, itlMs}`; prints `{"port":N}` once listening;
- * when stdin closes prints `{"truth":[…]}` and exits.
+ * Protocol (child process): argv[0] = JSON `{ttftMs, itlMs, batch?}`; prints `{"port":N}` once
+ * listening; when stdin closes prints `{"truth":[…], "lag":{…}}` and exits. `lag` is the server's
+ * own lateness (ms after each token's due time that it was written: p50/p99/max), so a bench can
+ * tell the client's error from a server that could not keep its schedule. `batch` (zero-delay
+ * ingest only): hand this many token events to the socket per write (each still its own chunk
+ * frame and SSE event), so the server's per-write cost does not cap what the client is offered.
  */
 import { DueQueue } from "../lib/sim/due_queue.ts";
 import { WakeTimer } from "../lib/sim/wake_timer.ts";
@@ -22,7 +26,18 @@ export interface Truth {
 }
 
 const enc = new TextEncoder();
-const epoch = () => performance.timeOrigin + performance.now();
+/** Every token's lateness against its due time, ms (the server's own health). */
+const lags: number[] = [];
+
+/** Settings of one truth server. */
+export interface TruthServerConfig {
+  ttftMs: number;
+  itlMs: number;
+  /** Token events per socket write when they are due at once (default 1). */
+  batch?: number;
+}
+const TIME_ORIGIN = performance.timeOrigin;
+const epoch = () => TIME_ORIGIN + performance.now();
 
 interface Waiter {
   due: number;
@@ -68,13 +83,24 @@ function event(id: string, delta: Record<string, unknown>, finish: string | null
   );
 }
 
+function concat(parts: Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0];
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
 async function writeAll(conn: Deno.Conn, bytes: Uint8Array): Promise<void> {
   for (let o = 0; o < bytes.length;) o += await conn.write(bytes.subarray(o));
 }
 
 async function stream(
   conn: Deno.Conn,
-  opts: { requestId: string; maxTokens: number; ttftMs: number; itlMs: number },
+  opts: { requestId: string; maxTokens: number } & TruthServerConfig,
   truth: Truth[],
 ): Promise<void> {
   const received = performance.now();
@@ -87,16 +113,29 @@ async function stream(
   );
   const id = `chatcmpl-${opts.requestId}`;
   const word = event(id, { content: " word" }, null);
+  const batch = Math.max(1, opts.batch ?? 1);
+  const pending: Uint8Array[] = [];
   for (let k = 0; k < opts.maxTokens; k++) {
-    await at(received + opts.ttftMs + k * opts.itlMs);
+    const due = received + opts.ttftMs + k * opts.itlMs;
+    await at(due);
     const last = k === opts.maxTokens - 1;
     const bytes = k === 0
       ? event(id, { role: "assistant", content: " word" }, null)
       : last
       ? event(id, { content: " word" }, "length")
       : word;
-    entry.tokenTimes.push(epoch());
-    await writeAll(conn, bytes);
+    const t = performance.now();
+    lags.push(t - due);
+    entry.tokenTimes.push(TIME_ORIGIN + t);
+    if (batch === 1) {
+      await writeAll(conn, bytes);
+      continue;
+    }
+    pending.push(bytes);
+    if (pending.length >= batch || last || opts.itlMs > 0) {
+      await writeAll(conn, concat(pending));
+      pending.length = 0;
+    }
   }
   const usage = {
     id,
@@ -119,16 +158,17 @@ async function stream(
 /** Serves one connection: requests one after another (keep-alive). */
 async function serveConn(
   conn: Deno.Conn,
-  cfg: { ttftMs: number; itlMs: number },
+  cfg: TruthServerConfig,
   truth: Truth[],
 ): Promise<void> {
-  const buf = new Uint8Array(1 << 16);
+  let buf = new Uint8Array(1 << 16);
   let have = 0;
   const dec = new TextDecoder();
   try {
     for (;;) {
       let headEnd = -1;
       while ((headEnd = findHeadEnd(buf, have)) < 0) {
+        if (have === buf.length) buf = grow(buf, have);
         const n = await conn.read(buf.subarray(have));
         if (n === null) return;
         have += n;
@@ -136,6 +176,7 @@ async function serveConn(
       const head = dec.decode(buf.subarray(0, headEnd));
       const length = Number(/content-length:\s*(\d+)/i.exec(head)?.[1] ?? 0);
       while (have < headEnd + 4 + length) {
+        if (have === buf.length) buf = grow(buf, have);
         const n = await conn.read(buf.subarray(have));
         if (n === null) return;
         have += n;
@@ -166,6 +207,13 @@ async function serveConn(
   }
 }
 
+/** A buffer twice as big holding the first `have` bytes (a 100k-token prompt is ~600 KB). */
+function grow(buf: Uint8Array, have: number): Uint8Array<ArrayBuffer> {
+  const out = new Uint8Array(buf.length * 2);
+  out.set(buf.subarray(0, have));
+  return out;
+}
+
 function findHeadEnd(buf: Uint8Array, have: number): number {
   for (let i = 0; i + 3 < have; i++) {
     if (buf[i] === 13 && buf[i + 1] === 10 && buf[i + 2] === 13 && buf[i + 3] === 10) return i;
@@ -173,8 +221,19 @@ function findHeadEnd(buf: Uint8Array, have: number): number {
   return -1;
 }
 
-/** Starts the truth server as a child process; `stop()` returns what it logged. */
-export async function spawnTruthServer(cfg: { ttftMs: number; itlMs: number }) {
+/** The server's lateness against its own schedule, ms. */
+export interface ServerLag {
+  p50: number;
+  p99: number;
+  max: number;
+  tokens: number;
+}
+
+/**
+ * Starts the truth server as a child process; `stop()` returns what it logged, `stopWithLag()`
+ * that and the server's own lateness.
+ */
+export async function spawnTruthServer(cfg: TruthServerConfig) {
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "--allow-net", import.meta.filename!, JSON.stringify(cfg)],
     stdin: "piped",
@@ -194,6 +253,9 @@ export async function spawnTruthServer(cfg: { ttftMs: number; itlMs: number }) {
     baseUrl: `http://127.0.0.1:${port}/v1`,
     pid: child.pid,
     async stop(): Promise<Truth[]> {
+      return (await this.stopWithLag()).truth;
+    },
+    async stopWithLag(): Promise<{ truth: Truth[]; lag: ServerLag }> {
       await child.stdin.close();
       for (;;) {
         const { value, done } = await out.read();
@@ -201,13 +263,13 @@ export async function spawnTruthServer(cfg: { ttftMs: number; itlMs: number }) {
         text += value;
       }
       await child.status;
-      return (JSON.parse(text) as { truth: Truth[] }).truth;
+      return JSON.parse(text) as { truth: Truth[]; lag: ServerLag };
     },
   };
 }
 
 if (import.meta.main) {
-  const cfg = JSON.parse(Deno.args[0] ?? "{}") as { ttftMs: number; itlMs: number };
+  const cfg = JSON.parse(Deno.args[0] ?? "{}") as TruthServerConfig;
   const truth: Truth[] = [];
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   console.log(JSON.stringify({ port: (listener.addr as Deno.NetAddr).port }));
@@ -220,6 +282,10 @@ if (import.meta.main) {
   for await (const _ of Deno.stdin.readable) { /* the parent closes stdin to stop us */ }
   listener.close();
   timer.close();
-  console.log(JSON.stringify({ truth }));
+  const sorted = Float64Array.from(lags).sort();
+  const q = (p: number) =>
+    sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] : 0;
+  const lag = { p50: q(0.5), p99: q(0.99), max: q(1), tokens: sorted.length };
+  console.log(JSON.stringify({ truth, lag }));
   Deno.exit(0);
 }

@@ -20,6 +20,7 @@ Usage:
   llmload demo [--out DIR]     ~20 s tour: a closed-loop and an open-loop run against the simulator
   llmload sysinfo [options]    print the host, GPUs (nvidia-smi), tags and notes a run records
   llmload agent [options]      HTTP control API: register, queue, run and fetch tests remotely
+  llmload calibrate [options]  llmload's own measurement error on this machine, per load level
   llmload version              print the version
   llmload <command> --help     options of one command
 
@@ -634,4 +635,39 @@ Examples:
       --slo "ttft.p99<=2s,tpot.p99<=50ms" --duration 60s --warmup 10s --precision 5%
   llmload search --url http://127.0.0.1:8000/v1 --axis rate --slo "ttft<=1s" --attainment 99% \\
       --requests 300 --arrival poisson
+`;
+
+/** `llmload calibrate --help`. */
+export const CALIBRATE_HELP =
+  `llmload calibrate — how far off are llmload's own numbers on this machine?
+
+For each level: a closed-loop run of that many users against the built-in simulator with its
+ground-truth log on (when the simulator really received each request and handed each token to
+the socket), then llmload's measured − true TTFT and ITL, send lateness and the CPU of the
+client's own thread, and a one-line conclusion: "trustworthy up to c≈N on this machine".
+Each user's first request (which opens its connection) is warm-up: steady streaming is compared.
+A level is trustworthy when TTFT error p50 ≤ 5 ms and p99 ≤ 20 ms (judged from 50 compared
+requests), ITL error p99 ≤ 3 ms, and no request failed. The simulator shares the machine's cores, as a server on the same box would.
+
+Usage:
+  llmload calibrate [--levels 1,100,1000] [--itl 10ms] [--duration 10s] [--transport socket|fetch] [--json]
+
+Options:
+  --levels 1,100,1000    concurrencies to try, one run each (default 1,100,1000)
+  --itl 10ms             the simulator's inter-token latency (default 10ms)
+  --ttft 50ms            the simulator's time to first token (default 50ms)
+  --duration 10s         measured time per level (default 10s; at least 1s)
+  --output-tokens SPEC   output length per request, as in llmload run (default uniform:100-200)
+  --transport T          fetch or socket (default: llmload run's default, fetch)
+  --out DIR              keep each level's run directory under DIR (with sim_truth.jsonl);
+                         default: a temporary directory, removed at the end
+  --json                 print the findings as JSON instead of the table
+  -h, --help             this help
+
+Examples:
+  llmload calibrate
+  llmload calibrate --levels 1,100,500,1000,2000 --transport socket --duration 20s
+  llmload calibrate --levels 50 --duration 2s --json | jq .levels[0].ttft_error_ms
+
+Exit codes: 0 done (whatever the verdict), 2 usage error.
 `;

@@ -5,7 +5,15 @@ import { runBenchmark, type RunOutcome } from "../run/run_benchmark.ts";
 import { startSim } from "../sim/mod.ts";
 import { loadLocalTokenizer } from "../workload/local_tokenizer.ts";
 import { VERSION } from "../version.ts";
-import { AGENT_HELP, DEMO_HELP, MAIN_HELP, RUN_HELP, SIM_HELP, SYSINFO_HELP } from "./help.ts";
+import {
+  AGENT_HELP,
+  CALIBRATE_HELP,
+  DEMO_HELP,
+  MAIN_HELP,
+  RUN_HELP,
+  SIM_HELP,
+  SYSINFO_HELP,
+} from "./help.ts";
 import { parseRunArgs } from "./run_args.ts";
 import { parseSimArgs } from "./sim_args.ts";
 import { demoPlans } from "./demo.ts";
@@ -37,6 +45,7 @@ import { parseArgs } from "node:util";
 import { RUN_OPTIONS } from "./run_args.ts";
 import { variantsRequest } from "./variant_args.ts";
 import { variantsAndReport } from "./variants_command.ts";
+import { calibrateCommand } from "./calibrate_command.ts";
 
 /** Documented exit codes (README "Exit codes"). */
 export const EXIT = {
@@ -102,9 +111,11 @@ export async function main(args: string[]): Promise<number> {
         return await sysinfoCommand(rest, { out, env: Deno.env.toObject(), help: SYSINFO_HELP });
       case "agent":
         return await agentCommand(rest, { out, err, env: Deno.env.toObject(), help: AGENT_HELP });
+      case "calibrate":
+        return await calibrateCommand(rest, { out, err, help: CALIBRATE_HELP });
       default:
         throw new UsageError(
-          `Unknown command "${command}". Commands: run, search, scenarios, report, compare, merge, history, sim, demo, sysinfo, agent, version, help.`,
+          `Unknown command "${command}". Commands: run, search, scenarios, report, compare, merge, history, sim, demo, sysinfo, agent, calibrate, version, help.`,
         );
     }
   } catch (e) {

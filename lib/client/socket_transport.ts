@@ -24,7 +24,11 @@ import type { HeaderLookup, Transport, TransportRequest, TransportResponse } fro
 
 /** Options for {@link createSocketTransport}. */
 export interface SocketTransportOptions {
-  /** Receive buffer per connection, bytes; a response head may grow it up to 256 KiB. */
+  /**
+   * Largest receive buffer per connection for a body, bytes. A connection starts with
+   * {@link SOCKET_INITIAL_READ_BYTES} (or this, when smaller) and doubles its buffer up to this
+   * after a read that filled it; a response head may grow it up to 256 KiB.
+   */
   readBufferBytes?: number;
   /** Idle connections kept per host:port; more are closed. Default: no limit. */
   maxIdlePerHost?: number;
@@ -46,8 +50,14 @@ export interface SocketTransport extends Transport {
   [Symbol.dispose](): void;
 }
 
-/** Default receive buffer per connection, bytes: ~100 vLLM chunk frames. */
+/** Default largest receive buffer per connection, bytes: ~100 vLLM chunk frames. */
 export const SOCKET_READ_BUFFER_BYTES = 32 * 1024;
+/**
+ * Receive buffer a connection starts with, bytes. A paced stream (one token every few ms) never
+ * has more than a few frames waiting, and 1000 streams × 32 KiB is 32 MB of RSS; a fast one
+ * fills this, and its buffer grows.
+ */
+export const SOCKET_INITIAL_READ_BYTES = 4 * 1024;
 const MAX_HEAD_BYTES = 256 * 1024;
 const DEFAULT_IDLE_TIMEOUT_MS = 4000;
 
@@ -84,13 +94,17 @@ class Connection {
   end = 0;
   /** Bytes received during the current exchange. */
   received = 0;
+  /** The last body read filled the buffer: double it (up to `maxBytes`) before the next. */
+  grow = false;
+  readonly maxBytes: number;
   idleSince = 0;
   closed = false;
 
-  constructor(conn: Deno.Conn, key: string, bufferBytes: number) {
+  constructor(conn: Deno.Conn, key: string, maxBytes: number) {
     this.conn = conn;
     this.key = key;
-    this.buf = new Uint8Array(bufferBytes);
+    this.maxBytes = maxBytes;
+    this.buf = new Uint8Array(Math.min(maxBytes, SOCKET_INITIAL_READ_BYTES));
   }
 
   close(): void {
@@ -512,8 +526,13 @@ class SocketResponse implements TransportResponse {
         this.finish(conn.start === conn.end);
         return null;
       }
-      // Decoding always consumes every buffered byte, so each read refills the whole buffer.
+      // Decoding always consumes every buffered byte, so each read refills the whole buffer
+      // (and a buffer that proved too small can be swapped for a bigger one).
       conn.start = conn.end = 0;
+      if (conn.grow) {
+        conn.grow = false;
+        conn.buf = new Uint8Array(Math.min(conn.maxBytes, conn.buf.length * 2));
+      }
       let n: number | null;
       try {
         n = await conn.conn.read(conn.buf);
@@ -538,6 +557,7 @@ class SocketResponse implements TransportResponse {
         );
       }
       conn.end = n;
+      if (n === conn.buf.length && n < conn.maxBytes) conn.grow = true;
     }
   }
 

@@ -15,6 +15,7 @@
  */
 import type { RequestError, RequestRecord } from "../metrics/record.ts";
 import { createStreamState, interpretChunk, type StreamState } from "./chunk.ts";
+import { type ChunkTemplate, learnChunkTemplate, matchesChunkTemplate } from "./chunk_template.ts";
 import { buildRequest } from "./request_body.ts";
 import { createSseDecoder, type SseDecoder } from "./sse.ts";
 import { createFetchTransport, fetchTransport } from "./fetch_transport.ts";
@@ -27,6 +28,9 @@ export { READ_BUFFER_BYTES } from "./fetch_transport.ts";
 export const DRAIN_AFTER_DONE_MS = 1000;
 
 type Timer = ReturnType<typeof setTimeout>;
+
+/** Token chunks a stream may try as its template before it stops trying (chunk_template.ts). */
+const MAX_TEMPLATE_TRIES = 4;
 
 /** Longest server message or bad data line quoted in an error message, chars. */
 const MAX_QUOTE_CHARS = 300;
@@ -68,6 +72,10 @@ class StreamRequest {
   finished = false;
   /** The response once its head arrived: the drain timer and `abort` cancel its body. */
   response: TransportResponse | undefined;
+  /** This stream's ordinary token chunk, once learned (chunk_template.ts): skips JSON.parse. */
+  template: ChunkTemplate | undefined;
+  /** Chunks tried as templates so far; a stream that never fits stops paying for it. */
+  templateTries = 0;
 
   wholeTimer: Timer | undefined;
   connectTimer: Timer | undefined;
@@ -269,6 +277,15 @@ class StreamRequest {
   /** Called synchronously from the decoder for every SSE event: the per-token hot path. */
   onData = (data: string): void => {
     if (this.halted) return;
+    const template = this.template;
+    if (template !== undefined && matchesChunkTemplate(data, template)) {
+      // Exactly what interpretChunk would do with this chunk: one token, nothing else changed.
+      this.state.countedTokens++;
+      if (this.tokenTimes.length === 0) clearTimeout(this.ttftTimer);
+      this.tokenTimes.push(this.readAt);
+      this.tokenCounts.push(1);
+      return;
+    }
     if (data === "[DONE]") {
       this.doneSeen = true;
       this.halted = true;
@@ -309,6 +326,12 @@ class StreamRequest {
       if (this.tokenTimes.length === 0) clearTimeout(this.ttftTimer);
       this.tokenTimes.push(this.readAt);
       this.tokenCounts.push(tokens);
+      // A token chunk that did not match (none learned yet, or the first chunk's role field
+      // made the last one too narrow) becomes the template, up to a few tries per stream.
+      if (tokens === 1 && this.templateTries < MAX_TEMPLATE_TRIES) {
+        this.templateTries++;
+        this.template = learnChunkTemplate(data, { chunk, tokens, state: this.state });
+      }
     }
   };
 

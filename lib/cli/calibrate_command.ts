@@ -1,0 +1,208 @@
+/**
+ * `llmload calibrate`: how far off are llmload's own numbers on this machine? For each level,
+ * a closed-loop run against the built-in simulator with its ground-truth log on (the ordinary
+ * `run` path: parseRunArgs, runBenchmark, requests.jsonl), then measured − true TTFT and ITL,
+ * send lateness and the client thread's CPU, and a one-line conclusion.
+ */
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { parseDurationMs } from "../config/duration.ts";
+import { UsageError } from "../config/usage_error.ts";
+import { parseOutputLength } from "../workload/output_length.ts";
+import { calibrateLevel, type CalibrationLevel } from "../run/calibrate.ts";
+import {
+  calibrationJson,
+  type CalibrationSetup,
+  renderCalibration,
+} from "../report/calibration_report.ts";
+import { parseRunArgs } from "./run_args.ts";
+
+/** Defaults of `llmload calibrate` (README "Accuracy"). */
+export const CALIBRATE_DEFAULTS = {
+  levels: "1,100,1000",
+  itl: "10ms",
+  ttft: "50ms",
+  duration: "10s",
+  outputTokens: "uniform:100-200",
+} as const;
+
+const OPTIONS = {
+  levels: { type: "string" },
+  itl: { type: "string" },
+  ttft: { type: "string" },
+  duration: { type: "string" },
+  "output-tokens": { type: "string" },
+  transport: { type: "string" },
+  out: { type: "string" },
+  json: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+/** Where the command writes: stdout, stderr (progress), and its help text. */
+export interface CalibrateIo {
+  out(text: string): void;
+  err(text: string): void;
+  help: string;
+}
+
+/** A parsed `llmload calibrate` command line. */
+export interface CalibrateArgs {
+  levels: number[];
+  itlMs: number;
+  ttftMs: number;
+  durationMs: number;
+  outputTokens: string;
+  transport?: "fetch" | "socket";
+  out?: string;
+  json: boolean;
+}
+
+/** Parses the flags; every problem in one UsageError. Undefined for `--help`. */
+export function parseCalibrateArgs(args: string[]): CalibrateArgs | undefined {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({ args, options: OPTIONS, strict: true, allowPositionals: false }));
+  } catch (e) {
+    throw new UsageError(`${(e as Error).message}. See \`llmload calibrate --help\`.`);
+  }
+  if (values.help) return undefined;
+  const problems: string[] = [];
+  const str = (k: string) => values[k] as string | undefined;
+
+  const levelsRaw = str("levels") ?? CALIBRATE_DEFAULTS.levels;
+  const levels = levelsRaw.split(",").map((s) => s.trim());
+  const parsedLevels = levels.map(Number);
+  if (
+    levelsRaw.trim() === "" ||
+    !parsedLevels.every((n, i) => /^\d+$/.test(levels[i]) && Number.isInteger(n) && n >= 1)
+  ) {
+    problems.push(
+      `--levels must be concurrencies ≥ 1 separated by commas, e.g. 1,100,1000 (got "${levelsRaw}")`,
+    );
+  } else if (new Set(parsedLevels).size !== parsedLevels.length) {
+    problems.push(`--levels lists a concurrency twice (got "${levelsRaw}")`);
+  }
+  const ms = (k: "itl" | "ttft" | "duration", min: number, want: string) => {
+    const raw = str(k) ?? CALIBRATE_DEFAULTS[k];
+    const v = parseDurationMs(raw);
+    if (v === undefined || v < min) {
+      problems.push(`--${k} must be ${want} (got "${raw}")`);
+      return 0;
+    }
+    return v;
+  };
+  const itlMs = ms("itl", 0, "a duration ≥ 0, e.g. 10ms");
+  const ttftMs = ms("ttft", 0, "a duration ≥ 0, e.g. 50ms");
+  const durationMs = ms("duration", 1000, "a duration of at least 1s, e.g. 10s");
+  const outputTokens = str("output-tokens") ?? CALIBRATE_DEFAULTS.outputTokens;
+  const length = parseOutputLength(outputTokens);
+  if ("problem" in length) problems.push(length.problem);
+  const transport = str("transport");
+  if (transport !== undefined && transport !== "fetch" && transport !== "socket") {
+    problems.push(`--transport must be one of fetch, socket (got "${transport}")`);
+  }
+  const out = str("out");
+  if (out !== undefined) {
+    try {
+      if (!Deno.statSync(out).isDirectory) throw 0;
+    } catch {
+      problems.push(`--out must be an existing directory (got "${out}")`);
+    }
+  }
+  if (problems.length > 0) throw new UsageError(problems);
+  return {
+    levels: [...parsedLevels].sort((a, b) => a - b),
+    itlMs,
+    ttftMs,
+    durationMs,
+    outputTokens,
+    transport: transport as CalibrateArgs["transport"],
+    out,
+    json: values.json === true,
+  };
+}
+
+/** The run flags of one level: a closed loop of `concurrency` users against the simulator. */
+export function levelRunArgs(
+  a: CalibrateArgs,
+  level: { concurrency: number; out: string; truthLog: string },
+): string[] {
+  return [
+    "--target",
+    "sim",
+    "--sim-ttft",
+    `${a.ttftMs}ms`,
+    "--sim-itl",
+    `${a.itlMs}ms`,
+    "--sim-truth-log",
+    level.truthLog,
+    "--concurrency",
+    String(level.concurrency),
+    // Each user's first request opens its connection: at a few hundred users the server's
+    // accept backlog, not the client, decides when those arrive. Steady streaming is compared.
+    "--warmup-requests",
+    String(level.concurrency),
+    "--duration",
+    `${a.durationMs}ms`,
+    "--output-tokens",
+    a.outputTokens,
+    "--ignore-eos",
+    "--prompt-tokens",
+    "32",
+    // The scraper would be one more thing on the client's thread; it measures nothing here.
+    "--metrics",
+    "off",
+    "--out",
+    level.out,
+    "--quiet",
+    ...(a.transport ? ["--transport", a.transport] : []),
+  ];
+}
+
+/** Runs `llmload calibrate`; returns the exit code (0, or 2 through a thrown UsageError). */
+export async function calibrateCommand(args: string[], io: CalibrateIo): Promise<number> {
+  const a = parseCalibrateArgs(args);
+  if (a === undefined) {
+    io.out(io.help);
+    return 0;
+  }
+  const tmp = await Deno.makeTempDir({ prefix: "llmload-calibrate-" });
+  const rows: CalibrationLevel[] = [];
+  try {
+    for (const concurrency of a.levels) {
+      const truthLog = join(tmp, `truth-c${concurrency}.jsonl`);
+      const { plan } = parseRunArgs(
+        levelRunArgs(a, { concurrency, out: a.out ?? tmp, truthLog }),
+        {},
+      );
+      io.err(`calibrate: c=${concurrency} for ${a.durationMs / 1000} s…\n`);
+      const level = await calibrateLevel(plan, {
+        log: (l) => io.err(l + "\n"),
+        isTty: false,
+        quiet: true,
+      });
+      // Kept beside the run's own files when the user asked for them.
+      if (a.out !== undefined) await Deno.copyFile(truthLog, join(level.runDir, "sim_truth.jsonl"));
+      rows.push(level);
+    }
+  } finally {
+    await Deno.remove(tmp, { recursive: true });
+  }
+  const setup: CalibrationSetup = {
+    transport: transportOf(a),
+    itlMs: a.itlMs,
+    ttftMs: a.ttftMs,
+    durationMs: a.durationMs,
+    outputTokens: a.outputTokens,
+    cores: navigator.hardwareConcurrency,
+    deno: Deno.version.deno,
+  };
+  if (a.json) io.out(JSON.stringify(calibrationJson(rows, setup), null, 2) + "\n");
+  else io.out(renderCalibration(rows, setup));
+  return 0;
+}
+
+/** The transport the runs used: the flag, else `llmload run`'s default. */
+function transportOf(a: CalibrateArgs): string {
+  return a.transport ?? parseRunArgs(["--target", "sim"], {}).plan.transport;
+}
