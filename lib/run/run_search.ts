@@ -25,12 +25,9 @@ import {
   searchToJson,
 } from "../report/search_json.ts";
 import { renderSearchMarkdown } from "../report/search_table.ts";
-import { loadDatasetPrompts } from "../workload/dataset_prompts.ts";
-import { loadLocalTokenizer } from "../workload/local_tokenizer.ts";
-import { loraSimAdapters } from "./lora_sim.ts";
+import { startSharedSim } from "./shared_sim.ts";
 import { runBenchmark, type RunIo } from "./run_benchmark.ts";
 import { makeRunId } from "./run_dir.ts";
-import { startSimTarget } from "./sim_target.ts";
 
 /** search.json's name. */
 export const SEARCH_FILE = "search.json";
@@ -69,23 +66,7 @@ export async function runSearch(
   }
   const searchId = `${makeRunId(new Date())}-search`;
   const searchDir = join(plan.out, searchId);
-  const dataset = plan.target.sim && plan.dataset
-    ? await loadDatasetPrompts(plan.dataset, {
-      seed: plan.seed,
-      endpoint: plan.endpoint,
-      log: () => {},
-    })
-    : undefined;
-  const sim = plan.target.sim
-    ? await startSimTarget(plan, {
-      dataset,
-      tokenizer: plan.request.tokenizer && !plan.dataset
-        ? (await loadLocalTokenizer(plan.request.tokenizer)).files
-        : undefined,
-      log: io.log,
-      loraAdapters: await loraSimAdapters(plan, dataset),
-    })
-    : undefined;
+  const sim = await startSharedSim(plan, io.log);
   const doc: SearchDoc = {
     search_id: searchId,
     axis: bounds.axis,

@@ -3,8 +3,7 @@ import type { RunPlan } from "../config/run_plan.ts";
 import { writeFileAtomic } from "../report/atomic_write.ts";
 import { sweepToCsv, sweepToJson } from "../report/sweep_csv.ts";
 import type { SweepRow, SweepValues } from "../report/sweep_table.ts";
-import { loadDatasetPrompts } from "../workload/dataset_prompts.ts";
-import { loraSimAdapters } from "./lora_sim.ts";
+import { startSharedSim } from "./shared_sim.ts";
 import { UsageError } from "../config/usage_error.ts";
 import { runBenchmark, type RunIo } from "./run_benchmark.ts";
 import { makeRunId } from "./run_dir.ts";
@@ -12,8 +11,6 @@ import { writeReportsAtEnd } from "./write_reports.ts";
 import type { ScenarioHook } from "../config/scenario.ts";
 import { type HookError, ScenarioHooks } from "./scenario_hooks.ts";
 import { describeOutputLength } from "../workload/output_length.ts";
-import { startSimTarget } from "./sim_target.ts";
-import { loadLocalTokenizer } from "../workload/local_tokenizer.ts";
 
 /** One point of a sweep: its plan (whose `out` is replaced by the sweep directory). */
 export interface SweepPointPlan {
@@ -101,26 +98,8 @@ export async function runSweep(
   }
   const sweepId = `${makeRunId(new Date())}-${options.scenario}`;
   const first = points[0].plan;
-  // The dataset is read here only for the adapters the simulator must serve; each point reads
-  // it again (with its own checks) in runBenchmark.
-  const dataset = first.target.sim && first.dataset
-    ? await loadDatasetPrompts(first.dataset, {
-      seed: first.seed,
-      endpoint: first.endpoint,
-      log: () => {},
-    })
-    : undefined;
-  const sim = first.target.sim
-    ? await startSimTarget(first, {
-      dataset,
-      tokenizer: first.request.tokenizer && !first.dataset
-        ? (await loadLocalTokenizer(first.request.tokenizer)).files
-        : undefined,
-      log: io.log,
-      // A LoRA sweep's simulator serves the whole set; each point uses its first N.
-      loraAdapters: await loraSimAdapters(first, dataset),
-    })
-    : undefined;
+  // A LoRA sweep's simulator serves the whole set; each point uses its first N.
+  const sim = await startSharedSim(first, io.log);
   const hooks = options.hooks ? new ScenarioHooks(options.hooks, io) : undefined;
   const sweepDir = join(options.out, sweepId);
   const rows: SweepRow[] = [];
