@@ -17,6 +17,7 @@ import type {
   SweepReportInput,
 } from "../report/report_input.ts";
 import { recordFromJsonl } from "../report/record_jsonl.ts";
+import type { RequestRecord } from "../metrics/record.ts";
 import { round3 } from "../report/summary_json.ts";
 import { gpuSamplesFromCsv, serverSamplesFromJsonl } from "../report/telemetry_files.ts";
 import { CLIENT_HEALTH_FILE, windowsFromJsonl } from "../report/client_health_jsonl.ts";
@@ -109,6 +110,13 @@ export function summaryDifferences(
   return diffs.map((p) => p.replace(/^\./, ""));
 }
 
+/** Every record of a `requests.jsonl` text, in file order (a bad line names its number). */
+export function recordsFromJsonl(text: string): RequestRecord[] {
+  return text.split("\n").flatMap((l, i) =>
+    l.trim() === "" ? [] : [recordFromJsonl(l, { lineNumber: i + 1 })]
+  );
+}
+
 /** Options of the loaders. */
 export interface LoadOptions {
   /** Told about anything odd that does not stop the report (summary.json disagreeing, …). */
@@ -140,13 +148,7 @@ export async function loadRunInput(
       throw new UsageError(`Cannot read "${join(dir, file)}": ${(e as Error).message}`);
     }
   };
-  const records = await readOrUsage(
-    "requests.jsonl",
-    (text) =>
-      text.split("\n").flatMap((l, i) =>
-        l.trim() === "" ? [] : [recordFromJsonl(l, { lineNumber: i + 1 })]
-      ),
-  );
+  const records = await readOrUsage("requests.jsonl", recordsFromJsonl);
   const gpuCsv = await exists(join(dir, "gpu.csv"));
   const serverMetrics = await exists(join(dir, "server_metrics.jsonl"));
   const gpuSamples = gpuCsv ? await readOrUsage("gpu.csv", gpuSamplesFromCsv) : [];

@@ -38,6 +38,7 @@ import { startClientProbe } from "./client_probe.ts";
 import { writeClientHealth } from "./client_health_file.ts";
 import { chooseWorkers, type WorkersChoice } from "./worker_count.ts";
 import { startWorkerPool } from "./worker_pool.ts";
+import { recordsFromJsonl } from "./load_report_input.ts";
 import { driveLoad } from "./drive_load.ts";
 import { concurrencySchedule } from "../load/stages.ts";
 import { WHOLE } from "../load/shard.ts";
@@ -379,11 +380,11 @@ async function drive(
   await writeFileAtomic(join(runDir, "meta.json"), JSON.stringify(metaFor(), null, 2) + "\n");
 
   const sink = await JsonlSink.open(join(runDir, "requests.jsonl"));
-  const records: RequestRecord[] = [];
   const live = new LiveStats();
+  // requests.jsonl is the run's one copy of its records (read back at the end), so memory does
+  // not grow with the length of a run.
   const accept = (r: RequestRecord) => {
     sink.write(recordToJsonl(r));
-    records.push(r);
     live.onRecord(r);
   };
 
@@ -496,6 +497,7 @@ async function drive(
   const serverSummary = summarizeServerMetrics(scraped?.samples ?? []);
 
   const interrupted = io.interrupt?.aborted ?? false;
+  const records = recordsFromJsonl(await Deno.readTextFile(join(runDir, "requests.jsonl")));
   const summary = await finishTelemetry(
     summarize(records, {
       loadMode: plan.load.mode,
