@@ -448,6 +448,14 @@ async function rssLevel(c: number): Promise<string[]> {
   ];
 }
 
+/** The `--v8-flags=…` the single binary is built with (deno.json's compile task), if any. */
+async function binaryV8Flags(): Promise<string[]> {
+  const config = JSON.parse(
+    await Deno.readTextFile(new URL("../deno.json", import.meta.url)),
+  ) as { tasks: Record<string, string> };
+  return config.tasks.compile.split(/\s+/).filter((a) => a.startsWith("--v8-flags="));
+}
+
 async function rssTable(): Promise<void> {
   const rows: string[][] = [];
   for (const c of [1000, 5000]) {
@@ -455,6 +463,7 @@ async function rssTable(): Promise<void> {
       args: [
         "run",
         "-A",
+        ...(await binaryV8Flags()),
         import.meta.filename!,
         `--rss-child=${c}`,
         `--transport=${transport}`,
