@@ -201,3 +201,27 @@ Deno.test("2 closed-loop shards split the users and --requests, and merge like o
     assert.equal(summary.load_mode, "closed");
   });
 });
+
+Deno.test("shards with worker threads (2 hosts x 2 workers) merge into the unsharded run's requests", async () => {
+  await withSim(async (url, root) => {
+    const plan = ["--rate", "40", "--requests", "30"];
+    const [whole] = await runTogether(url, root, plan, [null]);
+    const shards = await runTogether(url, join(root, "sharded"), [...plan, "--workers", "2"], [
+      "0/2",
+      "1/2",
+    ]);
+    for (const dir of shards) {
+      assert.equal((await readJson(join(dir, "meta.json"))).workers.count, 2);
+    }
+    const out = join(root, "merged");
+    await mergeRunDirs(shards, { out, log: () => {} });
+    const key = (r: Record<string, unknown>) =>
+      [r.index, r.scheduled_at_ms, r.requested_prompt_tokens, r.prompt_tokens].join(" ");
+    const byIndex = (rs: Record<string, unknown>[]) =>
+      rs.toSorted((a, b) => Number(a.index) - Number(b.index)).map(key);
+    assert.deepEqual(
+      byIndex(await readJsonl(join(out, "requests.jsonl"))),
+      byIndex(await readJsonl(join(whole, "requests.jsonl"))),
+    );
+  });
+});
