@@ -8,6 +8,7 @@ import { UsageError } from "../config/usage_error.ts";
 import { BUILTIN_SCENARIOS } from "../../scenarios/mod.ts";
 import { builtinScenario } from "./load_scenario.ts";
 import { parseRunArgs } from "./run_args.ts";
+import { VARIANT_OPTIONS } from "./variant_args.ts";
 import { scenarioPlans } from "./scenario_plans.ts";
 
 /** Where the agent command talks to. */
@@ -117,6 +118,26 @@ export async function agentCommand(args: string[], io: AgentCommandIo): Promise<
 }
 
 /**
+ * Server variants start server processes from a command line, which nothing a registration
+ * says may do: their flags, and a built-in scenario's `server` block unless `--target sim`
+ * replaces it, are refused (rather than silently ignored).
+ */
+function refuseServerVariants(scenario: string | undefined, args: readonly string[]): void {
+  const given = (name: string) => args.some((a) => a === `--${name}` || a.startsWith(`--${name}=`));
+  const problems = Object.keys(VARIANT_OPTIONS).filter(given).map((name) =>
+    `--${name} is not allowed through the agent (server variants start server processes); ` +
+    "run them with llmload run on the box"
+  );
+  if (builtinScenario(scenario ?? "")?.server && !given("target")) {
+    problems.push(
+      `scenario "${scenario}" starts its own server per variant, which the agent does not do; ` +
+        "run it with llmload run on the box, or give --target sim in its args",
+    );
+  }
+  if (problems.length > 0) throw new UsageError(problems);
+}
+
+/**
  * The agent's validator: a built-in scenario name (never a file) and flags, or flags alone,
  * through the same parsers as `llmload run`; throws UsageError with every problem. A sweeping
  * scenario becomes a sweep job; a scenario's hooks come along only because it is a built-in.
@@ -125,6 +146,7 @@ export function runPlanner(
   env: Record<string, string | undefined>,
 ): (scenario: string | undefined, args: string[]) => AgentJob {
   return (scenario, runArgs) => {
+    refuseServerVariants(scenario, runArgs);
     if (scenario === undefined) return { kind: "run", plan: parseRunArgs(runArgs, env).plan };
     const found = builtinScenario(scenario);
     if (!found) {

@@ -241,6 +241,17 @@ Deno.test("agent: no registration can start a command or write outside the data 
     });
     assert.equal(swept.status, 400, swept.text);
     assert.match(swept.text, /cannot be swept/);
+    const variants = await call("POST", "/tests", {
+      args: [...QUICK, "--server-cmd", `touch ${marker} {port}`, "--server-param", "a=1,2"],
+    });
+    assert.equal(variants.status, 400, variants.text);
+    assert.equal(variants.json().problems.length, 2, variants.text);
+    const ab = await call("POST", "/tests", {
+      scenario: "chunked-prefill-ab",
+      args: ["--url", "http://127.0.0.1:9/v1"],
+    });
+    assert.equal(ab.status, 400, ab.text);
+    assert.match(ab.text, /starts its own server per variant/);
     assert.equal((await call("GET", "/tests")).json().tests.length, 0);
     assert.equal(await Deno.stat(marker).then(() => true, () => false), false);
   } finally {
