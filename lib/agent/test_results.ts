@@ -10,6 +10,7 @@ import { writeReports } from "../run/write_reports.ts";
 import type { JobPart, ResultKind } from "./job.ts";
 import { fileResponse, json } from "./responses.ts";
 import { seedReport } from "./seed_report.ts";
+import { pathExists } from "../run/path_exists.ts";
 
 /** What the results routes need to know about a test. */
 export interface ResultsOf {
@@ -46,7 +47,7 @@ export async function reportResponse(
   }
   if (format === "md" || format === "html") {
     const file = join(dir, `report.${format}`);
-    if (!(await exists(file))) await writeReports(dir).catch(() => {});
+    if (!(await pathExists(file))) await writeReports(dir).catch(() => {});
     return await fileResponse(file, TYPES[format]);
   }
   if (kind === "run") return await fileResponse(join(dir, "summary.csv"), TYPES.csv);
@@ -165,8 +166,4 @@ async function compareCsv(t: ResultsOf): Promise<Response> {
   return new Response([header, ...rows].join("\n") + "\n", {
     headers: { "content-type": TYPES.csv },
   });
-}
-
-async function exists(path: string): Promise<boolean> {
-  return await Deno.stat(path).then(() => true, () => false);
 }

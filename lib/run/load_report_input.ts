@@ -24,19 +24,10 @@ import { CLIENT_HEALTH_FILE, windowsFromJsonl } from "../report/client_health_js
 import { clientHealth } from "../metrics/client_health.ts";
 import type { SweepValues } from "../report/sweep_table.ts";
 import type { AdapterStats } from "../metrics/adapter_stats.ts";
+import { pathExists } from "./path_exists.ts";
 
 /** What kind of results directory a path is, by the files it holds. */
 export type ReportDirKind = "run" | "sweep" | "lora-compare" | "compare";
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return false;
-    throw e;
-  }
-}
 
 async function readJson(path: string): Promise<Record<string, unknown>> {
   const text = await Deno.readTextFile(path);
@@ -62,11 +53,11 @@ export async function reportDirKind(dir: string): Promise<ReportDirKind> {
   if (!stat.isDirectory) {
     throw new UsageError(`"${dir}" is not a directory; give a run, sweep or comparison directory`);
   }
-  if (await exists(join(dir, "meta.json")) && await exists(join(dir, "requests.jsonl"))) {
+  if (await pathExists(join(dir, "meta.json")) && await pathExists(join(dir, "requests.jsonl"))) {
     return "run";
   }
-  if (await exists(join(dir, "sweep.json"))) return "sweep";
-  if (await exists(join(dir, "comparison.json"))) {
+  if (await pathExists(join(dir, "sweep.json"))) return "sweep";
+  if (await pathExists(join(dir, "comparison.json"))) {
     const c = await readJson(join(dir, "comparison.json"));
     if (c.kind === "runs") return "compare";
     if (c.run_ids) return "lora-compare";
@@ -135,7 +126,7 @@ export async function loadRunInput(
 ): Promise<RunReportInput> {
   const problems: string[] = [];
   for (const f of ["meta.json", "requests.jsonl", "summary.json"]) {
-    if (!await exists(join(dir, f))) problems.push(`"${dir}" has no ${f}: not a run directory`);
+    if (!await pathExists(join(dir, f))) problems.push(`"${dir}" has no ${f}: not a run directory`);
   }
   if (problems.length > 0) throw new UsageError(problems);
   const meta = await readJson(join(dir, "meta.json"));
@@ -149,8 +140,8 @@ export async function loadRunInput(
     }
   };
   const records = await readOrUsage("requests.jsonl", recordsFromJsonl);
-  const gpuCsv = await exists(join(dir, "gpu.csv"));
-  const serverMetrics = await exists(join(dir, "server_metrics.jsonl"));
+  const gpuCsv = await pathExists(join(dir, "gpu.csv"));
+  const serverMetrics = await pathExists(join(dir, "server_metrics.jsonl"));
   const gpuSamples = gpuCsv ? await readOrUsage("gpu.csv", gpuSamplesFromCsv) : [];
   const serverSamples = serverMetrics
     ? await readOrUsage("server_metrics.jsonl", serverSamplesFromJsonl)
@@ -174,10 +165,10 @@ export async function loadRunInput(
         `the report uses the recomputed ones`,
     );
   }
-  const verdict = await exists(join(dir, "verdict.json"))
+  const verdict = await pathExists(join(dir, "verdict.json"))
     ? await readOrUsage("verdict.json", (t) => JSON.parse(t))
     : undefined;
-  const health = await exists(join(dir, CLIENT_HEALTH_FILE))
+  const health = await pathExists(join(dir, CLIENT_HEALTH_FILE))
     ? await readOrUsage(CLIENT_HEALTH_FILE, windowsFromJsonl)
     : undefined;
   const workers = meta.workers as { count?: number; cores?: number } | undefined;

@@ -28,6 +28,7 @@ import { loadRunInput } from "./load_report_input.ts";
 import { checkShardSet, type ShardRun } from "./merge_check.ts";
 import { gateResults, sloForGates, VERDICT_FILE } from "./verdict.ts";
 import { writeReports } from "./write_reports.ts";
+import { pathExists } from "./path_exists.ts";
 
 /** Where each shard's own files (gpu.csv, server_metrics.jsonl, meta.json, …) are kept. */
 export const HOSTS_DIR = "hosts";
@@ -64,16 +65,6 @@ function shiftRecord(r: RequestRecord, shift: number): RequestRecord {
     ...(r.headersAt !== undefined ? { headersAt: shifted(r.headersAt, shift) } : {}),
     tokenTimes: r.tokenTimes.map((t) => shifted(t, shift)),
   };
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.lstat(path);
-    return true;
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return false;
-    throw e;
-  }
 }
 
 /** The merged meta.json's verdict settings, as the shards recorded them (meta.json `gates`). */
@@ -136,7 +127,7 @@ export async function mergeRunDirs(
     options.out ??
       join(dirname(resolve(dirs[0])), `merged-${String(first?.meta.run_id ?? "run")}`),
   );
-  if (await exists(outDir)) {
+  if (await pathExists(outDir)) {
     problems.push(
       `--out "${outDir}" already exists: give a new directory (merge never writes over one)`,
     );

@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import { pathExists } from "./path_exists.ts";
 
 /**
  * One lock file per results root and scenario, so overlapping cron runs refuse to start
@@ -52,7 +53,7 @@ export async function acquireRunLock(
   options: { name: string; log: (line: string) => void },
 ): Promise<RunLock> {
   // A run that ends before writing anything (a failed setup, a busy lock) leaves no empty root.
-  const created = !(await exists(root));
+  const created = !(await pathExists(root));
   await Deno.mkdir(root, { recursive: true });
   const path = lockPath(root, options.name);
   const text = JSON.stringify(
@@ -137,15 +138,6 @@ function hold(path: string, text: string, createdRoot?: string): RunLock {
       }
     },
   };
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Removes the lock only while it still holds our text (never another run's lock). */

@@ -31,6 +31,7 @@ import { repeatKey } from "../report/runs_comparison_report.ts";
 import { writeFileAtomic } from "../report/atomic_write.ts";
 import { summaryToJson } from "../report/summary_json.ts";
 import { verdictToJunit } from "../report/junit_xml.ts";
+import { pathExists } from "./path_exists.ts";
 
 /** The verdict file of a run directory. */
 export const VERDICT_FILE = "verdict.json";
@@ -103,19 +104,10 @@ export function gateResults(
 export async function checkBaselineFlag(plan: RunPlan): Promise<void> {
   const b = plan.gates?.baseline;
   if (b === undefined || b === "latest") return;
-  if (!await isRunDir(b) && !await exists(join(b, "sweep.json"))) {
+  if (!await isRunDir(b) && !await pathExists(join(b, "sweep.json"))) {
     throw new UsageError(
       `--baseline "${b}" is neither a run directory (meta.json and summary.json) nor a sweep directory (sweep.json); give one of those or "latest"`,
     );
-  }
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch {
-    return false;
   }
 }
 
@@ -136,14 +128,14 @@ async function runsUnder(root: string): Promise<{ dir: string; name: string }[]>
   };
   for (const name of await dirs(root)) {
     const dir = resolve(join(root, name));
-    if (await exists(join(dir, "meta.json"))) {
+    if (await pathExists(join(dir, "meta.json"))) {
       found.push({ dir, name });
       continue;
     }
-    if (!await exists(join(dir, "sweep.json"))) continue; // another results root, a compare
+    if (!await pathExists(join(dir, "sweep.json"))) continue; // another results root, a compare
     for (const sub of await dirs(dir)) {
       const subDir = join(dir, sub);
-      if (await exists(join(subDir, "meta.json"))) found.push({ dir: subDir, name: sub });
+      if (await pathExists(join(subDir, "meta.json"))) found.push({ dir: subDir, name: sub });
     }
   }
   return found;
@@ -244,7 +236,7 @@ async function findBaseline(
     // A sweep point's `out` is its sweep directory; history.root is the results root.
     root = options.plan.history?.root ?? options.plan.out;
     key = own && recipeKey(own);
-  } else if (await exists(join(options.which, "sweep.json"))) {
+  } else if (await pathExists(join(options.which, "sweep.json"))) {
     // A stored sweep: this point's baseline is the point of that sweep with the same recipe.
     root = options.which;
     key = own && recipeKey(own);
