@@ -101,11 +101,25 @@ export function summaryDifferences(
   return diffs.map((p) => p.replace(/^\./, ""));
 }
 
-/** Every record of a `requests.jsonl` text, in file order (a bad line names its number). */
-export function recordsFromJsonl(text: string): RequestRecord[] {
-  return text.split("\n").flatMap((l, i) =>
-    l.trim() === "" ? [] : [recordFromJsonl(l, { lineNumber: i + 1 })]
-  );
+/**
+ * Every record of a `requests.jsonl` file, in file order (a bad line names its number). Read as
+ * a stream of lines: a long run's file can exceed the longest string V8 can hold.
+ */
+export async function readRecordsFile(path: string): Promise<RequestRecord[]> {
+  const records: RequestRecord[] = [];
+  let lineNumber = 0, rest = "";
+  const take = (line: string) => {
+    lineNumber++;
+    if (line.trim() !== "") records.push(recordFromJsonl(line, { lineNumber }));
+  };
+  using file = await Deno.open(path);
+  for await (const text of file.readable.pipeThrough(new TextDecoderStream())) {
+    const lines = (rest + text).split("\n");
+    rest = lines.pop()!;
+    lines.forEach(take);
+  }
+  take(rest);
+  return records;
 }
 
 /** Options of the loaders. */
@@ -139,7 +153,10 @@ export async function loadRunInput(
       throw new UsageError(`Cannot read "${join(dir, file)}": ${(e as Error).message}`);
     }
   };
-  const records = await readOrUsage("requests.jsonl", recordsFromJsonl);
+  const records = await readRecordsFile(join(dir, "requests.jsonl")).catch((e) => {
+    if (e instanceof UsageError) throw e;
+    throw new UsageError(`Cannot read "${join(dir, "requests.jsonl")}": ${(e as Error).message}`);
+  });
   const gpuCsv = await pathExists(join(dir, "gpu.csv"));
   const serverMetrics = await pathExists(join(dir, "server_metrics.jsonl"));
   const gpuSamples = gpuCsv ? await readOrUsage("gpu.csv", gpuSamplesFromCsv) : [];

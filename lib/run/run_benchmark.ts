@@ -38,7 +38,7 @@ import { startClientProbe } from "./client_probe.ts";
 import { writeClientHealth } from "./client_health_file.ts";
 import { chooseWorkers, type WorkersChoice } from "./worker_count.ts";
 import { startWorkerPool } from "./worker_pool.ts";
-import { recordsFromJsonl } from "./load_report_input.ts";
+import { readRecordsFile } from "./load_report_input.ts";
 import { driveLoad } from "./drive_load.ts";
 import { concurrencySchedule } from "../load/stages.ts";
 import { WHOLE } from "../load/shard.ts";
@@ -497,7 +497,7 @@ async function drive(
   const serverSummary = summarizeServerMetrics(scraped?.samples ?? []);
 
   const interrupted = io.interrupt?.aborted ?? false;
-  const records = recordsFromJsonl(await Deno.readTextFile(join(runDir, "requests.jsonl")));
+  const records = await readRecordsFile(join(runDir, "requests.jsonl"));
   const summary = await finishTelemetry(
     summarize(records, {
       loadMode: plan.load.mode,
