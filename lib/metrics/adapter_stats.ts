@@ -10,9 +10,10 @@
  */
 import { isOk, type RequestRecord } from "./record.ts";
 import type { RequestCounts } from "./summary.ts";
-import { describe, type Stats } from "./stats.ts";
+import type { Stats } from "./stats.ts";
 import { requestMetrics } from "./per_request.ts";
-import { adapterKey, type AdapterKeyOptions, findColdStarts, isBaseKey } from "./cold_starts.ts";
+import { adapterKey, type AdapterKeyOptions, isBaseKey } from "./cold_starts.ts";
+import { LatencyHistogram } from "./latency_histogram.ts";
 
 /** An adapter's cold start: its first request sent (see `cold_starts.ts`). */
 export interface ColdStart {
@@ -54,16 +55,113 @@ export interface AdapterStats {
   cold_penalty_ms: number | null;
 }
 
-/** The run's measured window in s (as `summarize` computes it); null when empty or zero. */
-function measuredWindowS(records: readonly RequestRecord[]): number | null {
-  let start = Infinity;
-  let end = -Infinity;
-  for (const r of records) {
-    if (r.phase === "warmup") continue;
-    start = Math.min(start, r.sentAt, r.scheduledAt);
-    end = Math.max(end, r.endAt);
+/** The cold candidate of one adapter: the earliest-sent record so far, reduced to what counts. */
+interface ColdCandidate {
+  index: number;
+  phase: RequestRecord["phase"];
+  sentAt: number;
+  ok: boolean;
+  ttftMs: number | null;
+  /** Its TTFT went to the warm distribution's exclusion: a measured ok record with a token. */
+  measuredTtft: boolean;
+}
+
+/** One adapter's counters and distributions while records stream in. */
+class AdapterGroup {
+  readonly counts: RequestCounts = { total: 0, ok: 0, failed: 0, dropped: 0, warmup: 0 };
+  readonly ttft = new LatencyHistogram();
+  readonly warmTtft = new LatencyHistogram();
+  readonly e2e = new LatencyHistogram();
+  outputTokens = 0;
+  cold: ColdCandidate | null = null;
+}
+
+/**
+ * Per-adapter statistics built one record at a time (bounded memory: counters and histograms
+ * per adapter). The cold start is tracked as it goes: a record that replaces the cold candidate
+ * hands the old candidate's TTFT to the warm distribution, so at the end the warm TTFTs are
+ * every measured one but the final cold record's, as {@link findColdStarts} defines it.
+ */
+export class AdapterAccumulator {
+  readonly #groups = new Map<string, AdapterGroup>();
+  #start = Infinity;
+  #end = -Infinity;
+  constructor(readonly options: AdapterKeyOptions = {}) {}
+
+  add(r: RequestRecord): void {
+    const key = adapterKey(r, this.options);
+    let g = this.#groups.get(key);
+    if (!g) this.#groups.set(key, g = new AdapterGroup());
+    const measured = r.phase !== "warmup";
+    if (measured) {
+      this.#start = Math.min(this.#start, r.sentAt, r.scheduledAt);
+      this.#end = Math.max(this.#end, r.endAt);
+    }
+    const ok = isOk(r);
+    const ttftMs = ok ? requestMetrics(r).ttftMs ?? null : null;
+    const measuredTtft = measured && ttftMs !== null;
+    if (!measured) g.counts.warmup++;
+    else {
+      g.counts.total++;
+      if (r.dropped) g.counts.dropped++;
+      else if (!ok) g.counts.failed++;
+      else {
+        g.counts.ok++;
+        g.e2e.add(r.endAt - r.sentAt);
+        g.outputTokens += r.outputTokens;
+        if (ttftMs !== null) g.ttft.add(ttftMs);
+      }
+    }
+    if (r.dropped || isBaseKey(key, this.options)) {
+      if (measuredTtft) g.warmTtft.add(ttftMs);
+      return;
+    }
+    const c = g.cold;
+    if (!c || r.sentAt < c.sentAt || (r.sentAt === c.sentAt && r.index < c.index)) {
+      if (c?.measuredTtft) g.warmTtft.add(c.ttftMs!);
+      g.cold = { index: r.index, phase: r.phase, sentAt: r.sentAt, ok, ttftMs, measuredTtft };
+    } else if (measuredTtft) g.warmTtft.add(ttftMs);
   }
-  return end > start ? (end - start) / 1000 : null;
+
+  /** Statistics per adapter: the base model's row first, then adapters by name. */
+  result(): AdapterStats[] {
+    const windowS = this.#end > this.#start ? (this.#end - this.#start) / 1000 : null;
+    const rate = (x: number) => (windowS === null ? null : x / windowS);
+    const keys = [...this.#groups.keys()].sort((a, b) => {
+      const ba = isBaseKey(a, this.options) ? 0 : 1;
+      const bb = isBaseKey(b, this.options) ? 0 : 1;
+      return ba - bb || (a < b ? -1 : a > b ? 1 : 0);
+    });
+    return keys.map((key) => {
+      const g = this.#groups.get(key)!;
+      const c = g.cold;
+      const coldStart: ColdStart | null = c
+        ? {
+          request_index: c.index,
+          phase: c.phase,
+          sent_at_ms: c.sentAt,
+          ok: c.ok,
+          ttft_ms: c.ttftMs,
+        }
+        : null;
+      const warm = g.warmTtft.stats();
+      return {
+        adapter: key,
+        base: isBaseKey(key, this.options),
+        requests: { ...g.counts },
+        ttft_ms: g.ttft.stats(),
+        e2e_ms: g.e2e.stats(),
+        output_tokens: g.outputTokens,
+        requests_per_s: rate(g.counts.ok),
+        output_tokens_per_s: rate(g.outputTokens),
+        cold: coldStart,
+        warm_ttft_ms: warm,
+        cold_penalty_ms: coldStart && coldStart.ttft_ms !== null && warm.p50 !== null
+          ? coldStart.ttft_ms - warm.p50
+          : null,
+      };
+    });
+  }
 }
 
 /**
@@ -71,79 +169,12 @@ function measuredWindowS(records: readonly RequestRecord[]): number | null {
  * by name. `options.baseModel` names the base model (see {@link adapterKey}).
  */
 export function adapterStats(
-  records: readonly RequestRecord[],
+  records: Iterable<RequestRecord>,
   options: AdapterKeyOptions = {},
 ): AdapterStats[] {
-  const groups = new Map<string, RequestRecord[]>();
-  for (const r of records) {
-    const key = adapterKey(r, options);
-    let g = groups.get(key);
-    if (!g) groups.set(key, g = []);
-    g.push(r);
-  }
-  const cold = findColdStarts(records, options);
-  const windowS = measuredWindowS(records);
-  const rate = (x: number) => (windowS === null ? null : x / windowS);
-
-  const keys = [...groups.keys()].sort((a, b) => {
-    const ba = isBaseKey(a, options) ? 0 : 1;
-    const bb = isBaseKey(b, options) ? 0 : 1;
-    return ba - bb || (a < b ? -1 : a > b ? 1 : 0);
-  });
-  return keys.map((key) => {
-    const counts: RequestCounts = { total: 0, ok: 0, failed: 0, dropped: 0, warmup: 0 };
-    const ttft: number[] = [];
-    const warmTtft: number[] = [];
-    const e2e: number[] = [];
-    let outputTokens = 0;
-    const coldRecord = cold.get(key);
-    for (const r of groups.get(key)!) {
-      if (r.phase === "warmup") {
-        counts.warmup++;
-        continue;
-      }
-      counts.total++;
-      if (r.dropped) counts.dropped++;
-      else if (!isOk(r)) counts.failed++;
-      else {
-        counts.ok++;
-        const m = requestMetrics(r);
-        e2e.push(m.e2eMs);
-        outputTokens += r.outputTokens;
-        if (m.ttftMs !== undefined) {
-          ttft.push(m.ttftMs);
-          if (r !== coldRecord) warmTtft.push(m.ttftMs);
-        }
-      }
-    }
-    let coldStart: ColdStart | null = null;
-    if (coldRecord) {
-      const m = requestMetrics(coldRecord);
-      coldStart = {
-        request_index: coldRecord.index,
-        phase: coldRecord.phase,
-        sent_at_ms: coldRecord.sentAt,
-        ok: isOk(coldRecord),
-        ttft_ms: isOk(coldRecord) && m.ttftMs !== undefined ? m.ttftMs : null,
-      };
-    }
-    const warm = describe(warmTtft);
-    return {
-      adapter: key,
-      base: isBaseKey(key, options),
-      requests: counts,
-      ttft_ms: describe(ttft),
-      e2e_ms: describe(e2e),
-      output_tokens: outputTokens,
-      requests_per_s: rate(counts.ok),
-      output_tokens_per_s: rate(outputTokens),
-      cold: coldStart,
-      warm_ttft_ms: warm,
-      cold_penalty_ms: coldStart && coldStart.ttft_ms !== null && warm.p50 !== null
-        ? coldStart.ttft_ms - warm.p50
-        : null,
-    };
-  });
+  const acc = new AdapterAccumulator(options);
+  for (const r of records) acc.add(r);
+  return acc.result();
 }
 
 /** Measured requests per adapter (`requests.total`), in the stats' order: for comparisons. */

@@ -1,13 +1,15 @@
 /**
  * Latency distributions as empirical CDFs for charts: a fixed ladder of percentiles (finer in
  * the tail, where latency problems live) rather than every sample, so a chart of 20 million ITLs
- * is as small as one of 20. Percentiles use `stats.ts`, so a CDF's p50/p99 equal the summary's.
+ * is as small as one of 20. Points come from the summary's histograms, so a CDF's p50/p99 equal
+ * the summary's.
  * Pure. Counts the same records as the summary: ok measured records.
  */
 
-import { isOk, type RequestRecord } from "./record.ts";
-import { fillItls, itlCount } from "./per_request.ts";
+import type { RequestRecord } from "./record.ts";
 import { percentile } from "./stats.ts";
+import type { LatencyHistogram } from "./latency_histogram.ts";
+import { SummaryAccumulator, type SummaryHistograms } from "./summary.ts";
 
 /** One point of a CDF: `pct` % of the sample is at or below `ms`. */
 export interface CdfPoint {
@@ -32,6 +34,12 @@ export function cdfPoints(values: Float64Array): CdfPoint[] {
   return CDF_PERCENTS.map((pct) => ({ ms: percentile(values, pct), pct }));
 }
 
+/** The CDF of a histogram at {@link CDF_PERCENTS}; empty when it holds nothing. */
+export function histogramCdf(h: LatencyHistogram): CdfPoint[] {
+  if (h.count === 0) return [];
+  return CDF_PERCENTS.map((pct) => ({ ms: h.percentile(pct), pct }));
+}
+
 /** TTFT, ITL (per token) and E2E CDFs of a run's ok measured requests. */
 export interface LatencyCdfs {
   ttft_ms: CdfPoint[];
@@ -39,23 +47,18 @@ export interface LatencyCdfs {
   e2e_ms: CdfPoint[];
 }
 
-/** The run's TTFT, ITL and E2E distributions (ok measured records, as in the summary). */
-export function latencyCdfs(records: readonly RequestRecord[]): LatencyCdfs {
-  const ok = records.filter((r) => r.phase === "measure" && isOk(r));
-  const ttft: number[] = [];
-  const e2e = new Float64Array(ok.length);
-  let nItl = 0;
-  for (const r of ok) nItl += itlCount(r);
-  const itl = new Float64Array(nItl);
-  let at = 0;
-  ok.forEach((r, i) => {
-    e2e[i] = r.endAt - r.sentAt;
-    if (r.tokenTimes.length > 0) ttft.push(r.tokenTimes[0] - r.sentAt);
-    at = fillItls(r, itl, { offset: at });
-  });
+/** The CDFs of a summary's histograms (ok measured records), so they agree with its p50/p99. */
+export function cdfsOf(hist: SummaryHistograms): LatencyCdfs {
   return {
-    ttft_ms: cdfPoints(Float64Array.from(ttft)),
-    itl_ms: cdfPoints(itl),
-    e2e_ms: cdfPoints(e2e),
+    ttft_ms: histogramCdf(hist.ttft),
+    itl_ms: histogramCdf(hist.itl),
+    e2e_ms: histogramCdf(hist.e2e),
   };
+}
+
+/** The run's TTFT, ITL and E2E distributions (ok measured records, as in the summary). */
+export function latencyCdfs(records: Iterable<RequestRecord>): LatencyCdfs {
+  const acc = new SummaryAccumulator();
+  for (const r of records) acc.add(r);
+  return cdfsOf(acc.hist);
 }

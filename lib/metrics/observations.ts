@@ -10,7 +10,7 @@
  * - saturation: any measured request dropped (open loop, in-flight cap full), or the server's
  *   `num_requests_waiting` above 0 in any scrape;
  * - errors: any failed request (count, share, kinds); an error burst is a run of consecutive
- *   1 s windows (by request end time) each with ≥ 3 failures making ≥ 50 % of the requests
+ *   1 s windows of the run's clock (by request end time) each with ≥ 3 failures making ≥ 50 % of the requests
  *   that ended in it;
  * - VRAM near capacity: a GPU's peak memory used ≥ 95 % of its total;
  * - prompt-length drift: |server-counted vs requested prompt tokens| ≥ 5 %;
@@ -56,45 +56,64 @@ export type Observation =
 
 const T = OBSERVATION_THRESHOLDS;
 
-/** Error bursts among the measured, sent records (see the module doc). */
-export function errorBursts(records: readonly RequestRecord[]): Observation[] {
-  const sent = records.filter((r) => r.phase === "measure" && !r.dropped);
-  if (!sent.some((r) => r.error)) return [];
-  const start = Math.min(...sent.map((r) => r.sentAt));
-  const windows = new Map<number, { errors: number; requests: number }>();
-  for (const r of sent) {
-    const w = Math.floor((r.endAt - start) / T.burstWindowMs);
-    const c = windows.get(w) ?? { errors: 0, requests: 0 };
+/**
+ * Requests and errors per 1 s window of the run's clock (by request end), counted as records
+ * stream in: one small entry per second of the run, never the records themselves.
+ */
+export class BurstAccumulator {
+  readonly #windows = new Map<number, { errors: number; requests: number }>();
+  #anyError = false;
+
+  add(r: RequestRecord): void {
+    if (r.phase !== "measure" || r.dropped) return;
+    const w = Math.floor(r.endAt / T.burstWindowMs);
+    let c = this.#windows.get(w);
+    if (!c) this.#windows.set(w, c = { errors: 0, requests: 0 });
     c.requests++;
-    if (r.error) c.errors++;
-    windows.set(w, c);
-  }
-  const hot = [...windows.entries()]
-    .filter(([, c]) => c.errors >= T.burstMinErrors && c.errors >= c.requests * T.burstMinShare)
-    .sort((a, b) => a[0] - b[0]);
-  const out: Observation[] = [];
-  for (const [w, c] of hot) {
-    const last = out.at(-1);
-    if (last?.kind === "error_burst" && last.toMs === start + w * T.burstWindowMs) {
-      last.toMs += T.burstWindowMs;
-      last.errors += c.errors;
-      last.requests += c.requests;
-    } else {
-      out.push({
-        kind: "error_burst",
-        fromMs: start + w * T.burstWindowMs,
-        toMs: start + (w + 1) * T.burstWindowMs,
-        errors: c.errors,
-        requests: c.requests,
-      });
+    if (r.error) {
+      c.errors++;
+      this.#anyError = true;
     }
   }
-  return out;
+
+  /** The bursts (see the module doc), adjacent hot windows merged. */
+  result(): Observation[] {
+    if (!this.#anyError) return [];
+    const hot = [...this.#windows.entries()]
+      .filter(([, c]) => c.errors >= T.burstMinErrors && c.errors >= c.requests * T.burstMinShare)
+      .sort((a, b) => a[0] - b[0]);
+    const out: Observation[] = [];
+    for (const [w, c] of hot) {
+      const last = out.at(-1);
+      if (last?.kind === "error_burst" && last.toMs === w * T.burstWindowMs) {
+        last.toMs += T.burstWindowMs;
+        last.errors += c.errors;
+        last.requests += c.requests;
+      } else {
+        out.push({
+          kind: "error_burst",
+          fromMs: w * T.burstWindowMs,
+          toMs: (w + 1) * T.burstWindowMs,
+          errors: c.errors,
+          requests: c.requests,
+        });
+      }
+    }
+    return out;
+  }
+}
+
+/** Error bursts among the measured, sent records (see the module doc). */
+export function errorBursts(records: Iterable<RequestRecord>): Observation[] {
+  const acc = new BurstAccumulator();
+  for (const r of records) acc.add(r);
+  return acc.result();
 }
 
 /** What {@link runObservations} reads beside the summary. */
 export interface RunObservationData {
-  records: readonly RequestRecord[];
+  /** The run's error bursts ({@link BurstAccumulator}). */
+  bursts: readonly Observation[];
   gpus?: readonly GpuUsage[];
   serverSamples?: readonly ServerMetricsSample[];
 }
@@ -122,7 +141,7 @@ export function runObservations(summary: Summary, data: RunObservationData): Obs
     for (const [k, e] of Object.entries(summary.errors)) kinds[k] = e!.count;
     const sent = r.total - r.dropped;
     out.push({ kind: "errors", failed: r.failed, total: sent, pct: r.failed / sent * 100, kinds });
-    out.push(...errorBursts(data.records));
+    out.push(...data.bursts);
   }
   for (const g of data.gpus ?? []) {
     if (g.memoryPeakMiB === null || !g.memoryTotalMiB) continue;

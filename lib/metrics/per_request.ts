@@ -92,26 +92,14 @@ export function forEachItl(r: RequestRecord, fn: (itlMs: number) => void): void 
 }
 
 /**
- * Writes the per-token ITLs of `r` (ms) into `out` from `options.offset` (default 0) and returns
- * the offset after the last one written; `out` must have room for {@link itlCount}(r) values.
- * Lets a summary fill one preallocated buffer for a whole run.
+ * Calls `fn` once per token event after the first, with its per-token gap (ms) and the number
+ * of tokens `k` it carried: {@link forEachItl} without repeating a value k times, for
+ * histograms that take a weight.
  */
-export function fillItls(
-  r: RequestRecord,
-  out: Float64Array,
-  options: { offset?: number } = {},
-): number {
+export function forEachItlGap(r: RequestRecord, fn: (gapMs: number, k: number) => void): void {
   const times = r.tokenTimes;
-  let o = options.offset ?? 0;
   for (let i = 1; i < times.length; i++) {
     const k = tokensAt(r, i);
-    const gap = (times[i] - times[i - 1]) / k;
-    if (k === 1) out[o++] = gap;
-    else {
-      out.fill(gap, o, o + k);
-      o += k;
-    }
+    fn((times[i] - times[i - 1]) / k, k);
   }
-  if (o > out.length) throw new RangeError(`fillItls: buffer of ${out.length} too small for ${o}`);
-  return o;
 }

@@ -1,5 +1,5 @@
 /**
- * SLO attainment and goodput from raw records. Pure.
+ * SLO attainment and goodput from raw records, counted as they stream in. Pure.
  *
  * Each `--slo` expression on a latency (`ttft.p99<=500ms`, or `ttft<=500ms`) is also a
  * per-request objective: a request meets the SLO when it succeeded and each of its own values is
@@ -59,30 +59,49 @@ function meets(r: RequestRecord, bounds: ReturnType<typeof perRequestBound>[]): 
 }
 
 /**
+ * SLO attainment counted one record at a time: each record is judged against the per-request
+ * bounds as it arrives and only the two counts are kept.
+ */
+export class SloAccumulator {
+  readonly #bounds: ReturnType<typeof perRequestBound>[];
+  met = 0;
+  measured = 0;
+  constructor(readonly objectives: readonly GateExpression[]) {
+    this.#bounds = objectives.map(perRequestBound).filter((b) => b !== undefined);
+  }
+
+  add(r: RequestRecord): void {
+    if (r.phase === "warmup") return;
+    this.measured++;
+    if (r.dropped || r.error) return;
+    if (meets(r, this.#bounds)) this.met++;
+  }
+
+  /** The `slo` summary; `windowS` is the summary's `throughput.window_s`. */
+  result(options: { windowS: number | null }): SloSummary {
+    const w = options.windowS;
+    const bounds = this.#bounds.filter((b) => b !== undefined);
+    return {
+      objectives: this.objectives.map((o) => o.expression),
+      per_request: bounds.map((b) => `${b.family}${b.op}${b.threshold}ms`),
+      met: this.met,
+      measured: this.measured,
+      attainment_pct: this.measured > 0 ? this.met / this.measured * 100 : null,
+      goodput_rps: w !== null && w > 0 ? this.met / w : null,
+    };
+  }
+}
+
+/**
  * Attainment and goodput of `records` (warm-up ones are skipped) under the `--slo` objectives;
  * `windowS` is the summary's `throughput.window_s`.
  */
 export function sloAttainment(
-  records: readonly RequestRecord[],
+  records: Iterable<RequestRecord>,
   objectives: readonly GateExpression[],
   options: { windowS: number | null },
 ): SloSummary {
-  const bounds = objectives.map(perRequestBound).filter((b) => b !== undefined);
-  let met = 0;
-  let measured = 0;
-  for (const r of records) {
-    if (r.phase === "warmup") continue;
-    measured++;
-    if (r.dropped || r.error) continue;
-    if (meets(r, bounds)) met++;
-  }
-  const w = options.windowS;
-  return {
-    objectives: objectives.map((o) => o.expression),
-    per_request: bounds.map((b) => `${b.family}${b.op}${b.threshold}ms`),
-    met,
-    measured,
-    attainment_pct: measured > 0 ? met / measured * 100 : null,
-    goodput_rps: w !== null && w > 0 ? met / w : null,
-  };
+  const acc = new SloAccumulator(objectives);
+  for (const r of records) acc.add(r);
+  return acc.result(options);
 }

@@ -15,8 +15,9 @@
  */
 
 import { ERROR_KINDS, type ErrorKind, type RequestRecord } from "./record.ts";
-import { fillItls, itlCount, requestMetrics } from "./per_request.ts";
-import { describeInPlace, type Stats } from "./stats.ts";
+import { forEachItlGap, requestMetrics } from "./per_request.ts";
+import type { Stats } from "./stats.ts";
+import { HISTOGRAM_PRECISION, LatencyHistogram } from "./latency_histogram.ts";
 import type { GpuSummary } from "./gpu_summary.ts";
 
 /** Open loop (arrivals paced by time) or closed loop (virtual users). */
@@ -116,6 +117,11 @@ export interface Summary {
   errors: Partial<Record<ErrorKind, ErrorSummary>>;
   /** Count of each HTTP status received by sent measured requests (200 included), by code. */
   http_status: Record<string, number>;
+  /**
+   * How the latency statistics were kept (latency_histogram.ts): exact up to `exact_up_to`
+   * values per distribution, then within `relative_accuracy`.
+   */
+  precision: typeof HISTOGRAM_PRECISION;
   /** GPU readings over the run (gpu_summary.ts); null: no GPU data; absent: not sampled (bare records). */
   gpu?: GpuSummary | null;
 }
@@ -139,155 +145,198 @@ function exampleOf(r: RequestRecord): string {
   return text.length > MAX_EXAMPLE_CHARS ? text.slice(0, MAX_EXAMPLE_CHARS - 1) + "…" : text;
 }
 
-/** Summarises `records` (any order, warm-up included or not) into the `summary.json` shape. */
-export function summarize(records: readonly RequestRecord[], options: SummarizeOptions): Summary {
-  const ok: RequestRecord[] = [];
-  let warmup = 0;
-  let measured = 0;
-  let dropped = 0;
-  let sent = 0;
-  let itlTotal = 0;
-  let windowStart = Infinity;
-  let windowEnd = -Infinity;
-  const errorCounts = new Map<ErrorKind, { count: number; examples: Set<string> }>();
-  const httpStatus = new Map<number, number>();
+/** The distributions a summary keeps, one {@link LatencyHistogram} each (ms). */
+export interface SummaryHistograms {
+  ttft: LatencyHistogram;
+  ttftSched: LatencyHistogram;
+  tpot: LatencyHistogram;
+  itl: LatencyHistogram;
+  e2e: LatencyHistogram;
+  e2eSched: LatencyHistogram;
+  decode: LatencyHistogram;
+  lateness: LatencyHistogram;
+}
 
-  for (const r of records) {
-    if (r.phase === "warmup") {
-      warmup++;
-      continue;
-    }
-    measured++;
-    windowStart = Math.min(windowStart, r.sentAt, r.scheduledAt);
-    windowEnd = Math.max(windowEnd, r.endAt);
-    if (r.dropped) {
-      dropped++;
-      continue;
-    }
-    sent++;
-    if (r.status !== undefined) httpStatus.set(r.status, (httpStatus.get(r.status) ?? 0) + 1);
-    if (r.error) {
-      let e = errorCounts.get(r.error.kind);
-      if (!e) errorCounts.set(r.error.kind, e = { count: 0, examples: new Set() });
-      e.count++;
-      if (e.examples.size < MAX_EXAMPLES) e.examples.add(exampleOf(r));
-      continue;
-    }
-    ok.push(r);
-    itlTotal += itlCount(r);
-  }
+/** Token sums over ok measured records (see {@link TokenSummary}). */
+class TokenCounters {
+  output = 0;
+  prompt = 0;
+  fromUsage = 0;
+  fromCount = 0;
+  reqSum = 0;
+  reqN = 0;
+  actSum = 0;
+  actN = 0;
+  driftReq = 0;
+  driftAct = 0;
 
-  // One preallocated buffer per metric, filled then sorted in place: no boxed-number arrays.
-  const n = ok.length;
-  const ttft = new Float64Array(n);
-  const ttftSched = new Float64Array(n);
-  const tpot = new Float64Array(n);
-  const e2e = new Float64Array(n);
-  const e2eSched = new Float64Array(n);
-  const decode = new Float64Array(n);
-  const lateness = new Float64Array(sent);
-  const itl = new Float64Array(itlTotal);
-  let nTtft = 0;
-  let nTpot = 0;
-  let nItl = 0;
-  let nLate = 0;
-
-  let outputTotal = 0;
-  let promptTotal = 0;
-  let fromUsage = 0;
-  let fromCount = 0;
-  let reqSum = 0;
-  let reqN = 0;
-  let actSum = 0;
-  let actN = 0;
-  let driftReq = 0;
-  let driftAct = 0;
-  let driftN = 0;
-
-  for (let i = 0; i < n; i++) {
-    const r = ok[i];
-    const m = requestMetrics(r);
-    e2e[i] = m.e2eMs;
-    e2eSched[i] = m.e2eFromScheduledMs;
-    if (m.ttftMs !== undefined) {
-      ttft[nTtft] = m.ttftMs;
-      ttftSched[nTtft] = m.ttftFromScheduledMs!;
-      decode[nTtft] = m.decodeMs!;
-      nTtft++;
-    }
-    if (m.tpotMs !== undefined) tpot[nTpot++] = m.tpotMs;
-    nItl = fillItls(r, itl, { offset: nItl });
-
-    outputTotal += r.outputTokens;
-    promptTotal += r.promptTokens ?? r.requestedPromptTokens ?? 0;
-    if (r.outputTokensSource === "usage") fromUsage++;
-    else fromCount++;
+  add(r: RequestRecord): void {
+    this.output += r.outputTokens;
+    this.prompt += r.promptTokens ?? r.requestedPromptTokens ?? 0;
+    if (r.outputTokensSource === "usage") this.fromUsage++;
+    else this.fromCount++;
     if (r.requestedPromptTokens !== undefined) {
-      reqSum += r.requestedPromptTokens;
-      reqN++;
+      this.reqSum += r.requestedPromptTokens;
+      this.reqN++;
     }
     if (r.promptTokens !== undefined) {
-      actSum += r.promptTokens;
-      actN++;
+      this.actSum += r.promptTokens;
+      this.actN++;
     }
     if (r.requestedPromptTokens !== undefined && r.promptTokens !== undefined) {
-      driftReq += r.requestedPromptTokens;
-      driftAct += r.promptTokens;
-      driftN++;
+      this.driftReq += r.requestedPromptTokens;
+      this.driftAct += r.promptTokens;
     }
   }
-  for (const r of records) {
-    if (r.phase !== "warmup" && !r.dropped) lateness[nLate++] = r.sentAt - r.scheduledAt;
-  }
 
-  const windowS = measured > 0 ? (windowEnd - windowStart) / 1000 : null;
-  const rate = (x: number) => (windowS !== null && windowS > 0 ? x / windowS : null);
-
-  const errors: Partial<Record<ErrorKind, ErrorSummary>> = {};
-  for (const kind of ERROR_KINDS) {
-    const e = errorCounts.get(kind);
-    if (e) errors[kind] = { count: e.count, examples: [...e.examples] };
-  }
-  const http_status: Record<string, number> = {};
-  for (const code of [...httpStatus.keys()].sort((a, b) => a - b)) {
-    http_status[String(code)] = httpStatus.get(code)!;
-  }
-
-  const ttftStats = describeInPlace(ttft.subarray(0, nTtft));
-  return {
-    load_mode: options.loadMode,
-    requests: { total: measured, ok: n, failed: sent - n, dropped, warmup },
-    throughput: {
-      window_s: windowS,
-      requests_per_s: rate(n),
-      output_tokens_per_s: rate(outputTotal),
-      total_tokens_per_s: rate(outputTotal + promptTotal),
-    },
-    tokens: {
-      output_total: outputTotal,
-      prompt_total: promptTotal,
-      output_source: { usage: fromUsage, counted: fromCount },
-      prompt_requested_mean: reqN > 0 ? reqSum / reqN : null,
-      prompt_actual_mean: actN > 0 ? actSum / actN : null,
-      prompt_drift_pct: driftN > 0 && driftReq > 0 ? (driftAct - driftReq) / driftReq * 100 : null,
-      ...(options.promptLengths
+  result(promptLengths: SummarizeOptions["promptLengths"]): TokenSummary {
+    return {
+      output_total: this.output,
+      prompt_total: this.prompt,
+      output_source: { usage: this.fromUsage, counted: this.fromCount },
+      prompt_requested_mean: this.reqN > 0 ? this.reqSum / this.reqN : null,
+      prompt_actual_mean: this.actN > 0 ? this.actSum / this.actN : null,
+      prompt_drift_pct: this.driftReq > 0
+        ? (this.driftAct - this.driftReq) / this.driftReq * 100
+        : null,
+      ...(promptLengths
         ? {
-          prompt_length_mode: options.promptLengths.mode,
-          prompt_lengths_approximate: options.promptLengths.approximate,
+          prompt_length_mode: promptLengths.mode,
+          prompt_lengths_approximate: promptLengths.approximate,
         }
         : {}),
-    },
-    ttft_ms: ttftStats,
-    ttft_from_scheduled_ms: describeInPlace(ttftSched.subarray(0, nTtft)),
-    tpot_ms: describeInPlace(tpot.subarray(0, nTpot)),
-    itl_ms: describeInPlace(itl.subarray(0, nItl)),
-    e2e_ms: describeInPlace(e2e),
-    e2e_from_scheduled_ms: describeInPlace(e2eSched),
-    // Prefill is TTFT by definition; a copy keeps the two objects independent for callers.
-    prefill_ms: { ...ttftStats },
-    decode_ms: describeInPlace(decode.subarray(0, nTtft)),
-    send_lateness_ms: describeInPlace(lateness),
-    errors,
-    http_status,
+    };
+  }
+}
+
+/**
+ * A run's summary built one record at a time (see the module doc for which records count
+ * where): counters and {@link LatencyHistogram}s only, so nothing of a record, its token times
+ * least of all, is kept once `add` returns. Records may come in any order.
+ */
+export class SummaryAccumulator {
+  readonly hist: SummaryHistograms = {
+    ttft: new LatencyHistogram(),
+    ttftSched: new LatencyHistogram(),
+    tpot: new LatencyHistogram(),
+    itl: new LatencyHistogram(),
+    e2e: new LatencyHistogram(),
+    e2eSched: new LatencyHistogram(),
+    decode: new LatencyHistogram(),
+    lateness: new LatencyHistogram(),
   };
+  warmup = 0;
+  measured = 0;
+  dropped = 0;
+  sent = 0;
+  ok = 0;
+  /** Earliest send or schedule and latest end of a measured record (ms); ±Infinity when none. */
+  windowStart = Infinity;
+  windowEnd = -Infinity;
+  readonly #tokens = new TokenCounters();
+  readonly #errors = new Map<ErrorKind, { count: number; examples: Set<string> }>();
+  readonly #httpStatus = new Map<number, number>();
+
+  add(r: RequestRecord): void {
+    if (r.phase === "warmup") {
+      this.warmup++;
+      return;
+    }
+    this.measured++;
+    this.windowStart = Math.min(this.windowStart, r.sentAt, r.scheduledAt);
+    this.windowEnd = Math.max(this.windowEnd, r.endAt);
+    if (r.dropped) {
+      this.dropped++;
+      return;
+    }
+    this.sent++;
+    this.hist.lateness.add(r.sentAt - r.scheduledAt);
+    if (r.status !== undefined) {
+      this.#httpStatus.set(r.status, (this.#httpStatus.get(r.status) ?? 0) + 1);
+    }
+    if (r.error) {
+      let e = this.#errors.get(r.error.kind);
+      if (!e) this.#errors.set(r.error.kind, e = { count: 0, examples: new Set() });
+      e.count++;
+      if (e.examples.size < MAX_EXAMPLES) e.examples.add(exampleOf(r));
+      return;
+    }
+    this.ok++;
+    this.#addOk(r);
+  }
+
+  #addOk(r: RequestRecord): void {
+    const h = this.hist;
+    const m = requestMetrics(r);
+    h.e2e.add(m.e2eMs);
+    h.e2eSched.add(m.e2eFromScheduledMs);
+    if (m.ttftMs !== undefined) {
+      h.ttft.add(m.ttftMs);
+      h.ttftSched.add(m.ttftFromScheduledMs!);
+      h.decode.add(m.decodeMs!);
+    }
+    if (m.tpotMs !== undefined) h.tpot.add(m.tpotMs);
+    forEachItlGap(r, (gap, k) => h.itl.add(gap, k));
+    this.#tokens.add(r);
+  }
+
+  /** The measured window in s (earliest send or schedule to latest end); null when none. */
+  windowS(): number | null {
+    return this.measured > 0 ? (this.windowEnd - this.windowStart) / 1000 : null;
+  }
+
+  /** The summary of every record added so far. */
+  result(options: SummarizeOptions): Summary {
+    const windowS = this.windowS();
+    const rate = (x: number) => (windowS !== null && windowS > 0 ? x / windowS : null);
+    const errors: Partial<Record<ErrorKind, ErrorSummary>> = {};
+    for (const kind of ERROR_KINDS) {
+      const e = this.#errors.get(kind);
+      if (e) errors[kind] = { count: e.count, examples: [...e.examples] };
+    }
+    const http_status: Record<string, number> = {};
+    for (const code of [...this.#httpStatus.keys()].sort((a, b) => a - b)) {
+      http_status[String(code)] = this.#httpStatus.get(code)!;
+    }
+    const h = this.hist;
+    const tokens = this.#tokens.result(options.promptLengths);
+    const ttftStats = h.ttft.stats();
+    return {
+      load_mode: options.loadMode,
+      requests: {
+        total: this.measured,
+        ok: this.ok,
+        failed: this.sent - this.ok,
+        dropped: this.dropped,
+        warmup: this.warmup,
+      },
+      throughput: {
+        window_s: windowS,
+        requests_per_s: rate(this.ok),
+        output_tokens_per_s: rate(tokens.output_total),
+        total_tokens_per_s: rate(tokens.output_total + tokens.prompt_total),
+      },
+      tokens,
+      ttft_ms: ttftStats,
+      ttft_from_scheduled_ms: h.ttftSched.stats(),
+      tpot_ms: h.tpot.stats(),
+      itl_ms: h.itl.stats(),
+      e2e_ms: h.e2e.stats(),
+      e2e_from_scheduled_ms: h.e2eSched.stats(),
+      // Prefill is TTFT by definition; a copy keeps the two objects independent for callers.
+      prefill_ms: { ...ttftStats },
+      decode_ms: h.decode.stats(),
+      send_lateness_ms: h.lateness.stats(),
+      errors,
+      http_status,
+      precision: HISTOGRAM_PRECISION,
+    };
+  }
+}
+
+/** Summarises `records` (any order, warm-up included or not) into the `summary.json` shape. */
+export function summarize(records: Iterable<RequestRecord>, options: SummarizeOptions): Summary {
+  const acc = new SummaryAccumulator();
+  for (const r of records) acc.add(r);
+  return acc.result(options);
 }

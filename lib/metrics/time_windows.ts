@@ -1,7 +1,8 @@
 /**
  * Over-time statistics for charts: records and telemetry samples cut into fixed windows of the
  * run's clock (ms from the run origin, window `i` covers `[i·w, (i+1)·w)`), so request, GPU and
- * server series line up window for window. Pure; percentiles come from `stats.ts`.
+ * server series line up window for window. Pure; per-window percentiles come from small
+ * histograms (`latency_histogram.ts`, window precision).
  *
  * Which records count where (measured records only, as in the summary):
  * - `requests_per_s`, `errors`, `dropped`: by the window their request ended in;
@@ -13,21 +14,18 @@
 
 import { isOk, type RequestRecord } from "./record.ts";
 import type { GpuSample, ServerMetricsSample } from "./telemetry_samples.ts";
-import { percentile } from "./stats.ts";
+import { HISTOGRAM_PRECISION, LatencyHistogram } from "./latency_histogram.ts";
 
 /** Window lengths windows are picked from, ms: round numbers a reader can take in. */
+/** Each is a multiple of every one before it, so windows kept short can be merged into any. */
 const NICE_WINDOWS_MS = [
   100,
-  250,
   500,
   1000,
-  2000,
   5000,
   10_000,
-  15_000,
   30_000,
   60_000,
-  120_000,
   300_000,
   600_000,
   1_800_000,
@@ -82,18 +80,180 @@ export interface RequestWindow {
   send_lateness_max_ms: number | null;
 }
 
-interface Acc {
-  ok: number;
-  tokens: number;
-  busyMs: number;
-  ttft: number[];
-  late: number[];
-  errors: number;
-  dropped: number;
+/** One window's counters while records stream in. */
+class Acc {
+  ok = 0;
+  tokens = 0;
+  busyMs = 0;
+  errors = 0;
+  dropped = 0;
+  lateMax = -Infinity;
+  readonly ttft = windowHistogram();
+  readonly late = windowHistogram();
+
+  merge(o: Acc): void {
+    this.ok += o.ok;
+    this.tokens += o.tokens;
+    this.busyMs += o.busyMs;
+    this.errors += o.errors;
+    this.dropped += o.dropped;
+    this.lateMax = Math.max(this.lateMax, o.lateMax);
+    this.ttft.merge(o.ttft);
+    this.late.merge(o.late);
+  }
 }
 
-function sortedPct(values: number[], q: number): number | null {
-  return values.length === 0 ? null : percentile(values, q);
+function windowHistogram(): LatencyHistogram {
+  return new LatencyHistogram({
+    exactUpTo: HISTOGRAM_PRECISION.window_exact_up_to,
+    relativeAccuracy: HISTOGRAM_PRECISION.window_relative_accuracy,
+  });
+}
+
+/** Windows a run's accumulator keeps at most before it coarsens (4× a chart's 120). */
+const MAX_KEPT_WINDOWS = 480;
+
+/**
+ * Request activity per window, counted as records stream in (see the module doc for which
+ * record counts in which window). Memory is bounded: windows start at `baseMs` (default 1 s)
+ * and, once the run outgrows {@link MAX_KEPT_WINDOWS} of them, merge into the next longer
+ * round length of {@link NICE_WINDOWS_MS} (each a multiple of the ones before it), so a chart
+ * can later ask for any longer round length. Records may come in any order.
+ */
+export class WindowAccumulator {
+  #w: number;
+  readonly #fixed: boolean;
+  #acc = new Map<number, Acc>();
+  #maxMs = 0;
+  #spanMs = 0;
+
+  /** `baseMs` fixed (no coarsening) when `fixed`: for one known window length. */
+  constructor(options: { baseMs?: number; fixed?: boolean } = {}) {
+    this.#w = options.baseMs ?? 1000;
+    this.#fixed = options.fixed ?? false;
+  }
+
+  /** The window length records are kept at now, ms. */
+  get baseMs(): number {
+    return this.#w;
+  }
+
+  /** The latest end of a measured record, ms from the origin (0 when none). */
+  get spanMs(): number {
+    return this.#spanMs;
+  }
+
+  #at(t: number): Acc {
+    if (t > this.#maxMs) {
+      this.#maxMs = t;
+      if (!this.#fixed) this.#coarsen();
+    }
+    const i = Math.floor(t / this.#w);
+    let a = this.#acc.get(i);
+    if (!a) this.#acc.set(i, a = new Acc());
+    return a;
+  }
+
+  #coarsen(): void {
+    let w = this.#w;
+    while (this.#maxMs / w > MAX_KEPT_WINDOWS) w = nextNiceWindow(w);
+    if (w !== this.#w) this.#acc = regroup(this.#acc, this.#w, w);
+    this.#w = w;
+  }
+
+  add(r: RequestRecord): void {
+    if (r.phase !== "measure") return;
+    this.#spanMs = Math.max(this.#spanMs, r.endAt);
+    if (r.dropped) {
+      this.#at(r.scheduledAt).dropped++;
+      return;
+    }
+    this.#at(r.endAt); // coarsen first: every window below is then at its final length
+    const sent = this.#at(r.sentAt);
+    const late = r.sentAt - r.scheduledAt;
+    sent.late.add(late);
+    sent.lateMax = Math.max(sent.lateMax, late);
+    if (isOk(r)) {
+      this.#at(r.endAt).ok++;
+      if (r.tokenTimes.length > 0) sent.ttft.add(r.tokenTimes[0] - r.sentAt);
+    } else {
+      this.#at(r.endAt).errors++;
+    }
+    this.#addTokens(r);
+    const w = this.#w;
+    // Split [sentAt, endAt) over the windows it overlaps.
+    for (let i = Math.floor(r.sentAt / w); i * w < r.endAt; i++) {
+      const overlap = Math.min(r.endAt, (i + 1) * w) - Math.max(r.sentAt, i * w);
+      if (overlap > 0) this.#at(i * w).busyMs += overlap;
+    }
+  }
+
+  /** Token events by arrival; times ascend, so one window lookup serves a run of tokens. */
+  #addTokens(r: RequestRecord): void {
+    const w = this.#w;
+    let window = -1;
+    let acc: Acc | undefined;
+    for (let i = 0; i < r.tokenTimes.length; i++) {
+      const t = r.tokenTimes[i];
+      const wi = Math.floor(t / w);
+      if (wi !== window || !acc) {
+        window = wi;
+        acc = this.#at(t);
+      }
+      const k = r.tokenCounts[i];
+      acc.tokens += k !== undefined && k >= 1 ? k : 1;
+    }
+  }
+
+  /**
+   * The windows at `windowMs` (a multiple of {@link baseMs}; a shorter or uneven length falls
+   * back to the kept one), from the first holding a measured record to the last, no gaps.
+   */
+  windows(windowMs: number): RequestWindow[] {
+    const w = windowMs >= this.#w && windowMs % this.#w === 0 ? windowMs : this.#w;
+    const acc = w === this.#w ? this.#acc : regroup(this.#acc, this.#w, w);
+    if (acc.size === 0) return [];
+    const keys = [...acc.keys()];
+    const first = Math.min(...keys);
+    const last = Math.max(...keys);
+    const perS = 1000 / w;
+    const out: RequestWindow[] = [];
+    const pct = (h: LatencyHistogram, q: number) => (h.count === 0 ? null : h.percentile(q));
+    for (let i = first; i <= last; i++) {
+      const a = acc.get(i);
+      out.push({
+        t_s: (i * w) / 1000,
+        requests_per_s: (a?.ok ?? 0) * perS,
+        output_tokens_per_s: (a?.tokens ?? 0) * perS,
+        in_flight: (a?.busyMs ?? 0) / w,
+        ttft_p50_ms: a ? pct(a.ttft, 50) : null,
+        ttft_p99_ms: a ? pct(a.ttft, 99) : null,
+        errors: a?.errors ?? 0,
+        dropped: a?.dropped ?? 0,
+        send_lateness_p50_ms: a ? pct(a.late, 50) : null,
+        send_lateness_max_ms: a && a.late.count > 0 ? a.lateMax : null,
+      });
+    }
+    return out;
+  }
+}
+
+/** The windows of `from` (length `fromMs`) merged into windows of `toMs` (a multiple). */
+function regroup(from: Map<number, Acc>, fromMs: number, toMs: number): Map<number, Acc> {
+  const to = new Map<number, Acc>();
+  for (const [i, a] of from) {
+    const j = Math.floor((i * fromMs) / toMs);
+    let b = to.get(j);
+    if (!b) to.set(j, b = new Acc());
+    b.merge(a);
+  }
+  return to;
+}
+
+/** The next longer round window length after `ms` (a multiple of it). */
+function nextNiceWindow(ms: number): number {
+  const next = NICE_WINDOWS_MS.find((w) => w > ms && w % ms === 0);
+  return next ?? ms * 2;
 }
 
 /**
@@ -102,68 +262,12 @@ function sortedPct(values: number[], q: number): number | null {
  * measured record to the last, with no gaps (an idle window is all zeros).
  */
 export function requestWindows(
-  records: readonly RequestRecord[],
+  records: Iterable<RequestRecord>,
   options: { windowMs: number },
 ): RequestWindow[] {
-  const w = options.windowMs;
-  const acc = new Map<number, Acc>();
-  let first = Infinity;
-  let last = -Infinity;
-  const at = (t: number): Acc => {
-    const i = Math.floor(t / w);
-    first = Math.min(first, i);
-    last = Math.max(last, i);
-    let a = acc.get(i);
-    if (!a) {
-      acc.set(i, a = { ok: 0, tokens: 0, busyMs: 0, ttft: [], late: [], errors: 0, dropped: 0 });
-    }
-    return a;
-  };
-  for (const r of records) {
-    if (r.phase !== "measure") continue;
-    if (r.dropped) {
-      at(r.scheduledAt).dropped++;
-      continue;
-    }
-    const sent = at(r.sentAt);
-    sent.late.push(r.sentAt - r.scheduledAt);
-    if (isOk(r)) {
-      at(r.endAt).ok++;
-      if (r.tokenTimes.length > 0) sent.ttft.push(r.tokenTimes[0] - r.sentAt);
-    } else {
-      at(r.endAt).errors++;
-    }
-    for (let i = 0; i < r.tokenTimes.length; i++) {
-      const k = r.tokenCounts[i];
-      at(r.tokenTimes[i]).tokens += k !== undefined && k >= 1 ? k : 1;
-    }
-    // Split [sentAt, endAt) over the windows it overlaps.
-    for (let i = Math.floor(r.sentAt / w); i * w < r.endAt; i++) {
-      const overlap = Math.min(r.endAt, (i + 1) * w) - Math.max(r.sentAt, i * w);
-      if (overlap > 0) at(i * w).busyMs += overlap;
-    }
-  }
-  const out: RequestWindow[] = [];
-  if (first > last) return out;
-  const perS = 1000 / w;
-  for (let i = first; i <= last; i++) {
-    const a = acc.get(i);
-    const ttft = a ? a.ttft.sort((x, y) => x - y) : [];
-    const late = a ? a.late.sort((x, y) => x - y) : [];
-    out.push({
-      t_s: (i * w) / 1000,
-      requests_per_s: (a?.ok ?? 0) * perS,
-      output_tokens_per_s: (a?.tokens ?? 0) * perS,
-      in_flight: (a?.busyMs ?? 0) / w,
-      ttft_p50_ms: sortedPct(ttft, 50),
-      ttft_p99_ms: sortedPct(ttft, 99),
-      errors: a?.errors ?? 0,
-      dropped: a?.dropped ?? 0,
-      send_lateness_p50_ms: sortedPct(late, 50),
-      send_lateness_max_ms: late.length === 0 ? null : late[late.length - 1],
-    });
-  }
-  return out;
+  const acc = new WindowAccumulator({ baseMs: options.windowMs, fixed: true });
+  for (const r of records) acc.add(r);
+  return acc.windows(options.windowMs);
 }
 
 /** One GPU over one window. */

@@ -22,7 +22,7 @@ const BASE: SyntheticRun = {
 function observe(over: Partial<SyntheticRun>, loadMode: "open" | "closed" = "open") {
   const records = syntheticRecords({ ...BASE, ...over });
   const summary = summarize(records, { loadMode });
-  return runObservations(summary, { records, gpus: gpuUsage(over.gpu ?? []) });
+  return runObservations(summary, { bursts: errorBursts(records), gpus: gpuUsage(over.gpu ?? []) });
 }
 
 const kinds = (os: { kind: string }[]) => os.map((o) => o.kind);
@@ -50,7 +50,10 @@ Deno.test("adjacent burst windows merge into one burst", () => {
   const records = syntheticRecords({ ...BASE, failing: [...Array(20).keys()] });
   const bursts = errorBursts(records);
   assert.equal(bursts.length, 1);
-  assert.equal((bursts[0] as { errors: number }).errors, 20);
+  // Windows follow the run's clock: requests end at 105…2005 ms, so [0, 1 s) and [1 s, 2 s) hold
+  // 9 and 10 failures and merge; the one ending at 2005 ms is alone in its window.
+  const b = bursts[0] as { errors: number; fromMs: number; toMs: number };
+  assert.deepEqual([b.errors, b.fromMs, b.toMs], [19, 0, 2000]);
 });
 
 Deno.test("VRAM near capacity fires at 95 % of total and not at 90 %", () => {

@@ -219,6 +219,7 @@ Deno.test("summary keys are exactly the summary.json contract and survive JSON",
       ...LATENCY_METRICS,
       "errors",
       "http_status",
+      "precision",
     ].sort(),
   );
   for (const m of LATENCY_METRICS) assert.deepEqual(Object.keys(s[m]), [...STAT_KEYS], m);
