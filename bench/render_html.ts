@@ -19,6 +19,7 @@ import {
   summarize,
 } from "../lib/metrics/mod.ts";
 import { recordFromJsonl } from "../lib/report/record_jsonl.ts";
+import { digestOf } from "../lib/metrics/run_digest.ts";
 import type { RunReportInput, SweepReportInput } from "../lib/report/report_input.ts";
 import type { SweepValues } from "../lib/report/sweep_table.ts";
 import { type HtmlReportInput, renderHtmlReport } from "../lib/report/html_report.ts";
@@ -97,7 +98,9 @@ async function loadRun(dir: string, fakeGpu: boolean): Promise<RunReportInput> {
     meta,
     summary: summarize(records, { loadMode: load?.mode === "closed" ? "closed" : "open" }),
     summaryJson,
-    records,
+    digest: digestOf(records, {
+      baseModel: String((meta.target as { model?: unknown } | undefined)?.model ?? ""),
+    }),
     gpuSamples: gpuCsv ? parseGpuCsv(gpuCsv) : fakeGpu ? syntheticGpuSamples(records) : [],
     serverSamples: serverJsonl
       ? parseServerJsonl(serverJsonl)

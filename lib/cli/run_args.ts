@@ -65,6 +65,7 @@ export const RUN_OPTIONS = {
   transport: { type: "string" },
   workers: { type: "string" },
   out: { type: "string" },
+  "gzip-records": { type: "boolean" },
   target: { type: "string" },
   // --sim-profile, --sim-chunked-prefill, ...: the built-in simulator's settings.
   ...SIM_RUN_OPTIONS,
@@ -337,6 +338,8 @@ export function parseRunArgs(
     // Absent, not undefined, unless given: plans compare equal as before.
     ...workersFlag(str("workers"), problems),
     out: str("out") ?? RUN_DEFAULTS.out,
+    // Absent unless given, so plans of runs without it compare equal as before.
+    ...(values["gzip-records"] === true ? { gzipRecords: true } : {}),
     commandLine: ["llmload", "run", ...redactSecrets(args)],
     lora: loraSection(values, problems, {
       batchSize: concurrency ?? (rate === undefined ? 1 : maxInFlight),

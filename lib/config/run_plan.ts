@@ -267,6 +267,8 @@ export const RunPlanSchema = z.object({
   workers: z.union([positiveInt, z.literal("auto")]).optional(),
   /** Results root; the run writes `<out>/<run-id>/`. */
   out: z.string().min(1),
+  /** Write the records gzip-compressed (`requests.jsonl.gz`, `--gzip-records`); absent = plain. */
+  gzipRecords: z.boolean().optional(),
   /** The command line as typed, secrets redacted; recorded in meta.json. */
   commandLine: z.array(z.string()),
   /** LoRA adapters and mode (lib/config/lora_plan.ts); absent for a run without LoRA flags. */

@@ -16,7 +16,7 @@
  * the client stamps them, so lag is the honest bound on the stamping error.
  */
 
-import type { RequestRecord } from "./record.ts";
+import type { Stats } from "./stats.ts";
 import { describe } from "./stats.ts";
 
 /** One window of one thread's samples; times in ms from the run origin. */
@@ -137,12 +137,13 @@ function firstSaturation(windows: HealthWindow[]): HealthWindow[] | undefined {
 }
 
 /**
- * The client's health over a run, from its probe windows and its records. "not measured" when
+ * The client's health over a run, from its probe windows and its send lateness (the summary's
+ * `send_lateness_ms`: measured, sent records). "not measured" when
  * there are no windows (a run older than the probe).
  */
 export function clientHealth(
   windows: readonly HealthWindow[],
-  records: readonly RequestRecord[],
+  lateness: Stats,
   options: ClientHealthOptions = {},
 ): ClientHealth {
   const workers = options.workers ?? 1;
@@ -177,15 +178,11 @@ export function clientHealth(
       stretch = { thread, windows: hot };
     }
   }
-  const late = records
-    .filter((r) => r.phase === "measure" && !r.dropped)
-    .map((r) => r.sentAt - r.scheduledAt);
-  const lateStats = describe(late);
   const send_lateness_ms = {
-    count: lateStats.count,
-    p50: round3(lateStats.p50),
-    p99: round3(lateStats.p99),
-    max: round3(lateStats.max),
+    count: lateness.count,
+    p50: round3(lateness.p50),
+    p99: round3(lateness.p99),
+    max: round3(lateness.max),
   };
   const thresholds = {
     lag_p99_ms: HEALTH_THRESHOLDS.lagP99Ms,

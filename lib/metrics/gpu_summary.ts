@@ -90,22 +90,39 @@ export interface RunWindows {
   measure: TimeWindow | null;
 }
 
+/** First send and last end of one phase's sent records (ms). */
+class PhaseSpan {
+  start = Infinity;
+  end = -Infinity;
+  add(r: RequestRecord): void {
+    this.start = Math.min(this.start, r.sentAt);
+    this.end = Math.max(this.end, r.endAt);
+  }
+  get window(): TimeWindow | null {
+    return Number.isFinite(this.start) ? { startMs: this.start, endMs: this.end } : null;
+  }
+}
+
+/** The run's phase windows, built one record at a time (dropped records were never sent). */
+export class RunWindowsAccumulator {
+  readonly #warmup = new PhaseSpan();
+  readonly #measure = new PhaseSpan();
+  add(r: RequestRecord): void {
+    if (!r.dropped) (r.phase === "warmup" ? this.#warmup : this.#measure).add(r);
+  }
+  result(): RunWindows {
+    const warmup = this.#warmup.window;
+    const measure = this.#measure.window;
+    const starts = [warmup?.startMs, measure?.startMs].filter((x): x is number => x !== undefined);
+    return { loadStartMs: starts.length ? Math.min(...starts) : null, warmup, measure };
+  }
+}
+
 /** The run's windows from its records: each phase spans its first send to its last end. */
-export function runWindows(records: readonly RequestRecord[]): RunWindows {
-  const span = (phase: string): TimeWindow | null => {
-    let startMs = Infinity;
-    let endMs = -Infinity;
-    for (const r of records) {
-      if (r.phase !== phase || r.dropped) continue;
-      startMs = Math.min(startMs, r.sentAt);
-      endMs = Math.max(endMs, r.endAt);
-    }
-    return Number.isFinite(startMs) ? { startMs, endMs } : null;
-  };
-  const warmup = span("warmup");
-  const measure = span("measure");
-  const starts = [warmup?.startMs, measure?.startMs].filter((x): x is number => x !== undefined);
-  return { loadStartMs: starts.length ? Math.min(...starts) : null, warmup, measure };
+export function runWindows(records: Iterable<RequestRecord>): RunWindows {
+  const acc = new RunWindowsAccumulator();
+  for (const r of records) acc.add(r);
+  return acc.result();
 }
 
 const mean = (xs: readonly number[]) =>

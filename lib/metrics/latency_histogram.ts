@@ -83,7 +83,9 @@ export class LatencyHistogram {
     }
     let buf = this.#values!;
     if (this.count > buf.length) {
-      const bigger = new Float64Array(Math.min(this.exactUpTo, Math.max(buf.length * 2, this.count)));
+      const bigger = new Float64Array(
+        Math.min(this.exactUpTo, Math.max(buf.length * 2, this.count)),
+      );
       bigger.set(buf.subarray(0, n));
       buf = this.#values = bigger;
     }
@@ -115,7 +117,7 @@ export class LatencyHistogram {
   #toSketch(n: number): void {
     const sketch = new DDSketch({ relativeAccuracy: this.relativeAccuracy });
     const vals = this.#values;
-    if (vals) for (let i = 0; i < n; i++) sketch.accept(vals[i]);
+    if (vals) { for (let i = 0; i < n; i++) sketch.accept(vals[i]); }
     this.#values = null;
     this.#sketch = sketch;
   }

@@ -16,3 +16,5 @@ export * from "./observations.ts";
 export * from "./runs_comparison.ts";
 export * from "./time_windows.ts";
 export * from "./latency_cdf.ts";
+export * from "./latency_histogram.ts";
+export * from "./run_digest.ts";

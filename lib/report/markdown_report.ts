@@ -214,7 +214,7 @@ function observationLines(groups: { prefix: string; list: Observation[] }[]): st
 
 function runObs(run: RunReportInput): Observation[] {
   return runObservations(run.summary, {
-    records: run.records,
+    bursts: run.digest.bursts.result(),
     gpus: gpuUsage(run.gpuSamples),
     serverSamples: run.serverSamples,
   });

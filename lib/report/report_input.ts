@@ -11,7 +11,7 @@
  * ms from the run's time origin (`meta.time_origin_epoch_ms`).
  */
 
-import type { RequestRecord } from "../metrics/record.ts";
+import type { RunDigest } from "../metrics/run_digest.ts";
 import type { Summary } from "../metrics/summary.ts";
 import type { Verdict } from "../metrics/gates.ts";
 import type { ClientHealth } from "../metrics/client_health.ts";
@@ -29,7 +29,7 @@ export interface RunReportInput {
    */
   meta: Record<string, unknown>;
   /**
-   * Recomputed with lib/metrics `summarize()` from `records` (the loader checks it against
+   * Recomputed from requests.jsonl through `digest` (the loader checks it against
    * `summary.json`, so old runs re-render identically).
    */
   summary: Summary;
@@ -38,8 +38,11 @@ export interface RunReportInput {
    * (`adapters`, `gpu`, `server_metrics`, …), null or absent when the run had none.
    */
   summaryJson: Record<string, unknown>;
-  /** Every `requests.jsonl` record, warm-up included, in file order. */
-  records: RequestRecord[];
+  /**
+   * Every `requests.jsonl` record folded into histograms and windows (warm-up included), read
+   * as a stream: the records themselves are not kept, so a long run loads in bounded memory.
+   */
+  digest: RunDigest;
   /** `gpu.csv` rows in time order; empty when the file is absent. */
   gpuSamples: GpuSample[];
   /** `server_metrics.jsonl` lines in time order; empty when the file is absent. */
@@ -49,7 +52,7 @@ export interface RunReportInput {
   /** `verdict.json` (gates, SLOs, baseline); absent in runs made before verdicts. */
   verdict?: Verdict;
   /**
-   * Recomputed from `client_health.jsonl` and the records; absent in runs made before the
+   * Recomputed from `client_health.jsonl` and the summary's send lateness; absent in runs made before the
    * client probe.
    */
   clientHealth?: ClientHealth;

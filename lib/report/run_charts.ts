@@ -7,15 +7,7 @@
  */
 
 import * as Plot from "@observablehq/plot";
-import {
-  adapterStats,
-  gpuWindows,
-  latencyCdfs,
-  requestWindows,
-  serverWindows,
-  timeSpanMs,
-  windowLengthMs,
-} from "../metrics/mod.ts";
+import { cdfsOf, gpuWindows, serverWindows, timeSpanMs, windowLengthMs } from "../metrics/mod.ts";
 import type { RunReportInput } from "./report_input.ts";
 import type { Chart } from "./html_page.ts";
 import { plotSvg } from "./plot_svg.ts";
@@ -71,14 +63,19 @@ function seriesName(runs: readonly NamedRun[], run: NamedRun, metric: string): s
 function sharedWindowMs(runs: readonly NamedRun[]): number {
   const span = Math.max(
     0,
-    ...runs.map((r) => timeSpanMs(r.run.records, [...r.run.gpuSamples, ...r.run.serverSamples])),
+    ...runs.map((r) =>
+      Math.max(
+        r.run.digest.windows.spanMs,
+        timeSpanMs([], [...r.run.gpuSamples, ...r.run.serverSamples]),
+      )
+    ),
   );
   return windowLengthMs(span);
 }
 
 /** TTFT, ITL and E2E CDFs: one chart each, one line per run. */
 export function latencyCharts(runs: readonly NamedRun[]): Chart[] {
-  const cdfs = runs.map((r) => ({ r, c: latencyCdfs(r.run.records) }));
+  const cdfs = runs.map((r) => ({ r, c: cdfsOf(r.run.digest.summary.hist) }));
   const defs = [
     ["latency-cdf-ttft", "TTFT distribution", "ttft_ms", "TTFT (ms)"],
     ["latency-cdf-itl", "Inter-token latency distribution", "itl_ms", "ITL per token (ms)"],
@@ -103,7 +100,7 @@ export function latencyCharts(runs: readonly NamedRun[]): Chart[] {
 /** Throughput, in flight, TTFT per window, errors and send lateness over the run's time. */
 export function overTimeCharts(runs: readonly NamedRun[]): Chart[] {
   const windowMs = sharedWindowMs(runs);
-  const per = runs.map((r) => ({ r, w: requestWindows(r.run.records, { windowMs }) }));
+  const per = runs.map((r) => ({ r, w: r.run.digest.windows.windows(windowMs) }));
   if (per.every((p) => p.w.length === 0)) return [];
   const sec = windowMs / 1000;
   const xLabel = `time since start (s), ${sec} s windows`;
@@ -259,10 +256,7 @@ export function serverCharts(runs: readonly NamedRun[]): Chart[] {
 /** Per-adapter TTFT and E2E bars; empty unless some run used two or more models/adapters. */
 export function adapterCharts(runs: readonly NamedRun[]): Chart[] {
   const rows = runs.flatMap((r) => {
-    const model = (r.run.meta.target as Record<string, unknown> | undefined)?.model;
-    const stats = adapterStats(r.run.records, {
-      baseModel: typeof model === "string" ? model : undefined,
-    });
+    const stats = r.run.digest.adapters.result();
     return stats.length > 1 ? stats.map((s) => ({ run: r.name, s })) : [];
   });
   if (rows.length === 0) return [];

@@ -5,7 +5,7 @@
 
 import { join } from "node:path";
 import { type ClientHealth, clientHealth, type HealthWindow } from "../metrics/client_health.ts";
-import type { RequestRecord } from "../metrics/record.ts";
+import type { Stats } from "../metrics/stats.ts";
 import { writeFileAtomic } from "../report/atomic_write.ts";
 import {
   CLIENT_HEALTH_FILE,
@@ -17,14 +17,14 @@ import {
 export async function writeClientHealth(
   runDir: string,
   windows: readonly HealthWindow[],
-  options: { records: readonly RequestRecord[]; workers: number; cores?: number },
+  options: { lateness: Stats; workers: number; cores?: number },
 ): Promise<ClientHealth> {
   const sorted = [...windows].sort((a, b) =>
     threadOrder(a.thread) - threadOrder(b.thread) || a.t0 - b.t0
   );
   const text = sorted.map((w) => windowToJsonl(w) + "\n").join("");
   await writeFileAtomic(join(runDir, CLIENT_HEALTH_FILE), text);
-  return clientHealth(windowsFromJsonl(text), options.records, {
+  return clientHealth(windowsFromJsonl(text), options.lateness, {
     workers: options.workers,
     cores: options.cores,
   });

@@ -9,15 +9,14 @@
 
 import { basename, join } from "node:path";
 import { UsageError } from "../config/usage_error.ts";
-import { compareLoraRuns, type LoraRunName, summarize, type Summary } from "../metrics/mod.ts";
+import { compareLoraRuns, type LoraRunName, RunDigest, type Summary } from "../metrics/mod.ts";
 import type {
   ComparedRunInput,
   CompareReportInput,
   RunReportInput,
   SweepReportInput,
 } from "../report/report_input.ts";
-import { recordFromJsonl } from "../report/record_jsonl.ts";
-import type { RequestRecord } from "../metrics/record.ts";
+import { findRecordsFile, forEachRecord, RECORDS_FILE, RECORDS_FILE_GZ } from "./records_file.ts";
 import { round3 } from "../report/summary_json.ts";
 import { gpuSamplesFromCsv, serverSamplesFromJsonl } from "../report/telemetry_files.ts";
 import { CLIENT_HEALTH_FILE, windowsFromJsonl } from "../report/client_health_jsonl.ts";
@@ -53,7 +52,7 @@ export async function reportDirKind(dir: string): Promise<ReportDirKind> {
   if (!stat.isDirectory) {
     throw new UsageError(`"${dir}" is not a directory; give a run, sweep or comparison directory`);
   }
-  if (await pathExists(join(dir, "meta.json")) && await pathExists(join(dir, "requests.jsonl"))) {
+  if (await pathExists(join(dir, "meta.json")) && await findRecordsFile(dir) !== null) {
     return "run";
   }
   if (await pathExists(join(dir, "sweep.json"))) return "sweep";
@@ -101,26 +100,7 @@ export function summaryDifferences(
   return diffs.map((p) => p.replace(/^\./, ""));
 }
 
-/**
- * Every record of a `requests.jsonl` file, in file order (a bad line names its number). Read as
- * a stream of lines: a long run's file can exceed the longest string V8 can hold.
- */
-export async function readRecordsFile(path: string): Promise<RequestRecord[]> {
-  const records: RequestRecord[] = [];
-  let lineNumber = 0, rest = "";
-  const take = (line: string) => {
-    lineNumber++;
-    if (line.trim() !== "") records.push(recordFromJsonl(line, { lineNumber }));
-  };
-  using file = await Deno.open(path);
-  for await (const text of file.readable.pipeThrough(new TextDecoderStream())) {
-    const lines = (rest + text).split("\n");
-    rest = lines.pop()!;
-    lines.forEach(take);
-  }
-  take(rest);
-  return records;
-}
+export { readRecordsFile } from "./records_file.ts";
 
 /** Options of the loaders. */
 export interface LoadOptions {
@@ -129,18 +109,23 @@ export interface LoadOptions {
 }
 
 /**
- * Loads one run directory: meta.json, requests.jsonl (every record), summary.json, and
- * gpu.csv / server_metrics.jsonl when present. The summary is recomputed from the records with
- * the run's load mode and prompt-length mode; when it disagrees with summary.json, `warn` is told
- * which keys differ. Throws a UsageError naming the file for a missing or damaged file.
+ * Loads one run directory: meta.json, requests.jsonl (or requests.jsonl.gz; streamed into a
+ * {@link RunDigest}, never held whole), summary.json, and gpu.csv / server_metrics.jsonl when
+ * present. The summary is recomputed from the records with the run's load mode and prompt-length
+ * mode; when it disagrees with summary.json, `warn` is told which keys differ. Throws a
+ * UsageError naming the file for a missing or damaged file.
  */
 export async function loadRunInput(
   dir: string,
   options: LoadOptions = {},
 ): Promise<RunReportInput> {
   const problems: string[] = [];
-  for (const f of ["meta.json", "requests.jsonl", "summary.json"]) {
+  for (const f of ["meta.json", "summary.json"]) {
     if (!await pathExists(join(dir, f))) problems.push(`"${dir}" has no ${f}: not a run directory`);
+  }
+  const recordsPath = await findRecordsFile(dir);
+  if (recordsPath === null) {
+    problems.push(`"${dir}" has no ${RECORDS_FILE} (or ${RECORDS_FILE_GZ}): not a run directory`);
   }
   if (problems.length > 0) throw new UsageError(problems);
   const meta = await readJson(join(dir, "meta.json"));
@@ -153,9 +138,13 @@ export async function loadRunInput(
       throw new UsageError(`Cannot read "${join(dir, file)}": ${(e as Error).message}`);
     }
   };
-  const records = await readRecordsFile(join(dir, "requests.jsonl")).catch((e) => {
+  const target = meta.target as { model?: unknown } | undefined;
+  const digest = new RunDigest({
+    baseModel: typeof target?.model === "string" ? target.model : undefined,
+  });
+  await forEachRecord(recordsPath!, (r) => digest.add(r)).catch((e) => {
     if (e instanceof UsageError) throw e;
-    throw new UsageError(`Cannot read "${join(dir, "requests.jsonl")}": ${(e as Error).message}`);
+    throw new UsageError(`Cannot read "${recordsPath}": ${(e as Error).message}`);
   });
   const gpuCsv = await pathExists(join(dir, "gpu.csv"));
   const serverMetrics = await pathExists(join(dir, "server_metrics.jsonl"));
@@ -168,7 +157,7 @@ export async function loadRunInput(
   const loadMode = (summaryJson.load_mode ?? load?.mode) === "closed" ? "closed" : "open";
   const tokens = summaryJson.tokens as Record<string, unknown> | undefined;
   const mode = tokens?.prompt_length_mode;
-  const summary = summarize(records, {
+  const summary = digest.summary.result({
     loadMode,
     promptLengths: typeof mode === "string"
       ? { mode, approximate: tokens?.prompt_lengths_approximate === true }
@@ -189,7 +178,7 @@ export async function loadRunInput(
     ? await readOrUsage(CLIENT_HEALTH_FILE, windowsFromJsonl)
     : undefined;
   const workers = meta.workers as { count?: number; cores?: number } | undefined;
-  const clientHealthRecomputed = health && clientHealth(health, records, {
+  const clientHealthRecomputed = health && clientHealth(health, summary.send_lateness_ms, {
     workers: workers?.count,
     cores: workers?.cores,
   });
@@ -200,7 +189,7 @@ export async function loadRunInput(
     meta,
     summary,
     summaryJson,
-    records,
+    digest,
     gpuSamples,
     serverSamples,
     files: { gpuCsv, serverMetrics },

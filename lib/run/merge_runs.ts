@@ -1,8 +1,9 @@
 /**
  * `llmload merge`: the run directories of N shards (`llmload run --shard i/N`) into one run
- * directory whose statistics are those of the whole plan. Records are concatenated, never
- * summaries: every percentile is computed again from all records (an average of per-shard
- * percentiles is not a percentile of anything).
+ * directory whose statistics are those of the whole plan. Records are concatenated (streamed
+ * shard by shard into one file and one set of histograms), never summaries: every percentile is
+ * computed again from all records (an average of per-shard percentiles is not a percentile of
+ * anything).
  *
  * Clocks: each shard's record times are ms from its own time 0, whose wall-clock anchor is
  * meta.json's `time_origin_epoch_ms`. Records are shifted onto the first shard's axis by the
@@ -17,8 +18,8 @@ import { basename, dirname, join, resolve } from "node:path";
 import { UsageError } from "../config/usage_error.ts";
 import type { GatesPlan } from "../config/gates_plan.ts";
 import type { RequestRecord } from "../metrics/record.ts";
-import { summarize, type Summary } from "../metrics/summary.ts";
-import { adapterStats } from "../metrics/adapter_stats.ts";
+import type { Summary } from "../metrics/summary.ts";
+import { RunDigest } from "../metrics/run_digest.ts";
 import { decideVerdict, DEFAULT_TOLERANCE_PCT, type Verdict } from "../metrics/gates.ts";
 import { recordToJsonl } from "../report/record_jsonl.ts";
 import { summaryToJson } from "../report/summary_json.ts";
@@ -26,14 +27,21 @@ import { summaryToCsv } from "../report/summary_csv.ts";
 import { writeFileAtomic } from "../report/atomic_write.ts";
 import { loadRunInput } from "./load_report_input.ts";
 import { checkShardSet, type ShardRun } from "./merge_check.ts";
-import { gateResults, sloForGates, VERDICT_FILE } from "./verdict.ts";
+import { gateResults, sloFromDigest, sloObjectives, VERDICT_FILE } from "./verdict.ts";
+import {
+  findRecordsFile,
+  forEachRecord,
+  openRecordsWriter,
+  RECORDS_FILE,
+  RECORDS_FILE_GZ,
+} from "./records_file.ts";
 import { writeReports } from "./write_reports.ts";
 import { pathExists } from "./path_exists.ts";
 
 /** Where each shard's own files (gpu.csv, server_metrics.jsonl, meta.json, …) are kept. */
 export const HOSTS_DIR = "hosts";
 /** Shard files not copied under hosts/: the records are merged, the reports redrawn. */
-const NOT_COPIED = new Set(["requests.jsonl", "report.md", "report.html"]);
+const NOT_COPIED = new Set([RECORDS_FILE, RECORDS_FILE_GZ, "report.md", "report.html"]);
 /** Flags that differ between shards: left out of the merged run's command line. */
 const SHARD_FLAGS = new Set(["--shard", "--start-at"]);
 
@@ -142,73 +150,39 @@ export async function mergeRunDirs(
         "start time, but their schedules began at different moments",
     );
   }
-  const records: RequestRecord[] = [];
-  const seen = new Map<number, string>();
-  const duplicated: string[] = [];
-  const from: Record<string, unknown>[] = [];
-  let maxShiftMs = 0;
-  for (const { dir, meta } of check.ordered) {
-    const run = loaded.get(dir)!;
-    const shift = Math.round((Number(meta.time_origin_epoch_ms) - anchor0) * 1000) / 1000;
-    maxShiftMs = Math.max(maxShiftMs, Math.abs(shift));
-    if (meta.interrupted === true) warn(`"${dir}" (shard ${meta.shard}) was interrupted`);
-    for (const r of run.records) {
-      const other = seen.get(r.index);
-      if (other !== undefined && duplicated.length < 5) {
-        duplicated.push(`record index ${r.index} is in both "${other}" and "${dir}"`);
-      }
-      seen.set(r.index, dir);
-      records.push(shiftRecord(r, shift));
-    }
-    const client = meta.client as Record<string, unknown> | undefined;
-    from.push({
-      dir: resolve(dir),
-      shard: meta.shard,
-      run_id: meta.run_id ?? null,
-      host: client?.hostname ?? null,
-      time_origin_epoch_ms: meta.time_origin_epoch_ms,
-      shift_ms: shift,
-      records: run.records.length,
-      interrupted: meta.interrupted === true,
-      files: `${HOSTS_DIR}/${String(meta.shard).split("/")[0]}/`,
-    });
-  }
-  if (duplicated.length > 0) {
-    throw new UsageError([
-      ...duplicated,
-      "shards of one plan never share a record index: these directories are not one run's shards",
-    ]);
-  }
-  records.sort((a, b) => a.scheduledAt - b.scheduledAt || a.index - b.index);
-
   const summaryJson0 = loaded.get(first.dir)!.summaryJson;
   const tokens = summaryJson0.tokens as Record<string, unknown> | undefined;
   const mode = tokens?.prompt_length_mode;
   const loadMode = (meta0.load as { mode?: string } | undefined)?.mode === "closed"
     ? "closed"
     : "open";
-  const summary = summarize(records, {
-    loadMode,
-    promptLengths: typeof mode === "string"
-      ? { mode, approximate: tokens?.prompt_lengths_approximate === true }
-      : undefined,
-  });
   const target = (meta0.target ?? {}) as Record<string, unknown>;
   const model = String(target.model ?? "");
   const baseUrl = String(target.url ?? "");
-  const adapters = records.some((r) => r.model !== undefined && r.model !== model)
-    ? adapterStats(records, { baseModel: model })
-    : undefined;
   const gates = gatesOf(meta0);
-  const slo = sloForGates(gates, records, summary);
-  const verdict = decideVerdict(gateResults(gates, { summary, slo }), { slo });
+  const digest = new RunDigest({ baseModel: model, slo: sloObjectives(gates) });
 
   const runId = basename(outDir);
   const tmp = `${outDir}.partial-${crypto.randomUUID().slice(0, 8)}`;
   await Deno.mkdir(tmp, { recursive: true });
+  let outcome: Pick<MergeOutcome, "summary" | "verdict" | "maxShiftMs">;
   try {
-    const lines = records.map((r) => recordToJsonl(r) + "\n").join("");
-    await Deno.writeTextFile(join(tmp, "requests.jsonl"), lines);
+    const { from, maxShiftMs } = await streamShards(check.ordered, {
+      anchorMs: anchor0,
+      out: tmp,
+      digest,
+      warn,
+    });
+    const summary = digest.summary.result({
+      loadMode,
+      promptLengths: typeof mode === "string"
+        ? { mode, approximate: tokens?.prompt_lengths_approximate === true }
+        : undefined,
+    });
+    const adapters = digest.otherModels ? digest.adapters.result() : undefined;
+    const slo = sloFromDigest(digest, summary);
+    const verdict = decideVerdict(gateResults(gates, { summary, slo }), { slo });
+    outcome = { summary, verdict, maxShiftMs };
     await writeFileAtomic(
       join(tmp, "summary.json"),
       // Server metrics are per host (hosts/<i>/server_metrics.jsonl), not merged.
@@ -246,14 +220,77 @@ export async function mergeRunDirs(
     await Deno.remove(tmp, { recursive: true }).catch(() => {});
     throw e;
   }
-  return {
-    dir: outDir,
-    runId,
-    shards: check.count,
-    model,
-    baseUrl,
-    summary,
-    verdict,
-    maxShiftMs,
-  };
+  return { dir: outDir, runId, shards: check.count, model, baseUrl, ...outcome };
+}
+
+/** A growable bit set of record indexes, so a duplicate is found without keeping records. */
+class IndexSet {
+  #bits = new Uint8Array(1024);
+  /** Adds `i`; false when it was already there. */
+  add(i: number): boolean {
+    if (i >> 3 >= this.#bits.length) {
+      const bigger = new Uint8Array(Math.max(this.#bits.length * 2, (i >> 3) + 1));
+      bigger.set(this.#bits);
+      this.#bits = bigger;
+    }
+    const had = (this.#bits[i >> 3] & (1 << (i & 7))) !== 0;
+    this.#bits[i >> 3] |= 1 << (i & 7);
+    return !had;
+  }
+}
+
+/**
+ * Streams every shard's records, shifted onto the first shard's clock, into `<out>`'s records
+ * file (gzip when any shard's was) and into `digest`, one line at a time. Throws a UsageError
+ * when two shards share a record index (they are not one plan's shards).
+ */
+async function streamShards(
+  ordered: readonly ShardRun[],
+  options: { anchorMs: number; out: string; digest: RunDigest; warn(m: string): void },
+): Promise<{ from: Record<string, unknown>[]; maxShiftMs: number }> {
+  const files = await Promise.all(ordered.map((r) => findRecordsFile(r.dir)));
+  const writer = await openRecordsWriter(options.out, {
+    gzip: files.some((f) => f?.endsWith(".gz")),
+  });
+  const seen = new IndexSet();
+  const duplicated: string[] = [];
+  const from: Record<string, unknown>[] = [];
+  let maxShiftMs = 0;
+  try {
+    for (const [k, { dir, meta }] of ordered.entries()) {
+      const shift = Math.round((Number(meta.time_origin_epoch_ms) - options.anchorMs) * 1000) /
+        1000;
+      maxShiftMs = Math.max(maxShiftMs, Math.abs(shift));
+      if (meta.interrupted === true) options.warn(`"${dir}" (shard ${meta.shard}) was interrupted`);
+      const records = await forEachRecord(files[k]!, (r) => {
+        if (!seen.add(r.index) && duplicated.length < 5) {
+          duplicated.push(`record index ${r.index} is in "${dir}" and an earlier shard`);
+        }
+        const moved = shiftRecord(r, shift);
+        writer.write(recordToJsonl(moved));
+        options.digest.add(moved);
+      });
+      const client = meta.client as Record<string, unknown> | undefined;
+      from.push({
+        dir: resolve(dir),
+        shard: meta.shard,
+        run_id: meta.run_id ?? null,
+        host: client?.hostname ?? null,
+        time_origin_epoch_ms: meta.time_origin_epoch_ms,
+        shift_ms: shift,
+        records,
+        interrupted: meta.interrupted === true,
+        files: `${HOSTS_DIR}/${String(meta.shard).split("/")[0]}/`,
+      });
+    }
+  } finally {
+    await writer.close();
+  }
+  if (duplicated.length > 0) {
+    throw new UsageError([
+      ...duplicated,
+      "shards of one plan never share a record index: these directories are not one run's shards",
+    ]);
+  }
+  return { from, maxShiftMs };
 }

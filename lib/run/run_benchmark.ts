@@ -9,7 +9,8 @@ import { type ParsedTrace, readTrace } from "../load/trace_replay.ts";
 import type { Slot } from "../load/types.ts";
 import type { RequestRecord } from "../metrics/record.ts";
 import { LiveStats } from "../metrics/live_stats.ts";
-import { summarize, type Summary } from "../metrics/summary.ts";
+import type { Summary } from "../metrics/summary.ts";
+import { RunDigest } from "../metrics/run_digest.ts";
 import { recordToJsonl } from "../report/record_jsonl.ts";
 import { summaryToCsv } from "../report/summary_csv.ts";
 import { summaryToJson } from "../report/summary_json.ts";
@@ -24,7 +25,7 @@ import type { Dataset } from "../workload/datasets/mod.ts";
 import type { LengthBuckets } from "../workload/length_buckets.ts";
 import { buildMeta, describeShape } from "./meta.ts";
 import { forecastShape, openSchedule, type ShapeForecast } from "./open_schedule.ts";
-import { type AdapterStats, adapterStats } from "../metrics/adapter_stats.ts";
+import type { AdapterStats } from "../metrics/adapter_stats.ts";
 import {
   finishLora,
   localAdapters,
@@ -33,12 +34,11 @@ import {
   prepareLora,
   simAdapterNames,
 } from "./lora_setup.ts";
-import { JsonlSink } from "./jsonl_sink.ts";
 import { startClientProbe } from "./client_probe.ts";
 import { writeClientHealth } from "./client_health_file.ts";
 import { chooseWorkers, type WorkersChoice } from "./worker_count.ts";
 import { startWorkerPool } from "./worker_pool.ts";
-import { readRecordsFile } from "./load_report_input.ts";
+import { openRecordsWriter } from "./records_file.ts";
 import { driveLoad } from "./drive_load.ts";
 import { concurrencySchedule } from "../load/stages.ts";
 import { WHOLE } from "../load/shard.ts";
@@ -68,7 +68,7 @@ import { createRunDir, makeRunId } from "./run_dir.ts";
 import { DEFAULT_TELEMETRY } from "../config/telemetry_plan.ts";
 import { type GpuTelemetry, startGpuTelemetry } from "./gpu_telemetry.ts";
 import { finishTelemetry, telemetryMeta } from "./telemetry_record.ts";
-import { checkBaselineFlag, sloForRun, writeVerdict } from "./verdict.ts";
+import { checkBaselineFlag, sloFromDigest, sloObjectives, writeVerdict } from "./verdict.ts";
 import type { Verdict } from "../metrics/gates.ts";
 import { formatShard } from "../load/shard.ts";
 import { originAt, waitForStart } from "./start_at_wait.ts";
@@ -379,13 +379,15 @@ async function drive(
   });
   await writeFileAtomic(join(runDir, "meta.json"), JSON.stringify(metaFor(), null, 2) + "\n");
 
-  const sink = await JsonlSink.open(join(runDir, "requests.jsonl"));
+  const sink = await openRecordsWriter(runDir, { gzip: plan.gzipRecords });
   const live = new LiveStats();
-  // requests.jsonl is the run's one copy of its records (read back at the end), so memory does
-  // not grow with the length of a run.
+  // Each record goes to requests.jsonl and into the digest's histograms, then is dropped: memory
+  // does not grow with the length of a run.
+  const digest = new RunDigest({ baseModel: model, slo: sloObjectives(plan.gates) });
   const accept = (r: RequestRecord) => {
     sink.write(recordToJsonl(r));
     live.onRecord(r);
+    digest.add(r);
   };
 
   const specFor = requestSpecs(plan, {
@@ -483,7 +485,7 @@ async function drive(
   } finally {
     healthWindows.push(...probe.stop());
     stopProgress();
-    sink.close();
+    await sink.close();
     scraped = await serverMetrics.stop();
     await telemetry.gpu.stop();
   }
@@ -497,22 +499,19 @@ async function drive(
   const serverSummary = summarizeServerMetrics(scraped?.samples ?? []);
 
   const interrupted = io.interrupt?.aborted ?? false;
-  const records = await readRecordsFile(join(runDir, "requests.jsonl"));
   const summary = await finishTelemetry(
-    summarize(records, {
+    digest.summary.result({
       loadMode: plan.load.mode,
       promptLengths: book && { mode: book.mode, approximate: book.approximate },
     }),
-    { records, telemetry },
+    { windows: digest.runWindows(), telemetry },
   );
   if (lora && plan.lora) await finishLora({ ...plan, lora: plan.lora }, lora, baseUrl);
   const endedAt = performance.timeOrigin + performance.now();
-  const adapters = lora || records.some((r) => r.model !== model)
-    ? adapterStats(records, { baseModel: model })
-    : undefined;
-  const slo = sloForRun(plan, records, summary);
+  const adapters = lora || digest.otherModels ? digest.adapters.result() : undefined;
+  const slo = sloFromDigest(digest, summary);
   const clientVerdict = await writeClientHealth(runDir, healthWindows, {
-    records,
+    lateness: summary.send_lateness_ms,
     workers: extra.workers.count,
     cores: extra.workers.cores,
   });

@@ -1,7 +1,6 @@
 import type { RunPlan } from "../config/run_plan.ts";
 import { DEFAULT_TELEMETRY, isSecretTagKey } from "../config/telemetry_plan.ts";
-import { runWindows, summarizeGpu } from "../metrics/gpu_summary.ts";
-import type { RequestRecord } from "../metrics/record.ts";
+import { type RunWindows, summarizeGpu } from "../metrics/gpu_summary.ts";
 import type { Summary } from "../metrics/summary.ts";
 import { readSystemInfo } from "../telemetry/system_info.ts";
 import type { GpuTelemetry } from "./gpu_telemetry.ts";
@@ -42,12 +41,12 @@ export async function telemetryMeta(
 export async function finishTelemetry(
   summary: Summary,
   run: {
-    records: readonly RequestRecord[];
+    windows: RunWindows;
     telemetry: { gpu: GpuTelemetry; meta: Record<string, unknown> };
   },
 ): Promise<Summary> {
   run.telemetry.meta.gpu_sampler = await run.telemetry.gpu.stop();
-  const gpu = summarizeGpu(run.telemetry.gpu.samples(), runWindows(run.records), {
+  const gpu = summarizeGpu(run.telemetry.gpu.samples(), run.windows, {
     outputTokens: summary.tokens.output_total,
   });
   return { ...summary, gpu };

@@ -14,10 +14,10 @@ import { basename, dirname, join, resolve } from "node:path";
 import type { RunPlan } from "../config/run_plan.ts";
 import { DEFAULT_GATES, type GatesPlan } from "../config/gates_plan.ts";
 import { UsageError } from "../config/usage_error.ts";
-import type { RequestRecord } from "../metrics/record.ts";
+import type { RunDigest } from "../metrics/run_digest.ts";
 import type { Summary } from "../metrics/summary.ts";
 import { type GateExpression, parseGateList } from "../metrics/gate_expression.ts";
-import { sloAttainment, type SloSummary } from "../metrics/slo.ts";
+import type { SloSummary } from "../metrics/slo.ts";
 import {
   baselineChecks,
   decideVerdict,
@@ -57,24 +57,17 @@ function parsedGates(
   };
 }
 
-/** summary.json's `slo`: attainment and goodput under `--slo`; null without `--slo`. */
-export function sloForRun(
-  plan: RunPlan,
-  records: readonly RequestRecord[],
-  summary: Summary,
-): SloSummary | null {
-  return sloForGates(plan.gates, records, summary);
+/** The `--slo` objectives the verdict settings name (empty without `--slo`). */
+export function sloObjectives(gates: GatesPlan | undefined): GateExpression[] {
+  return parsedGates(gates).slo;
 }
 
-/** {@link sloForRun} from the verdict settings alone (`llmload merge` has no RunPlan). */
-export function sloForGates(
-  gates: GatesPlan | undefined,
-  records: readonly RequestRecord[],
-  summary: Summary,
-): SloSummary | null {
-  const { slo } = parsedGates(gates);
-  if (slo.length === 0) return null;
-  return sloAttainment(records, slo, { windowS: summary.throughput.window_s });
+/**
+ * summary.json's `slo`: attainment and goodput under `--slo`, from a digest that judged each
+ * record against {@link sloObjectives} as it arrived; null without `--slo`.
+ */
+export function sloFromDigest(digest: RunDigest, summary: Summary): SloSummary | null {
+  return digest.slo?.result({ windowS: summary.throughput.window_s }) ?? null;
 }
 
 /** The gates (default error gate, `--fail-on`, `--slo`) evaluated on `summary`; no baseline. */

@@ -4,7 +4,7 @@
  * GPU/server samples from synthetic_telemetry.ts.
  */
 
-import { type RequestRecord, summarize } from "../../lib/metrics/mod.ts";
+import { digestOf, type RequestRecord, summarize } from "../../lib/metrics/mod.ts";
 import type {
   CompareReportInput,
   RunReportInput,
@@ -29,7 +29,9 @@ export interface SyntheticRunOptions {
 }
 
 /** One synthetic run directory, loaded. */
-export function syntheticRun(options: SyntheticRunOptions = {}): RunReportInput {
+export function syntheticRun(
+  options: SyntheticRunOptions = {},
+): RunReportInput & { records: RequestRecord[] } {
   const n = options.requests ?? 60;
   const gap = options.gapMs ?? 100;
   const records: RequestRecord[] = [];
@@ -99,6 +101,7 @@ export function syntheticRun(options: SyntheticRunOptions = {}): RunReportInput 
     },
     summary: summarize(records, { loadMode: "open" }),
     summaryJson: { gpu: null, server_metrics: null },
+    digest: digestOf(records, { baseModel: "m" }),
     records,
     gpuSamples: gpus ? syntheticGpuSamples(records, { gpus }) : [],
     serverSamples: gpus ? syntheticServerSamples(records) : [],

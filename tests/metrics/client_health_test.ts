@@ -1,6 +1,10 @@
 import assert from "node:assert/strict";
 import { clientHealth, type HealthWindow } from "../../lib/metrics/client_health.ts";
 import type { RequestRecord } from "../../lib/metrics/record.ts";
+import { describe } from "../../lib/metrics/stats.ts";
+import { summarize } from "../../lib/metrics/summary.ts";
+
+const NO_LATENESS = describe([]);
 
 /** `n` 1 s windows of one thread: lag `lag(i)` ms on each of 100 ticks, CPU `cpu(i)` ms. */
 function windows(
@@ -35,7 +39,7 @@ function record(index: number, scheduledAt: number, sentAt: number): RequestReco
 }
 
 Deno.test("low lag and low CPU in every window is a healthy client", () => {
-  const c = clientHealth(windows("main", 10, () => 0.5), []);
+  const c = clientHealth(windows("main", 10, () => 0.5), NO_LATENESS);
   assert.equal(c.verdict, "healthy");
   assert.equal(c.message, "client healthy");
   assert.equal(c.since_ms, null);
@@ -51,7 +55,7 @@ Deno.test("lag p99 over 5 ms for two windows in a row saturates the client from 
       (i) => (i === 4 || i === 5 ? 12 : 1),
       (i) => (i === 4 || i === 5 ? 700 : 50),
     ),
-    [],
+    NO_LATENESS,
     {
       workers: 2,
       cores: 16,
@@ -68,13 +72,16 @@ Deno.test("lag p99 over 5 ms for two windows in a row saturates the client from 
 });
 
 Deno.test("one hot window alone, or hot windows with a gap between, is not saturation", () => {
-  assert.equal(clientHealth(windows("main", 10, (i) => (i === 3 ? 50 : 1)), []).verdict, "healthy");
+  assert.equal(
+    clientHealth(windows("main", 10, (i) => (i === 3 ? 50 : 1)), NO_LATENESS).verdict,
+    "healthy",
+  );
   const gapped = windows("main", 10, (i) => (i === 3 || i === 5 ? 50 : 1));
-  assert.equal(clientHealth(gapped, []).verdict, "healthy");
+  assert.equal(clientHealth(gapped, NO_LATENESS).verdict, "healthy");
 });
 
 Deno.test("CPU at 90 % of a core for 2 s saturates the client even with low lag", () => {
-  const c = clientHealth(windows("main", 6, () => 1, (i) => (i >= 2 ? 950 : 100)), []);
+  const c = clientHealth(windows("main", 6, () => 1, (i) => (i >= 2 ? 950 : 100)), NO_LATENESS);
   assert.equal(c.verdict, "saturated");
   assert.equal(c.since_ms, 2000);
   assert.match(c.evidence[0], /CPU 95 % of a core/);
@@ -85,7 +92,7 @@ Deno.test("the earliest saturated thread sets T; the advice never exceeds the co
     ...windows("worker 1", 8, (i) => (i >= 5 ? 20 : 1)),
     ...windows("worker 2", 8, (i) => (i >= 2 ? 20 : 1)),
   ];
-  const c = clientHealth(list, [], { workers: 2, cores: 3 });
+  const c = clientHealth(list, NO_LATENESS, { workers: 2, cores: 3 });
   assert.equal(c.since_ms, 2000);
   assert.match(c.evidence[0], /^worker 2:/);
   assert.match(c.message, /use fewer streams$/);
@@ -95,7 +102,7 @@ Deno.test("send lateness comes from measured, sent records; no windows is 'not m
   const records = [record(0, 0, 0.5), record(1, 10, 12), record(2, 20, 20)];
   records.push({ ...record(3, 30, 30), dropped: true, sentAt: 30 });
   records.push({ ...record(4, 0, 90), phase: "warmup" });
-  const c = clientHealth([], records);
+  const c = clientHealth([], summarize(records, { loadMode: "open" }).send_lateness_ms);
   assert.equal(c.verdict, "not measured");
   assert.equal(c.send_lateness_ms.count, 3);
   assert.equal(c.send_lateness_ms.p50, 0.5);
@@ -104,17 +111,17 @@ Deno.test("send lateness comes from measured, sent records; no windows is 'not m
 
 Deno.test("a run too short for a 2 s stretch is saturated when hot for half its time", () => {
   const short = windows("main", 2, (i) => (i === 1 ? 30 : 1));
-  const c = clientHealth(short, []);
+  const c = clientHealth(short, NO_LATENESS);
   assert.equal(c.verdict, "saturated");
   assert.equal(c.since_ms, 1000);
   // Hot for a third of a 3 s run: not enough.
   const brief = [...windows("main", 3, () => 1)];
   brief[2] = { ...brief[2], lagMs: brief[2].lagMs.map(() => 30), t1: 2500 };
-  assert.equal(clientHealth(brief, []).verdict, "healthy");
+  assert.equal(clientHealth(brief, NO_LATENESS).verdict, "healthy");
 });
 
 Deno.test("late timers on a mostly idle thread blame the machine, not the client", () => {
-  const c = clientHealth(windows("main", 6, (i) => (i >= 2 ? 40 : 1), () => 110), [], {
+  const c = clientHealth(windows("main", 6, (i) => (i >= 2 ? 40 : 1), () => 110), NO_LATENESS, {
     workers: 1,
     cores: 8,
   });

@@ -1,5 +1,10 @@
 import assert from "node:assert/strict";
-import { forEachItl, forEachItlGap, itlCount, requestMetrics } from "../../lib/metrics/per_request.ts";
+import {
+  forEachItl,
+  forEachItlGap,
+  itlCount,
+  requestMetrics,
+} from "../../lib/metrics/per_request.ts";
 import type { RequestRecord } from "../../lib/metrics/record.ts";
 
 function rec(over: Partial<RequestRecord>): RequestRecord {

@@ -5,6 +5,9 @@ import {
   clientHealthMarkdown,
   renderClientHealthLine,
 } from "../../lib/report/client_health_report.ts";
+import { describe } from "../../lib/metrics/stats.ts";
+
+const NO_LATENESS = describe([]);
 
 function windows(thread: string, lags: number[], cpuMs = 100): HealthWindow[] {
   return lags.map((lag, i) => ({
@@ -19,7 +22,7 @@ function windows(thread: string, lags: number[], cpuMs = 100): HealthWindow[] {
 Deno.test("a healthy client is one terminal line with workers, worst lag, CPU peak and send lateness", () => {
   const c = clientHealth(
     [...windows("main", [0.2, 0.2, 0.2]), ...windows("worker 1", [1, 1.5, 1], 400)],
-    [],
+    NO_LATENESS,
     { workers: 1 },
   );
   assert.equal(
@@ -29,7 +32,10 @@ Deno.test("a healthy client is one terminal line with workers, worst lag, CPU pe
 });
 
 Deno.test("a saturated client's line, Markdown and HTML carry the message and the evidence", () => {
-  const c = clientHealth(windows("main", [1, 1, 9, 9, 9], 800), [], { workers: 1, cores: 8 });
+  const c = clientHealth(windows("main", [1, 1, 9, 9, 9], 800), NO_LATENESS, {
+    workers: 1,
+    cores: 8,
+  });
   const line = renderClientHealthLine(c);
   assert.match(
     line,
