@@ -35,6 +35,8 @@ export interface TruthServerConfig {
   itlMs: number;
   /** Token events per socket write when they are due at once (default 1). */
   batch?: number;
+  /** Keep no log (long zero-delay runs: the log would outgrow the server, not the client). */
+  noTruth?: boolean;
 }
 const TIME_ORIGIN = performance.timeOrigin;
 const epoch = () => TIME_ORIGIN + performance.now();
@@ -125,8 +127,10 @@ async function stream(
       ? event(id, { content: " word" }, "length")
       : word;
     const t = performance.now();
-    lags.push(t - due);
-    entry.tokenTimes.push(TIME_ORIGIN + t);
+    if (!opts.noTruth) {
+      lags.push(t - due);
+      entry.tokenTimes.push(TIME_ORIGIN + t);
+    }
     if (batch === 1) {
       await writeAll(conn, bytes);
       continue;
@@ -152,7 +156,7 @@ async function stream(
   await writeAll(conn, chunked(`data: ${JSON.stringify(usage)}\n\n`));
   await writeAll(conn, chunked("data: [DONE]\n\n"));
   await writeAll(conn, enc.encode("0\r\n\r\n"));
-  truth.push(entry);
+  if (!opts.noTruth) truth.push(entry);
 }
 
 /** Serves one connection: requests one after another (keep-alive). */

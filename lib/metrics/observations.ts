@@ -10,7 +10,7 @@
  * - saturation: any measured request dropped (open loop, in-flight cap full), or the server's
  *   `num_requests_waiting` above 0 in any scrape;
  * - errors: any failed request (count, share, kinds); an error burst is a run of consecutive
- *   1 s windows of the run's clock (by request end time) each with ≥ 3 failures making ≥ 50 % of the requests
+ *   1 s windows from the first send (to 100 ms; by request end time) each with ≥ 3 failures making ≥ 50 % of the requests
  *   that ended in it;
  * - VRAM near capacity: a GPU's peak memory used ≥ 95 % of its total;
  * - prompt-length drift: |server-counted vs requested prompt tokens| ≥ 5 %;
@@ -56,22 +56,47 @@ export type Observation =
 
 const T = OBSERVATION_THRESHOLDS;
 
+/** Resolution of the burst counters: windows start within this of the first send, ms. */
+const BURST_BUCKET_MS = 100;
+
+/** A growable array of counters indexed from 0. */
+class Counters {
+  a = new Uint32Array(256);
+  bump(i: number): void {
+    if (i >= this.a.length) {
+      const bigger = new Uint32Array(Math.max(this.a.length * 2, i + 1));
+      bigger.set(this.a);
+      this.a = bigger;
+    }
+    this.a[i]++;
+  }
+  sum(from: number, to: number): number {
+    let n = 0;
+    for (let i = Math.max(0, from); i < Math.min(to, this.a.length); i++) n += this.a[i];
+    return n;
+  }
+}
+
 /**
- * Requests and errors per 1 s window of the run's clock (by request end), counted as records
- * stream in: one small entry per second of the run, never the records themselves.
+ * Requests and errors by request end in 100 ms buckets, counted as records stream in (8 bytes
+ * per 100 ms of run, never the records): at the end they are summed into 1 s windows that start
+ * at the first send, rounded down to 100 ms.
  */
 export class BurstAccumulator {
-  readonly #windows = new Map<number, { errors: number; requests: number }>();
+  readonly #errors = new Counters();
+  readonly #requests = new Counters();
+  #start = Infinity;
+  #last = 0;
   #anyError = false;
 
   add(r: RequestRecord): void {
     if (r.phase !== "measure" || r.dropped) return;
-    const w = Math.floor(r.endAt / T.burstWindowMs);
-    let c = this.#windows.get(w);
-    if (!c) this.#windows.set(w, c = { errors: 0, requests: 0 });
-    c.requests++;
+    this.#start = Math.min(this.#start, r.sentAt);
+    const b = Math.max(0, Math.floor(r.endAt / BURST_BUCKET_MS));
+    this.#last = Math.max(this.#last, b);
+    this.#requests.bump(b);
     if (r.error) {
-      c.errors++;
+      this.#errors.bump(b);
       this.#anyError = true;
     }
   }
@@ -79,24 +104,21 @@ export class BurstAccumulator {
   /** The bursts (see the module doc), adjacent hot windows merged. */
   result(): Observation[] {
     if (!this.#anyError) return [];
-    const hot = [...this.#windows.entries()]
-      .filter(([, c]) => c.errors >= T.burstMinErrors && c.errors >= c.requests * T.burstMinShare)
-      .sort((a, b) => a[0] - b[0]);
+    const per = T.burstWindowMs / BURST_BUCKET_MS;
+    const first = Math.max(0, Math.floor(this.#start / BURST_BUCKET_MS));
     const out: Observation[] = [];
-    for (const [w, c] of hot) {
+    for (let b = first; b <= this.#last; b += per) {
+      const errors = this.#errors.sum(b, b + per);
+      const requests = this.#requests.sum(b, b + per);
+      if (errors < T.burstMinErrors || errors < requests * T.burstMinShare) continue;
+      const fromMs = b * BURST_BUCKET_MS;
       const last = out.at(-1);
-      if (last?.kind === "error_burst" && last.toMs === w * T.burstWindowMs) {
+      if (last?.kind === "error_burst" && last.toMs === fromMs) {
         last.toMs += T.burstWindowMs;
-        last.errors += c.errors;
-        last.requests += c.requests;
+        last.errors += errors;
+        last.requests += requests;
       } else {
-        out.push({
-          kind: "error_burst",
-          fromMs: w * T.burstWindowMs,
-          toMs: (w + 1) * T.burstWindowMs,
-          errors: c.errors,
-          requests: c.requests,
-        });
+        out.push({ kind: "error_burst", fromMs, toMs: fromMs + T.burstWindowMs, errors, requests });
       }
     }
     return out;

@@ -64,18 +64,27 @@ function round3(x: number): number {
 }
 
 /**
- * Encodes `record` as one `requests.jsonl` line (no trailing newline). Derived metrics are
- * computed from the rounded times, so decoding and re-encoding a line reproduces it exactly.
+ * `record` with its times rounded as requests.jsonl writes them (0.001 ms): what a live run
+ * feeds its statistics, so a report recomputed from the file sees the very same values.
  */
-export function recordToJsonl(record: RequestRecord): string {
-  const tokenTimes = record.tokenTimes.map(round3);
-  const rounded: RequestRecord = {
+export function roundedRecord(record: RequestRecord): RequestRecord {
+  return {
     ...record,
     scheduledAt: round3(record.scheduledAt),
     sentAt: round3(record.sentAt),
     endAt: round3(record.endAt),
-    tokenTimes,
+    ...(record.headersAt !== undefined ? { headersAt: round3(record.headersAt) } : {}),
+    tokenTimes: record.tokenTimes.map(round3),
   };
+}
+
+/**
+ * Encodes `record` as one `requests.jsonl` line (no trailing newline). Derived metrics are
+ * computed from the rounded times, so decoding and re-encoding a line reproduces it exactly.
+ */
+export function recordToJsonl(record: RequestRecord): string {
+  const rounded = roundedRecord(record);
+  const tokenTimes = rounded.tokenTimes;
   const m = record.dropped ? undefined : requestMetrics(rounded);
   const line: RecordLine = {
     index: record.index,

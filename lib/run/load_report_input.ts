@@ -142,10 +142,12 @@ export async function loadRunInput(
   const digest = new RunDigest({
     baseModel: typeof target?.model === "string" ? target.model : undefined,
   });
-  await forEachRecord(recordsPath!, (r) => digest.add(r)).catch((e) => {
-    if (e instanceof UsageError) throw e;
-    throw new UsageError(`Cannot read "${recordsPath}": ${(e as Error).message}`);
-  });
+  await forEachRecord(recordsPath!, (r) => digest.add(r), { onTruncated: options.warn }).catch(
+    (e) => {
+      if (e instanceof UsageError) throw e;
+      throw new UsageError(`Cannot read "${recordsPath}": ${(e as Error).message}`);
+    },
+  );
   const gpuCsv = await pathExists(join(dir, "gpu.csv"));
   const serverMetrics = await pathExists(join(dir, "server_metrics.jsonl"));
   const gpuSamples = gpuCsv ? await readOrUsage("gpu.csv", gpuSamplesFromCsv) : [];

@@ -25,12 +25,14 @@ export async function findRecordsFile(dir: string): Promise<string | null> {
 
 /**
  * Calls `fn` with every record of a records file, in file order, decompressing `.gz` files on
- * the fly; a bad line throws an Error naming its number. A gzip file cut short (the run was
- * killed before closing it) yields every whole line before the cut and then throws.
+ * the fly, and returns how many there were; a bad line throws an Error naming its number. A gzip
+ * file cut short (the run was killed before closing it) yields every whole line before the cut,
+ * then throws, or, with `onTruncated`, tells it and returns.
  */
 export async function forEachRecord(
   path: string,
   fn: (record: RequestRecord) => void,
+  options: { onTruncated?: (message: string) => void } = {},
 ): Promise<number> {
   let lineNumber = 0, rest = "", count = 0;
   const take = (line: string) => {
@@ -46,10 +48,19 @@ export async function forEachRecord(
       new DecompressionStream("gzip") as TransformStream<Uint8Array, Uint8Array>,
     );
   }
-  for await (const text of bytes.pipeThrough(new TextDecoderStream())) {
-    const lines = (rest + text).split("\n");
-    rest = lines.pop()!;
-    lines.forEach(take);
+  try {
+    for await (const text of bytes.pipeThrough(new TextDecoderStream())) {
+      const lines = (rest + text).split("\n");
+      rest = lines.pop()!;
+      lines.forEach(take);
+    }
+  } catch (e) {
+    if (!options.onTruncated || !path.endsWith(".gz")) throw e;
+    options.onTruncated(
+      `${path} ends early (${(e as Error).message}): the run was stopped before it closed the ` +
+        `file; ${count} records read, the rest are lost`,
+    );
+    return count;
   }
   take(rest);
   return count;

@@ -11,7 +11,7 @@ import type { RequestRecord } from "../metrics/record.ts";
 import { LiveStats } from "../metrics/live_stats.ts";
 import type { Summary } from "../metrics/summary.ts";
 import { RunDigest } from "../metrics/run_digest.ts";
-import { recordToJsonl } from "../report/record_jsonl.ts";
+import { recordToJsonl, roundedRecord } from "../report/record_jsonl.ts";
 import { summaryToCsv } from "../report/summary_csv.ts";
 import { summaryToJson } from "../report/summary_json.ts";
 import { writeFileAtomic } from "../report/atomic_write.ts";
@@ -384,7 +384,9 @@ async function drive(
   // Each record goes to requests.jsonl and into the digest's histograms, then is dropped: memory
   // does not grow with the length of a run.
   const digest = new RunDigest({ baseModel: model, slo: sloObjectives(plan.gates) });
-  const accept = (r: RequestRecord) => {
+  const accept = (record: RequestRecord) => {
+    // Rounded as the file has it, so a report recomputed from the file gets the same numbers.
+    const r = roundedRecord(record);
     sink.write(recordToJsonl(r));
     live.onRecord(r);
     digest.add(r);

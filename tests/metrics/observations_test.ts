@@ -50,10 +50,9 @@ Deno.test("adjacent burst windows merge into one burst", () => {
   const records = syntheticRecords({ ...BASE, failing: [...Array(20).keys()] });
   const bursts = errorBursts(records);
   assert.equal(bursts.length, 1);
-  // Windows follow the run's clock: requests end at 105…2005 ms, so [0, 1 s) and [1 s, 2 s) hold
-  // 9 and 10 failures and merge; the one ending at 2005 ms is alone in its window.
+  // Windows start at the first send (100 ms): [0.1 s, 1.1 s) and [1.1 s, 2.1 s), 10 failures each.
   const b = bursts[0] as { errors: number; fromMs: number; toMs: number };
-  assert.deepEqual([b.errors, b.fromMs, b.toMs], [19, 0, 2000]);
+  assert.deepEqual([b.errors, b.fromMs, b.toMs], [20, 100, 2100]);
 });
 
 Deno.test("VRAM near capacity fires at 95 % of total and not at 90 %", () => {
