@@ -66,6 +66,7 @@ export const RUN_OPTIONS = {
   workers: { type: "string" },
   out: { type: "string" },
   "gzip-records": { type: "boolean" },
+  "token-times": { type: "string" },
   target: { type: "string" },
   // --sim-profile, --sim-chunked-prefill, ...: the built-in simulator's settings.
   ...SIM_RUN_OPTIONS,
@@ -340,6 +341,9 @@ export function parseRunArgs(
     out: str("out") ?? RUN_DEFAULTS.out,
     // Absent unless given, so plans of runs without it compare equal as before.
     ...(values["gzip-records"] === true ? { gzipRecords: true } : {}),
+    ...(oneOf("token-times", ["all", "off"] as const, "all") === "off"
+      ? { tokenTimes: "off" as const }
+      : {}),
     commandLine: ["llmload", "run", ...redactSecrets(args)],
     lora: loraSection(values, problems, {
       batchSize: concurrency ?? (rate === undefined ? 1 : maxInFlight),

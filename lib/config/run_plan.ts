@@ -269,6 +269,12 @@ export const RunPlanSchema = z.object({
   out: z.string().min(1),
   /** Write the records gzip-compressed (`requests.jsonl.gz`, `--gzip-records`); absent = plain. */
   gzipRecords: z.boolean().optional(),
+  /**
+   * `--token-times off`: requests.jsonl keeps each request's first and last token times only
+   * (TTFT, E2E and TPOT stay exact; ITL in summary.json is measured live from every token).
+   * Absent = every token's time.
+   */
+  tokenTimes: z.literal("off").optional(),
   /** The command line as typed, secrets redacted; recorded in meta.json. */
   commandLine: z.array(z.string()),
   /** LoRA adapters and mode (lib/config/lora_plan.ts); absent for a run without LoRA flags. */

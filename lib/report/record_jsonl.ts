@@ -79,6 +79,31 @@ export function roundedRecord(record: RequestRecord): RequestRecord {
 }
 
 /**
+ * True when a run's records keep first and last token times only (`--token-times off`, meta.json
+ * `records.token_times`): per-token ITL cannot be recomputed from its file.
+ */
+export function tokenTimesOff(meta: Record<string, unknown>): boolean {
+  return (meta.records as { token_times?: unknown } | undefined)?.token_times === "off";
+}
+
+/**
+ * `record` with its token events folded to the first and the last (`--token-times off`): the
+ * last event carries every token after the first, so TTFT, E2E, TPOT and token totals read
+ * back exactly, and ITL reads back as the request's mean gap. Fewer than 3 events: unchanged.
+ */
+export function foldTokenTimes(record: RequestRecord): RequestRecord {
+  const t = record.tokenTimes;
+  if (t.length < 3) return record;
+  const counts = record.tokenCounts;
+  let rest = 0;
+  for (let i = 1; i < t.length; i++) {
+    rest += counts[i] !== undefined && counts[i] >= 1 ? counts[i] : 1;
+  }
+  const first = counts[0] !== undefined && counts[0] >= 1 ? counts[0] : 1;
+  return { ...record, tokenTimes: [t[0], t[t.length - 1]], tokenCounts: [first, rest] };
+}
+
+/**
  * Encodes `record` as one `requests.jsonl` line (no trailing newline). Derived metrics are
  * computed from the rounded times, so decoding and re-encoding a line reproduces it exactly.
  */

@@ -11,6 +11,7 @@ import { cdfsOf, gpuWindows, serverWindows, timeSpanMs, windowLengthMs } from ".
 import type { RunReportInput } from "./report_input.ts";
 import type { Chart } from "./html_page.ts";
 import { plotSvg } from "./plot_svg.ts";
+import { tokenTimesOff } from "./record_jsonl.ts";
 
 /** A run and the name it is shown under in legends (ignored when alone). */
 export interface NamedRun {
@@ -83,7 +84,9 @@ export function latencyCharts(runs: readonly NamedRun[]): Chart[] {
   ] as const;
   const charts: Chart[] = [];
   for (const [id, title, key, label] of defs) {
-    const points = cdfs.flatMap(({ r, c }) =>
+    // Without every token's time (`--token-times off`) the file holds no per-token ITL.
+    const drawn = key === "itl_ms" ? cdfs.filter(({ r }) => !tokenTimesOff(r.run.meta)) : cdfs;
+    const points = drawn.flatMap(({ r, c }) =>
       c[key].map((p) => ({ x: p.ms, y: p.pct, series: seriesName(runs, r, "") || "all" }))
     );
     if (points.length === 0) continue;

@@ -16,6 +16,7 @@ import type {
   RunReportInput,
   SweepReportInput,
 } from "../report/report_input.ts";
+import { tokenTimesOff } from "../report/record_jsonl.ts";
 import { findRecordsFile, forEachRecord, RECORDS_FILE, RECORDS_FILE_GZ } from "./records_file.ts";
 import { round3 } from "../report/summary_json.ts";
 import { gpuSamplesFromCsv, serverSamplesFromJsonl } from "../report/telemetry_files.ts";
@@ -165,6 +166,10 @@ export async function loadRunInput(
       ? { mode, approximate: tokens?.prompt_lengths_approximate === true }
       : undefined,
   });
+  if (tokenTimesOff(meta) && typeof summaryJson.itl_ms === "object" && summaryJson.itl_ms) {
+    // The file kept first and last token times only; the run measured ITL from every token.
+    summary.itl_ms = summaryJson.itl_ms as Summary["itl_ms"];
+  }
   const diffs = summaryDifferences(summary, summaryJson);
   if (diffs.length > 0) {
     options.warn?.(

@@ -21,7 +21,7 @@ import type { RequestRecord } from "../metrics/record.ts";
 import type { Summary } from "../metrics/summary.ts";
 import { RunDigest } from "../metrics/run_digest.ts";
 import { decideVerdict, DEFAULT_TOLERANCE_PCT, type Verdict } from "../metrics/gates.ts";
-import { recordToJsonl } from "../report/record_jsonl.ts";
+import { recordToJsonl, tokenTimesOff } from "../report/record_jsonl.ts";
 import { summaryToJson } from "../report/summary_json.ts";
 import { summaryToCsv } from "../report/summary_csv.ts";
 import { writeFileAtomic } from "../report/atomic_write.ts";
@@ -160,6 +160,12 @@ export async function mergeRunDirs(
   const model = String(target.model ?? "");
   const baseUrl = String(target.url ?? "");
   const gates = gatesOf(meta0);
+  if (check.ordered.some((r) => tokenTimesOff(r.meta))) {
+    warn(
+      "a shard kept first and last token times only (--token-times off): the merged ITL " +
+        "statistics are per-request mean gaps, not per-token ones",
+    );
+  }
   const digest = new RunDigest({ baseModel: model, slo: sloObjectives(gates) });
 
   const runId = basename(outDir);

@@ -1,4 +1,5 @@
 import type { RunPlan } from "../config/run_plan.ts";
+import { RECORDS_FILE, RECORDS_FILE_GZ } from "./records_file.ts";
 import { resolveEngineParams } from "../sim/profiles.ts";
 import type { SimOptions } from "../sim/server.ts";
 import type { ParsedTrace } from "../load/trace_replay.ts";
@@ -73,6 +74,10 @@ export function buildMeta(
         shape: run.shape ?? null,
       },
     stop: { duration_ms: plan.stop.durationMs ?? null, requests: plan.stop.requests ?? null },
+    records: {
+      file: plan.gzipRecords ? RECORDS_FILE_GZ : RECORDS_FILE,
+      token_times: plan.tokenTimes ?? "all",
+    },
     warmup: {
       duration_ms: plan.warmup.durationMs ?? null,
       requests: plan.warmup.requests ?? null,

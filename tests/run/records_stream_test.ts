@@ -77,6 +77,42 @@ Deno.test("a report recomputed from requests.jsonl or requests.jsonl.gz equals t
   }
 });
 
+Deno.test("--token-times off keeps first and last token times; the live ITL stays per token", async () => {
+  const sim = await spawnSim({ ttftMs: 5, itlMs: 1 });
+  const root = await Deno.makeTempDir();
+  try {
+    const outcome = await runInto(sim.baseUrl, root, ["--token-times", "off", "--gzip-records"]);
+    const dir = outcome.runDir;
+    const records: Parameters<typeof summarize>[0] & unknown[] = [];
+    await forEachRecord(join(dir, RECORDS_FILE_GZ), (r) => records.push(r));
+    for (const r of records as { tokenTimes: number[]; tokenCounts: number[] }[]) {
+      assert.equal(r.tokenTimes.length, 2);
+      assert.deepEqual(r.tokenCounts, [1, 119]);
+    }
+    // Live: every token's gap (120 tokens, 119 gaps a request); from the file the same count.
+    assert.equal(outcome.summary.itl_ms.count, 30 * 119);
+    const fromFile = summarize(records, { loadMode: "closed" });
+    assert.equal(fromFile.itl_ms.count, 30 * 119);
+    // A per-token maximum is never below the largest per-request mean gap.
+    assert.ok(outcome.summary.itl_ms.max! >= fromFile.itl_ms.max!);
+    for (const k of ["ttft_ms", "e2e_ms", "tpot_ms"] as const) {
+      assert.deepEqual(fromFile[k], outcome.summary[k], k);
+    }
+    const meta = JSON.parse(await Deno.readTextFile(join(dir, "meta.json")));
+    assert.deepEqual(meta.records, { file: RECORDS_FILE_GZ, token_times: "off" });
+    const warnings: string[] = [];
+    const input = await loadRunInput(dir, { warn: (m) => warnings.push(m) });
+    assert.deepEqual(warnings, []);
+    assert.deepEqual(
+      input.summary.itl_ms,
+      JSON.parse(await Deno.readTextFile(join(dir, "summary.json"))).itl_ms,
+    );
+  } finally {
+    await sim.stop();
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
 Deno.test("a gzip records file cut short yields its whole lines, then a clear error", async () => {
   const dir = await Deno.makeTempDir();
   try {
