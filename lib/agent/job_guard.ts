@@ -24,6 +24,11 @@ export function jobGuardProblems(plans: readonly RunPlan[]): string[] {
         "--junit is not allowed through the agent (it writes outside the agent's data dir)",
       );
     }
+    if (plan.gzipRecords) {
+      problems.add(
+        "--gzip-records is not available through the agent (its results routes serve requests.jsonl); leave it out",
+      );
+    }
     if (plan.target.simOptions?.truthLogFile !== undefined) {
       problems.add(
         "--sim-truth-log is not allowed through the agent (it writes outside the agent's data dir)",

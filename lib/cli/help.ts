@@ -183,6 +183,10 @@ Output:
                          requests.jsonl, summary.json, summary.csv, meta.json, report.md,
                          report.html (+ server_metrics.jsonl when the server has /metrics,
                          gpu.csv with GPU data)
+  --gzip-records         write requests.jsonl.gz (gzip, ~3x smaller); every command reads it
+  --token-times all|off  off: requests.jsonl keeps each request's first and last token time
+                         only (TTFT, E2E, TPOT exact from the file; summary.json's ITL is still
+                         measured from every token). Sizes: docs/statistics.md
   --quiet, -q            no progress line, only the final summary (without a terminal the
                          progress is one plain line every 10 s; no colours, also with NO_COLOR)
 

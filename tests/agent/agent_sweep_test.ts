@@ -227,11 +227,13 @@ Deno.test("agent: no registration can start a command or write outside the data 
         join(dir, "x.prom"),
         "--sim-truth-log",
         join(dir, "truth.jsonl"),
+        "--gzip-records",
       ],
     });
     assert.equal(bad.status, 400, bad.text);
     const problems: string[] = bad.json().problems;
-    assert.equal(problems.length, 3, bad.text);
+    assert.equal(problems.length, 4, bad.text);
+    assert.ok(problems.some((p) => p.startsWith("--gzip-records")));
     assert.ok(problems.some((p) => p.startsWith("--gpu-sampler")));
     assert.ok(problems.some((p) => p.startsWith("--prom-file")));
     assert.ok(problems.some((p) => p.startsWith("--sim-truth-log")));
