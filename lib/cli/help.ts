@@ -303,8 +303,9 @@ Client:
   --preconnect N|off|auto
                          open N keep-alive connections to the target before time 0, at most
                          32 connects at a time (default auto: one per user for closed loops
-                         of 64+ users, none for open loops or with --start-at). Workers open
-                         their own share. socket transport only (fetch has no pool to fill).
+                         of 64+ users; none for open loops, --start-at or a --ramp over 4 s).
+                         Workers open their own share. socket transport only (fetch has no
+                         pool to fill).
                          requests.jsonl's connect_ms: time a request spent opening its own
                          connection (absent when it reused one, and with fetch)
   --workers N|auto       worker threads that send the load (default 1: the main thread).

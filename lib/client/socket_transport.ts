@@ -94,7 +94,8 @@ export const SOCKET_READ_BUFFER_BYTES = 32 * 1024;
  */
 export const SOCKET_INITIAL_READ_BYTES = 4 * 1024;
 const MAX_HEAD_BYTES = 256 * 1024;
-const DEFAULT_IDLE_TIMEOUT_MS = 4000;
+/** Default {@link SocketTransportOptions.idleTimeoutMs}. */
+export const DEFAULT_IDLE_TIMEOUT_MS = 4000;
 
 /** Creates a transport with its own keep-alive pool. */
 export function createSocketTransport(options: SocketTransportOptions = {}): SocketTransport {

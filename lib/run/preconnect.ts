@@ -10,7 +10,11 @@
  */
 import type { RunPlan } from "../config/run_plan.ts";
 import { type Shard, shareOf } from "../load/shard.ts";
-import type { PreconnectResult, SocketTransport } from "../client/socket_transport.ts";
+import {
+  DEFAULT_IDLE_TIMEOUT_MS,
+  type PreconnectResult,
+  type SocketTransport,
+} from "../client/socket_transport.ts";
 import type { WireTransport } from "../client/transport_choice.ts";
 
 /** `auto` preconnects closed loops from this many users on. */
@@ -42,8 +46,8 @@ function closedUsers(plan: RunPlan): number | undefined {
 /**
  * Connections the whole plan opens before time 0 (every shard together), and why none when 0.
  * `auto`: one per user for closed loops of {@link AUTO_PRECONNECT_MIN_USERS}+ users; not for
- * open loops (how many are needed at once is unknown) nor with `--start-at` (a wait longer
- * than the server's keep-alive timeout would leave them closed).
+ * open loops (how many are needed at once is unknown), nor with `--start-at` or a `--ramp`
+ * longer than the pool's idle timeout (connections idle that long are closed unused).
  */
 export function preconnectTotal(
   plan: RunPlan,
@@ -59,6 +63,9 @@ export function preconnectTotal(
       return { total: 0, skipped: `auto: fewer than ${AUTO_PRECONNECT_MIN_USERS} users` };
     }
     if (plan.startAtEpochMs !== undefined) return { total: 0, skipped: "auto: --start-at" };
+    if (plan.load.mode === "closed" && (plan.load.rampMs ?? 0) > DEFAULT_IDLE_TIMEOUT_MS) {
+      return { total: 0, skipped: `auto: --ramp longer than ${DEFAULT_IDLE_TIMEOUT_MS} ms` };
+    }
     total = users;
   } else {
     total = flag;
