@@ -72,7 +72,7 @@ import { checkBaselineFlag, sloForRun, writeVerdict } from "./verdict.ts";
 import type { Verdict } from "../metrics/gates.ts";
 import { formatShard } from "../load/shard.ts";
 import { originAt, waitForStart } from "./start_at_wait.ts";
-import { chooseRunWire, preconnectMain, preconnectMeta } from "./run_transport.ts";
+import { chooseRunWire, warmConnections } from "./run_transport.ts";
 
 /** Where a run talks to: the terminal, and the interrupt (Ctrl-C) signal. */
 export interface RunIo {
@@ -361,13 +361,12 @@ async function drive(
   using socketTransport = !pool && wire.transport === "socket"
     ? createSocketTransport()
     : undefined;
-  const preconnect = preconnectMeta(
-    plan,
-    wire,
-    workerPreconnects ??
-      [await preconnectMain(plan, wire, socketTransport, { baseUrl, signal: io.interrupt })],
+  const preconnect = await warmConnections(plan, wire, {
+    socket: socketTransport,
+    workers: workerPreconnects,
+    baseUrl,
     io,
-  );
+  });
   // --start-at: time 0 is that wall-clock instant on every shard (waited for below). With
   // workers, time 0 is a little ahead, so the hop to the workers and their first use of the
   // send path are not counted as the first sends' lateness.

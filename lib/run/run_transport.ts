@@ -46,18 +46,32 @@ export function chooseRunWire(
   return { transport, preconnectTotal: total, preconnectSkipped: skipped };
 }
 
-/** Opens the main thread's share of the preconnect (a run without `--workers`). */
-export async function preconnectMain(
+/**
+ * The main thread's side of `--preconnect`: without workers, opens this host's share on
+ * `socket`; with workers, takes what each opened while preparing. Returns meta.json's record.
+ */
+export async function warmConnections(
   plan: RunPlan,
   wire: RunWire,
-  socket: SocketTransport | undefined,
-  ctx: { baseUrl: string; signal?: AbortSignal },
-): Promise<PreconnectResult | undefined> {
-  if (socket === undefined || wire.preconnectTotal === 0) return undefined;
-  return await preconnect(socket, ctx.baseUrl, preconnectShare(wire.preconnectTotal, plan.shard), {
-    timeoutMs: plan.timeouts.connectMs,
-    signal: ctx.signal,
-  });
+  ctx: {
+    socket: SocketTransport | undefined;
+    /** Each worker's preconnect, when the load runs on workers. */
+    workers: (PreconnectResult | undefined)[] | undefined;
+    baseUrl: string;
+    io: { log: (line: string) => void; quiet?: boolean; interrupt?: AbortSignal };
+  },
+): Promise<PreconnectMeta> {
+  let results = ctx.workers;
+  if (results === undefined) {
+    const n = ctx.socket === undefined ? 0 : preconnectShare(wire.preconnectTotal, plan.shard);
+    results = n === 0 ? [] : [
+      await preconnect(ctx.socket!, ctx.baseUrl, n, {
+        timeoutMs: plan.timeouts.connectMs,
+        signal: ctx.io.interrupt,
+      }),
+    ];
+  }
+  return preconnectMeta(plan, wire, results, ctx.io);
 }
 
 /**
