@@ -45,8 +45,8 @@ export interface SocketTransportOptions {
 export interface PreconnectOptions {
   /**
    * Connects in flight at once (default {@link PRECONNECT_MAX_OUTSTANDING}): a server's accept
-   * backlog (often 128, vLLM's uvicorn 2048) must never overflow, or SYNs are dropped and the
-   * connect waits for a retransmit (1 s and more).
+   * backlog (capped by net.core.somaxconn, 128 on older Linux) must never overflow, or SYNs are
+   * dropped and the connect waits for a retransmit (1 s and more).
    */
   maxOutstanding?: number;
   /** Limit for each connect, ms (default 10000). */
