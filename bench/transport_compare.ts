@@ -292,6 +292,8 @@ async function ingest(): Promise<void> {
         `${(tokens / s / 1000).toFixed(0)}k`,
         `${(events / s / 1000).toFixed(0)}k`,
         run.cpu === null ? "–" : run.cpu.toFixed(2),
+        // Client CPU per token event: what the client would need at any rate a server offers.
+        run.cpu === null ? "–" : (run.cpu * s / events * 1e6).toFixed(1),
         run.serverCpu === null ? "–" : run.serverCpu.toFixed(2),
         before,
       ]);
@@ -307,6 +309,7 @@ async function ingest(): Promise<void> {
       "tokens/s",
       "token events/s",
       "client CPU (cores)",
+      "client µs/event",
       "server CPU",
       "load avg",
     ],
