@@ -73,11 +73,22 @@ try {
       (total - idle).toFixed(0)
     } ms`,
   );
-  for (const [k, ms] of [...self].sort((a, b) => b[1] - a[1]).slice(0, Number(own.top))) {
+  const line = (ms: number, k: string) =>
     console.log(
       `${ms.toFixed(1).padStart(9)} ms  ${(100 * ms / total).toFixed(1).padStart(5)} %  ${k}`,
     );
+  for (const [k, ms] of [...self].sort((a, b) => b[1] - a[1]).slice(0, Number(own.top))) {
+    line(ms, k);
   }
+  // Grouped by source file: Deno's web streams (fetch's body path) spread their cost over
+  // dozens of small functions that each look cheap on their own.
+  const byFile = new Map<string, number>();
+  for (const [k, ms] of self) {
+    const file = k.slice(k.lastIndexOf(" ") + 1).replace(/:\d+$/, "") || k;
+    byFile.set(file, (byFile.get(file) ?? 0) + ms);
+  }
+  console.log("by file:");
+  for (const [k, ms] of [...byFile].sort((a, b) => b[1] - a[1]).slice(0, 12)) line(ms, k);
 } finally {
   session.disconnect();
   await server.stop();

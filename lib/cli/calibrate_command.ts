@@ -7,6 +7,7 @@
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { parseDurationMs } from "../config/duration.ts";
+import { processEnv, resolveTransport } from "../client/transport_choice.ts";
 import { UsageError } from "../config/usage_error.ts";
 import { parseOutputLength } from "../workload/output_length.ts";
 import { calibrateLevel, type CalibrationLevel } from "../run/calibrate.ts";
@@ -52,7 +53,7 @@ export interface CalibrateArgs {
   ttftMs: number;
   durationMs: number;
   outputTokens: string;
-  transport?: "fetch" | "socket";
+  transport?: "auto" | "fetch" | "socket";
   out?: string;
   json: boolean;
 }
@@ -98,8 +99,8 @@ export function parseCalibrateArgs(args: string[]): CalibrateArgs | undefined {
   const length = parseOutputLength(outputTokens);
   if ("problem" in length) problems.push(length.problem);
   const transport = str("transport");
-  if (transport !== undefined && transport !== "fetch" && transport !== "socket") {
-    problems.push(`--transport must be one of fetch, socket (got "${transport}")`);
+  if (transport !== undefined && !["auto", "fetch", "socket"].includes(transport)) {
+    problems.push(`--transport must be one of auto, fetch, socket (got "${transport}")`);
   }
   const out = str("out");
   if (out !== undefined) {
@@ -202,7 +203,11 @@ export async function calibrateCommand(args: string[], io: CalibrateIo): Promise
   return 0;
 }
 
-/** The transport the runs used: the flag, else `llmload run`'s default. */
+/**
+ * The transport the runs used: the flag, else `llmload run`'s default, with `auto` resolved
+ * the way the runs resolve it for the simulator on 127.0.0.1.
+ */
 function transportOf(a: CalibrateArgs): string {
-  return a.transport ?? parseRunArgs(["--target", "sim"], {}).plan.transport;
+  const choice = a.transport ?? parseRunArgs(["--target", "sim"], {}).plan.transport;
+  return resolveTransport(choice, "http://127.0.0.1/", processEnv()).transport;
 }

@@ -63,6 +63,7 @@ export const RUN_OPTIONS = {
   "connect-timeout": { type: "string" },
   "ttft-timeout": { type: "string" },
   transport: { type: "string" },
+  preconnect: { type: "string" },
   workers: { type: "string" },
   out: { type: "string" },
   "gzip-records": { type: "boolean" },
@@ -96,7 +97,7 @@ export const RUN_DEFAULTS = {
   seed: 42,
   textSource: "english",
   timeout: "300s",
-  transport: "fetch",
+  transport: "auto",
   out: "results",
 } as const;
 
@@ -130,7 +131,12 @@ export function parseRunArgs(
 ): RunArgs {
   let values: Record<string, string | boolean | string[] | undefined>;
   try {
-    ({ values } = parseArgs({ args, options: RUN_OPTIONS, strict: true, allowPositionals: false }));
+    ({ values } = parseArgs({
+      args: joinNegativeValues(args),
+      options: RUN_OPTIONS,
+      strict: true,
+      allowPositionals: false,
+    }));
   } catch (e) {
     throw new UsageError(`${(e as Error).message}. See \`llmload run --help\`.`);
   }
@@ -335,8 +341,9 @@ export function parseRunArgs(
       connectMs: str("connect-timeout") === undefined ? undefined : duration("connect-timeout"),
       ttftMs: str("ttft-timeout") === undefined ? undefined : duration("ttft-timeout"),
     },
-    transport: oneOf("transport", ["fetch", "socket"] as const, RUN_DEFAULTS.transport),
+    transport: oneOf("transport", ["auto", "fetch", "socket"] as const, RUN_DEFAULTS.transport),
     // Absent, not undefined, unless given: plans compare equal as before.
+    ...preconnectFlag(str("preconnect"), problems),
     ...workersFlag(str("workers"), problems),
     out: str("out") ?? RUN_DEFAULTS.out,
     // Absent unless given, so plans of runs without it compare equal as before.
@@ -652,6 +659,45 @@ export function redactSecrets(args: string[]): string[] {
 }
 
 /** `--workers N|auto`: a whole number ≥ 1, or `auto`. */
+/**
+ * `--flag -3` → `--flag=-3` for flags that take a value: node's parseArgs refuses a value
+ * starting with a dash as "ambiguous", which hides the flag's own message (`--preconnect must
+ * be a whole number ≥ 1 …`) and rejects legitimate negatives (`--presence-penalty -0.5`).
+ */
+function joinNegativeValues(args: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i], next = args[i + 1];
+    const name = a.startsWith("--") && !a.includes("=") ? a.slice(2) : undefined;
+    const option = name === undefined
+      ? undefined
+      : (RUN_OPTIONS as Record<string, { type: string }>)[name];
+    if (option?.type === "string" && next !== undefined && /^-\d|^-\.\d/.test(next)) {
+      out.push(`${a}=${next}`);
+      i++;
+    } else {
+      out.push(a);
+    }
+  }
+  return out;
+}
+
+function preconnectFlag(
+  raw: string | undefined,
+  problems: string[],
+): { preconnect?: number | "off" | "auto" } {
+  if (raw === undefined) return {};
+  if (raw === "off" || raw === "auto") return { preconnect: raw };
+  const n = Number(raw);
+  if (raw.trim() === "" || !Number.isInteger(n) || n < 1) {
+    problems.push(
+      `--preconnect must be a whole number ≥ 1 (connections), "off" or "auto" (got "${raw}")`,
+    );
+    return {};
+  }
+  return { preconnect: n };
+}
+
 function workersFlag(raw: string | undefined, problems: string[]): { workers?: number | "auto" } {
   if (raw === undefined) return {};
   if (raw === "auto") return { workers: "auto" };

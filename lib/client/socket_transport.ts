@@ -41,8 +41,43 @@ export interface SocketTransportOptions {
   caCerts?: string[];
 }
 
+/** Options of {@link SocketTransport.preconnect}. */
+export interface PreconnectOptions {
+  /**
+   * Connects in flight at once (default {@link PRECONNECT_MAX_OUTSTANDING}): a server's accept
+   * backlog (capped by net.core.somaxconn, 128 on older Linux) must never overflow, or SYNs are
+   * dropped and the connect waits for a retransmit (1 s and more).
+   */
+  maxOutstanding?: number;
+  /** Limit for each connect, ms (default 10000). */
+  timeoutMs?: number;
+  /** Stops opening more (Ctrl-C); connections already opened stay pooled. */
+  signal?: AbortSignal;
+}
+
+/** What {@link SocketTransport.preconnect} did. */
+export interface PreconnectResult {
+  /** Connections opened and pooled. */
+  opened: number;
+  /** Connects that failed. */
+  failed: number;
+  /** The first failure's message, when any failed. */
+  firstError?: string;
+  /** Wall time of the whole preconnect, ms. */
+  ms: number;
+}
+
+/** Default connects in flight at once during a preconnect. */
+export const PRECONNECT_MAX_OUTSTANDING = 32;
+
 /** A socket transport; `close()` (or `using`) closes its idle connections. */
 export interface SocketTransport extends Transport {
+  /**
+   * Opens `n` keep-alive connections to `url`'s host:port and puts them in the idle pool, so
+   * the first `n` requests skip the connect (warm connections before a run's time 0). Never
+   * rejects: failures are counted in the result.
+   */
+  preconnect(url: string, n: number, options?: PreconnectOptions): Promise<PreconnectResult>;
   /** Closes every idle connection; connections in use close when their response ends. */
   close(): void;
   /** Connections opened so far (a keep-alive gauge for tests and benches). */
@@ -59,7 +94,8 @@ export const SOCKET_READ_BUFFER_BYTES = 32 * 1024;
  */
 export const SOCKET_INITIAL_READ_BYTES = 4 * 1024;
 const MAX_HEAD_BYTES = 256 * 1024;
-const DEFAULT_IDLE_TIMEOUT_MS = 4000;
+/** Default {@link SocketTransportOptions.idleTimeoutMs}. */
+export const DEFAULT_IDLE_TIMEOUT_MS = 4000;
 
 /** Creates a transport with its own keep-alive pool. */
 export function createSocketTransport(options: SocketTransportOptions = {}): SocketTransport {
@@ -169,14 +205,49 @@ class SocketTransportImpl implements SocketTransport {
     let conn = this.takeIdle(target.key);
     if (conn !== undefined) {
       try {
-        return await exchange(this, conn, payload, signal);
+        return await exchange(this, conn, payload, signal, undefined);
       } catch (e) {
         // A dead idle connection fails before any response byte: try once more, on a new one.
         if (signal.aborted || conn.received > 0) throw e;
       }
     }
+    const t0 = performance.now();
     conn = await this.connect(target, signal);
-    return exchange(this, conn, payload, signal);
+    return exchange(this, conn, payload, signal, performance.now() - t0);
+  }
+
+  async preconnect(
+    url: string,
+    n: number,
+    options: PreconnectOptions = {},
+  ): Promise<PreconnectResult> {
+    const t0 = performance.now();
+    const target = this.target(url);
+    const limit = Math.max(1, options.maxOutstanding ?? PRECONNECT_MAX_OUTSTANDING);
+    const timeoutMs = options.timeoutMs ?? 10_000;
+    const result: PreconnectResult = { opened: 0, failed: 0, ms: 0 };
+    let next = 0;
+    // `limit` lanes, each opening connections one after another: never more than `limit`
+    // connects outstanding, and no burst of SYNs for the server's accept queue.
+    const lane = async () => {
+      while (next < n && !options.signal?.aborted && !this.closed) {
+        next++;
+        const signal = options.signal
+          ? AbortSignal.any([options.signal, AbortSignal.timeout(timeoutMs)])
+          : AbortSignal.timeout(timeoutMs);
+        try {
+          const conn = await this.connect(target, signal);
+          result.opened++;
+          this.release(conn);
+        } catch (e) {
+          result.failed++;
+          result.firstError ??= errorMessage(e);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, n) }, lane));
+    result.ms = performance.now() - t0;
+    return result;
   }
 
   target(url: string): Target {
@@ -313,6 +384,7 @@ async function exchange(
   conn: Connection,
   payload: Uint8Array,
   signal: AbortSignal,
+  connectMs: number | undefined,
 ): Promise<SocketResponse> {
   conn.received = 0;
   conn.start = conn.end = 0;
@@ -326,7 +398,9 @@ async function exchange(
       if (head.status >= 100 && head.status < 200 && head.status !== 101) continue;
       if (head.status === 101) throw new Error("unexpected 101 Switching Protocols");
       signal.removeEventListener("abort", onAbort);
-      return new SocketResponse(transport, conn, head, signal);
+      const response = new SocketResponse(transport, conn, head, signal);
+      if (connectMs !== undefined) response.connectMs = connectMs;
+      return response;
     }
   } catch (e) {
     signal.removeEventListener("abort", onAbort);
@@ -460,6 +534,7 @@ class SocketResponse implements TransportResponse {
   readonly status: number;
   readonly headers: HeaderMap;
   readonly hasBody: boolean;
+  connectMs: number | undefined;
   readonly framing: Framing;
   readonly keepAlive: boolean;
   /** Content-length bytes left, or bytes left in the current chunk. */

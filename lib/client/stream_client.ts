@@ -4,7 +4,8 @@
  *
  * Timestamps are monotonic ms from `config.origin` (`performance.now() - origin`):
  * - `sentAt` just before the send (`fetch` by default, see `ClientConfig.transport`);
- *   `headersAt` when the response head has arrived;
+ *   `headersAt` when the response head has arrived; a connection opened for the request falls
+ *   between the two (and `connectMs` says how long it took, when the transport knows);
  * - one `tokenTimes` entry per token event (see chunk.ts). All events decoded from one body
  *   read share that read's arrival time: they arrived together, and stamping once per read
  *   keeps clock calls off the per-event path;
@@ -58,6 +59,8 @@ class StreamRequest {
 
   sentAt = 0;
   headersAt: number | undefined;
+  /** Time the transport spent opening a new connection for this request (part of TTFT). */
+  connectMs: number | undefined;
   endAt: number | undefined;
   status: number | undefined;
   error: RequestError | undefined;
@@ -131,6 +134,7 @@ class StreamRequest {
       }
       this.headersAt = this.now();
       this.status = res.status;
+      this.connectMs = res.connectMs;
       clearTimeout(this.connectTimer);
 
       if (res.status < 200 || res.status > 299) {
@@ -371,6 +375,7 @@ class StreamRequest {
     if (state.responseId !== undefined) r.responseId = state.responseId;
     if (job.user !== undefined) r.user = job.user;
     if (this.headersAt !== undefined) r.headersAt = this.headersAt;
+    if (this.connectMs !== undefined) r.connectMs = this.connectMs;
     if (state.promptTokens !== undefined) r.promptTokens = state.promptTokens;
     if (spec.requestedPromptTokens !== undefined) {
       r.requestedPromptTokens = spec.requestedPromptTokens;

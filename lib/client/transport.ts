@@ -1,8 +1,9 @@
 /**
  * The one seam between the streaming client and the wire: send a request, get a status, headers
  * and the body as raw byte slices. Two implementations: `fetchTransport` (Deno's `fetch`, the
- * default) and `createSocketTransport` (hand-written HTTP/1.1 over `Deno.connect`, cheaper per
- * token event because one socket read can carry several chunk frames).
+ * client's default) and `createSocketTransport` (hand-written HTTP/1.1 over `Deno.connect`,
+ * cheaper per token event because one socket read can carry several chunk frames; what
+ * `llmload run` uses by default, see transport_choice.ts).
  *
  * Errors follow one convention so the client maps them to the same kinds whatever the transport:
  * `send` rejects when no response head arrived (refused, reset, malformed head: kind `connect`),
@@ -33,6 +34,12 @@ export interface TransportResponse {
   headers: HeaderLookup;
   /** False when the response has no body at all (204, 304); `read` then returns null at once. */
   hasBody: boolean;
+  /**
+   * Time `send` spent opening a new connection (TCP connect, plus the TLS handshake for https)
+   * for this request, ms; undefined when it reused a pooled connection, or when the transport
+   * cannot tell (fetch).
+   */
+  connectMs?: number;
   /**
    * The next body bytes, transfer coding removed; null at the clean end of the body. Rejects
    * when the body broke off (connection closed or reset before its end, bad framing) or the

@@ -257,9 +257,17 @@ export const RunPlanSchema = z.object({
   }),
   /**
    * How the client puts requests on the wire: Deno's `fetch`, or hand-written HTTP/1.1 over raw
-   * sockets (less client CPU per token event; see lib/client/socket_transport.ts).
+   * sockets (less client CPU per token event; see lib/client/socket_transport.ts). `auto`:
+   * socket, or fetch when a proxy environment variable applies to the target (socket cannot
+   * use a proxy); resolved when the run starts (lib/client/transport_choice.ts) and recorded
+   * in meta.json as `transport_resolved`.
    */
-  transport: z.enum(["fetch", "socket"]).default("fetch"),
+  transport: z.enum(["auto", "fetch", "socket"]).default("auto"),
+  /**
+   * Keep-alive connections opened before time 0 (`--preconnect N|off|auto`); absent = auto:
+   * one per user for closed loops of 64+ users, none otherwise. See lib/run/preconnect.ts.
+   */
+  preconnect: z.union([positiveInt, z.literal("off"), z.literal("auto")]).optional(),
   /**
    * Worker threads that send the load (`--workers N|auto`); absent = 1, the main thread alone.
    * See lib/run/worker_count.ts for `auto`.

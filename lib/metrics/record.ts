@@ -57,6 +57,13 @@ export interface RequestRecord {
   sentAt: number;
   /** Response headers arrived. */
   headersAt?: number;
+  /**
+   * Time spent opening a new TCP connection (and TLS handshake, for https) for this request,
+   * ms; absent when a pooled keep-alive connection was reused, or when the transport cannot
+   * tell (`--transport fetch`). It lies between `sentAt` and `headersAt`, so it is already part
+   * of this request's TTFT and E2E.
+   */
+  connectMs?: number;
   /** `[DONE]`, end of stream, or failure. */
   endAt: number;
   /** Arrival time of every SSE event that carried generated output. */

@@ -56,6 +56,11 @@ export interface RecordLine {
   token_counts?: number[];
   /** True on the first request sent to its LoRA adapter (a cold start); omitted otherwise. */
   cold_start?: boolean;
+  /**
+   * Time spent opening a new connection for this request (part of its TTFT), ms; omitted when
+   * a pooled connection was reused or the transport cannot tell (fetch), and in older files.
+   */
+  connect_ms?: number;
 }
 
 /** Rounds to 0.001 ms (1 µs): finer than any timing we can honestly claim. */
@@ -143,6 +148,7 @@ export function recordToJsonl(record: RequestRecord): string {
   };
   if (record.tokenCounts.some((k) => k !== 1)) line.token_counts = record.tokenCounts.slice();
   if (record.coldStart) line.cold_start = true;
+  if (record.connectMs !== undefined) line.connect_ms = round3(record.connectMs);
   return JSON.stringify(line);
 }
 
@@ -260,6 +266,8 @@ export function recordFromJsonl(line: string, options: RecordFromJsonlOptions = 
   if (o.cold_start === true) record.coldStart = true;
   const model = optStr("model");
   if (model !== undefined) record.model = model;
+  const connectMs = optNum("connect_ms");
+  if (connectMs !== undefined) record.connectMs = connectMs;
 
   const err = o.error;
   if (err !== null && err !== undefined) {

@@ -43,6 +43,10 @@ export function buildMeta(
     server?: Record<string, unknown>;
     /** `system`, `gpus`, `tags`, `notes`, `gpu_sampler` (telemetry_record.ts); appended as is. */
     telemetry?: Record<string, unknown>;
+    /** The transport actually used (`--transport auto` resolved: socket, or fetch for a proxy). */
+    transportResolved?: "fetch" | "socket";
+    /** What `--preconnect` opened before time 0 (preconnect.ts `PreconnectMeta`). */
+    preconnect?: object;
   },
 ): Record<string, unknown> {
   return {
@@ -57,6 +61,10 @@ export function buildMeta(
     },
     endpoint: plan.endpoint,
     transport: plan.transport,
+    // `transport` is the flag as given (auto, fetch, socket); this is what the run used.
+    transport_resolved: run.transportResolved ??
+      (plan.transport === "auto" ? null : plan.transport),
+    preconnect: run.preconnect ?? null,
     load: plan.load.mode === "open"
       ? {
         mode: "open",

@@ -72,6 +72,7 @@ import { checkBaselineFlag, sloFromDigest, sloObjectives, writeVerdict } from ".
 import type { Verdict } from "../metrics/gates.ts";
 import { formatShard } from "../load/shard.ts";
 import { originAt, waitForStart } from "./start_at_wait.ts";
+import { chooseRunWire, warmConnections } from "./run_transport.ts";
 
 /** Where a run talks to: the terminal, and the interrupt (Ctrl-C) signal. */
 export interface RunIo {
@@ -338,12 +339,34 @@ async function drive(
   const open = plan.load.mode === "open"
     ? openSchedule(plan.load, { seed: plan.seed, trace: shape.trace })
     : undefined;
+  // `--transport auto` resolved here (proxy environment), once for every thread.
+  const wire = chooseRunWire(plan, baseUrl, io.log);
   // Worker threads load before the clock starts, so their first sends are not late.
   using pool = extra.workers.count > 1 ? await startWorkerPool(extra.workers.count) : undefined;
-  await pool?.prepare(
-    { plan, baseUrl, model, book: book?.portable, dataset, trace: shape.trace },
+  const workerPreconnects = await pool?.prepare(
+    {
+      plan,
+      baseUrl,
+      model,
+      transport: wire.transport,
+      preconnectTotal: wire.preconnectTotal,
+      book: book?.portable,
+      dataset,
+      trace: shape.trace,
+    },
     plan.shard ?? WHOLE,
   );
+  // One keep-alive pool for the whole run (main thread); closed once every request has ended.
+  // Filled by --preconnect before time 0, so those connects are not part of the first sends.
+  using socketTransport = !pool && wire.transport === "socket"
+    ? createSocketTransport()
+    : undefined;
+  const preconnect = await warmConnections(plan, wire, {
+    socket: socketTransport,
+    workers: workerPreconnects,
+    baseUrl,
+    io,
+  });
   // --start-at: time 0 is that wall-clock instant on every shard (waited for below). With
   // workers, time 0 is a little ahead, so the hop to the workers and their first use of the
   // send path are not counted as the first sends' lateness.
@@ -373,6 +396,8 @@ async function drive(
       shape: describeShape(plan, shape),
       lora: lora && plan.lora ? loraMeta({ ...plan, lora: plan.lora }, lora) : undefined,
       telemetry: telemetry.meta,
+      transportResolved: wire.transport,
+      preconnect,
     }),
     workers: extra.workers,
     ...(interrupted ? { interrupt_reason: io.stopReason?.() ?? "SIGINT" } : {}),
@@ -400,8 +425,6 @@ async function drive(
     buckets: shape.buckets,
     adapterFor: lora && ((i) => lora.adapterFor(i)),
   });
-  // One keep-alive pool for the whole run; closed once every request has ended.
-  using socketTransport = plan.transport === "socket" ? createSocketTransport() : undefined;
   const client: ClientConfig = {
     transport: socketTransport,
     baseUrl,

@@ -10,7 +10,8 @@
 
 import { sendRequest } from "../client/stream_client.ts";
 import { buildRequest } from "../client/request_body.ts";
-import { createSocketTransport } from "../client/socket_transport.ts";
+import { createSocketTransport, type PreconnectResult } from "../client/socket_transport.ts";
+import type { WireTransport } from "../client/transport_choice.ts";
 import type { ClientConfig } from "../client/types.ts";
 import type { RunPlan } from "../config/run_plan.ts";
 import { realClock } from "../load/clock.ts";
@@ -26,6 +27,7 @@ import { openSchedule } from "./open_schedule.ts";
 import { driveLoad } from "./drive_load.ts";
 import { packRecords, type RecordBatch } from "./record_batch.ts";
 import { droppedRecord, requestSpecs, traceBuckets } from "./request_specs.ts";
+import { preconnect, preconnectShare } from "./preconnect.ts";
 
 /** Everything a worker needs, all plain data. */
 export interface WorkerInit {
@@ -38,6 +40,10 @@ export interface WorkerInit {
   thread: string;
   baseUrl: string;
   model: string;
+  /** The run's transport, resolved once on the main thread (`--transport auto`). */
+  transport: WireTransport;
+  /** Connections the whole plan opens before time 0 (all hosts); this worker opens its share. */
+  preconnectTotal: number;
   book?: PortableBook;
   dataset?: Dataset;
   trace?: ParsedTrace;
@@ -47,7 +53,8 @@ export interface WorkerInit {
 export type WorkerMessage =
   | { type: "batch"; batch: RecordBatch; sent: number; windows: HealthWindow[] }
   | { type: "ready" }
-  | { type: "prepared" }
+  /** Ready for `go`: schedule and specs built, its share of connections opened. */
+  | { type: "prepared"; preconnect?: PreconnectResult }
   | { type: "done" }
   | { type: "failed"; message: string };
 
@@ -81,12 +88,10 @@ let go: ((originEpochMs: number) => Promise<void>) | undefined;
 port.onmessage = (e) => {
   const m = e.data;
   if (m.type === "prepare") {
-    try {
-      go = prepare(m.init);
-      port.postMessage({ type: "prepared" });
-    } catch (error) {
-      fail(error);
-    }
+    prepare(m.init).then(({ run, preconnect }) => {
+      go = run;
+      port.postMessage({ type: "prepared", preconnect });
+    }, fail);
   } else if (m.type === "go") {
     go!(m.originEpochMs).then(() => port.postMessage({ type: "done" }), fail);
   } else if (m.type === "interrupt") interrupt.abort();
@@ -100,10 +105,14 @@ port.onmessage = (e) => {
 port.postMessage({ type: "ready" });
 
 /**
- * Builds everything the worker's share of the run needs (schedule, request specs, transport)
- * before the run's clock exists, and returns the function that runs it from time 0.
+ * Builds everything the worker's share of the run needs (schedule, request specs, transport,
+ * its share of `--preconnect`) before the run's clock exists, and returns the function that
+ * runs it from time 0.
  */
-function prepare(init: WorkerInit): (originEpochMs: number) => Promise<void> {
+async function prepare(init: WorkerInit): Promise<{
+  run: (originEpochMs: number) => Promise<void>;
+  preconnect?: PreconnectResult;
+}> {
   const { plan, shard } = init;
   const pending: RequestRecord[] = [];
   let sent = 0;
@@ -125,7 +134,16 @@ function prepare(init: WorkerInit): (originEpochMs: number) => Promise<void> {
   });
   // The send path's first use in a fresh thread compiles it (ms on a busy core): do it now.
   buildRequest(specFor(0));
-  const socketTransport = plan.transport === "socket" ? createSocketTransport() : undefined;
+  const socketTransport = init.transport === "socket" ? createSocketTransport() : undefined;
+  // This worker's users get their connections before time 0 (closed loop: its shard's users).
+  const preconnected = socketTransport && init.preconnectTotal > 0
+    ? await preconnect(
+      socketTransport,
+      init.baseUrl,
+      preconnectShare(init.preconnectTotal, shard),
+      { timeoutMs: plan.timeouts.connectMs, signal: interrupt.signal },
+    )
+    : undefined;
   // Set in `go`: this thread's performance.now() has its own time origin.
   let client: ClientConfig;
   // Cold starts as this worker saw them; the main thread keeps only each model's first.
@@ -139,7 +157,7 @@ function prepare(init: WorkerInit): (originEpochMs: number) => Promise<void> {
     if (cold) record.coldStart = true;
     accept(record);
   };
-  return async (originEpochMs) => {
+  const run = async (originEpochMs: number) => {
     const origin = originEpochMs - performance.timeOrigin;
     client = {
       transport: socketTransport,
@@ -179,4 +197,5 @@ function prepare(init: WorkerInit): (originEpochMs: number) => Promise<void> {
       port.postMessage({ type: "batch", batch, sent, windows }, transfer);
     }
   };
+  return { run, preconnect: preconnected };
 }

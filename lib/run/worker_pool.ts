@@ -10,6 +10,7 @@ import { type Shard, shareOf, subShard } from "../load/shard.ts";
 import type { HealthWindow } from "../metrics/client_health.ts";
 import type { RequestRecord } from "../metrics/record.ts";
 import { unpackRecords } from "./record_batch.ts";
+import type { PreconnectResult } from "../client/socket_transport.ts";
 import type { PoolMessage, WorkerInit, WorkerMessage } from "./run_worker.ts";
 
 /** What {@link runWorkerPool} reports as the run goes. */
@@ -43,9 +44,9 @@ export interface WorkerPool extends Disposable {
    * Hands every worker its part of the plan (`init` is what all share; its shard of
    * `hostShard` and its name are added here) and resolves once each has built its schedule,
    * prompts and connections pool: done before the run's clock starts, so that work never
-   * shows as late first sends.
+   * shows as late first sends. Resolves with each worker's preconnect (`--preconnect`), if any.
    */
-  prepare(init: SharedInit, hostShard: Shard): Promise<void>;
+  prepare(init: SharedInit, hostShard: Shard): Promise<(PreconnectResult | undefined)[]>;
   /**
    * Runs the prepared plan from time 0 (`originEpochMs`). Resolves once every worker has sent
    * its last batch; terminates the workers either way.
@@ -88,13 +89,17 @@ export async function startWorkerPool(count: number): Promise<WorkerPool> {
   };
 }
 
-async function preparePool(workers: Worker[], init: SharedInit, hostShard: Shard): Promise<void> {
+async function preparePool(
+  workers: Worker[],
+  init: SharedInit,
+  hostShard: Shard,
+): Promise<(PreconnectResult | undefined)[]> {
   try {
-    await Promise.all(workers.map((worker, w) => {
+    return await Promise.all(workers.map((worker, w) => {
       const thread = `worker ${w + 1}`;
-      const prepared = new Promise<void>((resolve, reject) => {
+      const prepared = new Promise<PreconnectResult | undefined>((resolve, reject) => {
         worker.onmessage = (e: MessageEvent<WorkerMessage>) => {
-          if (e.data.type === "prepared") resolve();
+          if (e.data.type === "prepared") resolve(e.data.preconnect);
           else if (e.data.type === "failed") reject(new WorkerFailed(thread, e.data.message));
         };
         worker.onerror = (e: ErrorEvent) => {

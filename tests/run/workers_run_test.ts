@@ -231,6 +231,8 @@ Deno.test("a worker that fails makes the run fail with its error, and the pool i
         plan: { load: { mode: "closed" } } as unknown as RunPlan,
         baseUrl: "http://127.0.0.1:9/v1",
         model: "m",
+        transport: "fetch",
+        preconnectTotal: 0,
       }, WHOLE);
       await pool.run(performance.timeOrigin + performance.now(), {
         onRecords: () => {},
