@@ -113,6 +113,12 @@ export interface Summary {
   prefill_ms: Stats;
   decode_ms: Stats;
   send_lateness_ms: Stats;
+  /**
+   * Time sent measured requests (ok or failed) spent opening their own connection (TCP, and
+   * TLS for https), ms; requests that reused a pooled connection are not in it (`count` says how
+   * many connected). A connect storm shows here rather than hidden in TTFT (which includes it).
+   */
+  connect_ms: Stats;
   /** Only kinds that occurred, in {@link ERROR_KINDS} order. */
   errors: Partial<Record<ErrorKind, ErrorSummary>>;
   /** Count of each HTTP status received by sent measured requests (200 included), by code. */
@@ -155,6 +161,7 @@ export interface SummaryHistograms {
   e2eSched: LatencyHistogram;
   decode: LatencyHistogram;
   lateness: LatencyHistogram;
+  connect: LatencyHistogram;
 }
 
 /** Token sums over ok measured records (see {@link TokenSummary}). */
@@ -224,6 +231,7 @@ export class SummaryAccumulator {
     e2eSched: new LatencyHistogram(),
     decode: new LatencyHistogram(),
     lateness: new LatencyHistogram(),
+    connect: new LatencyHistogram(),
   };
   warmup = 0;
   measured = 0;
@@ -251,6 +259,7 @@ export class SummaryAccumulator {
     }
     this.sent++;
     this.hist.lateness.add(r.sentAt - r.scheduledAt);
+    if (r.connectMs !== undefined) this.hist.connect.add(r.connectMs);
     if (r.status !== undefined) {
       this.#httpStatus.set(r.status, (this.#httpStatus.get(r.status) ?? 0) + 1);
     }
@@ -327,6 +336,7 @@ export class SummaryAccumulator {
       prefill_ms: { ...ttftStats },
       decode_ms: h.decode.stats(),
       send_lateness_ms: h.lateness.stats(),
+      connect_ms: h.connect.stats(),
       errors,
       http_status,
       precision: HISTOGRAM_PRECISION,

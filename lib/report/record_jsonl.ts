@@ -79,6 +79,7 @@ export function roundedRecord(record: RequestRecord): RequestRecord {
     sentAt: round3(record.sentAt),
     endAt: round3(record.endAt),
     ...(record.headersAt !== undefined ? { headersAt: round3(record.headersAt) } : {}),
+    ...(record.connectMs !== undefined ? { connectMs: round3(record.connectMs) } : {}),
     tokenTimes: record.tokenTimes.map(round3),
   };
 }

@@ -220,6 +220,7 @@ Deno.test("summary keys are exactly the summary.json contract and survive JSON",
       "errors",
       "http_status",
       "precision",
+      "connect_ms",
     ].sort(),
   );
   for (const m of LATENCY_METRICS) assert.deepEqual(Object.keys(s[m]), [...STAT_KEYS], m);
@@ -266,4 +267,17 @@ Deno.test("summarising 20k records of 100 tokens counts all 2M ITL values", () =
   assert.equal(s.itl_ms.count, 20_000 * 99);
   assert.equal(s.itl_ms.p50, 10);
   assert.equal(s.requests.ok, 20_000);
+});
+
+Deno.test("connect_ms counts only sent measured requests that opened their own connection", () => {
+  const base = mixedRun();
+  const records = base.map((r, i) => (i % 2 === 0 && !r.dropped ? { ...r, connectMs: 10 + i } : r));
+  const s = summarize(records, { loadMode: "open" });
+  const expected = records
+    .filter((r) => r.phase === "measure" && !r.dropped && r.connectMs !== undefined)
+    .map((r) => r.connectMs!);
+  assert.equal(s.connect_ms.count, expected.length);
+  assert.ok(expected.length > 0);
+  assert.equal(s.connect_ms.max, Math.max(...expected));
+  assert.equal(summarize(base, { loadMode: "open" }).connect_ms.count, 0);
 });
