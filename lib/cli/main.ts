@@ -59,8 +59,28 @@ export const EXIT = {
 } as const;
 
 const encoder = new TextEncoder();
-const out = (text: string) => Deno.stdout.writeSync(encoder.encode(text));
-const err = (text: string) => Deno.stderr.writeSync(encoder.encode(text));
+
+/**
+ * A writer to `stream` that goes quiet once its reader has gone (`llmload run … | head -2`): a
+ * closed pipe must neither crash a run nor change its exit code, and the results directory still
+ * holds everything. Other write errors are thrown as before.
+ */
+export function quietOnClosedPipe(stream: { writeSync(p: Uint8Array): number }) {
+  let closed = false;
+  return (text: string): void => {
+    if (closed) return;
+    const bytes = encoder.encode(text);
+    try {
+      for (let o = 0; o < bytes.length;) o += stream.writeSync(bytes.subarray(o));
+    } catch (e) {
+      if (!(e instanceof Deno.errors.BrokenPipe)) throw e;
+      closed = true;
+    }
+  };
+}
+
+const out = quietOnClosedPipe(Deno.stdout);
+const err = quietOnClosedPipe(Deno.stderr);
 
 /** The CLI: argv in, exit code out. The only place (with run/) that touches signals and stdio. */
 export async function main(args: string[]): Promise<number> {
