@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { pathExists } from "./path_exists.ts";
+import { prepareResultsRoot } from "./results_root.ts";
 
 /**
  * One lock file per results root and scenario, so overlapping cron runs refuse to start
@@ -53,8 +53,7 @@ export async function acquireRunLock(
   options: { name: string; log: (line: string) => void },
 ): Promise<RunLock> {
   // A run that ends before writing anything (a failed setup, a busy lock) leaves no empty root.
-  const created = !(await pathExists(root));
-  await Deno.mkdir(root, { recursive: true });
+  const created = await prepareResultsRoot(root);
   const path = lockPath(root, options.name);
   const text = JSON.stringify(
     {
