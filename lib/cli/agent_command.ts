@@ -2,7 +2,7 @@
  * `llmload agent`: flags → a running agent (lib/agent). The CLI's own run parsers are handed to
  * it, so a registration is validated exactly as `llmload run` would validate its flags.
  */
-import { parseArgs } from "node:util";
+import { parseFlags } from "./flag_suggestion.ts";
 import { type AgentJob, startAgent } from "../agent/mod.ts";
 import { UsageError } from "../config/usage_error.ts";
 import { BUILTIN_SCENARIOS } from "../../scenarios/mod.ts";
@@ -21,24 +21,19 @@ export interface AgentCommandIo {
 
 /** Runs the agent until SIGINT/SIGTERM; returns the exit code. */
 export async function agentCommand(args: string[], io: AgentCommandIo): Promise<number> {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args,
-      strict: true,
-      options: {
-        listen: { type: "string" },
-        "data-dir": { type: "string" },
-        "token-file": { type: "string" },
-        runners: { type: "string" },
-        "max-tests": { type: "string" },
-        "registrations-per-minute": { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-    }));
-  } catch (e) {
-    throw new UsageError(`${(e as Error).message}. See \`llmload agent --help\`.`);
-  }
+  const values: Record<string, string | boolean | undefined> = parseFlags("agent", {
+    args,
+    strict: true,
+    options: {
+      listen: { type: "string" },
+      "data-dir": { type: "string" },
+      "token-file": { type: "string" },
+      runners: { type: "string" },
+      "max-tests": { type: "string" },
+      "registrations-per-minute": { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+  }).values;
   if (values.help) {
     io.out(io.help);
     return 0;

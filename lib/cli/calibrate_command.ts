@@ -4,8 +4,8 @@
  * `run` path: parseRunArgs, runBenchmark, requests.jsonl), then measured − true TTFT and ITL,
  * send lateness and the client thread's CPU, and a one-line conclusion.
  */
+import { parseFlags } from "./flag_suggestion.ts";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
 import { parseDurationMs } from "../config/duration.ts";
 import { processEnv, resolveTransport } from "../client/transport_choice.ts";
 import { UsageError } from "../config/usage_error.ts";
@@ -60,12 +60,12 @@ export interface CalibrateArgs {
 
 /** Parses the flags; every problem in one UsageError. Undefined for `--help`. */
 export function parseCalibrateArgs(args: string[]): CalibrateArgs | undefined {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({ args, options: OPTIONS, strict: true, allowPositionals: false }));
-  } catch (e) {
-    throw new UsageError(`${(e as Error).message}. See \`llmload calibrate --help\`.`);
-  }
+  const values: Record<string, string | boolean | undefined> = parseFlags("calibrate", {
+    args,
+    options: OPTIONS,
+    strict: true,
+    allowPositionals: false,
+  }).values;
   if (values.help) return undefined;
   const problems: string[] = [];
   const str = (k: string) => values[k] as string | undefined;

@@ -1,4 +1,4 @@
-import { parseArgs } from "node:util";
+import { parseFlags } from "./flag_suggestion.ts";
 import type { RunPlan } from "../config/run_plan.ts";
 import type { Scenario } from "../config/scenario.ts";
 import { UsageError } from "../config/usage_error.ts";
@@ -102,18 +102,13 @@ export function configPlan(
   args: string[],
   options: { env: Record<string, string | undefined>; config?: YamlConfig },
 ): ConfigRun {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      options: CONFIG_OPTIONS,
-      strict: true,
-      allowPositionals: false,
-      tokens: true,
-    });
-  } catch (e) {
-    throw new UsageError(`${(e as Error).message}. See \`llmload run --help\`.`);
-  }
+  const parsed = parseFlags("run", {
+    args,
+    options: CONFIG_OPTIONS,
+    strict: true,
+    allowPositionals: false,
+    tokens: true,
+  });
   const { values, tokens } = parsed;
   const source = values.config as string;
   const config = options.config ?? loadYamlConfig(source);

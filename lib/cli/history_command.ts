@@ -1,4 +1,4 @@
-import { parseArgs } from "node:util";
+import { parseFlags } from "./flag_suggestion.ts";
 import { UsageError } from "../config/usage_error.ts";
 import { filterHistory, historyTrend } from "../metrics/run_history.ts";
 import {
@@ -26,25 +26,20 @@ const FORMATS = ["terminal", "md", "json", "csv"] as const;
  * the trend of `<out>/history.jsonl`, one row per run, oldest first.
  */
 export async function historyCommand(args: string[], cli: HistoryCli): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: false,
-      strict: true,
-      options: {
-        out: { type: "string", default: "results" },
-        scenario: { type: "string" },
-        target: { type: "string" },
-        last: { type: "string" },
-        format: { type: "string", default: "terminal" },
-        html: { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-    });
-  } catch (e) {
-    throw new UsageError(`${(e as Error).message}; see llmload history --help`);
-  }
+  const parsed = parseFlags("history", {
+    args,
+    allowPositionals: false,
+    strict: true,
+    options: {
+      out: { type: "string", default: "results" },
+      scenario: { type: "string" },
+      target: { type: "string" },
+      last: { type: "string" },
+      format: { type: "string", default: "terminal" },
+      html: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
   const v = parsed.values;
   if (v.help) {
     cli.out(HISTORY_HELP);

@@ -1,4 +1,5 @@
 import { UsageError } from "../config/usage_error.ts";
+import { closestFlag } from "./flag_suggestion.ts";
 import { renderSummaryTable } from "../report/terminal_table.ts";
 import { TargetError } from "../run/resolve_target.ts";
 import { runBenchmark, type RunOutcome } from "../run/run_benchmark.ts";
@@ -82,13 +83,43 @@ export function quietOnClosedPipe(stream: { writeSync(p: Uint8Array): number }) 
 const out = quietOnClosedPipe(Deno.stdout);
 const err = quietOnClosedPipe(Deno.stderr);
 
+/** Commands with a help page of their own (`llmload help CMD`). */
+const HELPED_COMMANDS = [
+  "run",
+  "search",
+  "report",
+  "compare",
+  "merge",
+  "history",
+  "sim",
+  "demo",
+  "sysinfo",
+  "agent",
+  "calibrate",
+];
+const COMMANDS = [...HELPED_COMMANDS, "scenarios", "version", "help"];
+
+/** The usage error for an unknown command, with the closest one when it looks like a typo. */
+function unknownCommand(command: string): string {
+  const near = closestFlag(command, COMMANDS);
+  return `Unknown command "${command}"${near ? ` (did you mean ${near}?)` : ""}. ` +
+    `Commands: ${COMMANDS.join(", ")}.`;
+}
+
 /** The CLI: argv in, exit code out. The only place (with run/) that touches signals and stdio. */
 export async function main(args: string[]): Promise<number> {
   const [command, ...rest] = args;
   try {
     switch (command) {
-      case undefined:
       case "help":
+        // `llmload help run` is `llmload run --help`.
+        if (rest[0] !== undefined && HELPED_COMMANDS.includes(rest[0])) {
+          return await main([rest[0], "--help"]);
+        }
+        if (rest[0] !== undefined) throw new UsageError(unknownCommand(rest[0]));
+        out(MAIN_HELP);
+        return EXIT.ok;
+      case undefined:
       case "--help":
       case "-h":
         out(MAIN_HELP);
@@ -134,9 +165,7 @@ export async function main(args: string[]): Promise<number> {
       case "calibrate":
         return await calibrateCommand(rest, { out, err, help: CALIBRATE_HELP });
       default:
-        throw new UsageError(
-          `Unknown command "${command}". Commands: run, search, scenarios, report, compare, merge, history, sim, demo, sysinfo, agent, calibrate, version, help.`,
-        );
+        throw new UsageError(unknownCommand(command));
     }
   } catch (e) {
     if (e instanceof RunLockBusy) {

@@ -1,4 +1,4 @@
-import { parseArgs } from "node:util";
+import { parseFlags } from "./flag_suggestion.ts";
 import { UsageError } from "../config/usage_error.ts";
 import { renderSummaryTable } from "../report/terminal_table.ts";
 import { renderVerdictLines } from "../report/verdict_lines.ts";
@@ -18,17 +18,12 @@ export interface MergeCli {
  * summary table; exit 3 when the merged verdict fails (as a run would).
  */
 export async function mergeCommand(args: string[], cli: MergeCli): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: { out: { type: "string" }, help: { type: "boolean", short: "h" } },
-    });
-  } catch (e) {
-    throw new UsageError(`${(e as Error).message}; see llmload merge --help`);
-  }
+  const parsed = parseFlags("merge", {
+    args,
+    allowPositionals: true,
+    strict: true,
+    options: { out: { type: "string" }, help: { type: "boolean", short: "h" } },
+  });
   if (parsed.values.help) {
     cli.out(MERGE_HELP);
     return cli.exit.ok;

@@ -1,4 +1,4 @@
-import { parseArgs } from "node:util";
+import { parseFlags } from "./flag_suggestion.ts";
 import { UsageError } from "../config/usage_error.ts";
 import {
   renderRunsComparisonMarkdown,
@@ -48,21 +48,16 @@ const FORMATS = ["terminal", "md", "json", "csv"] as const;
 
 /** `llmload compare A B [more] [--format F] [--out DIR]`. */
 export async function compareCommand(args: string[], cli: ReportCli): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        format: { type: "string", default: "terminal" },
-        out: { type: "string", default: "results" },
-        help: { type: "boolean", short: "h" },
-      },
-    });
-  } catch (e) {
-    throw new UsageError(`${(e as Error).message}; see llmload compare --help`);
-  }
+  const parsed = parseFlags("compare", {
+    args,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      format: { type: "string", default: "terminal" },
+      out: { type: "string", default: "results" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
   if (parsed.values.help) {
     cli.out(COMPARE_HELP);
     return cli.exit.ok;

@@ -1,5 +1,5 @@
 import { dirname } from "node:path";
-import { parseArgs } from "node:util";
+import { parseFlags } from "./flag_suggestion.ts";
 import { parseDurationMs } from "../config/duration.ts";
 import { type RateFunctionLike, type RunPlan, validateRunPlan } from "../config/run_plan.ts";
 import { parseStageList } from "../config/stage_list.ts";
@@ -129,17 +129,12 @@ export function parseRunArgs(
     nowMs?: number;
   } = {},
 ): RunArgs {
-  let values: Record<string, string | boolean | string[] | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: joinNegativeValues(args),
-      options: RUN_OPTIONS,
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (e) {
-    throw new UsageError(`${(e as Error).message}. See \`llmload run --help\`.`);
-  }
+  const values: Record<string, string | boolean | string[] | undefined> = parseFlags("run", {
+    args: joinNegativeValues(args),
+    options: RUN_OPTIONS,
+    strict: true,
+    allowPositionals: false,
+  }).values;
   if (values.help) return { plan: undefined as unknown as RunPlan, quiet: false, help: true };
 
   const problems: string[] = [];

@@ -1,4 +1,4 @@
-import { parseArgs } from "node:util";
+import { parseFlags } from "./flag_suggestion.ts";
 import type { RunPlan } from "../config/run_plan.ts";
 import {
   expandSweep,
@@ -234,17 +234,12 @@ export function scenarioPlans(
   userArgs: string[],
   options: { env: Record<string, string | undefined>; ref: string },
 ): ScenarioRun {
-  let given: Record<string, unknown>;
-  try {
-    ({ values: given } = parseArgs({
-      args: userArgs,
-      options: RUN_OPTIONS,
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (e) {
-    throw new UsageError(`${(e as Error).message}. See \`llmload run --help\`.`);
-  }
+  const given: Record<string, unknown> = parseFlags("run", {
+    args: userArgs,
+    options: RUN_OPTIONS,
+    strict: true,
+    allowPositionals: false,
+  }).values;
   const all = expandSweep(scenario);
   const axes = sweptAxes(all);
   // A flag for a swept axis narrows the sweep to the points with that value.

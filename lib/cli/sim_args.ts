@@ -1,4 +1,4 @@
-import { parseArgs } from "node:util";
+import { parseFlags } from "./flag_suggestion.ts";
 import { parseDurationMs } from "../config/duration.ts";
 import { UsageError } from "../config/usage_error.ts";
 import type { SimOptions } from "../sim/server.ts";
@@ -94,12 +94,8 @@ export const DEFAULT_CRASH_MESSAGE = "RuntimeError: simulated crash (--crash-aft
 
 /** Turns `llmload sim` arguments into simulator options, listing every problem at once. */
 export function parseSimArgs(args: string[]): SimArgs {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({ args, options: SIM_OPTIONS, strict: true }));
-  } catch (e) {
-    throw new UsageError(`${(e as Error).message}. See \`llmload sim --help\`.`);
-  }
+  const values: Record<string, string | boolean | undefined> =
+    parseFlags("sim", { args, options: SIM_OPTIONS, strict: true }).values;
   if (values.help) return { options: {}, help: true };
   const { options, problems } = simOptionsFromFlags(values, { prefix: "" });
   const crashRaw = values["crash-after-requests"] as string | undefined;

@@ -1,4 +1,4 @@
-import { parseArgs } from "node:util";
+import { parseFlags } from "./flag_suggestion.ts";
 import { DEFAULT_TELEMETRY } from "../config/telemetry_plan.ts";
 import { UsageError } from "../config/usage_error.ts";
 import { readSystemRecord, type SystemRecord } from "../run/system_record.ts";
@@ -29,12 +29,8 @@ export function parseSysinfoArgs(
   args: string[],
   env: Record<string, string | undefined>,
 ): SysinfoArgs {
-  let values: Record<string, string | boolean | string[] | undefined>;
-  try {
-    ({ values } = parseArgs({ args, options: SYSINFO_OPTIONS, strict: true }));
-  } catch (e) {
-    throw new UsageError(`${(e as Error).message}. See \`llmload sysinfo --help\`.`);
-  }
+  const values: Record<string, string | boolean | string[] | undefined> =
+    parseFlags("sysinfo", { args, options: SYSINFO_OPTIONS, strict: true }).values;
   const problems: string[] = [];
   if (values["gpu-interval"] !== undefined) {
     problems.push("--gpu-interval applies to runs only: sysinfo reads the GPUs once");
