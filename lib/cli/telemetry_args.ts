@@ -94,6 +94,11 @@ export function telemetrySection(
     gpuIntervalMs,
     ...(gpus ? { gpus } : {}),
     ...(values["gpu-processes"] === true ? { gpuProcesses: true } : {}),
+    ...(["gpu-sampler", "gpus", "gpu-interval", "gpu-processes"].some((k) =>
+        values[k] !== undefined
+      )
+      ? { gpuExpected: true }
+      : {}),
     tags,
     notes,
   };

@@ -19,6 +19,11 @@ export const TelemetryPlanSchema = z.strictObject({
   gpuProcesses: z.boolean().optional(),
   /** `--tag key=value`: what cannot be detected (tensor parallel size, quantization, ...). */
   tags: z.record(z.string(), z.string()),
+  /**
+   * GPU data was asked for (`--gpu-sampler` given, or `--gpus`, `--gpu-interval`,
+   * `--gpu-processes`): a missing nvidia-smi is then worth a warning, not only a report line.
+   */
+  gpuExpected: z.boolean().optional(),
   /** `--note "..."`, in the order given. */
   notes: z.array(z.string()),
 }).refine((t) => (t.gpuSampler === "command") === (t.command !== undefined), {

@@ -167,10 +167,22 @@ function factsTable(facts: [string, string][]): string {
   return markdownTable(["Item", "Value"], facts, { allLeft: true });
 }
 
+/** Why no case has GPU data, from meta.json `gpu_sampler` (the sampler's own record). */
+function noGpuReason(cases: readonly Case[]): string {
+  const statuses = new Set(
+    cases.map((c) => (c.run.meta.gpu_sampler as { status?: unknown } | undefined)?.status),
+  );
+  if (statuses.size === 1 && statuses.has("unavailable")) {
+    return 'nvidia-smi was not on PATH; --gpu-sampler "ssh HOST nvidia-smi" samples another host';
+  }
+  if (statuses.size === 1 && statuses.has("off")) return "--gpu-sampler off";
+  return "no gpu.csv";
+}
+
 function resultsSection(cases: readonly Case[]): string[] {
   const out = ["## 3. Results by case", "", resultsTable(cases)];
   const gpu = gpuTable(cases);
-  out.push("", gpu ? "GPU (gpu.csv):\n\n" + gpu : "GPU: not recorded (no gpu.csv).");
+  out.push("", gpu ? "GPU (gpu.csv):\n\n" + gpu : `GPU: not recorded (${noGpuReason(cases)}).`);
   const server = serverTable(cases);
   out.push(
     "",

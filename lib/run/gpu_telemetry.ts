@@ -97,7 +97,8 @@ export async function startGpuTelemetry(
   };
   const command = samplerCommand(t);
   if (!command) {
-    if (t.gpuSampler === "auto" && !io.quiet && !warnedMissing) {
+    // Without a GPU flag this is a laptop or a client box: the report says it, once, instead.
+    if (t.gpuSampler === "auto" && t.gpuExpected && !io.quiet && !warnedMissing) {
       warnedMissing = true;
       io.log(
         "warning: nvidia-smi is not on PATH, so no GPU data is recorded (summary gpu: null); " +

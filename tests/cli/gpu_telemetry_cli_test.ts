@@ -182,10 +182,31 @@ Deno.exit(3);
   assert.ok(await waitFor(() => !processAlive(pid), 3000), `sampler ${pid} outlived Deno.exit`);
 });
 
-Deno.test("--gpu-sampler auto without nvidia-smi: one warning, gpu null, no gpu.csv", async () => {
+Deno.test("without nvidia-smi: no warning by default, the report says it once; --gpu-sampler auto warns once", async () => {
+  const quiet = await Deno.makeTempDir();
+  const plain = await llmload(
+    ["run", "--target", "sim", "--requests", "2", "--max-tokens", "4", "--out", quiet],
+    { env: { PATH: "/nonexistent" } },
+  );
+  assert.equal(plain.code, 0, plain.stderr);
+  assert.doesNotMatch(plain.stderr, /nvidia-smi/);
+  const md = Deno.readTextFileSync(join(runDirOf(quiet), "report.md"));
+  assert.equal(md.match(/GPU: not recorded \(nvidia-smi was not on PATH/g)?.length, 1, md);
   const out = await Deno.makeTempDir();
   const r = await llmload(
-    ["run", "--target", "sim", "--requests", "2", "--max-tokens", "4", "--out", out],
+    [
+      "run",
+      "--target",
+      "sim",
+      "--requests",
+      "2",
+      "--max-tokens",
+      "4",
+      "--gpu-sampler",
+      "auto",
+      "--out",
+      out,
+    ],
     { env: { PATH: "/nonexistent" } },
   );
   assert.equal(r.code, 0, r.stderr);

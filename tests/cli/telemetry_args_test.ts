@@ -40,12 +40,16 @@ Deno.test("telemetry flags become the plan's telemetry section; none given leave
       gpuIntervalMs: 250,
       gpus: [0, 3],
       gpuProcesses: true,
+      gpuExpected: true,
       tags: { tp: "8", quantization: "fp8", empty: "" },
       notes: ["first", "second"],
     },
   );
   assert.equal(plan("--gpu-interval", "100").telemetry!.gpuIntervalMs, 100);
   assert.equal(plan("--gpu-sampler", "off").telemetry!.gpuSampler, "off");
+  // A tag alone asks for no GPU data: a missing nvidia-smi then goes unmentioned but in the report.
+  assert.equal(plan("--tag", "tp=8").telemetry!.gpuExpected, undefined);
+  assert.equal(plan("--gpus", "0").telemetry!.gpuExpected, true);
 });
 
 Deno.test("bad telemetry flags are listed together, each naming the flag and the fix", () => {
