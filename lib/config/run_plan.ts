@@ -359,6 +359,19 @@ export function loadEndsItself(load: { mode: string; shape?: unknown; stages?: u
   return load.mode === "open" ? load.shape !== undefined : load.stages !== undefined;
 }
 
+/**
+ * The users that can ever be in flight together in a closed loop: `--concurrency`, or fewer when
+ * `--requests` stops the run first (8 users, 4 requests: 4 users ever send). Undefined for an
+ * open loop or concurrency stages.
+ */
+export function effectiveConcurrency(
+  plan: { load: RunPlan["load"]; stop: RunPlan["stop"] },
+): number | undefined {
+  if (plan.load.mode !== "closed" || plan.load.concurrency === undefined) return undefined;
+  const requests = plan.stop.requests;
+  return requests === undefined ? plan.load.concurrency : Math.min(plan.load.concurrency, requests);
+}
+
 /** A validated run plan. */
 export type RunPlan = z.infer<typeof RunPlanSchema>;
 

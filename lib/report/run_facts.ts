@@ -201,7 +201,12 @@ export function describeLoad(meta: Json): string {
   const shapeText = shape ? ` (shape: ${first(shape, ["kind"]) ?? "custom"})` : "";
   if (load.mode === "closed") {
     const ramp = typeof load.ramp_ms === "number" ? `, ramp ${load.ramp_ms / 1000} s` : "";
-    return `closed loop, concurrency ${load.concurrency ?? "?"}${ramp}${shapeText}`;
+    const eff = load.effective_concurrency;
+    const effText = typeof eff === "number" && typeof load.concurrency === "number" &&
+        eff < load.concurrency
+      ? ` (${eff} effective: the run had ${eff} requests)`
+      : "";
+    return `closed loop, concurrency ${load.concurrency ?? "?"}${effText}${ramp}${shapeText}`;
   }
   const rate = load.rate === null || load.rate === undefined ? "" : ` ${load.rate} req/s`;
   const cap = typeof load.max_in_flight === "number" ? `, max in flight ${load.max_in_flight}` : "";

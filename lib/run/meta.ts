@@ -1,4 +1,4 @@
-import type { RunPlan } from "../config/run_plan.ts";
+import { effectiveConcurrency, type RunPlan } from "../config/run_plan.ts";
 import { RECORDS_FILE, RECORDS_FILE_GZ } from "./records_file.ts";
 import { resolveEngineParams } from "../sim/profiles.ts";
 import type { SimOptions } from "../sim/server.ts";
@@ -78,6 +78,8 @@ export function buildMeta(
       : {
         mode: "closed",
         concurrency: plan.load.concurrency ?? null,
+        // Fewer than `concurrency` when --requests stops the run before every user sent.
+        effective_concurrency: effectiveConcurrency(plan) ?? null,
         ramp_ms: plan.load.rampMs ?? null,
         shape: run.shape ?? null,
       },

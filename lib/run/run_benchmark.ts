@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { sendRequest } from "../client/stream_client.ts";
 import { createSocketTransport } from "../client/socket_transport.ts";
 import type { ClientConfig, Job } from "../client/types.ts";
-import type { RunPlan } from "../config/run_plan.ts";
+import { effectiveConcurrency, type RunPlan } from "../config/run_plan.ts";
 import { UsageError } from "../config/usage_error.ts";
 import { realClock } from "../load/clock.ts";
 import { type ParsedTrace, readTrace } from "../load/trace_replay.ts";
@@ -153,6 +153,16 @@ export async function runBenchmark(
   options: RunOptions = {},
 ): Promise<RunOutcome> {
   await checkBaselineFlag(plan);
+  const effective = effectiveConcurrency(plan);
+  if (
+    plan.load.mode === "closed" && effective !== undefined && effective < plan.load.concurrency!
+  ) {
+    io.log(
+      `warning: --concurrency ${plan.load.concurrency} with --requests ${plan.stop.requests}: ` +
+        `only ${effective} users ever send, so the effective concurrency is ${effective} ` +
+        `(meta.json load.effective_concurrency); raise --requests to load ${plan.load.concurrency}`,
+    );
+  }
   const dataset = plan.dataset
     ? await loadDatasetPrompts(plan.dataset, {
       seed: plan.seed,
