@@ -72,7 +72,7 @@ export async function preparePrompts(
     });
   } catch (e) {
     if (!(e instanceof TokenizeUnavailable)) throw e;
-    const why = e.status === 404 ? "the server has no /tokenize" : e.message;
+    const why = tokenizeFailureCause(e, opts.model);
     opts.log(
       `warning: prompt lengths are estimates (one token per word; ${why}); the summary's prompt drift shows the real lengths`,
     );
@@ -92,4 +92,16 @@ export async function preparePrompts(
     );
   }
   return book;
+}
+
+/**
+ * Why /tokenize could not count, in the user's terms: vLLM answers 404 both for a server without
+ * the route and for a model it does not serve, and only the body tells them apart.
+ */
+export function tokenizeFailureCause(e: TokenizeUnavailable, model: string): string {
+  if (e.status !== 404) return e.message;
+  if (/model/i.test(e.message) && /(does not exist|not found|unknown|no such)/i.test(e.message)) {
+    return `the server does not serve model "${model}" (${e.message}); check --model`;
+  }
+  return "the server has no /tokenize";
 }
