@@ -390,7 +390,7 @@ async function runAndReport(
       ? await runWithHooks(plan, io, { hooks })
       : await runBenchmark(plan, io);
     const title = `llmload ${outcome.runId} · ${outcome.model} @ ${outcome.baseUrl}`;
-    out(renderSummaryTable(outcome.summary, { color, title }) + "\n");
+    out(renderSummaryTable(outcome.summary, { color, title, endpoint: plan.endpoint }) + "\n");
     if (outcome.adapters) out("\n" + renderAdapterTable(outcome.adapters) + "\n");
     if (outcome.serverMetrics) out(renderServerMetricsLine(outcome.serverMetrics) + "\n");
     if (outcome.client) out(renderClientHealthLine(outcome.client) + "\n");

@@ -15,6 +15,8 @@ export interface SummaryTableOptions {
   color?: boolean;
   /** A heading line above the table (e.g. scenario and target). */
   title?: string;
+  /** The API the run called: a 404 from `completions` gets a hint to try `chat`. */
+  endpoint?: "chat" | "completions";
 }
 
 const ROWS: readonly { label: string; key: LatencyMetric; openOnly?: boolean }[] = [
@@ -119,6 +121,14 @@ export function renderSummaryTable(summary: Summary, options: SummaryTableOption
       name(i === 0 ? "Errors" : "") + red(`${k} ${e.count}`) + `  e.g. ${JSON.stringify(example)}`,
     );
   });
+  const http = summary.errors.http;
+  if (options.endpoint === "completions" && http?.examples.some((m) => m.startsWith("404"))) {
+    // Chat-only deployments (many LoRA and proxy setups) answer 404 on /v1/completions.
+    out.push(
+      name("") +
+        "hint: 404 on /v1/completions: the server may serve chat only; try --endpoint chat",
+    );
+  }
 
   const t = summary.throughput;
   out.push(

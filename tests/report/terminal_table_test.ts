@@ -134,3 +134,24 @@ Deno.test("ms are formatted with precision that suits their size", () => {
   ];
   for (const [v, want] of table) assert.equal(formatMs(v), want, String(v));
 });
+
+Deno.test("a 404 from /v1/completions gets a hint to try --endpoint chat; chat runs do not", () => {
+  const failed: RequestRecord = {
+    ...records()[0],
+    tokenTimes: [],
+    tokenCounts: [],
+    outputTokens: 0,
+    status: 404,
+    error: { kind: "http", message: "Not Found", status: 404 },
+  };
+  const s = summarize([failed], { loadMode: "closed" });
+  assert.match(
+    renderSummaryTable(s, { endpoint: "completions" }),
+    /hint: 404 on \/v1\/completions.*--endpoint chat/,
+  );
+  assert.doesNotMatch(renderSummaryTable(s, { endpoint: "chat" }), /hint:/);
+  assert.doesNotMatch(
+    renderSummaryTable(summarize(records(), { loadMode: "closed" }), { endpoint: "completions" }),
+    /hint:/,
+  );
+});
