@@ -1,3 +1,4 @@
+import { rebuildMissingSummary } from "../run/rebuild_summary.ts";
 import { parseFlags } from "./flag_suggestion.ts";
 import { UsageError } from "../config/usage_error.ts";
 import {
@@ -39,7 +40,10 @@ export async function reportCommand(args: string[], cli: ReportCli): Promise<num
     for (const f of search) cli.out(`wrote ${f}\n`);
     return cli.exit.ok;
   }
-  const written = await writeReports(dirs[0], { warn: (m) => cli.err(`warning: ${m}\n`) });
+  const warn = (m: string) => cli.err(`warning: ${m}\n`);
+  const rebuilt = await rebuildMissingSummary(dirs[0], { warn });
+  if (rebuilt) cli.out(`wrote ${rebuilt}\n`);
+  const written = await writeReports(dirs[0], { warn });
   for (const f of written.files) cli.out(`wrote ${f}\n`);
   return cli.exit.ok;
 }

@@ -131,6 +131,11 @@ export async function loadRunInput(
   if (problems.length > 0) throw new UsageError(problems);
   const meta = await readJson(join(dir, "meta.json"));
   const summaryJson = await readJson(join(dir, "summary.json"));
+  if (summaryJson.interrupted === true && meta.interrupted !== true) {
+    // A run killed before its end wrote meta.json once, at its start: the summary knows better.
+    meta.interrupted = true;
+    meta.interrupt_reason = summaryJson.interrupt_reason ?? null;
+  }
   const readOrUsage = async <T>(file: string, parse: (text: string) => T): Promise<T> => {
     try {
       return parse(await Deno.readTextFile(join(dir, file)));
