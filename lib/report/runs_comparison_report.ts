@@ -51,7 +51,13 @@ export function comparedRunNames(runs: readonly RunReportInput[]): string[] {
   const seen = new Map<string, number>();
   return runs.map((r) => {
     const tags = r.meta.tags as Record<string, unknown> | undefined;
-    const base = tags && typeof tags.label === "string" && tags.label ? tags.label : r.runId;
+    const variant = r.meta.server_variant as { label?: unknown } | undefined;
+    // The name a person gave the run (--tag label=…), else its server variant, else its id.
+    const base = tags && typeof tags.label === "string" && tags.label
+      ? tags.label
+      : typeof variant?.label === "string" && variant.label
+      ? variant.label
+      : r.runId;
     const n = (seen.get(base) ?? 0) + 1;
     seen.set(base, n);
     return n === 1 ? base : `${base}#${n}`;

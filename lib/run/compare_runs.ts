@@ -5,6 +5,7 @@
  * `llmload report`).
  */
 
+import { findRecordsFile } from "./records_file.ts";
 import { join, resolve } from "node:path";
 import { UsageError } from "../config/usage_error.ts";
 import { compareRuns, type RunsComparison } from "../metrics/runs_comparison.ts";
@@ -37,13 +38,14 @@ async function problemWith(dir: string): Promise<string | undefined> {
   }
   if (!stat.isDirectory) return `"${dir}" is not a directory; give run directories`;
   const missing: string[] = [];
-  for (const f of ["meta.json", "requests.jsonl", "summary.json"]) {
+  for (const f of ["meta.json", "summary.json"]) {
     try {
       await Deno.stat(join(dir, f));
     } catch {
       missing.push(f);
     }
   }
+  if (await findRecordsFile(dir) === null) missing.push("requests.jsonl");
   if (missing.length === 0) return undefined;
   let hint = "";
   try {
