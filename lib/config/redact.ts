@@ -24,47 +24,50 @@ const VALUE = String.raw`("[^"]*"|'[^']*'|[^\s"']+)`;
  * Text patterns, each with the group holding the secret. Order matters: the userinfo of a URL
  * first, so a `--url=http://u:p@h` keeps its host.
  */
-const PATTERNS: { re: RegExp; replace: (m: string[]) => string; secret: (m: string[]) => string }[] =
-  [
-    // scheme://user:pass@host → scheme://***@host (userinfo has no '/', '?', '#' or spaces).
-    {
-      re: /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/?#@"'<>]+)@/gi,
-      replace: (m) => `${m[1]}${REDACTED}@`,
-      secret: (m) => m[2],
-    },
-    // `--api-key X`, `--api-key=X` inside a command string.
-    {
-      re: new RegExp(
-        String.raw`(^|[\s"'])(--?[\w-]*?(?:api[-_]?key|token|password|passwd|secret))(=|\s+)` +
-          VALUE,
-        "gi",
-      ),
-      replace: (m) => `${m[1]}${m[2]}${m[3]}${REDACTED}`,
-      secret: (m) => unquote(m[4]),
-    },
-    // `Authorization: Bearer X`, `"authorization": "X"`, `Authorization=Basic X`.
-    {
-      re: /(authorization["']?\s*[:=]\s*["']?)((?:bearer|basic|token)\s+)?([^\s"',;}]+)/gi,
-      replace: (m) => `${m[1]}${m[2] ?? ""}${REDACTED}`,
-      secret: (m) => m[3],
-    },
-    // Env-style assignments: OPENAI_API_KEY=…, HF_TOKEN=…, AWS_SECRET=…, PASSWORD=… (a bare
-    // `token=` is left: it reads as prose as often as a secret).
-    {
-      re: new RegExp(
-        String.raw`(^|[^\w-])(\w+_(?:KEY|TOKEN|SECRET|PASSWORD|PASSWD)|PASSWORD|PASSWD)=` + VALUE,
-        "gi",
-      ),
-      replace: (m) => `${m[1]}${m[2]}=${REDACTED}`,
-      secret: (m) => unquote(m[3]),
-    },
-    // OpenAI-style keys anywhere: sk-…, sk-proj-….
-    {
-      re: /\bsk-[A-Za-z0-9_-]{8,}/g,
-      replace: () => `sk-${REDACTED}`,
-      secret: (m) => m[0],
-    },
-  ];
+const PATTERNS: {
+  re: RegExp;
+  replace: (m: string[]) => string;
+  secret: (m: string[]) => string;
+}[] = [
+  // scheme://user:pass@host → scheme://***@host (userinfo has no '/', '?', '#' or spaces).
+  {
+    re: /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/?#@"'<>]+)@/gi,
+    replace: (m) => `${m[1]}${REDACTED}@`,
+    secret: (m) => m[2],
+  },
+  // `--api-key X`, `--api-key=X` inside a command string.
+  {
+    re: new RegExp(
+      String.raw`(^|[\s"'])(--?[\w-]*?(?:api[-_]?key|token|password|passwd|secret))(=|\s+)` +
+        VALUE,
+      "gi",
+    ),
+    replace: (m) => `${m[1]}${m[2]}${m[3]}${REDACTED}`,
+    secret: (m) => unquote(m[4]),
+  },
+  // `Authorization: Bearer X`, `"authorization": "X"`, `Authorization=Basic X`.
+  {
+    re: /(authorization["']?\s*[:=]\s*["']?)((?:bearer|basic|token)\s+)?([^\s"',;}]+)/gi,
+    replace: (m) => `${m[1]}${m[2] ?? ""}${REDACTED}`,
+    secret: (m) => m[3],
+  },
+  // Env-style assignments: OPENAI_API_KEY=…, HF_TOKEN=…, AWS_SECRET=…, PASSWORD=… (a bare
+  // `token=` is left: it reads as prose as often as a secret).
+  {
+    re: new RegExp(
+      String.raw`(^|[^\w-])(\w+_(?:KEY|TOKEN|SECRET|PASSWORD|PASSWD)|PASSWORD|PASSWD)=` + VALUE,
+      "gi",
+    ),
+    replace: (m) => `${m[1]}${m[2]}=${REDACTED}`,
+    secret: (m) => unquote(m[3]),
+  },
+  // OpenAI-style keys anywhere: sk-…, sk-proj-….
+  {
+    re: /\bsk-[A-Za-z0-9_-]{8,}/g,
+    replace: () => `sk-${REDACTED}`,
+    secret: (m) => m[0],
+  },
+];
 
 function unquote(v: string): string {
   return /^(["']).*\1$/.test(v) ? v.slice(1, -1) : v;
