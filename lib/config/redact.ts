@@ -147,3 +147,18 @@ export function redactKnown(text: string, secrets: readonly string[]): string {
   for (const s of known) t = t.split(s).join(REDACTED);
   return redactText(t);
 }
+
+/**
+ * A JSON-like value with {@link redactText} applied to every string in it, at any depth (a
+ * record assembled from many sources, such as a server's own description with its URLs).
+ */
+export function redactDeep<T>(value: T): T {
+  if (typeof value === "string") return redactText(value) as T;
+  if (Array.isArray(value)) return value.map(redactDeep) as T;
+  if (typeof value === "object" && value !== null) {
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, redactDeep(v)]),
+    ) as T;
+  }
+  return value;
+}

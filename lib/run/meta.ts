@@ -8,7 +8,7 @@ import { VERSION } from "../version.ts";
 import { describeOutputLength } from "../workload/output_length.ts";
 import { samplingFields } from "../client/request_body.ts";
 import { formatShard } from "../load/shard.ts";
-import { redactArgv, redactText, redactUrl } from "../config/redact.ts";
+import { redactArgv, redactDeep, redactText, redactUrl } from "../config/redact.ts";
 
 /**
  * The contents of meta.json: what ran, against what, when, and how to rebuild times. Record
@@ -52,7 +52,8 @@ export function buildMeta(
     preconnect?: object;
   },
 ): Record<string, unknown> {
-  return {
+  // Every string, not only the target's: the server record repeats the URL (its /metrics).
+  return redactDeep({
     run_id: run.runId,
     llmload_version: VERSION,
     command_line: redactArgv(plan.commandLine),
@@ -148,7 +149,7 @@ export function buildMeta(
       hostname: safeHostname(),
     },
     ...run.telemetry,
-  };
+  });
 }
 
 /**

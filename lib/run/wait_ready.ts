@@ -44,7 +44,9 @@ export async function waitReady(baseUrl: string, options: WaitReadyOptions): Pro
       });
       if (problem === undefined) {
         const waited = performance.now() - start;
-        if (announced) options.log?.(`target ready after ${formatDurationMs(waited)} (${redactUrl(url)})`);
+        if (announced) {
+          options.log?.(`target ready after ${formatDurationMs(waited)} (${redactUrl(url)})`);
+        }
         return waited;
       }
       lastError = `GET ${url}: ${problem}`;
