@@ -4,7 +4,7 @@ import { parseDurationMs } from "../config/duration.ts";
 import { type RateFunctionLike, type RunPlan, validateRunPlan } from "../config/run_plan.ts";
 import { parseStageList } from "../config/stage_list.ts";
 import { UsageError } from "../config/usage_error.ts";
-import { isSecretTagKey } from "../config/telemetry_plan.ts";
+import { redactArgv as redactSecrets } from "../config/redact.ts";
 import { parseOutputLength } from "../workload/output_length.ts";
 import { BUILTIN_TEXT_SOURCES } from "../workload/text_sources.ts";
 import { parseSamplingFlags, SAMPLING_OPTIONS } from "./sampling_args.ts";
@@ -636,22 +636,10 @@ function datasetSource(
 }
 
 /**
- * Replaces the value of --api-key (both `--api-key X` and `--api-key=X`) with `***`, and the
- * value of a `--tag` whose key looks secret (`--tag hf_token=...` → `--tag hf_token=***`).
+ * The recorded command line's redaction (`--api-key X` → `--api-key ***`, secret-looking
+ * `--tag`s, URL userinfo, ...): one implementation for every output, in config/redact.ts.
  */
-export function redactSecrets(args: string[]): string[] {
-  const tag = (kv: string) => {
-    const eq = kv.indexOf("=");
-    return eq > 0 && isSecretTagKey(kv.slice(0, eq)) ? `${kv.slice(0, eq)}=***` : kv;
-  };
-  return args.map((a, i) => {
-    if (a.startsWith("--api-key=")) return "--api-key=***";
-    if (i > 0 && args[i - 1] === "--api-key") return "***";
-    if (a.startsWith("--tag=")) return `--tag=${tag(a.slice(6))}`;
-    if (i > 0 && args[i - 1] === "--tag") return tag(a);
-    return a;
-  });
-}
+export { redactSecrets };
 
 /** `--workers N|auto`: a whole number ≥ 1, or `auto`. */
 /**

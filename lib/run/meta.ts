@@ -8,10 +8,13 @@ import { VERSION } from "../version.ts";
 import { describeOutputLength } from "../workload/output_length.ts";
 import { samplingFields } from "../client/request_body.ts";
 import { formatShard } from "../load/shard.ts";
+import { redactArgv, redactDeep, redactText, redactUrl } from "../config/redact.ts";
 
 /**
  * The contents of meta.json: what ran, against what, when, and how to rebuild times. Record
- * times in requests.jsonl are ms from `time_origin_epoch_ms`. The API key never appears here.
+ * times in requests.jsonl are ms from `time_origin_epoch_ms`. The API key never appears here,
+ * nor any other secret of the command line, the URL's userinfo or the server command (redact.ts):
+ * meta.json feeds the reports and the history files, so this is where they are hidden.
  */
 export function buildMeta(
   plan: RunPlan,
@@ -49,12 +52,13 @@ export function buildMeta(
     preconnect?: object;
   },
 ): Record<string, unknown> {
-  return {
+  // Every string, not only the target's: the server record repeats the URL (its /metrics).
+  return redactDeep({
     run_id: run.runId,
     llmload_version: VERSION,
-    command_line: plan.commandLine,
+    command_line: redactArgv(plan.commandLine),
     target: {
-      url: run.baseUrl,
+      url: redactUrl(run.baseUrl),
       model: run.model,
       sim: plan.target.sim,
       ...(run.sim ? describeSim(run.sim.options, { truthLogFile: run.sim.truthLogFile }) : {}),
@@ -118,8 +122,8 @@ export function buildMeta(
           index: plan.serverVariant.index,
           label: plan.serverVariant.label,
           params: plan.serverVariant.params,
-          argv: plan.serverVariant.argv,
-          template: plan.serverVariant.template,
+          argv: redactArgv(plan.serverVariant.argv),
+          template: redactText(plan.serverVariant.template),
           port: plan.serverVariant.port,
         },
       }
@@ -147,7 +151,7 @@ export function buildMeta(
       hostname: safeHostname(),
     },
     ...run.telemetry,
-  };
+  });
 }
 
 /**

@@ -1,9 +1,11 @@
+import { redactText } from "../config/redact.ts";
 import type { ModelsAnswer } from "../telemetry/server_record.ts";
 
 /** The target could not be reached or is not ready; the CLI exits with code 4. */
 export class TargetError extends Error {
   constructor(message: string) {
-    super(message);
+    // Its message names the URL and is printed and recorded (variants.json): no userinfo.
+    super(redactText(message));
     this.name = "TargetError";
   }
 }

@@ -73,6 +73,7 @@ import type { Verdict } from "../metrics/gates.ts";
 import { formatShard } from "../load/shard.ts";
 import { originAt, waitForStart } from "./start_at_wait.ts";
 import { chooseRunWire, warmConnections } from "./run_transport.ts";
+import { redactUrl } from "../config/redact.ts";
 
 /** Where a run talks to: the terminal, and the interrupt (Ctrl-C) signal. */
 export interface RunIo {
@@ -562,7 +563,7 @@ async function drive(
   );
   await writeFileAtomic(
     join(runDir, "summary.csv"),
-    summaryToCsv(summary, { run_id: where.runId, model, url: baseUrl }),
+    summaryToCsv(summary, { run_id: where.runId, model, url: redactUrl(baseUrl) }),
   );
   await writeFileAtomic(
     join(runDir, "meta.json"),
@@ -576,7 +577,8 @@ async function drive(
     runId: where.runId,
     runDir,
     model,
-    baseUrl,
+    // Shown and written by callers (titles, sweep files), never sent to: userinfo hidden.
+    baseUrl: redactUrl(baseUrl),
     summary,
     interrupted,
     adapters,

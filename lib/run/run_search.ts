@@ -28,6 +28,7 @@ import { renderSearchMarkdown } from "../report/search_table.ts";
 import { startSharedSim } from "./shared_sim.ts";
 import { runBenchmark, type RunIo } from "./run_benchmark.ts";
 import { makeRunId } from "./run_dir.ts";
+import { redactUrl } from "../config/redact.ts";
 
 /** search.json's name. */
 export const SEARCH_FILE = "search.json";
@@ -91,7 +92,7 @@ export async function runSearch(
       warmup_requests: plan.warmup?.requests ?? null,
     },
     model: plan.target.model ?? "",
-    base_url: sim?.baseUrl ?? plan.target.url,
+    base_url: sim?.baseUrl ?? redactUrl(plan.target.url),
     interrupted: false,
     points: [],
     answer: null,

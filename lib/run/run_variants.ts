@@ -6,6 +6,12 @@
  * early, never becomes ready or dies mid-run is a result, not a crash: its kind and the last
  * lines of its log are recorded and the sweep goes on.
  *
+ * Secrets: the server is started with its argv as given, but everything written or printed here
+ * (argv, `server_cmd`, the log's header and lines, failure messages, log tails) shows the secret
+ * values of the command and the API key as `***` (config/redact.ts). `server.log` holds the
+ * server's own output, copied line by line through the same redaction; a secret the server
+ * makes up itself cannot be known and is not hidden.
+ *
  * Layout of `<out>/<sweep-id>/`: `variants.json` (every variant, its status and failure, each
  * point's summary), `comparison.md`, `comparison.html`, and one directory per variant holding
  * `server.log`, `variant.json` (written atomically when the variant is done: `--resume` skips
@@ -21,6 +27,7 @@ import {
   variantDirName,
 } from "../config/server_variants.ts";
 import { UsageError } from "../config/usage_error.ts";
+import { redactArgv, redactKnown, redactText, secretsInArgv } from "../config/redact.ts";
 import { classifyServerFailure, findOomLine, type ServerPhase } from "../metrics/server_failure.ts";
 import type { Summary } from "../metrics/summary.ts";
 import { compareVariants, type VariantComparison } from "../metrics/variant_comparison.ts";
@@ -87,7 +94,7 @@ export interface VariantRecord {
   index: number;
   label: string;
   params: Record<string, string>;
-  /** The exact argv the server was started with (null until started). */
+  /** The argv the server was started with, secret values shown as `***` (null until started). */
   argv: string[] | null;
   dir: string;
   port: number | null;
@@ -151,7 +158,7 @@ export async function runVariants(
         {
           sweep_id: sweepId,
           scenario: options.scenario,
-          server_cmd: variants.template,
+          server_cmd: redactText(variants.template),
           params: Object.fromEntries(variants.params.map((p) => [p.name, p.values])),
           links: variants.links,
           points: points.map((p) => ({ index: p.index, name: p.name })),
@@ -262,10 +269,12 @@ async function readResume(
   }
   const labels = plan.variants.map((v) => v.label).join(" | ");
   const savedLabels = (saved.variants ?? []).map((v) => v.label).join(" | ");
-  if (saved.server_cmd !== plan.template || labels !== savedLabels) {
+  // variants.json keeps the command redacted: compare it as written.
+  const template = redactText(plan.template);
+  if (saved.server_cmd !== template || labels !== savedLabels) {
     throw new UsageError(
       `--resume ${dir}: that sweep ran --server-cmd "${saved.server_cmd}" over [${savedLabels}], ` +
-        `not "${plan.template}" over [${labels}]; give the same --server-cmd and --server-param flags`,
+        `not "${template}" over [${labels}]; give the same --server-cmd and --server-param flags`,
     );
   }
   const done = new Map<number, VariantRecord>();
@@ -311,19 +320,27 @@ async function runVariant(
   });
   const baseUrl = `http://127.0.0.1:${port}/v1`;
   const logPath = join(ctx.dir, "server.log");
+  // What we gave the server that it may echo: the secrets of its argv and the API key.
+  const apiKey = points[0].plan.target.apiKey;
+  const secrets = [...secretsInArgv(argv), ...(apiKey ? [apiKey] : [])];
+  const scrub = (text: string) =>
+    text.split("\n").map((line) => redactKnown(line, secrets)).join("\n");
+  const shownArgv = redactArgv(argv);
   const record: VariantRecord = {
     ...pendingRecord(v, ctx.dirName),
-    argv,
+    argv: shownArgv,
     port,
     started_at: new Date().toISOString(),
   };
-  io.log(`variant ${v.index}/${ctx.count} (${v.label}): starting ${argv.join(" ")}`);
-  const server = await startServer(argv, { logPath });
+  io.log(`variant ${v.index}/${ctx.count} (${v.label}): starting ${shownArgv.join(" ")}`);
+  const server = await startServer(argv, { logPath, redact: scrub });
   record.pid = server.pid < 0 ? null : server.pid;
-  const fail = async (phase: ServerPhase, message: string): Promise<void> => {
+  const fail = async (phase: ServerPhase, reason: string): Promise<void> => {
+    const message = scrub(reason);
     // The log is complete once the process has ended; a live one is read as it stands.
     const exit = server.exit();
-    const tail = await logTail(logPath, LOG_TAIL_LINES);
+    // server.log is already scrubbed; again here for a log written before it was (--resume).
+    const tail = (await logTail(logPath, LOG_TAIL_LINES)).map(scrub);
     const kind = classifyServerFailure(phase, { exited: exit !== undefined, logTail: tail });
     record.status = "failed";
     record.failure = {
@@ -344,7 +361,7 @@ async function runVariant(
     const ready = await waitServerReady(baseUrl, server, {
       timeoutMs: ctx.plan.readyTimeoutMs,
       signal: io.interrupt,
-      apiKey: points[0].plan.target.apiKey,
+      apiKey,
     });
     if (!ready.ready) {
       if (!ready.exited && io.interrupt?.aborted) {

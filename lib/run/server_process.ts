@@ -26,19 +26,43 @@ export interface ServerProcess {
   stop(graceMs: number): Promise<{ forced: boolean }>;
 }
 
+/** A line longer than this without a newline (a progress bar) is written as it stands. */
+const MAX_PENDING_CHARS = 65_536;
+
+/** Feeds `write` whole lines of `stream` (the last one without its newline, if it has none). */
+async function pumpLines(
+  stream: ReadableStream<Uint8Array>,
+  write: (text: string) => Promise<void>,
+): Promise<void> {
+  let pending = "";
+  for await (const text of stream.pipeThrough(new TextDecoderStream())) {
+    pending += text;
+    const cut = pending.lastIndexOf("\n") + 1;
+    if (cut > 0 || pending.length > MAX_PENDING_CHARS) {
+      const upTo = cut > 0 ? cut : pending.length;
+      await write(pending.slice(0, upTo));
+      pending = pending.slice(upTo);
+    }
+  }
+  if (pending) await write(pending);
+}
+
 /** The delay between readiness polls, ms: short, since a start is waited for anyway. */
 const POLL_MS = 250;
 
 /**
  * Starts `argv` (never through a shell) as the leader of a new process group, appending its
- * output to `logPath` after a header line. A command that cannot be started at all (not found,
+ * output to `logPath` after a header line. With `redact`, the header and every line of the
+ * output pass through it before they reach the file (whole lines, so a secret split across two
+ * reads is still found). A command that cannot be started at all (not found,
  * not executable) still gives a process whose `exited` is code 127, with the reason in the log,
  * so the caller records it like any server that exits at once.
  */
 export async function startServer(
   argv: readonly string[],
-  options: { logPath: string; env?: Record<string, string> },
+  options: { logPath: string; env?: Record<string, string>; redact?: (text: string) => string },
 ): Promise<ServerProcess> {
+  const redact = options.redact ?? ((t: string) => t);
   const log = await Deno.open(options.logPath, { create: true, append: true });
   const enc = new TextEncoder();
   let writes = Promise.resolve();
@@ -49,7 +73,9 @@ export async function startServer(
     });
     return writes;
   };
-  await append(enc.encode(`# llmload: ${new Date().toISOString()} starting: ${argv.join(" ")}\n`));
+  await append(
+    enc.encode(redact(`# llmload: ${new Date().toISOString()} starting: ${argv.join(" ")}\n`)),
+  );
   let child: Deno.ChildProcess;
   try {
     child = new Deno.Command(argv[0], {
@@ -61,7 +87,9 @@ export async function startServer(
       detached: true,
     }).spawn();
   } catch (e) {
-    await append(enc.encode(`# llmload: cannot start ${argv[0]}: ${(e as Error).message}\n`));
+    await append(
+      enc.encode(redact(`# llmload: cannot start ${argv[0]}: ${(e as Error).message}\n`)),
+    );
     await writes;
     log.close();
     const exit = { code: 127, signal: null };
@@ -74,9 +102,12 @@ export async function startServer(
     };
   }
   trackChild(child, { group: true });
-  const pump = async (stream: ReadableStream<Uint8Array>) => {
-    for await (const chunk of stream) await append(chunk);
-  };
+  const pump = options.redact
+    ? (stream: ReadableStream<Uint8Array>) =>
+      pumpLines(stream, (t) => append(enc.encode(redact(t))))
+    : async (stream: ReadableStream<Uint8Array>) => {
+      for await (const chunk of stream) await append(chunk);
+    };
   let ended: ServerExit | undefined;
   const exited = (async () => {
     const [status] = await Promise.all([

@@ -1,5 +1,6 @@
 import { formatDurationMs } from "../config/duration.ts";
 import { TargetError } from "./resolve_target.ts";
+import { redactText, redactUrl } from "../config/redact.ts";
 
 /** Options of {@link waitReady}. */
 export interface WaitReadyOptions {
@@ -43,7 +44,9 @@ export async function waitReady(baseUrl: string, options: WaitReadyOptions): Pro
       });
       if (problem === undefined) {
         const waited = performance.now() - start;
-        if (announced) options.log?.(`target ready after ${formatDurationMs(waited)} (${url})`);
+        if (announced) {
+          options.log?.(`target ready after ${formatDurationMs(waited)} (${redactUrl(url)})`);
+        }
         return waited;
       }
       lastError = `GET ${url}: ${problem}`;
@@ -63,7 +66,9 @@ export async function waitReady(baseUrl: string, options: WaitReadyOptions): Pro
     if (!announced) {
       announced = true;
       options.log?.(
-        `waiting up to ${formatDurationMs(options.limitMs)} for ${base} to answer (${lastError})`,
+        redactText(
+          `waiting up to ${formatDurationMs(options.limitMs)} for ${base} to answer (${lastError})`,
+        ),
       );
     }
     await sleep(Math.min(pause, Math.max(0, left())), options.signal);
