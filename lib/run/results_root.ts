@@ -19,6 +19,10 @@ function pathProblem(root: string, e: unknown): string | undefined {
   if (e instanceof Deno.errors.NotFound) {
     return `--out "${root}": this directory cannot be created here (its parent does not allow it); ${fix}`;
   }
+  if (e instanceof Deno.errors.NotCapable) {
+    // Deno keeps /proc, /sys and devices out of reach without --allow-all: never a results root.
+    return `--out "${root}": a system directory (/proc, /sys, /dev) cannot hold results; ${fix}`;
+  }
   if (e instanceof Deno.errors.PermissionDenied) {
     return `--out "${root}": no permission to write here (${(e as Error).message}); ${fix}`;
   }
