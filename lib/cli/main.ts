@@ -401,7 +401,11 @@ async function runAndReport(
       err(`error: ${outcome.teardownError.message}\n`);
       return EXIT.failure;
     }
-    if (outcome.interrupted) return shutdown.exitCode(EXIT.interrupted);
+    if (outcome.interrupted) {
+      // verdict.json holds the same exit code: both come from the stop reason.
+      err(renderVerdictLines(outcome.verdict));
+      return shutdown.exitCode(EXIT.interrupted);
+    }
     // The reason goes last: what a cron mail or CI log shows at its end.
     if (outcome.verdict.verdict === "fail" || plan.gates) err(renderVerdictLines(outcome.verdict));
     return outcome.verdict.verdict === "fail" ? EXIT.gate : EXIT.ok;

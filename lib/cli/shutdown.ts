@@ -1,15 +1,14 @@
 import { formatDurationMs } from "../config/duration.ts";
+import { STOP_EXIT_CODES as VERDICT_STOP_EXIT_CODES } from "../metrics/gates.ts";
 
 /** Why a run was told to stop early. */
 export type StopReason = "SIGINT" | "SIGTERM" | "max-runtime";
 
-/** Exit code of each stop reason (README "Exit codes"). */
-export const STOP_EXIT_CODES: Record<StopReason, number> = {
-  SIGINT: 130,
-  SIGTERM: 143,
-  // The run did not finish within its budget: a runtime failure, not a performance verdict.
-  "max-runtime": 1,
-};
+/**
+ * Exit code of each stop reason (README "Exit codes"); defined beside the verdict, which
+ * records the same code in verdict.json.
+ */
+export const STOP_EXIT_CODES: Record<StopReason, number> = VERDICT_STOP_EXIT_CODES;
 
 /** The two stages of stopping a run, fed to RunIo as `interrupt` and `cancel`. */
 export interface Shutdown {

@@ -8,7 +8,7 @@
  * measured records; rates use the run's measured window (earliest send or schedule to latest end
  * of any measured record, all adapters together), so per-adapter rates add up to the run's.
  */
-import { isOk, type RequestRecord } from "./record.ts";
+import { isCancelledByUs, isOk, type RequestRecord } from "./record.ts";
 import type { RequestCounts } from "./summary.ts";
 import type { Stats } from "./stats.ts";
 import { requestMetrics } from "./per_request.ts";
@@ -68,7 +68,14 @@ interface ColdCandidate {
 
 /** One adapter's counters and distributions while records stream in. */
 class AdapterGroup {
-  readonly counts: RequestCounts = { total: 0, ok: 0, failed: 0, dropped: 0, warmup: 0 };
+  readonly counts: RequestCounts = {
+    total: 0,
+    ok: 0,
+    failed: 0,
+    cancelled: 0,
+    dropped: 0,
+    warmup: 0,
+  };
   readonly ttft = new LatencyHistogram();
   readonly warmTtft = new LatencyHistogram();
   readonly e2e = new LatencyHistogram();
@@ -104,6 +111,7 @@ export class AdapterAccumulator {
     else {
       g.counts.total++;
       if (r.dropped) g.counts.dropped++;
+      else if (isCancelledByUs(r)) g.counts.cancelled++;
       else if (!ok) g.counts.failed++;
       else {
         g.counts.ok++;

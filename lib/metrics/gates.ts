@@ -65,10 +65,30 @@ export interface BaselineCheck {
 /** A regression (verdict.json `baseline.regressions[]`). */
 export type Regression = Omit<BaselineCheck, "regressed">;
 
+/**
+ * The exit code of a run stopped early, by stop reason (README "Exit codes"): a stop signal's
+ * 128 + its number; `--max-runtime` is a runtime failure (1), not a performance verdict.
+ */
+export const STOP_EXIT_CODES = { SIGINT: 130, SIGTERM: 143, "max-runtime": 1 } as const;
+
+/** The exit code a run stopped for `reason` exits with; 130 (interrupted) for another reason. */
+export function stopExitCode(reason: string | undefined): number {
+  return reason !== undefined && Object.hasOwn(STOP_EXIT_CODES, reason)
+    ? STOP_EXIT_CODES[reason as keyof typeof STOP_EXIT_CODES]
+    : STOP_EXIT_CODES.SIGINT;
+}
+
 /** verdict.json. */
 export interface Verdict {
-  verdict: "pass" | "fail";
-  exit_code: 0 | 3;
+  /**
+   * `interrupted`: the run was stopped early (SIGINT, SIGTERM, `--max-runtime`); its partial
+   * results are not judged (the gates are evaluated and kept, but fail nothing).
+   */
+  verdict: "pass" | "fail" | "interrupted";
+  /** The exit code of the process: 0 pass, 3 fail, an interrupted run's {@link stopExitCode}. */
+  exit_code: number;
+  /** Why an interrupted run stopped (as meta.json `interrupt_reason`); only when interrupted. */
+  interrupt_reason?: string;
   reasons: string[];
   gates: GateResult[];
   slo: SloSummary | null;
@@ -187,6 +207,21 @@ export function regressionReason(c: BaselineCheck): string {
   return `regression: ${c.metric} ${fmt(c.value)} vs baseline ${fmt(c.baseline)} (${sign}${
     c.change_pct?.toFixed(1)
   } %, tolerance ${c.tolerance_pct} %${noise})`;
+}
+
+/**
+ * The verdict of a run stopped early for `reason`: "interrupted", never a fail, with the exit
+ * code the process exits with; the gates stay as evaluated, for information.
+ */
+export function interruptedVerdict(judged: Verdict, reason: string): Verdict {
+  const code = stopExitCode(reason);
+  return {
+    ...judged,
+    verdict: "interrupted",
+    exit_code: code,
+    interrupt_reason: reason,
+    reasons: [`interrupted (${reason}): partial results, not judged`],
+  };
 }
 
 /** The verdict: fail (exit 3) when any gate failed or any metric regressed. */

@@ -95,6 +95,16 @@ export interface RequestRecord {
   coldStart?: boolean;
 }
 
+/**
+ * True when llmload itself ended the request: a stop signal, `--max-runtime` or the end of
+ * `--grace` aborted it (kind "cancelled" is only ever set by the client's own cancel signal, see
+ * stream_client.ts; a server or network failure is "connect", "http", "stream" or "timeout").
+ * Such a request says nothing about the server: it is counted apart, never as a failure.
+ */
+export function isCancelledByUs(r: RequestRecord): boolean {
+  return r.error?.kind === "cancelled";
+}
+
 /** True when the request completed without error and was actually sent. */
 export function isOk(r: RequestRecord): boolean {
   return !r.error && !r.dropped;

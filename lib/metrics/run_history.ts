@@ -58,7 +58,7 @@ export interface HistoryRecord {
   gpu_memory_peak_mib: number | null;
   gpu_energy_j: number | null;
   /** verdict.json's verdict; null when the run wrote none. */
-  verdict: "pass" | "fail" | null;
+  verdict: "pass" | "fail" | "interrupted" | null;
   verdict_reasons: string[];
 }
 
@@ -145,7 +145,7 @@ export function historyRecord(
     slo_attainment_pct: num(slo.attainment_pct),
     gpu_memory_peak_mib: num(gpu.memory_peak_mib),
     gpu_energy_j: num(gpu.energy_j),
-    verdict: v === "pass" || v === "fail" ? v : null,
+    verdict: v === "pass" || v === "fail" || v === "interrupted" ? v : null,
     verdict_reasons: Array.isArray(verdict?.reasons)
       ? (verdict.reasons as unknown[]).filter((r): r is string => typeof r === "string")
       : [],

@@ -6,13 +6,14 @@
  * within every bound (its TTFT, TPOT and E2E; for ITL every one of its gaps). A value the request
  * does not have (TPOT of a one-token answer) does not count against it. Failed and dropped
  * requests never meet it.
- * - attainment % = measured requests meeting the SLO / measured requests (ok + failed + dropped);
+ * - attainment % = measured requests meeting the SLO / measured requests (ok + failed + dropped;
+ *   requests llmload cancelled itself are left out);
  * - goodput = requests meeting the SLO / the summary's measured window (requests/s), the same
  *   window as `throughput.requests_per_s`, so goodput ≤ requests/s.
  * Statistics (`.p99`) are checked on the summary by the verdict (gates.ts), not here.
  */
 
-import type { RequestRecord } from "./record.ts";
+import { isCancelledByUs, type RequestRecord } from "./record.ts";
 import { forEachItl, requestMetrics } from "./per_request.ts";
 import { type GateExpression, holds, type LatencyFamily } from "./gate_expression.ts";
 
@@ -71,7 +72,8 @@ export class SloAccumulator {
   }
 
   add(r: RequestRecord): void {
-    if (r.phase === "warmup") return;
+    // A request llmload cancelled itself says nothing about the server.
+    if (r.phase === "warmup" || isCancelledByUs(r)) return;
     this.measured++;
     if (r.dropped || r.error) return;
     if (meets(r, this.#bounds)) this.met++;

@@ -9,12 +9,15 @@
  * - `send_lateness_ms` uses every measured record that was sent, ok or failed, and no dropped
  *   one (a dropped request has no send time);
  * - `errors` and `http_status` describe sent measured records; dropped ones are counted only in
- *   `requests.dropped` (whether or not they carry an error).
+ *   `requests.dropped` (whether or not they carry an error);
+ * - requests llmload cancelled itself (kind `cancelled`: a stop signal, `--max-runtime`, the end
+ *   of `--grace`) are counted in `requests.cancelled` and listed in `errors.cancelled`, but are
+ *   not `failed` (so not in the error rate) and not in any latency statistic.
  *
  * Metric definitions are in `per_request.ts`.
  */
 
-import { ERROR_KINDS, type ErrorKind, type RequestRecord } from "./record.ts";
+import { ERROR_KINDS, type ErrorKind, isCancelledByUs, type RequestRecord } from "./record.ts";
 import { forEachItlGap, requestMetrics } from "./per_request.ts";
 import type { Stats } from "./stats.ts";
 import { HISTOGRAM_PRECISION, LatencyHistogram } from "./latency_histogram.ts";
@@ -39,12 +42,20 @@ export const LATENCY_METRICS = [
 /** Key of one latency statistic in {@link Summary}. */
 export type LatencyMetric = typeof LATENCY_METRICS[number];
 
-/** Request counts. `total` = measured records = ok + failed + dropped; warm-up is apart. */
+/**
+ * Request counts. `total` = measured records = ok + failed + cancelled + dropped; warm-up is
+ * apart.
+ */
 export interface RequestCounts {
   total: number;
   ok: number;
-  /** Sent measured requests that ended with an error. */
+  /** Sent measured requests that ended with an error, other than our own cancellation. */
   failed: number;
+  /**
+   * Sent measured requests llmload cancelled itself (stop signal, `--max-runtime`, end of
+   * `--grace`): neither ok nor failed; also in `errors.cancelled`.
+   */
+  cancelled: number;
   /** Measured requests never sent (open loop, in-flight cap full, no queue). */
   dropped: number;
   /** Warm-up records, excluded from every other figure. */
@@ -128,6 +139,10 @@ export interface Summary {
    * values per distribution, then within `relative_accuracy`.
    */
   precision: typeof HISTOGRAM_PRECISION;
+  /** True when the run was stopped early (SIGINT, SIGTERM, `--max-runtime`); set by the run. */
+  interrupted?: boolean;
+  /** Why it was stopped, as meta.json says; only when `interrupted`. */
+  interrupt_reason?: string;
   /** GPU readings over the run (gpu_summary.ts); null: no GPU data; absent: not sampled (bare records). */
   gpu?: GpuSummary | null;
 }
@@ -238,6 +253,8 @@ export class SummaryAccumulator {
   dropped = 0;
   sent = 0;
   ok = 0;
+  /** Sent measured records llmload cancelled itself (see the module doc). */
+  cancelled = 0;
   /** Earliest send or schedule and latest end of a measured record (ms); ±Infinity when none. */
   windowStart = Infinity;
   windowEnd = -Infinity;
@@ -268,6 +285,7 @@ export class SummaryAccumulator {
       if (!e) this.#errors.set(r.error.kind, e = { count: 0, examples: new Set() });
       e.count++;
       if (e.examples.size < MAX_EXAMPLES) e.examples.add(exampleOf(r));
+      if (isCancelledByUs(r)) this.cancelled++;
       return;
     }
     this.ok++;
@@ -315,7 +333,8 @@ export class SummaryAccumulator {
       requests: {
         total: this.measured,
         ok: this.ok,
-        failed: this.sent - this.ok,
+        failed: this.sent - this.ok - this.cancelled,
+        cancelled: this.cancelled,
         dropped: this.dropped,
         warmup: this.warmup,
       },

@@ -40,6 +40,9 @@ export function verdictToJunit(verdict: Verdict, options: { runId: string }): st
         : {}),
     });
   }
+  // An interrupted run is not judged: every case is skipped, none failed.
+  const skipped = verdict.verdict === "interrupted" ? verdict.reasons[0] : undefined;
+  if (skipped !== undefined) { for (const c of cases) delete c.failure; }
   const failures = cases.filter((c) => c.failure !== undefined).length;
   const suite = `llmload ${options.runId}`;
   const lines = [
@@ -47,11 +50,15 @@ export function verdictToJunit(verdict: Verdict, options: { runId: string }): st
     `<testsuites name="llmload" tests="${cases.length}" failures="${failures}">`,
     `  <testsuite name="${
       xmlEscape(suite)
-    }" tests="${cases.length}" failures="${failures}" errors="0" skipped="0">`,
+    }" tests="${cases.length}" failures="${failures}" errors="0" skipped="${
+      skipped === undefined ? 0 : cases.length
+    }">`,
   ];
   for (const c of cases) {
     const open = `    <testcase classname="${xmlEscape(c.classname)}" name="${xmlEscape(c.name)}"`;
-    if (c.failure === undefined) lines.push(`${open}/>`);
+    if (skipped !== undefined) {
+      lines.push(`${open}>`, `      <skipped message="${xmlEscape(skipped)}"/>`, `    </testcase>`);
+    } else if (c.failure === undefined) lines.push(`${open}/>`);
     else {
       lines.push(
         `${open}>`,

@@ -35,8 +35,15 @@ const FAMILIES: readonly Family[] = [
   },
   {
     name: "llmload_verdict_pass",
-    help: "1 when the run's gates passed, 0 when they failed (verdict.json); absent without gates.",
-    samples: (r) => [{ value: r.verdict === null ? null : r.verdict === "pass" ? 1 : 0 }],
+    help:
+      "1 when the run's gates passed, 0 when they failed (verdict.json); absent without gates or when interrupted.",
+    samples: (r) => [{
+      value: r.verdict === null || r.verdict === "interrupted"
+        ? null
+        : r.verdict === "pass"
+        ? 1
+        : 0,
+    }],
   },
   {
     name: "llmload_requests",

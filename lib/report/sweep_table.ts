@@ -32,7 +32,7 @@ export interface SweepRow {
   values: SweepValues;
   summary: Summary;
   /** The point's verdict (verdict.json of its run); absent in sweeps loaded from older files. */
-  verdict?: { verdict: "pass" | "fail"; reasons: string[] };
+  verdict?: { verdict: "pass" | "fail" | "interrupted"; reasons: string[] };
 }
 
 /** Options of {@link renderSweepTable}. */

@@ -15,8 +15,15 @@ export function renderSloLine(slo: SloSummary): string {
   }: attainment ${pct} (${slo.met}/${slo.measured}) · goodput ${goodput}`;
 }
 
-/** `verdict: FAIL (exit 3)` and one line per reason; `verdict: pass (n gates)` otherwise. */
+/**
+ * `verdict: FAIL (exit 3)` and one line per reason; `verdict: pass (n gates)`; or
+ * `verdict: interrupted (SIGTERM, exit 143): partial results, not judged`.
+ */
 export function renderVerdictLines(verdict: Verdict): string {
+  if (verdict.verdict === "interrupted") {
+    return `verdict: interrupted (${verdict.interrupt_reason}, exit ${verdict.exit_code}): ` +
+      "partial results, not judged\n";
+  }
   const checks = verdict.gates.length + (verdict.baseline?.checks.length ?? 0);
   if (verdict.verdict === "pass") {
     const base = verdict.baseline ? `, baseline ${verdict.baseline.run_dir}` : "";

@@ -8,6 +8,9 @@ import { esc, htmlTable } from "./html_page.ts";
 
 /** The table rows: gates, SLO attainment and goodput, baseline checks; strings only. */
 export function verdictRows(v: Verdict): string[][] {
+  // An interrupted run's partial results are shown, not judged.
+  const result = (failed: boolean) =>
+    v.verdict === "interrupted" ? "not judged" : failed ? "FAIL" : "pass";
   const n = (x: number | null, digits = 2) => (x === null ? "n/a" : x.toFixed(digits));
   const rows: string[][] = v.gates.map((g: GateResult) => [
     g.kind === "slo"
@@ -17,7 +20,7 @@ export function verdictRows(v: Verdict): string[][] {
       : g.expression,
     n(g.value),
     String(g.threshold),
-    g.failed ? "FAIL" : "pass",
+    result(g.failed),
   ]);
   if (v.slo) {
     rows.push([
@@ -35,7 +38,7 @@ export function verdictRows(v: Verdict): string[][] {
       `${n(c.baseline)} ±${c.tolerance_pct} %${
         c.noise_pct === null ? "" : `, noise ${n(c.noise_pct, 1)} %`
       }`,
-      c.regressed ? "FAIL" : "pass",
+      result(c.regressed),
     ]);
   }
   return rows;
@@ -47,7 +50,8 @@ function changeText(c: BaselineCheck): string {
 }
 
 function heading(v: Verdict): string {
-  return `Verdict: ${v.verdict === "pass" ? "pass" : "FAIL"} (exit ${v.exit_code})`;
+  const word = v.verdict === "fail" ? "FAIL" : v.verdict;
+  return `Verdict: ${word} (exit ${v.exit_code})`;
 }
 
 function intro(v: Verdict): string[] {
@@ -95,16 +99,20 @@ export function sweepVerdictMarkdown(
 ): string[] {
   if (!points.some((p) => p.verdict)) return [];
   const failed = points.filter((p) => p.verdict?.verdict === "fail");
+  const stopped = points.some((p) => p.verdict?.verdict === "interrupted");
   return [
     `## Verdict: ${
       failed.length > 0
         ? `FAIL (exit 3): ${failed.length} of ${points.length} points failed`
+        : stopped
+        ? "interrupted"
         : "pass"
     }`,
     "",
     ...points.map((p) => {
       const v = p.verdict;
       if (!v) return `- ${p.name}: no verdict`;
+      if (v.verdict === "interrupted") return `- ${p.name}: ${v.reasons.join("; ")}`;
       return v.verdict === "pass"
         ? `- ${p.name}: pass`
         : `- ${p.name}: FAIL: ${v.reasons.join("; ")}`;

@@ -535,13 +535,16 @@ async function drive(
   const serverSummary = summarizeServerMetrics(scraped?.samples ?? []);
 
   const interrupted = io.interrupt?.aborted ?? false;
+  const stopReason = interrupted ? io.stopReason?.() ?? "SIGINT" : undefined;
+  // summary.json says so too (additive keys), as meta.json does.
+  const interruptFields = { interrupted, ...(stopReason ? { interrupt_reason: stopReason } : {}) };
   const summary = await finishTelemetry(
     digest.summary.result({
       loadMode: plan.load.mode,
       promptLengths: book && { mode: book.mode, approximate: book.approximate },
     }),
     { windows: digest.runWindows(), telemetry },
-  );
+  ).then((s) => ({ ...s, ...interruptFields }));
   if (lora && plan.lora) await finishLora({ ...plan, lora: plan.lora }, lora, baseUrl);
   const endedAt = performance.timeOrigin + performance.now();
   const adapters = lora || digest.otherModels ? digest.adapters.result() : undefined;
@@ -569,7 +572,13 @@ async function drive(
     join(runDir, "meta.json"),
     JSON.stringify(metaFor(endedAt, interrupted), null, 2) + "\n",
   );
-  const verdict = await writeVerdict(runDir, { plan, summary, slo, log: io.log });
+  const verdict = await writeVerdict(runDir, {
+    plan,
+    summary,
+    slo,
+    log: io.log,
+    interrupted: stopReason,
+  });
   // history.jsonl line, --prom-file / --pushgateway, history.html (after verdict.json).
   await recordRunHistory(runDir, plan, io.log);
   await writeReportsAtEnd(runDir, io.log);

@@ -24,6 +24,7 @@ import {
   DEFAULT_ERROR_GATE,
   evaluateGates,
   type GateResult,
+  interruptedVerdict,
   type Verdict,
 } from "../metrics/gates.ts";
 import { compareRuns, type RunToCompare } from "../metrics/runs_comparison.ts";
@@ -136,7 +137,8 @@ async function runsUnder(root: string): Promise<{ dir: string; name: string }[]>
 
 /**
  * Decides the run's verdict and writes `verdict.json` (and the JUnit file); call after
- * summary.json and meta.json are written.
+ * summary.json and meta.json are written. A run stopped early (`interrupted`: its stop reason)
+ * is "interrupted" with its exit code: gates evaluated for information, no baseline compared.
  */
 export async function writeVerdict(
   runDir: string,
@@ -145,13 +147,15 @@ export async function writeVerdict(
     summary: Summary;
     slo: SloSummary | null;
     log: (line: string) => void;
+    /** The stop reason (SIGINT, SIGTERM, max-runtime) of a run stopped early. */
+    interrupted?: string;
   },
 ): Promise<Verdict> {
   const { plan, summary, slo } = options;
   const g = plan.gates ?? DEFAULT_GATES;
   const gates = gateResults(plan.gates, { summary, slo });
   let baseline: Parameters<typeof decideVerdict>[1]["baseline"];
-  if (g.baseline !== undefined) {
+  if (g.baseline !== undefined && options.interrupted === undefined) {
     const found = await findBaseline(runDir, { plan, which: g.baseline });
     if (!found) options.log(`baseline: no earlier run of this recipe and target in ${plan.out}`);
     else {
@@ -164,7 +168,10 @@ export async function writeVerdict(
       };
     }
   }
-  const verdict = decideVerdict(gates, { slo, baseline });
+  const judged = decideVerdict(gates, { slo, baseline });
+  const verdict = options.interrupted === undefined
+    ? judged
+    : interruptedVerdict(judged, options.interrupted);
   await writeFileAtomic(join(runDir, VERDICT_FILE), summaryToJson(verdict as never));
   if (g.junit) {
     await writeFileAtomic(g.junit, verdictToJunit(verdict, { runId: basename(runDir) }));
@@ -247,6 +254,8 @@ async function findBaseline(
     const meta = await readJson(join(dir, "meta.json"));
     const summary = await readJson(join(dir, "summary.json"));
     if (!meta || !summary || key === undefined || recipeKey(meta) !== key) return undefined;
+    // Partial results are no yardstick for `latest` or the noise band.
+    if (meta.interrupted === true) return undefined;
     return { name: dir, summary: summary as unknown as Summary, repeatKey: "baseline" };
   };
   if (first) {

@@ -88,9 +88,30 @@ Deno.test("per-adapter counts, TTFT/E2E percentiles and rates, base model row fi
     ["sql", false],
   ]);
   const [base, chat, sql] = stats;
-  assert.deepEqual(sql.requests, { total: 6, ok: 4, failed: 1, dropped: 1, warmup: 0 });
-  assert.deepEqual(chat.requests, { total: 2, ok: 2, failed: 0, dropped: 0, warmup: 1 });
-  assert.deepEqual(base.requests, { total: 1, ok: 1, failed: 0, dropped: 0, warmup: 0 });
+  assert.deepEqual(sql.requests, {
+    total: 6,
+    ok: 4,
+    failed: 1,
+    cancelled: 0,
+    dropped: 1,
+    warmup: 0,
+  });
+  assert.deepEqual(chat.requests, {
+    total: 2,
+    ok: 2,
+    failed: 0,
+    cancelled: 0,
+    dropped: 0,
+    warmup: 1,
+  });
+  assert.deepEqual(base.requests, {
+    total: 1,
+    ok: 1,
+    failed: 0,
+    cancelled: 0,
+    dropped: 0,
+    warmup: 0,
+  });
 
   // sql TTFTs sorted 10, 20, 30, 100 (cold included): numpy positions 1.5, 2.85, 2.97.
   assert.equal(sql.ttft_ms.count, 4);

@@ -188,3 +188,16 @@ Deno.test("baseline: with repeats a change must also exceed the run-to-run noise
   assert.equal(ttft(steady(120, 10)).regressed, false);
   assert.equal(ttft(steady(140, 10)).regressed, true);
 });
+
+Deno.test("SLO attainment leaves out requests llmload cancelled itself; a server error still counts", () => {
+  const cancelled: RequestRecord = {
+    ...failed(300),
+    status: 200,
+    error: { kind: "cancelled", message: "cancelled: run stopping", status: 200 },
+  };
+  const records = [ok(0, 50, 10), ok(100, 50, 10), cancelled, failed(400)];
+  const summary = summarize(records, { loadMode: "closed" });
+  const s = sloAttainment(records, slo("ttft<=500ms"), { windowS: summary.throughput.window_s! });
+  assert.equal(s.measured, 3);
+  assert.equal(s.met, 2);
+});

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import type { RequestRecord } from "../../lib/metrics/record.ts";
 import { describe, STAT_KEYS } from "../../lib/metrics/stats.ts";
 import { LATENCY_METRICS, summarize } from "../../lib/metrics/summary.ts";
+import { gateMetricValue } from "../../lib/metrics/gates.ts";
 
 let nextIndex = 0;
 function rec(over: Partial<RequestRecord>): RequestRecord {
@@ -112,7 +113,14 @@ function mixedRun(): RequestRecord[] {
 Deno.test("summary counts requests: warm-up apart, failed and dropped inside the total", () => {
   const s = summarize(mixedRun(), { loadMode: "open" });
   assert.equal(s.load_mode, "open");
-  assert.deepEqual(s.requests, { total: 11, ok: 3, failed: 7, dropped: 1, warmup: 2 });
+  assert.deepEqual(s.requests, {
+    total: 11,
+    ok: 3,
+    failed: 7,
+    cancelled: 0,
+    dropped: 1,
+    warmup: 2,
+  });
 });
 
 Deno.test("latency statistics use ok measured records only", () => {
@@ -224,7 +232,14 @@ Deno.test("summary keys are exactly the summary.json contract and survive JSON",
     ].sort(),
   );
   for (const m of LATENCY_METRICS) assert.deepEqual(Object.keys(s[m]), [...STAT_KEYS], m);
-  assert.deepEqual(Object.keys(s.requests), ["total", "ok", "failed", "dropped", "warmup"]);
+  assert.deepEqual(Object.keys(s.requests), [
+    "total",
+    "ok",
+    "failed",
+    "cancelled",
+    "dropped",
+    "warmup",
+  ]);
   assert.deepEqual(Object.keys(s.throughput), [
     "window_s",
     "requests_per_s",
@@ -280,4 +295,29 @@ Deno.test("connect_ms counts only sent measured requests that opened their own c
   assert.ok(expected.length > 0);
   assert.equal(s.connect_ms.max, Math.max(...expected));
   assert.equal(summarize(base, { loadMode: "open" }).connect_ms.count, 0);
+});
+
+Deno.test("requests llmload cancelled itself are counted apart: not failed, not in the error rate or latencies, still listed in errors", () => {
+  const okOne = rec({ sentAt: 0, endAt: 100, tokenTimes: [40], tokenCounts: [1], outputTokens: 1 });
+  const ours = rec({
+    sentAt: 10,
+    endAt: 5000,
+    tokenTimes: [60],
+    tokenCounts: [1],
+    outputTokens: 1,
+    error: { kind: "cancelled", message: "cancelled: run stopping", status: 200 },
+  });
+  // A server that hangs until our timeout is a failure, cancellation or not.
+  const serverFault = failed("timeout", "no token within 30 s", 200, 20);
+  const s = summarize([okOne, ours, serverFault], { loadMode: "closed" });
+  assert.deepEqual(s.requests, { total: 3, ok: 1, failed: 1, cancelled: 1, dropped: 0, warmup: 0 });
+  assert.equal(s.errors.cancelled?.count, 1);
+  assert.equal(s.errors.timeout?.count, 1);
+  assert.equal(s.e2e_ms.count, 1);
+  assert.equal(s.e2e_ms.max, 100);
+  assert.equal(s.ttft_ms.count, 1);
+  assert.equal(gateMetricValue(s, "error_rate_pct", null), 50);
+  const onlyOurs = summarize([okOne, ours], { loadMode: "closed" });
+  assert.equal(onlyOurs.requests.failed, 0);
+  assert.equal(gateMetricValue(onlyOurs, "error_rate_pct", null), 0);
 });

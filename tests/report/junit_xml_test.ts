@@ -1,7 +1,13 @@
 import assert from "node:assert/strict";
 import { XMLValidator } from "fast-xml-parser";
 import { verdictToJunit, xmlEscape } from "../../lib/report/junit_xml.ts";
-import { decideVerdict, type GateResult } from "../../lib/metrics/gates.ts";
+import {
+  decideVerdict,
+  type GateResult,
+  interruptedVerdict,
+  stopExitCode,
+} from "../../lib/metrics/gates.ts";
+import { renderVerdictLines } from "../../lib/report/verdict_lines.ts";
 import { verdictMarkdown } from "../../lib/report/verdict_section.ts";
 
 const gate = (expression: string, failed: boolean, reason?: string): GateResult => ({
@@ -50,4 +56,33 @@ Deno.test("the report's verdict section lists the reasons and one row per check"
   assert.match(md, /^## Verdict: FAIL \(exit 3\)\n\n- ttft\.p99 912 ms > 800 ms\n/);
   assert.match(md, /\| ttft\.p99>800ms \| 912\.00 \| 800 \| FAIL \|/);
   assert.deepEqual(verdictMarkdown(undefined), []);
+});
+
+Deno.test("an interrupted run's verdict is not judged: heading, rows, terminal line and JUnit say so, never FAIL", () => {
+  const judged = decideVerdict([gate("ttft.p99>800ms", true, "ttft.p99 912 ms > 800 ms")], {
+    slo: null,
+  });
+  assert.equal(judged.verdict, "fail");
+  for (const [reason, code] of [["SIGTERM", 143], ["SIGINT", 130], ["max-runtime", 1]] as const) {
+    const v = interruptedVerdict(judged, reason);
+    assert.equal(v.verdict, "interrupted");
+    assert.equal(v.exit_code, code);
+    assert.equal(v.interrupt_reason, reason);
+    assert.equal(v.gates[0].failed, true, "the gate stays as evaluated, for information");
+    assert.deepEqual(v.reasons, [`interrupted (${reason}): partial results, not judged`]);
+    const md = verdictMarkdown(v).join("\n");
+    assert.match(md, new RegExp(`## Verdict: interrupted \\(exit ${code}\\)`));
+    assert.match(md, /not judged/);
+    assert.doesNotMatch(md, /FAIL/);
+    assert.equal(
+      renderVerdictLines(v),
+      `verdict: interrupted (${reason}, exit ${code}): partial results, not judged\n`,
+    );
+    const xml = verdictToJunit(v, { runId: "r" });
+    assert.equal(XMLValidator.validate(xml), true);
+    assert.match(xml, /failures="0" errors="0" skipped="1"/);
+    assert.match(xml, /<skipped message="interrupted/);
+    assert.doesNotMatch(xml, /<failure/);
+  }
+  assert.equal(stopExitCode("server exited"), 130, "another reason: the interrupted code");
 });

@@ -6,7 +6,7 @@ import { renderSweepTable, type SweepRow } from "../../lib/report/sweep_table.ts
 function row(index: number, concurrency: number, e2e: { mean: number; min: number; max: number }) {
   const summary = summarize([], { loadMode: "closed" });
   summary.e2e_ms = { ...summary.e2e_ms, count: 3, mean: e2e.mean, min: e2e.min, max: e2e.max };
-  summary.requests = { total: 3, ok: 3, failed: 0, dropped: 0, warmup: 0 };
+  summary.requests = { total: 3, ok: 3, failed: 0, cancelled: 0, dropped: 0, warmup: 0 };
   return {
     index,
     runId: `run-${index}`,
