@@ -24,3 +24,4 @@ export {
   sendRequest,
   serverMessage,
 } from "./stream_client.ts";
+export { TargetGone } from "./target_gone.ts";

@@ -14,6 +14,7 @@
  * Failures never reject: they become `record.error` (kinds: connect, timeout, http, stream,
  * parse, cancelled), keeping the tokens and times gathered before the failure.
  */
+import { TargetGone } from "./target_gone.ts";
 import type { RequestError, RequestRecord } from "../metrics/record.ts";
 import { createStreamState, interpretChunk, type StreamState } from "./chunk.ts";
 import { type ChunkTemplate, learnChunkTemplate, matchesChunkTemplate } from "./chunk_template.ts";
@@ -186,11 +187,15 @@ class StreamRequest {
   }
 
   onCancel = (): void => {
-    this.abort("cancelled", "cancelled: run stopping");
+    // A run stopped because its server died ended this request too: the server's failure, not
+    // ours, so it counts as a failed stream (the error rate must show it).
+    const reason = this.config.signal?.reason;
+    if (reason instanceof TargetGone) this.abort("stream", `stream cut: ${reason.message}`);
+    else this.abort("cancelled", "cancelled: run stopping");
   };
 
   /** Ends the request for a timeout or cancel: aborting the send errors any pending read. */
-  abort(kind: "timeout" | "cancelled", message: string): void {
+  abort(kind: "timeout" | "cancelled" | "stream", message: string): void {
     if (this.finished || this.abortCause !== undefined) return;
     if (this.doneSeen) {
       // Only the drain after [DONE] is left: stop it, the record stays a success.

@@ -18,6 +18,7 @@
  * variants that have it) and one ordinary run directory per point.
  */
 
+import { TargetGone } from "../client/mod.ts";
 import { join } from "node:path";
 import type { RunPlan } from "../config/run_plan.ts";
 import {
@@ -356,7 +357,7 @@ async function runVariant(
   };
   // Aborts the run in progress when the server dies, so it does not keep failing requests.
   const died = new AbortController();
-  server.exited.then(() => died.abort());
+  server.exited.then(() => died.abort(new TargetGone("the server process exited")));
   try {
     const ready = await waitServerReady(baseUrl, server, {
       timeoutMs: ctx.plan.readyTimeoutMs,

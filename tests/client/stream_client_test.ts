@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { TargetGone } from "../../lib/client/target_gone.ts";
 import { DRAIN_AFTER_DONE_MS, sendRequest } from "../../lib/client/stream_client.ts";
 import type { ClientConfig, Endpoint, Job } from "../../lib/client/types.ts";
 import type { Transport } from "../../lib/client/transport.ts";
@@ -356,6 +357,26 @@ clientTest(
     assert.ok(r.tokenTimes.length >= 3 && r.tokenTimes.length < 100, `${r.tokenTimes.length}`);
     assert.equal(r.error?.status, 200);
     assert.equal(await serverOutcome(server, r.requestId), "cancelled");
+  },
+);
+
+clientTest(
+  "a run stopped because its server died records the cut requests as stream failures",
+  async (transport) => {
+    await using server = startScriptedServer();
+    const controller = new AbortController();
+    const pending = sendRequest(
+      job({ tokens: 100, itlMs: 10 }),
+      config(server, { transport, signal: controller.signal }),
+    );
+    const timer = setTimeout(
+      () => controller.abort(new TargetGone("the server process exited")),
+      120,
+    );
+    const r = await pending;
+    clearTimeout(timer);
+    assert.equal(r.error?.kind, "stream");
+    assert.match(r.error!.message, /server process exited/);
   },
 );
 
