@@ -4,6 +4,7 @@
  * (registration.ts), validated by the CLI's own parsers (handed in as `plan`), and the plans
  * they give are checked for commands and outside writes (job_guard.ts).
  */
+import { refuseRequest } from "./request_guard.ts";
 import { join, resolve } from "node:path";
 import { UsageError } from "../config/usage_error.ts";
 import { type AgentJob, type JobPart, jobParts, jobPlans, resultKind, runJob } from "./job.ts";
@@ -264,6 +265,8 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   };
 
   const route = async (req: Request): Promise<Response> => {
+    const refused = refuseRequest(req, { hostname: options.hostname, port: server.addr.port });
+    if (refused) return json(refused.status, { error: refused.error });
     const url = new URL(req.url);
     const path = url.pathname.replace(/\/+$/, "") || "/";
     if (path === "/health") return json(200, { ok: true });
