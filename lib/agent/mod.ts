@@ -4,6 +4,8 @@
  * (registration.ts), validated by the CLI's own parsers (handed in as `plan`), and the plans
  * they give are checked for commands and outside writes (job_guard.ts).
  */
+import { readRuleProblems, type ReadRules } from "./read_rules.ts";
+import { refuseRequest } from "./request_guard.ts";
 import { join, resolve } from "node:path";
 import { UsageError } from "../config/usage_error.ts";
 import { type AgentJob, type JobPart, jobParts, jobPlans, resultKind, runJob } from "./job.ts";
@@ -30,6 +32,11 @@ export interface AgentOptions {
   registrationsPerMinute?: number;
   /** Largest request body in bytes (default 1 MiB). */
   maxBodyBytes?: number;
+  /**
+   * Where registrations may read files from and send load to, beyond `<data-dir>/datasets/` and
+   * loopback (`--allow-dir`, `--allow-target`); default none.
+   */
+  readRules?: ReadRules;
   /**
    * Turns a built-in scenario name and flags into a job (one plan, or a sweep's points) with
    * the CLI's parsers; throws UsageError.
@@ -62,12 +69,19 @@ interface Live {
 
 /** Plans a registration and refuses what the agent must never do; throws UsageError. */
 function planJob(
-  plan: AgentOptions["plan"],
+  options: Pick<AgentOptions, "plan" | "dataDir" | "readRules">,
   scenario: string | undefined,
   args: string[],
 ): AgentJob {
-  const job = plan(scenario, args);
-  const problems = jobGuardProblems(jobPlans(job));
+  const job = options.plan(scenario, args);
+  const plans = jobPlans(job);
+  const problems = [
+    ...jobGuardProblems(plans),
+    ...readRuleProblems(plans, {
+      dataDir: options.dataDir,
+      rules: options.readRules ?? { dirs: [], targets: [] },
+    }),
+  ];
   if (problems.length) throw new UsageError(problems);
   return job;
 }
@@ -126,7 +140,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     let error: string | undefined;
     let runDir: string | undefined;
     try {
-      const job = planJob(options.plan, t.scenario, [...l.args, "--out", out]);
+      const job = planJob(options, t.scenario, [...l.args, "--out", out]);
       const commandLine = ["llmload", "run", ...(t.scenario ? [t.scenario] : []), ...t.args];
       for (const plan of jobPlans(job)) plan.commandLine = commandLine;
       // The run directory exists once the run starts; record it for an interrupted test.
@@ -236,7 +250,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     const { args, secrets, scenario, name } = mapped.ok;
     let job: AgentJob;
     try {
-      job = planJob(options.plan, scenario, [
+      job = planJob(options, scenario, [
         ...args,
         "--out",
         join(options.dataDir, "runs", "validate"),
@@ -264,6 +278,8 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   };
 
   const route = async (req: Request): Promise<Response> => {
+    const refused = refuseRequest(req, { hostname: options.hostname, port: server.addr.port });
+    if (refused) return json(refused.status, { error: refused.error });
     const url = new URL(req.url);
     const path = url.pathname.replace(/\/+$/, "") || "/";
     if (path === "/health") return json(200, { ok: true });

@@ -1,3 +1,4 @@
+import { resolve } from "node:path";
 /**
  * `llmload agent`: flags → a running agent (lib/agent). The CLI's own run parsers are handed to
  * it, so a registration is validated exactly as `llmload run` would validate its flags.
@@ -21,7 +22,7 @@ export interface AgentCommandIo {
 
 /** Runs the agent until SIGINT/SIGTERM; returns the exit code. */
 export async function agentCommand(args: string[], io: AgentCommandIo): Promise<number> {
-  const values: Record<string, string | boolean | undefined> = parseFlags("agent", {
+  const values: Record<string, string | boolean | string[] | undefined> = parseFlags("agent", {
     args,
     strict: true,
     options: {
@@ -31,6 +32,8 @@ export async function agentCommand(args: string[], io: AgentCommandIo): Promise<
       runners: { type: "string" },
       "max-tests": { type: "string" },
       "registrations-per-minute": { type: "string" },
+      "allow-dir": { type: "string", multiple: true },
+      "allow-target": { type: "string", multiple: true },
       help: { type: "boolean", short: "h" },
     },
   }).values;
@@ -73,10 +76,18 @@ export async function agentCommand(args: string[], io: AgentCommandIo): Promise<
   const runners = int("runners", 1);
   const maxTests = int("max-tests", 100);
   const perMinute = int("registrations-per-minute", 60);
+  const allowDirs = ((values["allow-dir"] as string[] | undefined) ?? []).map((d) => resolve(d));
+  for (const d of allowDirs) {
+    if (!(await Deno.stat(d).then((s) => s.isDirectory, () => false))) {
+      problems.push(`--allow-dir ${d} is not a directory: give a directory registrations may read`);
+    }
+  }
+  const allowTargets = (values["allow-target"] as string[] | undefined) ?? [];
   if (problems.length) throw new UsageError(problems);
 
   const plan = runPlanner(io.env);
   const agent = await startAgent({
+    readRules: { dirs: allowDirs, targets: allowTargets },
     hostname,
     port,
     dataDir,

@@ -566,6 +566,11 @@ Options:
   --token-file FILE                bearer token required on every route but /health; or the
                                    LLMLOAD_AGENT_TOKEN environment variable
   --runners N                      tests run at once (default 1; more disturb each other's numbers)
+  --allow-dir DIR                  registrations may read datasets, traces, tokenizers and text
+                                   from DIR (repeatable); always allowed: <data-dir>/datasets/
+  --allow-target PATTERN           registrations may send load to HOST, HOST:PORT, *.DOMAIN or *
+                                   (repeatable); always allowed: loopback. Link-local and
+                                   metadata addresses only when named exactly
   --max-tests N                    tests kept; the oldest finished ones beyond N are deleted
                                    (default 100)
   --registrations-per-minute N     POST /tests beyond N a minute answer 429 (default 60)

@@ -102,6 +102,7 @@ export async function startServer(
     };
   }
   trackChild(child, { group: true });
+  startWatchdog(child.pid);
   const pump = options.redact
     ? (stream: ReadableStream<Uint8Array>) =>
       pumpLines(stream, (t) => append(enc.encode(redact(t))))
@@ -253,5 +254,29 @@ export async function logTail(path: string, n: number): Promise<string[]> {
     return lines.slice(-n);
   } finally {
     file.close();
+  }
+}
+
+/**
+ * Ends the server's process group when llmload itself dies without stopping it (`kill -9`, an
+ * OOM kill): signals and exit handlers never run then, and the server (with vLLM: a GPU and a
+ * port) would live on under PID 1. A detached `sh` polls both every 0.5 s; once llmload is gone
+ * it sends SIGTERM to the group, then SIGKILL 1 s later. It exits by itself when the group ends.
+ */
+function startWatchdog(group: number): void {
+  const script = 'while kill -0 "$1" 2>/dev/null; do kill -0 -"$2" 2>/dev/null || exit 0; ' +
+    'sleep 0.5; done; kill -TERM -"$2" 2>/dev/null; sleep 1; kill -KILL -"$2" 2>/dev/null';
+  try {
+    const dog = new Deno.Command("sh", {
+      args: ["-c", script, "llmload-watchdog", String(Deno.pid), String(group)],
+      stdin: "null",
+      stdout: "null",
+      stderr: "null",
+      detached: true,
+    }).spawn();
+    dog.unref();
+    dog.status.catch(() => {});
+  } catch {
+    // No sh: the server is still stopped on every orderly exit, only a kill -9 can orphan it.
   }
 }

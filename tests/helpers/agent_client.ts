@@ -44,7 +44,10 @@ export function agentClient(base: string): AgentCall {
   return async (method, path, body, token = AGENT_TOKEN) => {
     const res = await fetch(base + path, {
       method,
-      headers: token ? { authorization: `Bearer ${token}` } : {},
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(body === undefined ? {} : { "content-type": "application/json" }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
