@@ -42,6 +42,8 @@ export interface HistoryRecord {
   requests_ok: number;
   requests_failed: number;
   requests_dropped: number;
+  /** Requests llmload itself stopped (Ctrl-C, --max-runtime): not failures. Absent in old lines. */
+  requests_cancelled?: number;
   /** failed / (ok + failed) × 100: the share of sent measured requests that failed. */
   error_rate_pct: number | null;
   ttft_p50_ms: number | null;
@@ -132,6 +134,7 @@ export function historyRecord(
     requests_ok: ok,
     requests_failed: failed,
     requests_dropped: num(requests.dropped) ?? 0,
+    requests_cancelled: num(requests.cancelled) ?? 0,
     error_rate_pct: ok + failed > 0 ? (failed / (ok + failed)) * 100 : null,
     ttft_p50_ms: stat("ttft_ms", "p50"),
     ttft_p99_ms: stat("ttft_ms", "p99"),

@@ -52,6 +52,8 @@ export const SUMMARY_CSV_COLUMNS: readonly string[] = [
   "prompt_drift_pct",
   ...LATENCY_METRICS.flatMap((m) => STAT_KEYS.map((s) => `${m}_${s}`)),
   ...ERROR_KINDS.map((k) => `errors_${k}`),
+  // Added later: at the end, so existing columns keep their positions.
+  "requests_cancelled",
 ];
 
 /** The value of every {@link SUMMARY_CSV_COLUMNS} column for `s`, by column name. */
@@ -79,6 +81,7 @@ function columnValues(s: Summary): Map<string, string | number | null> {
     for (const k of STAT_KEYS) v.set(`${m}_${k}`, s[m][k]);
   }
   for (const k of ERROR_KINDS) v.set(`errors_${k}`, s.errors[k]?.count ?? 0);
+  v.set("requests_cancelled", s.requests.cancelled ?? 0);
   return v;
 }
 

@@ -106,6 +106,8 @@ export function renderSummaryTable(summary: Summary, options: SummaryTableOption
         `${req.ok} ok`,
         req.failed > 0 ? red(failed) : failed,
         req.dropped > 0 ? yellow(dropped) : dropped,
+        // Only when some were: requests llmload itself stopped (Ctrl-C, --max-runtime).
+        ...((req.cancelled ?? 0) > 0 ? [`${req.cancelled} cancelled by llmload`] : []),
         `${req.warmup} warm-up (excluded)`,
         `${summary.load_mode} loop`,
       ].join(", "),

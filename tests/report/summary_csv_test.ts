@@ -19,6 +19,7 @@ const EXPECTED_HEADER = [
   "decode_ms_count,decode_ms_mean,decode_ms_min,decode_ms_max,decode_ms_p50,decode_ms_p90,decode_ms_p95,decode_ms_p99,decode_ms_p999",
   "send_lateness_ms_count,send_lateness_ms_mean,send_lateness_ms_min,send_lateness_ms_max,send_lateness_ms_p50,send_lateness_ms_p90,send_lateness_ms_p95,send_lateness_ms_p99,send_lateness_ms_p999",
   "errors_timeout,errors_connect,errors_http,errors_stream,errors_parse,errors_cancelled",
+  "requests_cancelled",
 ].join(",");
 
 function run(): RequestRecord[] {

@@ -155,3 +155,16 @@ Deno.test("a 404 from /v1/completions gets a hint to try --endpoint chat; chat r
     /hint:/,
   );
 });
+
+Deno.test("requests llmload cancelled itself are named on the Requests line, apart from failures", () => {
+  const stopped: RequestRecord = {
+    ...records()[0],
+    error: { kind: "cancelled", message: "cancelled: run stopping", status: 200 },
+  };
+  const text = renderSummaryTable(summarize([...records(), stopped], { loadMode: "closed" }));
+  assert.match(text, /1 failed, 0 dropped, 1 cancelled by llmload/);
+  assert.doesNotMatch(
+    renderSummaryTable(summarize(records(), { loadMode: "closed" })),
+    /cancelled/,
+  );
+});
