@@ -114,7 +114,15 @@ export function foldTokenTimes(record: RequestRecord): RequestRecord {
  * computed from the rounded times, so decoding and re-encoding a line reproduces it exactly.
  */
 export function recordToJsonl(record: RequestRecord): string {
-  const rounded = roundedRecord(record);
+  return roundedRecordToJsonl(roundedRecord(record));
+}
+
+/**
+ * {@link recordToJsonl} for a record already passed through {@link roundedRecord} (a live run
+ * rounds each record once, for its statistics and its line alike: no second pass per token).
+ */
+export function roundedRecordToJsonl(rounded: RequestRecord): string {
+  const record = rounded;
   const tokenTimes = rounded.tokenTimes;
   const m = record.dropped ? undefined : requestMetrics(rounded);
   const line: RecordLine = {

@@ -21,7 +21,7 @@ import type { RequestRecord } from "../metrics/record.ts";
 import type { Summary } from "../metrics/summary.ts";
 import { RunDigest } from "../metrics/run_digest.ts";
 import { decideVerdict, DEFAULT_TOLERANCE_PCT, type Verdict } from "../metrics/gates.ts";
-import { recordToJsonl, tokenTimesOff } from "../report/record_jsonl.ts";
+import { roundedRecordToJsonl, tokenTimesOff } from "../report/record_jsonl.ts";
 import { summaryToJson } from "../report/summary_json.ts";
 import { summaryToCsv } from "../report/summary_csv.ts";
 import { writeFileAtomic } from "../report/atomic_write.ts";
@@ -273,7 +273,8 @@ async function streamShards(
           duplicated.push(`record index ${r.index} is in "${dir}" and an earlier shard`);
         }
         const moved = shiftRecord(r, shift);
-        writer.write(recordToJsonl(moved));
+        // Read back to 0.001 ms and shifted by a rounded amount: already as the file writes it.
+        writer.write(roundedRecordToJsonl(moved));
         options.digest.add(moved);
       });
       const client = meta.client as Record<string, unknown> | undefined;

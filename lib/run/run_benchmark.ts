@@ -11,7 +11,7 @@ import type { RequestRecord } from "../metrics/record.ts";
 import { LiveStats } from "../metrics/live_stats.ts";
 import type { Summary } from "../metrics/summary.ts";
 import { RunDigest } from "../metrics/run_digest.ts";
-import { foldTokenTimes, recordToJsonl, roundedRecord } from "../report/record_jsonl.ts";
+import { foldTokenTimes, roundedRecord, roundedRecordToJsonl } from "../report/record_jsonl.ts";
 import { summaryToCsv } from "../report/summary_csv.ts";
 import { summaryToJson } from "../report/summary_json.ts";
 import { writeFileAtomic } from "../report/atomic_write.ts";
@@ -423,7 +423,7 @@ async function drive(
   const accept = (record: RequestRecord) => {
     // Rounded as the file has it, so a report recomputed from the file gets the same numbers.
     const r = roundedRecord(record);
-    sink.write(recordToJsonl(plan.tokenTimes === "off" ? foldTokenTimes(r) : r));
+    sink.write(roundedRecordToJsonl(plan.tokenTimes === "off" ? foldTokenTimes(r) : r));
     live.onRecord(r);
     digest.add(r);
   };
