@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { MAIN } from "../helpers/llmload_cli.ts";
+import { spawnLlmload } from "../helpers/llmload_cli.ts";
 import { quietOnClosedPipe } from "../../lib/cli/main.ts";
 
 Deno.test("a writer whose pipe closed goes quiet; other write errors still throw", () => {
@@ -34,28 +34,19 @@ Deno.test("a writer whose pipe closed goes quiet; other write errors still throw
 Deno.test("llmload run | head -1: the closed stdout neither crashes the run nor changes its exit code", async () => {
   const out = await Deno.makeTempDir();
   try {
-    const child = new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "-A",
-        MAIN,
-        "run",
-        "--target",
-        "sim",
-        "--concurrency",
-        "2",
-        "--requests",
-        "6",
-        "--gpu-sampler",
-        "off",
-        "--out",
-        out,
-      ],
-      env: { NO_COLOR: "1" },
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
+    const child = spawnLlmload([
+      "run",
+      "--target",
+      "sim",
+      "--concurrency",
+      "2",
+      "--requests",
+      "6",
+      "--gpu-sampler",
+      "off",
+      "--out",
+      out,
+    ]);
     // Read the first line, then close our end as `head -1` does.
     const reader = child.stdout.getReader();
     const { value } = await reader.read();

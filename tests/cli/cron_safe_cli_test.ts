@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { llmload, MAIN } from "../helpers/llmload_cli.ts";
+import { finish, llmload, MAIN, spawnLlmload } from "../helpers/llmload_cli.ts";
 import { FAKE_NVIDIA_SMI, pidsIn, processAlive, waitFor } from "../helpers/process_alive.ts";
 import { lockPath } from "../../lib/run/run_lock.ts";
 import { startSim } from "../../lib/sim/mod.ts";
@@ -16,26 +16,6 @@ const fake = (...extra: string[]) => [...FAKE_NVIDIA_SMI, ...extra].map((w) => `
 
 const runDirs = (out: string) =>
   [...Deno.readDirSync(out)].filter((e) => e.isDirectory).map((e) => join(out, e.name));
-
-/** Starts `llmload ARGS` in the background with piped stderr (no TTY anywhere). */
-function spawnLlmload(args: string[]) {
-  return new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", MAIN, ...args],
-    env: { NO_COLOR: "1" },
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-}
-
-async function finish(child: Deno.ChildProcess) {
-  const [status, stdout, stderr] = await Promise.all([
-    child.status,
-    new Response(child.stdout).text(),
-    new Response(child.stderr).text(),
-  ]);
-  return { code: status.code, stdout, stderr };
-}
 
 /** Every line of requests.jsonl, parsed (throws on a torn line). */
 function records(runDir: string): { error?: { kind: string } }[] {

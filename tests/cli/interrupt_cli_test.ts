@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { MAIN } from "../helpers/llmload_cli.ts";
+import { finish, MAIN, spawnLlmload } from "../helpers/llmload_cli.ts";
 import { waitFor } from "../helpers/process_alive.ts";
 
 // Issue 18: requests llmload cancels itself (a signal, --max-runtime, the end of --grace) are
@@ -26,25 +26,6 @@ const LOAD = [
   "--gpu-sampler",
   "off",
 ];
-
-function spawnLlmload(args: string[]) {
-  return new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", MAIN, ...args],
-    env: { NO_COLOR: "1" },
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-}
-
-async function finish(child: Deno.ChildProcess) {
-  const [status, stdout, stderr] = await Promise.all([
-    child.status,
-    new Response(child.stdout).text(),
-    new Response(child.stderr).text(),
-  ]);
-  return { code: status.code, stdout, stderr };
-}
 
 const runDir = (out: string): string | undefined =>
   [...Deno.readDirSync(out)].filter((e) => e.isDirectory).map((e) => join(out, e.name))[0];

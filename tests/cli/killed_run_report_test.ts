@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { llmload, MAIN } from "../helpers/llmload_cli.ts";
+import { llmload, spawnLlmload } from "../helpers/llmload_cli.ts";
 
 /** Whole lines in `path` (0 while it does not exist). */
 function lines(path: string): number {
@@ -14,30 +14,21 @@ function lines(path: string): number {
 Deno.test("llmload report on a run killed with -9 rebuilds summary.json from its records, marked interrupted", async () => {
   const out = await Deno.makeTempDir();
   try {
-    const child = new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "-A",
-        MAIN,
-        "run",
-        "--target",
-        "sim",
-        "--concurrency",
-        "4",
-        "--duration",
-        "60s",
-        "--max-tokens",
-        "8",
-        "--gpu-sampler",
-        "off",
-        "--out",
-        out,
-      ],
-      env: { NO_COLOR: "1" },
-      stdin: "null",
-      stdout: "null",
-      stderr: "null",
-    }).spawn();
+    const child = spawnLlmload([
+      "run",
+      "--target",
+      "sim",
+      "--concurrency",
+      "4",
+      "--duration",
+      "60s",
+      "--max-tokens",
+      "8",
+      "--gpu-sampler",
+      "off",
+      "--out",
+      out,
+    ]);
     let dir: string | undefined;
     for (let i = 0; i < 600 && (dir === undefined || lines(join(dir, "requests.jsonl")) < 8); i++) {
       await new Promise((r) => setTimeout(r, 100));
@@ -48,6 +39,7 @@ Deno.test("llmload report on a run killed with -9 rebuilds summary.json from its
     assert.ok(dir, "the run started");
     child.kill("SIGKILL");
     await child.status;
+    await Promise.all([child.stdout.cancel(), child.stderr.cancel()]);
     assert.throws(() => Deno.statSync(join(dir, "summary.json")), "killed before its summary");
     const sent = lines(join(dir, "requests.jsonl"));
 

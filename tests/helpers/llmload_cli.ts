@@ -22,6 +22,27 @@ export async function llmload(
   return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
 }
 
+/** Starts `llmload ARGS` in the background: no stdin, NO_COLOR, stdout and stderr piped. */
+export function spawnLlmload(args: string[]): Deno.ChildProcess {
+  return new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", MAIN, ...args],
+    env: { NO_COLOR: "1" },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+}
+
+/** Waits for a {@link spawnLlmload} child: its exit code and everything it printed. */
+export async function finish(child: Deno.ChildProcess) {
+  const [status, stdout, stderr] = await Promise.all([
+    child.status,
+    new Response(child.stdout).text(),
+    new Response(child.stderr).text(),
+  ]);
+  return { code: status.code, stdout, stderr };
+}
+
 /** sweep.csv rows as objects keyed by column name (no quoted commas in our values). */
 export function readSweepCsv(dir: string): Record<string, string>[] {
   const [header, ...rows] = Deno.readTextFileSync(join(dir, "sweep.csv")).trimEnd().split("\n");
