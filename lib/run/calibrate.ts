@@ -3,6 +3,7 @@
  * with the simulator's ground-truth log on, then llmload's measurements compared with that log
  * (metrics/measurement_error.ts), plus the CPU the client's own thread used meanwhile.
  */
+import { readRecordsFile, RECORDS_FILE } from "./records_file.ts";
 import { join } from "node:path";
 import type { RunPlan } from "../config/run_plan.ts";
 import {
@@ -11,8 +12,6 @@ import {
   trustProblems,
   type TruthLine,
 } from "../metrics/measurement_error.ts";
-import type { RequestRecord } from "../metrics/record.ts";
-import { recordFromJsonl } from "../report/record_jsonl.ts";
 import { readCpuTime } from "../telemetry/cpu_time.ts";
 import { runBenchmark, type RunIo } from "./run_benchmark.ts";
 
@@ -49,7 +48,8 @@ export async function calibrateLevel(plan: RunPlan, io: RunIo): Promise<Calibrat
   const wallS = (performance.now() - t0) / 1000;
   const cpu1 = readCpuTime();
   const meta = JSON.parse(await Deno.readTextFile(join(outcome.runDir, "meta.json")));
-  const records = await readRecords(join(outcome.runDir, "requests.jsonl"));
+  // Calibration runs are short: their records fit in memory (measured − true needs each one).
+  const records = await readRecordsFile(join(outcome.runDir, RECORDS_FILE));
   const truth = await readTruth(truthFile);
   const error = measurementError(records, truth, {
     originEpochMs: meta.time_origin_epoch_ms as number,
@@ -62,13 +62,6 @@ export async function calibrateLevel(plan: RunPlan, io: RunIo): Promise<Calibrat
     processCpu: cpu0 && cpu1 ? (cpu1.process - cpu0.process) / wallS : null,
     problems: trustProblems(error),
   };
-}
-
-async function readRecords(path: string): Promise<RequestRecord[]> {
-  const text = await Deno.readTextFile(path);
-  return text.split("\n").filter((l) => l !== "").map((l, i) =>
-    recordFromJsonl(l, { lineNumber: i + 1 })
-  );
 }
 
 async function readTruth(path: string): Promise<TruthLine[]> {

@@ -101,8 +101,6 @@ export function summaryDifferences(
   return diffs.map((p) => p.replace(/^\./, ""));
 }
 
-export { readRecordsFile } from "./records_file.ts";
-
 /** Options of the loaders. */
 export interface LoadOptions {
   /** Told about anything odd that does not stop the report (summary.json disagreeing, …). */
