@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { finish, MAIN, spawnLlmload } from "../helpers/llmload_cli.ts";
+import { finish, spawnLlmload } from "../helpers/llmload_cli.ts";
 import { waitFor } from "../helpers/process_alive.ts";
 
 // Issue 18: requests llmload cancels itself (a signal, --max-runtime, the end of --grace) are
