@@ -180,14 +180,20 @@ Deno.test("a blocked event loop makes the verdict 'saturated' from the window th
     const outcome = await runBenchmark(plan, quietIo);
     const c = outcome.client!;
     assert.equal(c.verdict, "saturated", JSON.stringify(c));
-    assert.equal(c.since_ms, 1000);
+    // The block begins in the 1 s window. On a loaded machine the first window (start-up) can
+    // itself run hot and join the stretch, so the stretch may begin earlier, never later.
+    assert.ok(c.since_ms !== null && c.since_ms <= 1000, `since ${c.since_ms}`);
+    const from = (c.since_ms! / 1000).toFixed(1).replace(".", "\\.");
     assert.match(
       c.message,
       // The hog is this thread's own work (cause "client"), unless other processes also held the
       // cores so long that it ran under half a core.
-      /^client saturated: results after 1\.0 s are not trustworthy; (use|free this machine)/,
+      new RegExp(
+        `^client saturated: results after ${from} s are not trustworthy; (use|free this machine)`,
+      ),
     );
-    assert.match(c.evidence[0], /^main: from 1\.0 s to /);
+    const to = Number(c.evidence[0].match(/^main: from [\d.]+ s to ([\d.]+) s /)?.[1]);
+    assert.ok(to >= 3.9, `the stretch runs through the block: ${c.evidence[0]}`);
     assert.ok(c.threads[0].lag_max_ms! >= 2000, `max lag ${c.threads[0].lag_max_ms}`);
   } finally {
     clearInterval(watcher);
