@@ -16,9 +16,14 @@ export function builtinScenario(name: string): Scenario | undefined {
 }
 
 /**
- * Loads a scenario: a built-in by name, or a user's file by path, imported by absolute file URL
- * (so it resolves the same from any working directory and in a compiled binary) and validated
- * with the same schema as the built-ins. Every problem is a UsageError naming the file.
+ * Loads a scenario: a built-in by name, or a user's file by path, validated with the same schema
+ * as the built-ins. Every problem is a UsageError naming the file.
+ *
+ * The file is imported by its real absolute path (symlinks resolved) because a compiled binary
+ * transpiles TypeScript from disk only for real on-disk paths; a path relative to the binary's
+ * `import.meta.url` points into its embedded file system instead. Nothing here asks the file to
+ * import llmload: a scenario is plain data (`import type` is erased), so it loads the same from
+ * a source checkout and from the binary, which has no llmload source on disk to import.
  */
 export async function loadScenario(ref: string, options: { cwd?: string } = {}): Promise<Scenario> {
   if (!isScenarioPath(ref)) {
@@ -29,22 +34,15 @@ export async function loadScenario(ref: string, options: { cwd?: string } = {}):
         `(see \`llmload scenarios\`); a scenario file is given by path, e.g. ./my_scenario.ts`,
     );
   }
-  const abs = isAbsolute(ref) ? ref : resolve(options.cwd ?? Deno.cwd(), ref);
+  const given = isAbsolute(ref) ? ref : resolve(options.cwd ?? Deno.cwd(), ref);
+  let abs: string;
   try {
+    abs = await Deno.realPath(given);
     if (!(await Deno.stat(abs)).isFile) throw new Error("not a file");
   } catch {
-    throw new UsageError(`Cannot load scenario "${ref}": no such file (${abs})`);
+    throw new UsageError(`Cannot load scenario "${ref}": no such file (${given})`);
   }
-  let mod: { default?: unknown };
-  try {
-    mod = await import(pathToFileURL(abs).href);
-  } catch (e) {
-    const why = String((e as Error).message ?? e).split("\n")[0];
-    throw new UsageError(
-      `Cannot load scenario "${ref}": import failed (${why}). A scenario file must be a plain ` +
-        `\`export default { ... }\` object literal without imports (see README "Scenarios and sweeps")`,
-    );
-  }
+  const mod = await importScenarioModule(ref, abs);
   if (mod.default === undefined) {
     throw new UsageError(
       `Cannot load scenario "${ref}": no default export; write \`export default { name: "...", description: "...", ... }\``,
@@ -53,10 +51,28 @@ export async function loadScenario(ref: string, options: { cwd?: string } = {}):
   return resolveScenarioPaths(validateScenario(mod.default, ref), dirname(abs));
 }
 
+/** Imports the scenario module at real path `abs`; a failure is a UsageError naming `ref`. */
+async function importScenarioModule(ref: string, abs: string): Promise<{ default?: unknown }> {
+  try {
+    return await import(pathToFileURL(abs).href);
+  } catch (e) {
+    // Deno's first line names what failed (e.g. `Module not found "file:///.../x.ts"`); the
+    // rest is a stack into llmload that would only confuse the user.
+    const why = String((e as Error).message ?? e).split("\n")[0];
+    const real = abs === ref ? "" : ` (${abs})`;
+    throw new UsageError(
+      `Cannot load scenario "${ref}"${real}: import failed (${why}). A scenario file is a ` +
+        `plain \`export default { ... }\` object; it may import files that exist on disk beside ` +
+        `it, and llmload's own types only with \`import type\` (see docs/building.md)`,
+    );
+  }
+}
+
 /**
  * The scenario with its relative file paths (`request.dataset.path`, a `request.textSource`
- * file, `load.trace`) made absolute against `dir`, the scenario file's directory: a scenario and
- * its data travel together and run the same from any working directory.
+ * file, `load.trace`) made absolute against `dir`, the scenario file's real directory (symlinks
+ * resolved, as for its imports): a scenario and its data travel together and run the same from
+ * any working directory.
  */
 export function resolveScenarioPaths(scenario: Scenario, dir: string): Scenario {
   const abs = (p: string) => isAbsolute(p) ? p : resolve(dir, p);

@@ -132,7 +132,8 @@ Deno.test("hooks are carried beside the plans; a scenario without hooks carries 
 });
 
 Deno.test("a scenario file's relative dataset and text-source paths resolve against its directory", async () => {
-  const dir = await Deno.makeTempDir();
+  // Real path: the loader resolves symlinks (a temp dir may sit under one, as on macOS).
+  const dir = await Deno.realPath(await Deno.makeTempDir());
   try {
     await Deno.mkdir(join(dir, "data"));
     await Deno.copyFile(DATASET, join(dir, "data", "p.jsonl"));
