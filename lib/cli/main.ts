@@ -14,6 +14,7 @@ import {
   RUN_HELP,
   SIM_HELP,
   SYSINFO_HELP,
+  VARIANTS_HELP,
 } from "./help.ts";
 import { parseRunArgs } from "./run_args.ts";
 import { parseSimArgs } from "./sim_args.ts";
@@ -46,6 +47,7 @@ import { parseArgs } from "node:util";
 import { RUN_OPTIONS } from "./run_args.ts";
 import { variantsRequest } from "./variant_args.ts";
 import { variantsAndReport } from "./variants_command.ts";
+import { variantsCommand } from "./variants_cleanup_command.ts";
 import { calibrateCommand } from "./calibrate_command.ts";
 
 /** Documented exit codes (README "Exit codes"). */
@@ -96,6 +98,7 @@ const HELPED_COMMANDS = [
   "sysinfo",
   "agent",
   "calibrate",
+  "variants",
 ];
 const COMMANDS = [...HELPED_COMMANDS, "scenarios", "version", "help"];
 
@@ -164,6 +167,8 @@ export async function main(args: string[]): Promise<number> {
         return await agentCommand(rest, { out, err, env: Deno.env.toObject(), help: AGENT_HELP });
       case "calibrate":
         return await calibrateCommand(rest, { out, err, help: CALIBRATE_HELP });
+      case "variants":
+        return await variantsCommand(rest, { out, help: VARIANTS_HELP, exit: EXIT });
       default:
         throw new UsageError(unknownCommand(command));
     }

@@ -3,54 +3,12 @@ import { join } from "node:path";
 import { commandMatches, stopOrphanServers } from "../../lib/run/orphan_servers.ts";
 import { parsePsLines } from "../../lib/run/process_table.ts";
 import { processAlive, waitFor } from "../helpers/process_alive.ts";
-
-/**
- * Starts `argv` as a true orphan (its parent `sh` exits at once, so init or a subreaper adopts
- * it, as after llmload and its watchdog were killed) and returns its pid.
- */
-async function orphan(argv: string[]): Promise<number> {
-  const out = await new Deno.Command("sh", {
-    args: ["-c", '"$@" </dev/null >/dev/null 2>&1 & echo $!', "sh", ...argv],
-    stdout: "piped",
-  }).output();
-  const pid = Number(new TextDecoder().decode(out.stdout).trim());
-  assert.ok(pid > 0 && processAlive(pid), `orphan ${argv.join(" ")} runs`);
-  return pid;
-}
-
-/** A results root with one variants sweep recording `variants` as started by `owner`. */
-async function recordSweep(
-  root: string,
-  variants: { label: string; pid: number; argv: string[]; stop?: unknown }[],
-  owner: number,
-  host = Deno.hostname(),
-): Promise<string> {
-  const dir = join(root, `20261206-120000-ab12-${variants[0].label}`);
-  await Deno.mkdir(dir, { recursive: true });
-  const saved = {
-    sweep_id: "x",
-    llmload_pid: owner,
-    host,
-    variants: variants.map((v) => ({ ...v, stop: v.stop ?? null })),
-  };
-  await Deno.writeTextFile(join(dir, "variants.json"), JSON.stringify(saved));
-  return dir;
-}
-
-/** A pid no process has any more: a child that has already exited. */
-async function deadPid(): Promise<number> {
-  const child = new Deno.Command("true").spawn();
-  await child.status;
-  return child.pid;
-}
-
-function kill(pid: number) {
-  try {
-    Deno.kill(pid, "SIGKILL");
-  } catch {
-    // already gone
-  }
-}
+import {
+  deadPid,
+  killIfAlive as kill,
+  recordSweep,
+  startOrphan as orphan,
+} from "../helpers/recorded_orphan.ts";
 
 Deno.test("commandMatches: the same words in order; a recorded *** stands for its secret", () => {
   assert.ok(commandMatches(["sleep", "60"], "sleep 60"));
