@@ -27,6 +27,7 @@ import { BUILTIN_SCENARIOS } from "../../scenarios/mod.ts";
 import { loadScenario } from "./load_scenario.ts";
 import { scenarioPlans, type ScenarioRun } from "./scenario_plans.ts";
 import { configPlan, hasConfigFlag } from "./config_plans.ts";
+import { allWorkloadsRun } from "./config_all_workloads.ts";
 import { renderServerMetricsLine } from "../report/server_metrics_line.ts";
 import { renderClientHealthLine } from "../report/client_health_report.ts";
 import { HookError } from "../run/scenario_hooks.ts";
@@ -202,6 +203,8 @@ async function runCommand(args: string[]): Promise<number> {
       out(RUN_HELP);
       return EXIT.ok;
     }
+    const all = allWorkloadsRun(args, { env: Deno.env.toObject() });
+    if (all) return await sweepAndReport(all);
     const run = configPlan(args, { env: Deno.env.toObject() });
     return await runAndReport(run.plan, run.quiet);
   }
