@@ -66,6 +66,10 @@ Config files (YAML; see fixtures/configs/ and README "YAML configs"):
   --model NAME           a models.yaml name, sent as its full_name (else sent as given)
   --workload NAME        duration, rps, concurrency (with rps: the in-flight cap),
                          prompt_tokens, max_tokens, warmup; required when there are several
+  --workload all         every workload, in file order: one sweep (DIR/<id>-all-workloads/,
+                         a run directory and a table row per workload), exit 3 if any level
+                         fails its gates; Ctrl-C stops the sequence (a workload named "all"
+                         is refused: rename it)
                          Options on the command line override the config's values.
 
 Target:
