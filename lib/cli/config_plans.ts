@@ -21,7 +21,7 @@ export interface ConfigRun {
 }
 
 /** `llmload run` flags plus the config-mode ones. */
-const CONFIG_OPTIONS = {
+export const CONFIG_OPTIONS = {
   ...RUN_OPTIONS,
   config: { type: "string" },
   workload: { type: "string" },

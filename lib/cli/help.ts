@@ -18,6 +18,8 @@ Usage:
   llmload history [options]    trend of past runs from results/history.jsonl (+ history.html)
   llmload sim [options]        serve the built-in vLLM-like simulator
   llmload demo [--out DIR]     ~20 s tour: a closed-loop and an open-loop run against the simulator
+  llmload variants --cleanup [--out DIR]
+                               stop servers earlier variants runs left running
   llmload sysinfo [options]    print the host, GPUs (nvidia-smi), tags and notes a run records
   llmload agent [options]      HTTP control API: register, queue, run and fetch tests remotely
   llmload calibrate [options]  llmload's own measurement error on this machine, per load level
@@ -64,6 +66,10 @@ Config files (YAML; see fixtures/configs/ and README "YAML configs"):
   --model NAME           a models.yaml name, sent as its full_name (else sent as given)
   --workload NAME        duration, rps, concurrency (with rps: the in-flight cap),
                          prompt_tokens, max_tokens, warmup; required when there are several
+  --workload all         every workload, in file order: one sweep (DIR/<id>-all-workloads/,
+                         a run directory and a table row per workload), exit 3 if any level
+                         fails its gates; Ctrl-C stops the sequence (a workload named "all"
+                         is refused: rename it)
                          Options on the command line override the config's values.
 
 Target:
@@ -216,6 +222,9 @@ the same load (or the scenario's sweep) on each, stop it, compare them side by s
   server.log, variant.json and one run directory per point. A server that exits early, never
   becomes ready, crashes mid-run or runs out of memory is recorded (exited_early, never_ready,
   crashed_mid_run, oom, with its log's last lines) and the next variant runs; exit 1 then.
+  variants.json records each server's pid and command line: a variants run first stops the
+  servers an earlier run under the same --out left running (llmload killed with its watchdog),
+  as \`llmload variants --cleanup\` does on demand.
   llmload run chunked-prefill-ab
   llmload run --server-cmd "vllm serve {model} --port {port} --enable-chunked-prefill={chunked}
     --max-num-batched-tokens {mnbt}" --server-param chunked=True,False
@@ -371,6 +380,25 @@ Examples:
   llmload run --url http://127.0.0.1:8000/v1 --adapters-dir adapters/ --adapter-selection zipf:1.1 \\
               --concurrency 8 --requests 200
   llmload run --url http://127.0.0.1:8000/v1 --rate 10 --duration 5m --metrics-interval 500ms
+`;
+
+/** `llmload variants --help`. */
+export const VARIANTS_HELP = `llmload variants — housekeeping for server-variant runs
+
+  llmload variants --cleanup [--out DIR]
+
+  --cleanup      stop every server that a variants run under DIR (default results/) recorded in
+                 its variants.json and that still runs: SIGTERM to its process group, SIGKILL
+                 after 5 s; one line per server stopped, or "no recorded servers running".
+                 A server is stopped only while its command line is still the recorded one (a
+                 reused pid running something else is left alone), its llmload is gone (a run
+                 in progress keeps its servers) and it was recorded on this host. Exit 0.
+  --out DIR      the results root the variants runs wrote to (default results/)
+  Every \`llmload run\` with server variants does the same first, for its --out.
+
+Examples:
+  llmload variants --cleanup
+  llmload variants --cleanup --out /data/bench-results
 `;
 
 /** `llmload sysinfo --help`. */

@@ -14,6 +14,7 @@ import {
   RUN_HELP,
   SIM_HELP,
   SYSINFO_HELP,
+  VARIANTS_HELP,
 } from "./help.ts";
 import { parseRunArgs } from "./run_args.ts";
 import { parseSimArgs } from "./sim_args.ts";
@@ -26,6 +27,7 @@ import { BUILTIN_SCENARIOS } from "../../scenarios/mod.ts";
 import { loadScenario } from "./load_scenario.ts";
 import { scenarioPlans, type ScenarioRun } from "./scenario_plans.ts";
 import { configPlan, hasConfigFlag } from "./config_plans.ts";
+import { allWorkloadsRun } from "./config_all_workloads.ts";
 import { renderServerMetricsLine } from "../report/server_metrics_line.ts";
 import { renderClientHealthLine } from "../report/client_health_report.ts";
 import { HookError } from "../run/scenario_hooks.ts";
@@ -46,6 +48,7 @@ import { parseArgs } from "node:util";
 import { RUN_OPTIONS } from "./run_args.ts";
 import { variantsRequest } from "./variant_args.ts";
 import { variantsAndReport } from "./variants_command.ts";
+import { variantsCommand } from "./variants_cleanup_command.ts";
 import { calibrateCommand } from "./calibrate_command.ts";
 
 /** Documented exit codes (README "Exit codes"). */
@@ -96,6 +99,7 @@ const HELPED_COMMANDS = [
   "sysinfo",
   "agent",
   "calibrate",
+  "variants",
 ];
 const COMMANDS = [...HELPED_COMMANDS, "scenarios", "version", "help"];
 
@@ -164,6 +168,8 @@ export async function main(args: string[]): Promise<number> {
         return await agentCommand(rest, { out, err, env: Deno.env.toObject(), help: AGENT_HELP });
       case "calibrate":
         return await calibrateCommand(rest, { out, err, help: CALIBRATE_HELP });
+      case "variants":
+        return await variantsCommand(rest, { out, help: VARIANTS_HELP, exit: EXIT });
       default:
         throw new UsageError(unknownCommand(command));
     }
@@ -197,6 +203,8 @@ async function runCommand(args: string[]): Promise<number> {
       out(RUN_HELP);
       return EXIT.ok;
     }
+    const all = allWorkloadsRun(args, { env: Deno.env.toObject() });
+    if (all) return await sweepAndReport(all);
     const run = configPlan(args, { env: Deno.env.toObject() });
     return await runAndReport(run.plan, run.quiet);
   }

@@ -19,7 +19,7 @@
  */
 
 import { TargetGone } from "../client/mod.ts";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import type { RunPlan } from "../config/run_plan.ts";
 import {
   expandServerArgv,
@@ -42,6 +42,7 @@ import type { SweepValues } from "../report/sweep_table.ts";
 import { TargetError } from "./resolve_target.ts";
 import { runBenchmark, type RunIo } from "./run_benchmark.ts";
 import { makeRunId } from "./run_dir.ts";
+import { stopOrphanServers } from "./orphan_servers.ts";
 import { sweepValues } from "./run_sweep.ts";
 import {
   freeLoopbackPort,
@@ -143,6 +144,11 @@ export async function runVariants(
   const { io } = options;
   if (points.length === 0) throw new Error("runVariants: no points");
   const previous = options.resume ? await readResume(options.resume, variants) : undefined;
+  // A server an earlier run left behind may hold the GPU or memory this run's servers need.
+  await stopOrphanServers(
+    options.resume ? [options.out, dirname(options.resume)] : [options.out],
+    { log: io.log },
+  );
   const sweepDir = options.resume ??
     join(options.out, `${makeRunId(new Date())}-${options.scenario}`);
   const sweepId = sweepDir.split(/[\\/]/).filter(Boolean).pop()!;
@@ -159,6 +165,9 @@ export async function runVariants(
         {
           sweep_id: sweepId,
           scenario: options.scenario,
+          // Whose servers these are: the next run stops the ones left running (orphan_servers.ts).
+          llmload_pid: Deno.pid,
+          host: Deno.hostname(),
           server_cmd: redactText(variants.template),
           params: Object.fromEntries(variants.params.map((p) => [p.name, p.values])),
           links: variants.links,
@@ -189,7 +198,7 @@ export async function runVariants(
       dirName: records[i].dir,
       plan: variants,
       count: n,
-      onPoint: async (r) => {
+      onUpdate: async (r) => {
         records[i] = r;
         await writeAll();
       },
@@ -305,7 +314,8 @@ async function runVariant(
     dirName: string;
     plan: ServerVariantsPlan;
     count: number;
-    onPoint(record: VariantRecord): Promise<void>;
+    /** Told when the server has started and after each point, to rewrite variants.json. */
+    onUpdate(record: VariantRecord): Promise<void>;
   },
 ): Promise<VariantRecord> {
   const { io } = ctx;
@@ -336,6 +346,8 @@ async function runVariant(
   io.log(`variant ${v.index}/${ctx.count} (${v.label}): starting ${shownArgv.join(" ")}`);
   const server = await startServer(argv, { logPath, redact: scrub });
   record.pid = server.pid < 0 ? null : server.pid;
+  // On disk before anything can hang: a run killed now still names the server it leaves.
+  await ctx.onUpdate(record);
   const fail = async (phase: ServerPhase, reason: string): Promise<void> => {
     const message = scrub(reason);
     // The log is complete once the process has ended; a live one is read as it stands.
@@ -441,7 +453,7 @@ async function runVariant(
         interrupted: outcome.interrupted,
         summary: outcome.summary,
       });
-      await ctx.onPoint(record);
+      await ctx.onUpdate(record);
       if (died.signal.aborted) break;
       if (io.interrupt?.aborted) {
         record.status = "interrupted";

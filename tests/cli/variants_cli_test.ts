@@ -4,6 +4,8 @@ import { llmload } from "../helpers/llmload_cli.ts";
 import { variantsRequest } from "../../lib/cli/variant_args.ts";
 import { UsageError } from "../../lib/config/usage_error.ts";
 import chunkedPrefillAb from "../../scenarios/chunked_prefill_ab.ts";
+import { processAlive, waitFor } from "../helpers/process_alive.ts";
+import { deadPid, killIfAlive, recordSweep, startOrphan } from "../helpers/recorded_orphan.ts";
 
 Deno.test("llmload run chunked-prefill-ab: ON/OFF comparison table, chunked prefill keeps ITL down", async () => {
   const out = await Deno.makeTempDir({ prefix: "llmload-cpab-" });
@@ -119,4 +121,79 @@ Deno.test("llmload sim --crash-message without --crash-after-requests is a usage
   const r2 = await llmload(["sim", "--crash-message", "boom"]);
   assert.equal(r2.code, 2);
   assert.match(r2.stderr, /--crash-message needs --crash-after-requests N/);
+});
+
+Deno.test("llmload variants --cleanup stops a recorded server left running, then finds none", async () => {
+  const out = await Deno.makeTempDir({ prefix: "llmload-cleanup-" });
+  const server = await startOrphan(["sleep", "3611"]);
+  const recycled = await startOrphan(["sleep", "3612"]);
+  try {
+    await recordSweep(out, [
+      { label: "chunked=on", pid: server, argv: ["sleep", "3611"] },
+      { label: "chunked=off", pid: recycled, argv: ["sim", "--port", "1"] },
+    ], await deadPid());
+    const r = await llmload(["variants", "--cleanup", "--out", out]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, new RegExp(`^stopped orphaned server pid ${server} \\(chunked=on of `));
+    assert.equal(r.stdout.trim().split("\n").length, 1, r.stdout);
+    assert.ok(await waitFor(() => !processAlive(server), 10_000), "the server was stopped");
+    assert.ok(processAlive(recycled), "a pid running another command is left alone");
+    const again = await llmload(["variants", "--cleanup", "--out", out]);
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stdout, /^no recorded servers running/);
+  } finally {
+    killIfAlive(server);
+    killIfAlive(recycled);
+    await Deno.remove(out, { recursive: true });
+  }
+});
+
+Deno.test("llmload variants without --cleanup, or with a missing --out, is a usage error", async () => {
+  const none = await llmload(["variants"]);
+  assert.equal(none.code, 2);
+  assert.match(none.stderr, /give --cleanup/);
+  const missing = await llmload(["variants", "--cleanup", "--out", "/nonexistent/results"]);
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /--out "\/nonexistent\/results": no such directory/);
+});
+
+Deno.test("a variants run first stops the servers an earlier run left under its --out, and records its own", async () => {
+  const out = await Deno.makeTempDir({ prefix: "llmload-cleanup-run-" });
+  const server = await startOrphan(["sleep", "3613"]);
+  try {
+    await recordSweep(out, [{ label: "v", pid: server, argv: ["sleep", "3613"] }], await deadPid());
+    const r = await llmload([
+      "run",
+      "--server-cmd",
+      "{llmload} sim --port {port} --profile tiny",
+      "--requests",
+      "2",
+      "--concurrency",
+      "1",
+      "--prompt-tokens",
+      "16",
+      "--max-tokens",
+      "4",
+      "--gpu-sampler",
+      "off",
+      "--out",
+      out,
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, new RegExp(`stopped orphaned server pid ${server} `));
+    // Stopped before this run's own server started.
+    assert.ok(r.stderr.indexOf("stopped orphaned") < r.stderr.indexOf("variant 1/1"), r.stderr);
+    assert.equal(processAlive(server), false);
+    const dir = /results: (.+)\n/.exec(r.stdout)![1];
+    const saved = JSON.parse(await Deno.readTextFile(join(dir, "variants.json")));
+    assert.equal(typeof saved.llmload_pid, "number");
+    assert.equal(saved.host, Deno.hostname());
+    const [v] = saved.variants;
+    assert.equal(typeof v.pid, "number");
+    assert.match(v.argv.join(" "), / sim --port \d+ --profile tiny$/);
+    assert.deepEqual(v.stop?.port_free, true);
+  } finally {
+    killIfAlive(server);
+    await Deno.remove(out, { recursive: true });
+  }
 });
