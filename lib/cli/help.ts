@@ -41,7 +41,58 @@ Exit codes:
   A run whose results root is locked by another run exits 2; --max-runtime reached exits 1.
 `;
 
-/** `llmload run --help`. */
+/**
+ * `llmload run --help`: the options most runs use, grouped. Every option, with the details,
+ * is {@link RUN_HELP} (`llmload help run --all`, `llmload run --help --all`).
+ */
+export const RUN_HELP_BRIEF = `llmload run — send load to an OpenAI-compatible server and measure it
+
+  llmload run [SCENARIO] [options]
+  SCENARIO: a built-in (\`llmload scenarios\`) or a scenario file (./x.ts); options override it.
+
+Target:
+  --url URL              API base (default: $OPENAI_BASE_URL, else http://127.0.0.1:8000/v1)
+  --target sim           the built-in simulator, in-process on a free 127.0.0.1 port
+  --model NAME           model or LoRA adapter (default: the first model from GET /v1/models)
+  --api-key KEY          bearer token (default: $OPENAI_API_KEY); never written to any output
+  --endpoint chat|completions            (default chat)
+
+Load (default --concurrency 1):
+  --concurrency N        closed loop: N virtual users, each sends when its last request ends
+  --rate R               open loop: R requests/s on schedule, whatever the responses do
+    --arrival constant|poisson|gamma     (default poisson); --burstiness K with gamma
+    --max-in-flight N    cap on requests in flight; a send that finds it full is dropped
+
+Stop (first wins; default --duration 60s):
+  --duration 60s         measured time        --requests N           measured requests
+  --warmup 10s           warm-up time         --warmup-requests N    warm-up requests
+
+Requests:
+  --prompt-tokens N      prompt length in tokens, exact with /tokenize or --tokenizer (default 256)
+  --max-tokens N         max_tokens per request (default 128)
+  --ignore-eos           generate exactly max_tokens (vLLM ignore_eos)
+  --dataset FILE         prompts from JSONL, JSON, ShareGPT or CSV instead of synthetic text
+  --seed N               every random choice reproducible (default 42)
+  --timeout 300s         whole-request limit; also --connect-timeout and --ttft-timeout
+
+Output and verdict (exit 3 when a check fails):
+  --out DIR              results root (default results/): DIR/<run-id>/
+  --quiet, -q            no progress line, only the final summary
+  --slo EXPRS            e.g. "ttft.p99<=500ms,tpot.p50<=40ms": attainment and goodput
+  --fail-on EXPR         e.g. "error_rate>1%"; repeatable
+  --baseline DIR|latest  fail on a regression against a stored run
+  --workers N|auto       worker threads that send the load (default 1)
+
+Examples:
+  llmload run --target sim --concurrency 8 --requests 200
+  llmload run --url http://127.0.0.1:8000/v1 --rate 5 --duration 5m --warmup 30s --max-in-flight 64
+  llmload run prompt-lengths --url http://127.0.0.1:8000/v1 --concurrency 1
+
+More: llmload help run --all (every option: arrival shapes, lengths, sampling, datasets,
+simulator, LoRA, server variants, telemetry, gates, shards, client). Docs: docs/running.md
+`;
+
+/** `llmload help run --all`: every option of `llmload run`. */
 export const RUN_HELP = `llmload run — send load to an OpenAI-compatible server and measure it
 
   llmload run [SCENARIO] [options]
