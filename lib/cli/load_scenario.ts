@@ -42,7 +42,7 @@ export async function loadScenario(ref: string, options: { cwd?: string } = {}):
     const why = String((e as Error).message ?? e).split("\n")[0];
     throw new UsageError(
       `Cannot load scenario "${ref}": import failed (${why}). A scenario file must be a plain ` +
-        `\`export default { ... }\` object literal without imports (see README "Scenarios and sweeps")`,
+        `\`export default { ... }\` object literal without imports (see docs/scenarios.md)`,
     );
   }
   if (mod.default === undefined) {

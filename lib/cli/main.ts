@@ -279,7 +279,7 @@ function listScenarios(): string {
   });
   return `Built-in scenarios (llmload run NAME [flags]; flags override the scenario):\n${
     lines.join("\n")
-  }\nA scenario file: llmload run ./my_scenario.ts (see README "Scenarios and sweeps").\n`;
+  }\nA scenario file: llmload run ./my_scenario.ts (see docs/scenarios.md).\n`;
 }
 
 /** How many servers a scenario's `server` block starts: a linked group counts once. */
