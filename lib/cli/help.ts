@@ -62,6 +62,7 @@ Load (default --concurrency 1):
   --rate R               open loop: R requests/s on schedule, whatever the responses do
     --arrival constant|poisson|gamma     (default poisson); --burstiness K with gamma
     --max-in-flight N    cap on requests in flight; a send that finds it full is dropped
+  --workers N|auto       worker threads that send the load (default 1)
 
 Stop (first wins; default --duration 60s):
   --duration 60s         measured time        --requests N           measured requests
@@ -81,7 +82,6 @@ Output and verdict (exit 3 when a check fails):
   --slo EXPRS            e.g. "ttft.p99<=500ms,tpot.p50<=40ms": attainment and goodput
   --fail-on EXPR         e.g. "error_rate>1%"; repeatable
   --baseline DIR|latest  fail on a regression against a stored run
-  --workers N|auto       worker threads that send the load (default 1)
 
 Examples:
   llmload run --target sim --concurrency 8 --requests 200
