@@ -8,7 +8,7 @@ import { defineScenario } from "../lib/config/scenario.ts";
  * long prompts arriving while earlier requests decode: off, one prompt's whole prefill stalls
  * every running decode (ITL p99 ≈ the prefill time); on, decodes keep flowing between chunks
  * and the prompt's own TTFT grows. About 30 s in all. Against a real vLLM, give `--server-cmd`
- * (README "Server variants").
+ * (docs/server_variants.md).
  */
 export default defineScenario({
   name: "chunked-prefill-ab",

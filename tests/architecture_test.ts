@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { join, relative } from "node:path";
 
 /**
- * Dependencies point downward only (ARCHITECTURE.md): cli → run → {load, client, workload,
+ * Dependencies point downward only (docs/architecture.md): cli → run → {load, client, workload,
  * metrics, telemetry, report, sim}; workload and sim share tokenizer (a pure leaf). Each folder
  * may import itself and what is listed here.
  */

@@ -18,7 +18,7 @@ import {
 } from "../report/calibration_report.ts";
 import { parseRunArgs } from "./run_args.ts";
 
-/** Defaults of `llmload calibrate` (README "Accuracy"). */
+/** Defaults of `llmload calibrate` (docs/accuracy.md). */
 export const CALIBRATE_DEFAULTS = {
   levels: "1,100,1000",
   itl: "10ms",

@@ -43,7 +43,58 @@ Exit codes:
   A run whose results root is locked by another run exits 2; --max-runtime reached exits 1.
 `;
 
-/** `llmload run --help`. */
+/**
+ * `llmload run --help`: the options most runs use, grouped. Every option, with the details,
+ * is {@link RUN_HELP} (`llmload help run --all`, `llmload run --help --all`).
+ */
+export const RUN_HELP_BRIEF = `llmload run — send load to an OpenAI-compatible server and measure it
+
+  llmload run [SCENARIO] [options]
+  SCENARIO: a built-in (\`llmload scenarios\`) or a scenario file (./x.ts); options override it.
+
+Target:
+  --url URL              API base (default: $OPENAI_BASE_URL, else http://127.0.0.1:8000/v1)
+  --target sim           the built-in simulator, in-process on a free 127.0.0.1 port
+  --model NAME           model or LoRA adapter (default: the first model from GET /v1/models)
+  --api-key KEY          bearer token (default: $OPENAI_API_KEY); never written to any output
+  --endpoint chat|completions            (default chat)
+
+Load (default --concurrency 1):
+  --concurrency N        closed loop: N virtual users, each sends when its last request ends
+  --rate R               open loop: R requests/s on schedule, whatever the responses do
+    --arrival constant|poisson|gamma     (default poisson); --burstiness K with gamma
+    --max-in-flight N    cap on requests in flight; a send that finds it full is dropped
+  --workers N|auto       worker threads that send the load (default 1)
+
+Stop (first wins; default --duration 60s):
+  --duration 60s         measured time        --requests N           measured requests
+  --warmup 10s           warm-up time         --warmup-requests N    warm-up requests
+
+Requests:
+  --prompt-tokens N      prompt length in tokens, exact with /tokenize or --tokenizer (default 256)
+  --max-tokens N         max_tokens per request (default 128)
+  --ignore-eos           generate exactly max_tokens (vLLM ignore_eos)
+  --dataset FILE         prompts from JSONL, JSON, ShareGPT or CSV instead of synthetic text
+  --seed N               every random choice reproducible (default 42)
+  --timeout 300s         whole-request limit; also --connect-timeout and --ttft-timeout
+
+Output and verdict (exit 3 when a check fails):
+  --out DIR              results root (default results/): DIR/<run-id>/
+  --quiet, -q            no progress line, only the final summary
+  --slo EXPRS            e.g. "ttft.p99<=500ms,tpot.p50<=40ms": attainment and goodput
+  --fail-on EXPR         e.g. "error_rate>1%"; repeatable
+  --baseline DIR|latest  fail on a regression against a stored run
+
+Examples:
+  llmload run --target sim --concurrency 8 --requests 200
+  llmload run --url http://127.0.0.1:8000/v1 --rate 5 --duration 5m --warmup 30s --max-in-flight 64
+  llmload run prompt-lengths --url http://127.0.0.1:8000/v1 --concurrency 1
+
+More: llmload help run --all (every option: arrival shapes, lengths, sampling, datasets,
+simulator, LoRA, server variants, telemetry, gates, shards, client). Docs: docs/running.md
+`;
+
+/** `llmload help run --all`: every option of `llmload run`. */
 export const RUN_HELP = `llmload run — send load to an OpenAI-compatible server and measure it
 
   llmload run [SCENARIO] [options]
@@ -56,9 +107,9 @@ export const RUN_HELP = `llmload run — send load to an OpenAI-compatible serve
   defaults (url, model, endpoint; the command line wins), the whole request recipe (output
   shape, shared prefix, text source, dataset, sampling) and setup/teardown hooks: setup runs
   once before the first request (throwing exits 1, nothing sent), teardown once at the end, also
-  after a failure or Ctrl-C (README "Scenarios and sweeps").
+  after a failure or Ctrl-C (docs/scenarios.md).
 
-Config files (YAML; see fixtures/configs/ and README "YAML configs"):
+Config files (YAML; see fixtures/configs/ and docs/yaml_configs.md):
   --config DIR|FILE      read DIR/targets.yaml, models.yaml, workloads.yaml (each optional), or
                          one file with top-level targets, models and workloads lists
   --target NAME          a target by name: its base_url, and its key from the env var named
@@ -122,7 +173,7 @@ cut it first; times stay absolute under every shape):
     --trace-on-error skip|fail           malformed lines: stop before the run (default) or skip
   --arrival, --burstiness and --max-in-flight apply to ramps and rate stages too (arrivals
   follow the integrated rate). A scenario file may also give load.rate as a function
-  (t) => req/s | null (README "Arrival shapes").
+  (t) => req/s | null (docs/running.md "Arrival shapes").
 
 Stop (either or both, first wins; default --duration 60s, none with an arrival shape):
   --duration 60s         measured time (after warm-up)
@@ -196,7 +247,7 @@ Output:
   --quiet, -q            no progress line, only the final summary (without a terminal the
                          progress is one plain line every 10 s; no colours, also with NO_COLOR)
 
-Unattended runs (cron, systemd; README "Unattended runs"):
+Unattended runs (cron, systemd; docs/nightly.md):
   --wait-ready 300s      poll /health, then /v1/models (with --api-key) until the server
                          answers; still not ready after that long: exit 4 with the last error
   --max-runtime 2h       hard limit for the whole command (sweeps, LoRA compares included):
@@ -207,7 +258,7 @@ Unattended runs (cron, systemd; README "Unattended runs"):
   A lock <out>/.llmload-<scenario or run>.lock (pid, host, start) keeps two runs of one
   scenario from overlapping: the second exits 2; a dead process's lock is taken over.
 
-Server variants (README "Server variants"): start each server configuration in turn, run
+Server variants (docs/server_variants.md): start each server configuration in turn, run
 the same load (or the scenario's sweep) on each, stop it, compare them side by side:
   --server-cmd "CMD"     the server command, never run through a shell; must contain {port}
                          (a free 127.0.0.1 port per variant, where the load goes); also
@@ -230,7 +281,7 @@ the same load (or the scenario's sweep) on each, stop it, compare them side by s
     --max-num-batched-tokens {mnbt}" --server-param chunked=True,False
     --server-param mnbt=2048,8192 --model meta-llama/Llama-3.1-8B-Instruct --rate 2 --requests 100
 
-History and monitoring exports (README "History and monitoring exports"):
+History and monitoring exports (docs/reports.md):
   every run (and sweep point) appends one line to DIR/history.jsonl and rewrites
   DIR/history.html; see \`llmload history --help\`
   --prom-file PATH.prom  write the run's key metrics (TTFT/TPOT/E2E p50/p99 in seconds,
@@ -240,7 +291,7 @@ History and monitoring exports (README "History and monitoring exports"):
   --pushgateway URL      also PUT that text to URL/metrics/job/llmload/scenario@base64/…/
                          target@base64/…/model@base64/… (a failed push is a warning)
 
-SLOs, gates and baselines (README "SLOs, gates and baselines"; exit 3 when any fails):
+SLOs, gates and baselines (docs/nightly.md; exit 3 when any fails):
   --slo EXPRS            objectives, e.g. "ttft.p99<=500ms,tpot.p50<=40ms,e2e.p95<=10s": each
                          statistic must hold on the summary, and bounds each request too (a
                          request meets the SLO when its own TTFT/TPOT/E2E/every ITL is within);
@@ -263,7 +314,7 @@ SLOs, gates and baselines (README "SLOs, gates and baselines"; exit 3 when any f
   --junit FILE           also write the verdict as JUnit XML, one test case per check
   Every run writes verdict.json; the reasons of a failure are printed last.
 
-Server metrics (README "Server metrics"):
+Server metrics (docs/telemetry.md):
   --metrics on|off       scrape the server's Prometheus /metrics during the run (default on):
                          queue, KV cache, preemptions, token counters, LoRA adapters, into
                          server_metrics.jsonl and summary.json server_metrics; meta.json
@@ -272,7 +323,7 @@ Server metrics (README "Server metrics"):
   --metrics-interval 1s  time between scrapes (default 1s; 250ms in LoRA runs; ≥ 50ms); a
                          slow scrape skips ticks, never delays a request
 
-GPU and system telemetry (README "GPU and system telemetry"):
+GPU and system telemetry (docs/telemetry.md):
   --gpu-sampler auto|off|CMD
                          auto (default): nvidia-smi when on PATH, else one warning and
                          summary gpu: null; off: none; CMD: a command run without a shell
@@ -291,7 +342,7 @@ GPU and system telemetry (README "GPU and system telemetry"):
   meta.json also records the host (CPU, cores, memory, OS, kernel) and the GPUs (name, memory,
   driver, CUDA) as "system" and "gpus".
 
-Multi-host runs (README "Multi-host runs (shards)"):
+Multi-host runs (docs/multi-host.md):
   --shard i/N            run shard i (0-based, the Kubernetes completion index) of N: every
                          shard walks the whole schedule with the same --seed and sends only its
                          share (open loop: arrivals by a seeded hash, so a Poisson process stays
@@ -329,7 +380,7 @@ Client:
                          server or --target sim). Every run reports the client's health
                          (event-loop lag, CPU, send lateness) and says when it saturated
 
-LoRA adapters (README "Multi-LoRA"):
+LoRA adapters (docs/lora.md):
   --adapters a,b,c       the adapter set, by served name
   --adapters-dir DIR     one folder per adapter, each with adapter_config.json (rank, alpha,
                          target modules and base model are recorded in meta.json)
@@ -637,7 +688,7 @@ export const SEARCH_HELP = `llmload search — find the highest load that still 
 Usage:
   llmload search --axis rate|concurrency --slo EXPR [--slo EXPR ...] [search options] [run options]
 
-How it searches (README "SLO search"):
+How it searches (docs/nightly.md "SLO search"):
   Bracketing: runs --start (default --min); while a point passes, doubles the load (capped at
   --max); when a point fails with no pass below it, halves towards --min. Bisection: then halves
   the gap between the highest passing and the lowest failing load until it is no wider than

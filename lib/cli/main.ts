@@ -12,6 +12,7 @@ import {
   DEMO_HELP,
   MAIN_HELP,
   RUN_HELP,
+  RUN_HELP_BRIEF,
   SIM_HELP,
   SYSINFO_HELP,
   VARIANTS_HELP,
@@ -116,9 +117,9 @@ export async function main(args: string[]): Promise<number> {
   try {
     switch (command) {
       case "help":
-        // `llmload help run` is `llmload run --help`.
+        // `llmload help run` is `llmload run --help`; `llmload help run --all` every option.
         if (rest[0] !== undefined && HELPED_COMMANDS.includes(rest[0])) {
-          return await main([rest[0], "--help"]);
+          return await main([rest[0], "--help", ...(rest.includes("--all") ? ["--all"] : [])]);
         }
         if (rest[0] !== undefined) throw new UsageError(unknownCommand(rest[0]));
         out(MAIN_HELP);
@@ -197,10 +198,15 @@ export async function main(args: string[]): Promise<number> {
 }
 
 async function runCommand(args: string[]): Promise<number> {
+  // `--all` is no run option: only `--help --all` (or `-h --all`) takes it, for every option.
+  if (args.includes("--all") && (args.includes("--help") || args.includes("-h"))) {
+    out(RUN_HELP);
+    return EXIT.ok;
+  }
   // `llmload run --config DIR --target NAME --model NAME --workload NAME [flags]`.
   if (hasConfigFlag(args) && (args[0] === undefined || args[0].startsWith("-"))) {
     if (args.includes("--help") || args.includes("-h")) {
-      out(RUN_HELP);
+      out(RUN_HELP_BRIEF);
       return EXIT.ok;
     }
     const all = allWorkloadsRun(args, { env: Deno.env.toObject() });
@@ -214,7 +220,7 @@ async function runCommand(args: string[]): Promise<number> {
   }
   const parsed = parseRunArgs(args, Deno.env.toObject());
   if (parsed.help) {
-    out(RUN_HELP);
+    out(RUN_HELP_BRIEF);
     return EXIT.ok;
   }
   // Server variants: `--server-cmd` and friends (parseRunArgs has already checked the flags).
@@ -244,7 +250,7 @@ function variantsCli(lock: string) {
 
 async function scenarioCommand(ref: string, args: string[]): Promise<number> {
   if (args.includes("--help") || args.includes("-h")) {
-    out(RUN_HELP);
+    out(RUN_HELP_BRIEF);
     return EXIT.ok;
   }
   const scenario = await loadScenario(ref);
@@ -281,7 +287,7 @@ function listScenarios(): string {
   });
   return `Built-in scenarios (llmload run NAME [flags]; flags override the scenario):\n${
     lines.join("\n")
-  }\nA scenario file: llmload run ./my_scenario.ts (see README "Scenarios and sweeps").\n`;
+  }\nA scenario file: llmload run ./my_scenario.ts (see docs/scenarios.md).\n`;
 }
 
 /** How many servers a scenario's `server` block starts: a linked group counts once. */

@@ -1,6 +1,6 @@
 /**
  * The default transport: Deno's `fetch`, reading the body with a BYOB reader that reuses one
- * buffer per request (3.5× cheaper per read than the default reader, see DENO_NOTES.md). Deno
+ * buffer per request (3.5× cheaper per read than the default reader, see docs/deno_notes.md). Deno
  * hands over one HTTP chunk frame per read and never merges frames.
  */
 import type { Transport, TransportRequest, TransportResponse } from "./transport.ts";

@@ -5,7 +5,7 @@
 
 import type { Clock } from "./types.ts";
 
-/** Tuning for {@link realClock}. Defaults come from DENO_NOTES.md measurements. */
+/** Tuning for {@link realClock}. Defaults come from docs/deno_notes.md measurements. */
 export interface RealClockOptions {
   /**
    * Ms by which timers are aimed early; default 1.2. Deno's `setTimeout(n)` fires ~n + 1.1 ms

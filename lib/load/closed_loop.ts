@@ -36,7 +36,7 @@ export interface ClosedLoopResult {
 
 /**
  * Default ramp: 2 ms per user, at most 1 s. Synchronised starts distort TTFT at high concurrency
- * (DENO_NOTES.md: 193 starts within 5 ms at c = 500); 2 ms apart keeps starts distinct while a
+ * (docs/deno_notes.md: 193 starts within 5 ms at c = 500); 2 ms apart keeps starts distinct while a
  * ramp of ≤ 1 s barely delays steady state.
  */
 export function defaultRampMs(users: number): number {

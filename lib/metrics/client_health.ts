@@ -33,7 +33,7 @@ export interface HealthWindow {
   lagMs: number[];
 }
 
-/** The verdict's thresholds (documented in README "Worker threads and client health"). */
+/** The verdict's thresholds (documented in docs/running.md "Worker threads and client health"). */
 export const HEALTH_THRESHOLDS = {
   /** A window whose lag p99 exceeds this is hot, ms. */
   lagP99Ms: 5,

@@ -1,7 +1,7 @@
 /**
  * Per-request latency metrics derived from one raw {@link RequestRecord}. All values in ms.
  *
- * Definitions (the same as in `record.ts` and ARCHITECTURE.md):
+ * Definitions (the same as in `record.ts` and docs/running.md "Metrics"):
  * - TTFT = first token event - `sentAt`; TTFT from schedule = first token event - `scheduledAt`.
  *   The difference is client-side lag (late sends), kept visible so coordinated omission is
  *   never hidden.

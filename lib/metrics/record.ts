@@ -4,7 +4,7 @@
  * minus the run's origin), so records from one run share one clock; `meta.json` holds the
  * wall-clock anchor of time 0.
  *
- * Metric definitions (see README "Metrics"):
+ * Metric definitions (see docs/running.md "Metrics"):
  * - TTFT = first token event - `sentAt` (also from `scheduledAt` in open loop: the gap is
  *   client-side lag, shown rather than hidden).
  * - E2E = `endAt` - `sentAt` (and from `scheduledAt`).

@@ -1,7 +1,7 @@
 /**
  * `report.md`: a run, a sweep or a comparison as the report template users already know
- * (../shared/seeds/003: test environment, configuration, results by case, concurrency table,
- * comparisons, observations). Pure: loaded inputs in (report_input.ts), text out, the same
+ * (docs/reports.md "report.md": test environment, configuration, results by case, concurrency
+ * table, comparisons, observations). Pure: loaded inputs in (report_input.ts), text out, the same
  * bytes for the same files, so `llmload report` re-renders a report exactly. No times other than
  * the ones the run recorded, so two renders never differ.
  *

@@ -164,5 +164,5 @@ export function renderPromText(records: readonly HistoryRecord[]): string {
   return out.join("\n") + "\n";
 }
 
-/** The exported family names (README and tests list them). */
+/** The exported family names (docs/reports.md and tests list them). */
 export const PROM_FAMILIES: readonly string[] = FAMILIES.map((f) => f.name);

@@ -2,7 +2,8 @@
  * One server variant's process: started in its own process group (so the workers a server forks
  * are stopped with it), its stdout and stderr appended to a log file, polled until ready, and
  * stopped with SIGTERM, then SIGKILL after a grace period, to the whole group. Deno kills no
- * child on exit (DENO_NOTES.md "Subprocesses"), so the child is tracked for the CLI's exit paths.
+ * child on exit (docs/deno_notes.md "Subprocesses"), so the child is tracked for the CLI's exit
+ * paths.
  */
 
 import { trackChild, untrackChild } from "../telemetry/child_processes.ts";

@@ -9,7 +9,7 @@ import { shareOf, WHOLE } from "../load/shard.ts";
 
 /**
  * Token events per second one worker thread is given under `auto`. One core ingests ~150k
- * events/s (DENO_NOTES.md), but timing error grows well before that (TTFT error p50 ~20 ms at
+ * events/s (docs/deno_notes.md), but timing error grows well before that (TTFT error p50 ~20 ms at
  * ~50k events/s on one thread), so auto plans for under a third of a core's ceiling.
  */
 export const EVENTS_PER_WORKER = 40_000;

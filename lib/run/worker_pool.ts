@@ -109,7 +109,7 @@ async function preparePool(
       });
       const mine = { index: w, count: workers.length };
       const shard = subShard(hostShard, mine);
-      // --max-in-flight caps this host (README "Multi-host runs"); its workers split it.
+      // --max-in-flight caps this host (docs/multi-host.md); its workers split it.
       const cap = init.plan.load.mode === "open" ? init.plan.load.maxInFlight : undefined;
       const maxInFlight = cap === undefined ? undefined : shareOf(mine, cap);
       worker.postMessage(

@@ -1,6 +1,6 @@
 /**
  * Every long-lived child llmload starts (the nvidia-smi sampler), so that no exit path leaves
- * one behind: Deno kills no child on `Deno.exit()`, SIGINT or SIGTERM (DENO_NOTES.md
+ * one behind: Deno kills no child on `Deno.exit()`, SIGINT or SIGTERM (docs/deno_notes.md
  * "Subprocesses"). Samplers stop their own child; this is the net under them: the CLI calls
  * {@link killTrackedChildren} before `Deno.exit`, and an `unload` listener (which `Deno.exit`
  * and a normal end both fire) does the same.

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { llmload as runCli } from "../helpers/llmload_cli.ts";
+import { RUN_OPTIONS } from "../../lib/cli/run_args.ts";
 
 const llmload = (args: string[], env: Record<string, string> = {}) => runCli(args, { env });
 
@@ -37,6 +38,29 @@ Deno.test("llmload --help and run --help list the commands and every run option"
   ) {
     assert.ok(run.stdout.includes(flag), `run --help lacks ${flag}`);
   }
+});
+
+Deno.test("run --help is short and points to --all; help run --all (and run --help --all) has every option", async () => {
+  const brief = await llmload(["run", "--help"]);
+  assert.equal(brief.code, 0);
+  const lines = brief.stdout.trimEnd().split("\n").length;
+  assert.ok(lines <= 60, `run --help is ${lines} lines`);
+  assert.match(brief.stdout, /llmload help run --all/);
+  const all = await llmload(["help", "run", "--all"]);
+  assert.equal(all.code, 0);
+  assert.match(all.stdout, /^llmload run — /);
+  assert.ok(all.stdout.length > brief.stdout.length);
+  // Every flag the short text names, and every option llmload run takes, is in the full text.
+  const flags = new Set([
+    ...[...brief.stdout.matchAll(/--[a-z][a-z0-9-]*/g)].map((m) => m[0]).filter((f) =>
+      f !== "--all"
+    ),
+    ...Object.keys(RUN_OPTIONS).map((k) => `--${k}`),
+  ]);
+  for (const flag of flags) assert.ok(all.stdout.includes(flag), `help run --all lacks ${flag}`);
+  const same = await llmload(["run", "--help", "--all"]);
+  assert.equal(same.code, 0);
+  assert.equal(same.stdout, all.stdout);
 });
 
 Deno.test("a usage error exits 2 and names the bad flag, writing nothing", async () => {
