@@ -85,11 +85,13 @@ Deno.test("the simulator's truth log (--sim-truth-log) has one line per request:
       assert.ok(t.receivedAt >= before - 50 && t.endedAt <= after + 50, "epoch ms within the run");
       const times = [t.receivedAt, ...t.tokenTimes, t.endedAt];
       for (let i = 1; i < times.length; i++) assert.ok(times[i] >= times[i - 1], "ascending");
-      // Roughly the simulator's schedule (TTFT 20 ms, then 6 gaps of 5 ms); its engine steps
-      // may bunch tokens a little either way, so only half of each is required.
-      const ttft = t.tokenTimes[0] - t.receivedAt, span = t.tokenTimes[6] - t.tokenTimes[0];
-      assert.ok(ttft >= 10 && ttft < 1000, `TTFT ${ttft}`);
-      assert.ok(span >= 15 && span < 1000, `6 gaps ${span}`);
+      // Roughly the simulator's schedule (TTFT 20 ms, then 6 gaps of 5 ms: 50 ms). On a busy
+      // machine its timers fire late and a late engine catches up by writing several tokens at
+      // once, so the gaps can shrink; it never writes ahead of the schedule, so the last token
+      // comes at least half the schedule after the request arrived.
+      const ttft = t.tokenTimes[0] - t.receivedAt, last = t.tokenTimes[6] - t.receivedAt;
+      assert.ok(ttft >= 10 && ttft < 5000, `TTFT ${ttft}`);
+      assert.ok(last >= 25 && last < 5000, `last token ${last} ms after arrival`);
     }
     assert.equal(level.error.matched, 6);
   } finally {

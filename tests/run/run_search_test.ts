@@ -8,10 +8,10 @@ import { externalReferences, wellFormedProblems } from "../helpers/html_checks.t
 import { readJsonl } from "../helpers/run_in_process.ts";
 
 /**
- * A simulator with 4 sequence slots, each held ~300 ms (15 ms ITL × 20 tokens): up to 4 users
- * get their first token in ~25 ms (~70 ms at worst on busy cores); with 5 one is always waiting
- * for a slot (up to ~300 ms). With TTFT p99 ≤ 150 ms the capacity is exactly 4 users, with a
- * 2× margin on both sides.
+ * A simulator with 4 sequence slots, each held ~800 ms (40 ms ITL × 20 tokens): up to 4 users
+ * get their first token in ~15 ms (a busy machine's stalls add tens of ms, rarely 100+); with 5
+ * one is always waiting for a slot (up to ~800 ms). With TTFT p99 ≤ 400 ms the capacity is
+ * exactly 4 users, with a 2× margin above and hundreds of ms of stall allowance below.
  */
 const FOUR_SLOTS = [
   "--target",
@@ -21,7 +21,7 @@ const FOUR_SLOTS = [
   "--sim-ttft",
   "10ms",
   "--sim-itl",
-  "15ms",
+  "40ms",
   "--sim-max-num-seqs",
   "4",
   "--max-tokens",
@@ -54,7 +54,7 @@ Deno.test("a concurrency search against a 4-slot simulator finds 4 users, confir
     "--axis",
     "concurrency",
     "--slo",
-    "ttft.p99<=150ms",
+    "ttft.p99<=400ms",
   ]);
   try {
     const doc = outcome.doc;
@@ -84,7 +84,7 @@ Deno.test("a concurrency search against a 4-slot simulator finds 4 users, confir
     // The failing points failed on the SLO, not on errors.
     for (const p of doc.points.filter((p) => !p.pass)) {
       const missed = p.objectives.filter((o) => !o.met).map((o) => o.objective);
-      assert.ok(missed.includes("ttft.p99<=150ms"), missed.join());
+      assert.ok(missed.includes("ttft.p99<=400ms"), missed.join());
       assert.equal(p.measured.requests_failed, 0);
     }
 
@@ -95,7 +95,7 @@ Deno.test("a concurrency search against a 4-slot simulator finds 4 users, confir
     const csv = (await Deno.readTextFile(join(outcome.searchDir, "search.csv"))).trim().split("\n");
     assert.deepEqual(csv[0].split(","), SEARCH_CSV_COLUMNS);
     assert.equal(csv.length, 8);
-    assert.match(csv[4], /^4,concurrency,8,bracket,[0-9a-f-]+,false,ttft\.p99<=150ms/);
+    assert.match(csv[4], /^4,concurrency,8,bracket,[0-9a-f-]+,false,ttft\.p99<=400ms/);
 
     // Each point is a full run directory under the search directory, with the point's load.
     for (const p of doc.points) {
@@ -173,7 +173,7 @@ Deno.test("an interrupted search keeps its points and reports the best answer so
       "--axis",
       "concurrency",
       "--slo",
-      "ttft.p99<=150ms",
+      "ttft.p99<=400ms",
       "--out",
       out,
     ], {});

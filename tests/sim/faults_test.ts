@@ -260,7 +260,8 @@ Deno.test("reset fault: the stream breaks right after token p's event, with no [
 });
 
 Deno.test("stall fault: no bytes for the stall after token p's event, then the rest arrives", async () => {
-  const ms = 150;
+  // Long enough that a busy machine's late timers (tens of ms) cannot hide or mimic it.
+  const ms = 300;
   const faults = { stall: { rate: 1, ms } };
   const p = firstPlacement(faults).stallAfter!;
   await withSim({ ...FAST, faults }, async (sim) => {
@@ -274,7 +275,8 @@ Deno.test("stall fault: no bytes for the stall after token p's event, then the r
     const gaps = raw.at.slice(1).map((t, i) => t - raw.at[i]);
     const longest = gaps.indexOf(Math.max(...gaps));
     assert.equal(longest, toks[p], `longest gap after block ${longest}, want ${toks[p]}`);
-    assert.ok(gaps[longest] >= ms - 5, `stall gap ${gaps[longest]} ms`);
+    // The stall is timed from the token's planned write; a token written late shortens it.
+    assert.ok(gaps[longest] >= ms / 2, `stall gap ${gaps[longest]} ms`);
     const others = gaps.filter((_, i) => i !== longest);
     assert.ok(Math.max(...others) < ms / 2, `other gaps ${others}`);
   });
