@@ -36,6 +36,8 @@ export const SIM_OPTIONS = {
   "fault-slow-headers": { type: "string" },
   "retry-after": { type: "string" },
   "truth-log": { type: "string" },
+  usage: { type: "string" },
+  "chunk-tokens": { type: "string" },
   tokenizer: { type: "string" },
   "crash-after-requests": { type: "string" },
   "crash-message": { type: "string" },
@@ -200,6 +202,10 @@ export function simOptionsFromFlags(
   if (chunkedRaw !== undefined && !["on", "off", "true", "false"].includes(chunkedRaw)) {
     problems.push(`${flag("chunked-prefill")} must be on or off (got "${chunkedRaw}")`);
   }
+  const usageRaw = str("usage");
+  if (usageRaw !== undefined && !["on", "off"].includes(usageRaw)) {
+    problems.push(`${flag("usage")} must be on or off (got "${usageRaw}")`);
+  }
   const model = str("model");
   if (model !== undefined && model.trim() === "") {
     problems.push(`${flag("model")} must not be empty`);
@@ -242,6 +248,8 @@ export function simOptionsFromFlags(
     itlMs: ms("itl"),
     seed: int("seed", 0),
     maxModelLen: int("max-model-len", 1),
+    usage: usageRaw === "off" ? false : undefined,
+    chunkTokens: int("chunk-tokens", 1),
     ...(Object.keys(engine).length ? { engine } : {}),
     ...(anyFault ? { faults: stripUndefined(faults) } : {}),
     ...(adapters?.length ? { loraAdapters: adapters } : {}),
