@@ -13,6 +13,7 @@ import {
   type ErrorKind,
   type Phase,
   type RequestRecord,
+  TOKEN_SOURCES,
   type TokenSource,
 } from "../metrics/record.ts";
 import { requestMetrics } from "../metrics/per_request.ts";
@@ -231,8 +232,11 @@ export function recordFromJsonl(line: string, options: RecordFromJsonlOptions = 
   const phase = o.phase;
   if (phase !== "warmup" && phase !== "measure") bad("phase", `"warmup" or "measure"`);
   const source = o.output_tokens_source;
-  if (source !== "usage" && source !== "counted") {
-    bad("output_tokens_source", `"usage" or "counted"`);
+  if (!TOKEN_SOURCES.includes(source as TokenSource)) {
+    bad(
+      "output_tokens_source",
+      TOKEN_SOURCES.map((t) => `"${t}"`).join(", ").replace(/, ([^,]*)$/, " or $1"),
+    );
   }
   if (o.dropped !== undefined && typeof o.dropped !== "boolean") bad("dropped", "a boolean");
 
