@@ -202,10 +202,6 @@ export function simOptionsFromFlags(
   if (chunkedRaw !== undefined && !["on", "off", "true", "false"].includes(chunkedRaw)) {
     problems.push(`${flag("chunked-prefill")} must be on or off (got "${chunkedRaw}")`);
   }
-  const usageRaw = str("usage");
-  if (usageRaw !== undefined && !["on", "off"].includes(usageRaw)) {
-    problems.push(`${flag("usage")} must be on or off (got "${usageRaw}")`);
-  }
   const model = str("model");
   if (model !== undefined && model.trim() === "") {
     problems.push(`${flag("model")} must not be empty`);
@@ -248,7 +244,7 @@ export function simOptionsFromFlags(
     itlMs: ms("itl"),
     seed: int("seed", 0),
     maxModelLen: int("max-model-len", 1),
-    usage: usageRaw === "off" ? false : undefined,
+    usage: usageOption(str("usage"), flag("usage"), problems),
     chunkTokens: int("chunk-tokens", 1),
     ...(Object.keys(engine).length ? { engine } : {}),
     ...(anyFault ? { faults: stripUndefined(faults) } : {}),
@@ -256,6 +252,14 @@ export function simOptionsFromFlags(
   });
   if (problems.length === 0) problems.push(...combinationProblems(sim, flag));
   return { options: sim, problems };
+}
+
+/** `--usage on|off`: off is a server that never sends usage; on is the default (undefined). */
+function usageOption(raw: string | undefined, flag: string, problems: string[]): false | undefined {
+  if (raw !== undefined && raw !== "on" && raw !== "off") {
+    problems.push(`${flag} must be on or off (got "${raw}")`);
+  }
+  return raw === "off" ? false : undefined;
 }
 
 /** Simulator parameter names (as its own validation words them) → the flag that sets each. */

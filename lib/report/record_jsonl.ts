@@ -168,6 +168,9 @@ export interface RecordFromJsonlOptions {
   lineNumber?: number;
 }
 
+/** The output token sources, as a bad line's message lists them. */
+const SOURCES_TEXT = TOKEN_SOURCES.map((t) => `"${t}"`).join(", ").replace(/, ([^,]*)$/, " or $1");
+
 /**
  * Decodes one `requests.jsonl` line into a {@link RequestRecord} (times as written, i.e. to
  * 0.001 ms). Null fields become absent ones and `dropped: false` becomes absent. Throws an
@@ -233,10 +236,7 @@ export function recordFromJsonl(line: string, options: RecordFromJsonlOptions = 
   if (phase !== "warmup" && phase !== "measure") bad("phase", `"warmup" or "measure"`);
   const source = o.output_tokens_source;
   if (!TOKEN_SOURCES.includes(source as TokenSource)) {
-    bad(
-      "output_tokens_source",
-      TOKEN_SOURCES.map((t) => `"${t}"`).join(", ").replace(/, ([^,]*)$/, " or $1"),
-    );
+    bad("output_tokens_source", SOURCES_TEXT);
   }
   if (o.dropped !== undefined && typeof o.dropped !== "boolean") bad("dropped", "a boolean");
 
