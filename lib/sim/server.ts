@@ -129,7 +129,7 @@ export interface SimOptions {
   usage?: boolean;
   /**
    * Output tokens per SSE event (the last event may hold fewer), as servers that stream
-   * multi-token text chunks do; default 1 (vLLM). With more than one, faults fire at event ends.
+   * multi-token text chunks do; default 1 (vLLM). With more than one, a stream fault drawn for a token inside an event (not its last) does not fire.
    */
   chunkTokens?: number;
 }
