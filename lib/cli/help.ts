@@ -143,6 +143,7 @@ prefixed --sim-; the run's --seed seeds it; \`llmload sim --help\` says what eac
   --sim-fault-500 R --sim-fault-503 R --sim-fault-429 R --sim-retry-after S
   --sim-fault-reset R --sim-fault-stall R:3s --sim-fault-slow-headers R:2s
   --sim-fault-malformed-sse R --sim-fault-invalid-json R --sim-fault-missing-done R
+  --sim-usage off --sim-chunk-tokens N   a server sending no usage / N tokens per SSE event
   --sim-truth-log FILE   append the simulator's ground truth (when each token was written), one
                          JSON line per request, to compare with requests.jsonl by request id
                          meta.json records them (target.sim_options) and the resulting engine
@@ -483,6 +484,9 @@ Server:
   --tokenizer PATH       count prompt tokens (usage, /tokenize, /detokenize) with this model's
                          Hugging Face tokenizer (directory with tokenizer.json, or the file)
                          and chat template, as vLLM would; default: one token per word
+  --usage off            never send usage in streams (like @dwmkerr/mock-llm), whatever
+                         stream_options asks; the client must count tokens itself
+  --chunk-tokens N       N output tokens per SSE event (multi-token text chunks; default 1)
 
 Engine (a continuous-batching step loop; flags override the profile's values):
   --profile NAME         fixed (default), tiny, llama-8b-h100, llama-70b-8xh100

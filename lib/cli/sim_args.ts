@@ -36,6 +36,8 @@ export const SIM_OPTIONS = {
   "fault-slow-headers": { type: "string" },
   "retry-after": { type: "string" },
   "truth-log": { type: "string" },
+  usage: { type: "string" },
+  "chunk-tokens": { type: "string" },
   tokenizer: { type: "string" },
   "crash-after-requests": { type: "string" },
   "crash-message": { type: "string" },
@@ -242,12 +244,22 @@ export function simOptionsFromFlags(
     itlMs: ms("itl"),
     seed: int("seed", 0),
     maxModelLen: int("max-model-len", 1),
+    usage: usageOption(str("usage"), flag("usage"), problems),
+    chunkTokens: int("chunk-tokens", 1),
     ...(Object.keys(engine).length ? { engine } : {}),
     ...(anyFault ? { faults: stripUndefined(faults) } : {}),
     ...(adapters?.length ? { loraAdapters: adapters } : {}),
   });
   if (problems.length === 0) problems.push(...combinationProblems(sim, flag));
   return { options: sim, problems };
+}
+
+/** `--usage on|off`: off is a server that never sends usage; on is the default (undefined). */
+function usageOption(raw: string | undefined, flag: string, problems: string[]): false | undefined {
+  if (raw !== undefined && raw !== "on" && raw !== "off") {
+    problems.push(`${flag} must be on or off (got "${raw}")`);
+  }
+  return raw === "off" ? false : undefined;
 }
 
 /** Simulator parameter names (as its own validation words them) → the flag that sets each. */

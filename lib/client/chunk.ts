@@ -21,6 +21,7 @@ export interface StreamState {
   usageOutputTokens: number | undefined;
   /** Sum of the token counts of all token events so far. */
   countedTokens: number;
+
   /** Message of an error object the server sent inside the stream (vLLM does on engine errors). */
   serverError: string | undefined;
 }
@@ -116,6 +117,27 @@ export function interpretChunk(chunk: unknown, state: StreamState): number {
   }
   state.countedTokens += count;
   return count;
+}
+
+/**
+ * The output text of a token event's chunk: the first choice's content and reasoning (chat) or
+ * text (completions); "" for tool calls or anything else. Kept apart from {@link interpretChunk}
+ * so the stream state stays what the template fast path (chunk_template.ts) leaves it.
+ */
+export function chunkOutputText(chunk: unknown): string {
+  const choices = (chunk as ChunkShape | null)?.choices;
+  if (!Array.isArray(choices)) return "";
+  const choice = choices.find((c) => c !== null && typeof c === "object") as
+    | ChoiceShape
+    | undefined;
+  if (choice === undefined) return "";
+  const d = choice.delta;
+  if (d === undefined || d === null) return typeof choice.text === "string" ? choice.text : "";
+  let text = "";
+  for (const v of [d.reasoning_content, d.reasoning, d.content]) {
+    if (typeof v === "string") text += v;
+  }
+  return text;
 }
 
 function nonEmpty(v: unknown): boolean {

@@ -16,9 +16,11 @@
  */
 import { TargetGone } from "./target_gone.ts";
 import type { RequestError, RequestRecord } from "../metrics/record.ts";
-import { createStreamState, interpretChunk, type StreamState } from "./chunk.ts";
+import { chunkOutputText, createStreamState, interpretChunk, type StreamState } from "./chunk.ts";
 import { type ChunkTemplate, learnChunkTemplate, matchesChunkTemplate } from "./chunk_template.ts";
 import { buildRequest } from "./request_body.ts";
+import { OutputText } from "./output_text.ts";
+import { resolveOutputTokens } from "./output_tokens.ts";
 import { createSseDecoder, type SseDecoder } from "./sse.ts";
 import { createFetchTransport, fetchTransport } from "./fetch_transport.ts";
 import type { Transport, TransportResponse } from "./transport.ts";
@@ -56,6 +58,8 @@ class StreamRequest {
   readonly tokenTimes: number[] = [];
   readonly tokenCounts: number[] = [];
   readonly state: StreamState = createStreamState();
+  /** Each token event's text, to count tokens from when the server sends no usage. */
+  readonly output = new OutputText();
   readonly abortController = new AbortController();
 
   sentAt = 0;
@@ -293,6 +297,9 @@ class StreamRequest {
       if (this.tokenTimes.length === 0) clearTimeout(this.ttftTimer);
       this.tokenTimes.push(this.readAt);
       this.tokenCounts.push(1);
+      this.output.addLiteral(
+        data.slice(template.prefix.length, data.length - template.suffix.length),
+      );
       return;
     }
     if (data === "[DONE]") {
@@ -335,6 +342,7 @@ class StreamRequest {
       if (this.tokenTimes.length === 0) clearTimeout(this.ttftTimer);
       this.tokenTimes.push(this.readAt);
       this.tokenCounts.push(tokens);
+      this.output.addText(chunkOutputText(chunk));
       // A token chunk that did not match (none learned yet, or the first chunk's role field
       // made the last one too narrow) becomes the template, up to a few tries per stream.
       if (tokens === 1 && this.templateTries < MAX_TEMPLATE_TRIES) {
@@ -363,7 +371,12 @@ class StreamRequest {
     const job = this.job;
     const spec = job.spec;
     const state = this.state;
-    const usage = state.usageOutputTokens;
+    const tokens = resolveOutputTokens({
+      counts: this.tokenCounts,
+      usage: state.usageOutputTokens,
+      texts: () => this.output.texts(),
+      counter: this.config.countOutputTokens,
+    });
     const r: RequestRecord = {
       index: job.index,
       phase: job.phase,
@@ -372,9 +385,9 @@ class StreamRequest {
       sentAt: this.sentAt,
       endAt: this.endAt ?? this.now(),
       tokenTimes: this.tokenTimes,
-      tokenCounts: this.tokenCounts,
-      outputTokens: usage ?? state.countedTokens,
-      outputTokensSource: usage === undefined ? "counted" : "usage",
+      tokenCounts: tokens.counts,
+      outputTokens: tokens.total,
+      outputTokensSource: tokens.source,
       model: spec.model,
     };
     if (state.responseId !== undefined) r.responseId = state.responseId;

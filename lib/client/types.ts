@@ -85,4 +85,9 @@ export interface ClientConfig {
    * transport (`createSocketTransport`) costs less client CPU per token event.
    */
   transport?: Transport;
+  /**
+   * Counts output text with the model's tokenizer, for servers that send no `usage`
+   * (output_tokens.ts); without it such counts are estimated from the text.
+   */
+  countOutputTokens?: (text: string) => number;
 }

@@ -170,6 +170,10 @@ const SimSettings = z.strictObject({
   ttftMs: z.number().nonnegative().optional(),
   itlMs: z.number().nonnegative().optional(),
   maxModelLen: positiveInt.optional(),
+  /** False: streams never carry usage (a server that is not vLLM). */
+  usage: z.boolean().optional(),
+  /** Output tokens per SSE event (multi-token text chunks). */
+  chunkTokens: positiveInt.optional(),
   /** Overrides of the profile's engine parameters (batching, KV cache, LoRA slots). */
   engine: z.strictObject({
     maxNumSeqs: positiveInt.optional(),

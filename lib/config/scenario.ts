@@ -233,6 +233,10 @@ const SimDefaultsSchema = z.strictObject({
   ttft: duration.optional(),
   itl: duration.optional(),
   maxModelLen: positiveInt.optional(),
+  /** false: streams never carry usage (`--sim-usage off`). */
+  usage: z.boolean().optional(),
+  /** Output tokens per SSE event. */
+  chunkTokens: positiveInt.optional(),
   maxNumSeqs: positiveInt.optional(),
   maxNumBatchedTokens: positiveInt.optional(),
   chunkedPrefill: z.boolean().optional(),

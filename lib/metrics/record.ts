@@ -34,8 +34,15 @@ export interface RequestError {
   status?: number;
 }
 
-/** Where the output token count came from: the server's `usage`, or our count of token events. */
-export type TokenSource = "usage" | "counted";
+/**
+ * Where the output token count came from (lib/client/output_tokens.ts): the server's `usage`;
+ * the local tokenizer on the streamed text; an estimate from the text; or one per token event
+ * (no usage and no text, and records written before estimates existed).
+ */
+export type TokenSource = "usage" | "tokenizer" | "estimate" | "counted";
+
+/** Every {@link TokenSource}, best first. */
+export const TOKEN_SOURCES: readonly TokenSource[] = ["usage", "tokenizer", "estimate", "counted"];
 
 /** Which part of the run a request belongs to; warm-up records are kept but not summarised. */
 export type Phase = "warmup" | "measure";
@@ -68,11 +75,14 @@ export interface RequestRecord {
   endAt: number;
   /** Arrival time of every SSE event that carried generated output. */
   tokenTimes: number[];
-  /** Tokens carried by each event in `tokenTimes` (1 unless the server's usage says more). */
+  /**
+   * Tokens carried by each event in `tokenTimes`: 1, or more when the server's usage rose by more,
+   * or when the total (usage, tokenizer, estimate) is spread over multi-token text chunks.
+   */
   tokenCounts: number[];
   /** Prompt tokens per the server's usage, when reported. */
   promptTokens?: number;
-  /** Output tokens: from usage when reported, else the sum of `tokenCounts`. */
+  /** Output tokens: from usage when reported, else counted from the text (`outputTokensSource`). */
   outputTokens: number;
   outputTokensSource: TokenSource;
   /** Prompt tokens we asked for (synthetic prompts), to reveal prompt-length drift. */

@@ -17,7 +17,14 @@
  * Metric definitions are in `per_request.ts`.
  */
 
-import { ERROR_KINDS, type ErrorKind, isCancelledByUs, type RequestRecord } from "./record.ts";
+import {
+  ERROR_KINDS,
+  type ErrorKind,
+  isCancelledByUs,
+  type RequestRecord,
+  TOKEN_SOURCES,
+  type TokenSource,
+} from "./record.ts";
 import { forEachItlGap, requestMetrics } from "./per_request.ts";
 import type { Stats } from "./stats.ts";
 import { HISTOGRAM_PRECISION, LatencyHistogram } from "./latency_histogram.ts";
@@ -86,8 +93,11 @@ export interface TokenSummary {
   output_total: number;
   /** Prompt tokens from the server's usage, else the requested count; 0 when neither. */
   prompt_total: number;
-  /** How many ok requests took their output count from usage vs from counting events. */
-  output_source: { usage: number; counted: number };
+  /**
+   * How many ok requests took their output count from each source (record.ts TokenSource):
+   * usage, the local tokenizer on the streamed text, an estimate from the text, one per event.
+   */
+  output_source: Record<TokenSource, number>;
   /** Mean requested prompt tokens over ok requests that had one; null when none. */
   prompt_requested_mean: number | null;
   /** Mean prompt tokens per usage over ok requests that reported it; null when none. */
@@ -143,8 +153,30 @@ export interface Summary {
   interrupted?: boolean;
   /** Why it was stopped, as meta.json says; only when `interrupted`. */
   interrupt_reason?: string;
+  /**
+   * Where the output token counts came from: the one source of every ok request (`usage`,
+   * `tokenizer`, `estimate`, `counted`), `mixed` when they differ (`tokens.output_source` has the
+   * split), null without ok requests. Anything but `usage` or `tokenizer` makes TPOT, ITL and
+   * tokens/s estimates (see docs/token_counts.md).
+   */
+  output_tokens_source: OutputTokensSource;
   /** GPU readings over the run (gpu_summary.ts); null: no GPU data; absent: not sampled (bare records). */
   gpu?: GpuSummary | null;
+}
+
+/** A run's `output_tokens_source`: one record source, `mixed`, or null (no ok request). */
+export type OutputTokensSource = TokenSource | "mixed" | null;
+
+/** The run's output token source from the per-source counts of its ok requests. */
+export function outputTokensSource(counts: Record<TokenSource, number>): OutputTokensSource {
+  const present = TOKEN_SOURCES.filter((t) => counts[t] > 0);
+  if (present.length === 0) return null;
+  return present.length === 1 ? present[0] : "mixed";
+}
+
+/** Ok requests whose output count is estimated (neither usage nor a tokenizer). */
+export function estimatedOutputRequests(counts: Record<TokenSource, number>): number {
+  return counts.estimate + counts.counted;
 }
 
 /** Options of {@link summarize}. */
@@ -183,8 +215,12 @@ export interface SummaryHistograms {
 class TokenCounters {
   output = 0;
   prompt = 0;
-  fromUsage = 0;
-  fromCount = 0;
+  readonly sources: Record<TokenSource, number> = {
+    usage: 0,
+    tokenizer: 0,
+    estimate: 0,
+    counted: 0,
+  };
   reqSum = 0;
   reqN = 0;
   actSum = 0;
@@ -195,8 +231,9 @@ class TokenCounters {
   add(r: RequestRecord): void {
     this.output += r.outputTokens;
     this.prompt += r.promptTokens ?? r.requestedPromptTokens ?? 0;
-    if (r.outputTokensSource === "usage") this.fromUsage++;
-    else this.fromCount++;
+    // An unknown source (a hand-edited record) counts as the weakest.
+    const source = r.outputTokensSource in this.sources ? r.outputTokensSource : "counted";
+    this.sources[source]++;
     if (r.requestedPromptTokens !== undefined) {
       this.reqSum += r.requestedPromptTokens;
       this.reqN++;
@@ -215,7 +252,7 @@ class TokenCounters {
     return {
       output_total: this.output,
       prompt_total: this.prompt,
-      output_source: { usage: this.fromUsage, counted: this.fromCount },
+      output_source: { ...this.sources },
       prompt_requested_mean: this.reqN > 0 ? this.reqSum / this.reqN : null,
       prompt_actual_mean: this.actN > 0 ? this.actSum / this.actN : null,
       prompt_drift_pct: this.driftReq > 0
@@ -345,6 +382,7 @@ export class SummaryAccumulator {
         total_tokens_per_s: rate(tokens.output_total + tokens.prompt_total),
       },
       tokens,
+      output_tokens_source: outputTokensSource(tokens.output_source),
       ttft_ms: ttftStats,
       ttft_from_scheduled_ms: h.ttftSched.stats(),
       tpot_ms: h.tpot.stats(),

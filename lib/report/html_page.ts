@@ -99,6 +99,7 @@ h2 { font-size: 17px; margin: 28px 0 8px; border-bottom: 1px solid #d8dde3; padd
 h3 { font-size: 15px; margin: 18px 0 6px; }
 .muted, .note { color: #5b6570; }
 .note { font-size: 12px; margin: 2px 0 0; }
+.warning { background: #fff4d6; border: 1px solid #e0b44a; border-radius: 4px; padding: 6px 10px; }
 table { border-collapse: collapse; margin: 6px 0 12px; font-variant-numeric: tabular-nums; }
 caption { text-align: left; font-weight: 600; padding: 4px 0; }
 th, td { border: 1px solid #d8dde3; padding: 3px 8px; text-align: left; vertical-align: top; }

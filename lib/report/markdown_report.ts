@@ -29,6 +29,7 @@ import type {
 import { configurationFacts, environmentFacts } from "./run_facts.ts";
 import { renderRunsComparisonMarkdown, runToCompare } from "./runs_comparison_report.ts";
 import { formatMs } from "./terminal_table.ts";
+import { tokenSourceNote } from "./token_source_note.ts";
 
 const DASH = "–";
 
@@ -110,6 +111,21 @@ function resultsTable(cases: readonly Case[]): string {
   ], rows);
 }
 
+/** Under the table, where its TPOT and tok/s are read: which cases' output counts are estimates. */
+function tokenNotes(cases: readonly Case[]): string[] {
+  const out: string[] = [];
+  for (const { name, run } of cases) {
+    const note = tokenSourceNote(run.summary.tokens.output_source);
+    if (!note) continue;
+    const who = cases.length > 1 ? `${name}: ` : "";
+    out.push(
+      "",
+      note.level === "warning" ? `> **Warning**: ${who}${note.text}.` : `Note: ${who}${note.text}.`,
+    );
+  }
+  return out;
+}
+
 function gpuTable(cases: readonly Case[]): string | undefined {
   const rows = cases.flatMap(({ name, run }) =>
     gpuUsage(run.gpuSamples).map((g) => [
@@ -180,7 +196,7 @@ function noGpuReason(cases: readonly Case[]): string {
 }
 
 function resultsSection(cases: readonly Case[]): string[] {
-  const out = ["## 3. Results by case", "", resultsTable(cases)];
+  const out = ["## 3. Results by case", "", resultsTable(cases), ...tokenNotes(cases)];
   const gpu = gpuTable(cases);
   out.push("", gpu ? "GPU (gpu.csv):\n\n" + gpu : `GPU: not recorded (${noGpuReason(cases)}).`);
   const server = serverTable(cases);

@@ -13,6 +13,7 @@ import {
   type ErrorKind,
   type Phase,
   type RequestRecord,
+  TOKEN_SOURCES,
   type TokenSource,
 } from "../metrics/record.ts";
 import { requestMetrics } from "../metrics/per_request.ts";
@@ -167,6 +168,9 @@ export interface RecordFromJsonlOptions {
   lineNumber?: number;
 }
 
+/** The output token sources, as a bad line's message lists them. */
+const SOURCES_TEXT = TOKEN_SOURCES.map((t) => `"${t}"`).join(", ").replace(/, ([^,]*)$/, " or $1");
+
 /**
  * Decodes one `requests.jsonl` line into a {@link RequestRecord} (times as written, i.e. to
  * 0.001 ms). Null fields become absent ones and `dropped: false` becomes absent. Throws an
@@ -231,8 +235,8 @@ export function recordFromJsonl(line: string, options: RecordFromJsonlOptions = 
   const phase = o.phase;
   if (phase !== "warmup" && phase !== "measure") bad("phase", `"warmup" or "measure"`);
   const source = o.output_tokens_source;
-  if (source !== "usage" && source !== "counted") {
-    bad("output_tokens_source", `"usage" or "counted"`);
+  if (!TOKEN_SOURCES.includes(source as TokenSource)) {
+    bad("output_tokens_source", SOURCES_TEXT);
   }
   if (o.dropped !== undefined && typeof o.dropped !== "boolean") bad("dropped", "a boolean");
 

@@ -19,6 +19,7 @@ import {
 } from "./html_page.ts";
 import { runCharts } from "./run_charts.ts";
 import { verdictHtml } from "./verdict_section.ts";
+import { tokenSourceNote } from "./token_source_note.ts";
 import {
   commandLineText,
   configurationFacts,
@@ -160,7 +161,12 @@ export function resultsHtml(run: RunReportInput): string {
   });
   const gpu = gpuTable(run.summaryJson.gpu);
   const server = flatten(run.summaryJson.server_metrics);
+  const tokens = tokenSourceNote(s.tokens.output_source);
   return [
+    tokens
+      ? `<p id="output-tokens-${tokens.level}" class="${tokens.level}">` +
+        `${tokens.level === "warning" ? "<strong>Warning:</strong> " : ""}${esc(tokens.text)}</p>`
+      : "",
     `<div class="row">`,
     htmlTable(["figure", "value"], countRows(s), { id: "results-table" }),
     latencyTable(s, { id: "latency-table" }),

@@ -29,6 +29,10 @@ import { round3 } from "./summary_json.ts";
  *   e2e_ms, e2e_from_scheduled_ms, prefill_ms, decode_ms, send_lateness_ms` and every stat in
  *   `count, mean, min, max, p50, p90, p95, p99, p999` (e.g. `ttft_ms_p99`): latency statistics
  *   in ms (`count` is a number of samples).
+ * - `output_tokens_source_tokenizer`, `output_tokens_source_estimate` (at the end): ok requests
+ *   whose output count came from the local tokenizer / an estimate from the streamed text;
+ *   `output_tokens_source`: summary.json's (`usage`, `tokenizer`, `estimate`, `counted`, `mixed`,
+ *   empty without ok requests).
  * - `errors_<kind>` for every kind in `timeout, connect, http, stream, parse, cancelled`: how many
  *   sent measured requests failed that way (0 when none).
  */
@@ -54,6 +58,9 @@ export const SUMMARY_CSV_COLUMNS: readonly string[] = [
   ...ERROR_KINDS.map((k) => `errors_${k}`),
   // Added later: at the end, so existing columns keep their positions.
   "requests_cancelled",
+  "output_tokens_source_tokenizer",
+  "output_tokens_source_estimate",
+  "output_tokens_source",
 ];
 
 /** The value of every {@link SUMMARY_CSV_COLUMNS} column for `s`, by column name. */
@@ -82,6 +89,10 @@ function columnValues(s: Summary): Map<string, string | number | null> {
   }
   for (const k of ERROR_KINDS) v.set(`errors_${k}`, s.errors[k]?.count ?? 0);
   v.set("requests_cancelled", s.requests.cancelled ?? 0);
+  // Summaries written before these sources existed lack them.
+  v.set("output_tokens_source_tokenizer", s.tokens.output_source.tokenizer ?? 0);
+  v.set("output_tokens_source_estimate", s.tokens.output_source.estimate ?? 0);
+  v.set("output_tokens_source", s.output_tokens_source ?? null);
   return v;
 }
 

@@ -8,6 +8,7 @@ import type { Stats } from "../metrics/stats.ts";
 import type { LatencyMetric, Summary } from "../metrics/summary.ts";
 import { ERROR_KINDS } from "../metrics/record.ts";
 import type { GpuSummary } from "../metrics/gpu_summary.ts";
+import { tokenSourceNote } from "./token_source_note.ts";
 
 /** Options of {@link renderSummaryTable}. */
 export interface SummaryTableOptions {
@@ -144,13 +145,11 @@ export function renderSummaryTable(summary: Summary, options: SummaryTableOption
   const drift = tok.prompt_drift_pct === null
     ? "drift n/a"
     : `drift ${tok.prompt_drift_pct >= 0 ? "+" : ""}${tok.prompt_drift_pct.toFixed(2)}%`;
-  // Counted output is a lower bound when the server packs several tokens into one event.
-  const counted = `counted in ${tok.output_source.counted}`;
-  out.push(
-    name("Tokens") +
-      `output ${tok.output_total}, counts from usage in ${tok.output_source.usage} requests, ` +
-      `${tok.output_source.counted > 0 ? yellow(counted) : counted}`,
-  );
+  out.push(name("Tokens") + tokensLine(summary, yellow));
+  const note = tokenSourceNote(tok.output_source);
+  if (note) {
+    out.push(name("") + (note.level === "warning" ? yellow(`warning: ${note.text}`) : note.text));
+  }
   // Estimated lengths are announced before the run; repeat it here where the numbers are read.
   const lengths = tok.prompt_length_mode === undefined
     ? ""
@@ -164,6 +163,23 @@ export function renderSummaryTable(summary: Summary, options: SummaryTableOption
   );
   if (summary.gpu) out.push(name("GPU") + formatGpuLine(summary.gpu));
   return out.join("\n");
+}
+
+/**
+ * Output tokens and where their counts came from: usage and counted always (counted is a lower
+ * bound when the server packs several tokens into one event), tokenizer and estimate when any.
+ */
+function tokensLine(summary: Summary, yellow: (s: string) => string): string {
+  const src = summary.tokens.output_source;
+  const parts = [
+    `output ${summary.tokens.output_total}`,
+    `counts from usage in ${src.usage} requests`,
+  ];
+  if (src.tokenizer > 0) parts.push(`tokenizer in ${src.tokenizer}`);
+  if (src.estimate > 0) parts.push(yellow(`estimated in ${src.estimate}`));
+  const counted = `counted in ${src.counted}`;
+  parts.push(src.counted > 0 ? yellow(counted) : counted);
+  return parts.join(", ");
 }
 
 /**

@@ -20,6 +20,11 @@ import { recordRunHistory } from "./record_history.ts";
 import { formatProgressLine } from "../report/progress_line.ts";
 import { preparePrompts, type PromptBook } from "../workload/prepare_prompts.ts";
 import { loadLocalTokenizer, type LocalTokenizer } from "../workload/local_tokenizer.ts";
+import {
+  chooseOutputCounter,
+  type OutputCounter,
+  type OutputCounterSpec,
+} from "./output_counter.ts";
 import { describeDataset, loadDatasetPrompts } from "../workload/dataset_prompts.ts";
 import type { Dataset } from "../workload/datasets/mod.ts";
 import type { LengthBuckets } from "../workload/length_buckets.ts";
@@ -179,14 +184,15 @@ export async function runBenchmark(
       ? shape.forecast.expectedRequests / (shape.forecast.endsAtMs / 1000)
       : undefined,
   });
-  const tokenizer = plan.request.tokenizer && !dataset
+  // Loaded with a dataset too: it counts output when the server sends no usage.
+  const tokenizer = plan.request.tokenizer
     ? await loadLocalTokenizer(plan.request.tokenizer)
     : undefined;
   // The simulator stands in for the model whose tokenizer was given: it counts with it too.
   const ownSim = plan.target.sim && !options.sim
     ? await startSimTarget(plan, {
       dataset,
-      tokenizer: tokenizer?.files,
+      tokenizer: dataset ? undefined : tokenizer?.files,
       log: io.log,
       loraAdapters: plan.lora && simAdapterNames(plan.lora, local, dataset),
     })
@@ -225,6 +231,7 @@ export async function runBenchmark(
       }),
       tokenizer,
     };
+    const output = chooseOutputCounter({ tokenizer, sim: sim !== undefined });
     const lora = plan.lora
       ? await prepareLora({ ...plan, lora: plan.lora }, {
         baseUrl,
@@ -252,6 +259,7 @@ export async function runBenchmark(
       lora,
       telemetry,
       workers,
+      output,
     });
   } finally {
     await gpu?.stop(); // the child never outlives the run, whatever ended it
@@ -342,6 +350,8 @@ async function drive(
     telemetry: { gpu: GpuTelemetry; meta: Record<string, unknown> };
     /** Worker threads (`--workers`), recorded in meta.json. */
     workers: WorkersChoice;
+    /** Counts output text when the server sends no usage (output_counter.ts). */
+    output: { counter?: OutputCounter; spec?: OutputCounterSpec };
   },
 ): Promise<RunOutcome> {
   const { hooksRecord, lora, telemetry } = extra;
@@ -364,6 +374,7 @@ async function drive(
       book: book?.portable,
       dataset,
       trace: shape.trace,
+      outputCounter: extra.output.spec,
     },
     plan.shard ?? WHOLE,
   );
@@ -446,6 +457,7 @@ async function drive(
     origin,
     // Scheduling stops at `interrupt`; requests already sent may finish until `cancel`.
     signal: io.cancel ?? io.interrupt,
+    countOutputTokens: extra.output.counter,
   };
   // The first request sent to each adapter is its cold start (the base model is never cold).
   const sentTo = new Set<string>([model]);

@@ -28,6 +28,7 @@ import { driveLoad } from "./drive_load.ts";
 import { packRecords, type RecordBatch } from "./record_batch.ts";
 import { droppedRecord, requestSpecs, traceBuckets } from "./request_specs.ts";
 import { preconnect, preconnectShare } from "./preconnect.ts";
+import { outputCounterFrom, type OutputCounterSpec } from "./output_counter.ts";
 
 /** Everything a worker needs, all plain data. */
 export interface WorkerInit {
@@ -47,6 +48,8 @@ export interface WorkerInit {
   book?: PortableBook;
   dataset?: Dataset;
   trace?: ParsedTrace;
+  /** How to count output text when the server sends no usage (output_counter.ts). */
+  outputCounter?: OutputCounterSpec;
 }
 
 /** Messages a worker posts. */
@@ -144,6 +147,8 @@ async function prepare(init: WorkerInit): Promise<{
       { timeoutMs: plan.timeouts.connectMs, signal: interrupt.signal },
     )
     : undefined;
+  // Built before time 0: a tokenizer takes a while to load.
+  const countOutputTokens = outputCounterFrom(init.outputCounter);
   // Set in `go`: this thread's performance.now() has its own time origin.
   let client: ClientConfig;
   // Cold starts as this worker saw them; the main thread keeps only each model's first.
@@ -168,6 +173,7 @@ async function prepare(init: WorkerInit): Promise<{
       ttftTimeoutMs: plan.timeouts.ttftMs,
       origin,
       signal: cancel.signal,
+      countOutputTokens,
     };
     const probe = startClientProbe(init.thread, { origin });
     flush = () => {

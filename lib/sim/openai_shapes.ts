@@ -236,6 +236,8 @@ export interface StreamEncoder {
   preamble(): Uint8Array | null;
   /** The event carrying output token `index` (word index into WORDS); `last` adds finish_reason. */
   token(word: number, index: number, last: boolean): Uint8Array;
+  /** One event carrying several words, the last of them output token `index`. */
+  tokens(words: readonly number[], index: number, last: boolean): Uint8Array;
   /**
    * Events after the last token: the usage chunk (when asked for) and `[DONE]` (left out with
    * `done: false`, for the missing-`[DONE]` fault).
@@ -285,6 +287,15 @@ export function createStreamEncoder(endpoint: SimEndpoint, meta: StreamMeta): St
     },
     token(word, index, isLast) {
       const parts = [head, open, pieces[word], isLast ? last : mid];
+      if (meta.continuousUsage) parts.push(usageField(index + 1));
+      parts.push(CLOSE);
+      return concat(parts);
+    },
+    tokens(words, index, isLast) {
+      // Off the one-token hot path: encoded per event rather than from cached pieces.
+      const text = JSON.stringify(words.map((w) => " " + WORDS[w]).join(""));
+      const piece = enc.encode(chat ? `{"content":${text}}` : `"text":${text}`);
+      const parts = [head, open, piece, isLast ? last : mid];
       if (meta.continuousUsage) parts.push(usageField(index + 1));
       parts.push(CLOSE);
       return concat(parts);

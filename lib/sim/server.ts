@@ -121,6 +121,17 @@ export interface SimOptions {
    * against in benchmarks, and as a fallback should some client trip over the raw front).
    */
   httpServer?: "raw" | "deno";
+  /**
+   * False: streams never carry `usage`, whatever `stream_options` asks, as servers that are not
+   * vLLM do (`@dwmkerr/mock-llm`, some proxies): the client must count output tokens itself.
+   * Default true (vLLM: usage when asked).
+   */
+  usage?: boolean;
+  /**
+   * Output tokens per SSE event (the last event may hold fewer), as servers that stream
+   * multi-token text chunks do; default 1 (vLLM). With more than one, a stream fault drawn for a token inside an event (not its last) does not fire.
+   */
+  chunkTokens?: number;
 }
 
 /**
@@ -332,7 +343,10 @@ export function createSimApp(options: SimOptions = {}): SimApp {
       const r = parsed.refusal;
       return refuse(r.status, r.message, r.param);
     }
-    const request = parsed.request;
+    // `usage: false` imitates a server that ignores `stream_options`.
+    const request = cfg.usage === false
+      ? { ...parsed.request, includeUsage: false, continuousUsage: false }
+      : parsed.request;
     if (draw?.status !== undefined) {
       faults = appliedFaults(draw, { stream: request.stream, tokens: 1 });
       const retryAfter = cfg.faults?.retryAfterS;
@@ -362,6 +376,7 @@ export function createSimApp(options: SimOptions = {}): SimApp {
       tokens: plan.tokens,
       finishReason: plan.finishReason,
       nextWord: createWordStream(plan.wordSeed),
+      chunkTokens: cfg.chunkTokens ?? 1,
       faults: draw && request.stream
         ? streamFaults(draw, plan.tokens, cfg.faults?.stall?.ms ?? 0)
         : undefined,
@@ -412,6 +427,8 @@ interface StreamContext {
   tokens: number;
   finishReason: "length" | "stop";
   nextWord: () => number;
+  /** Output tokens per SSE event (the last may hold fewer). */
+  chunkTokens: number;
   /** Stream faults of this response (streaming only). */
   faults: StreamFaults | undefined;
   /** Non-streaming: cut the body with a reset fault. */
@@ -446,8 +463,9 @@ function streamResponse(ctx: StreamContext, headers: Record<string, string>): Si
   const out = createTokenStream(ctx.faults, {
     sent(index) {
       const at = now();
-      tokenTimes.push(at);
-      if (index === 0) ctx.first(at);
+      if (tokenTimes.length === 0) ctx.first(at);
+      // An event carrying several tokens sends them all at once: one time per token.
+      while (tokenTimes.length <= index) tokenTimes.push(at);
     },
     done: () => end(ctx.finishReason),
     cut() {
@@ -462,6 +480,8 @@ function streamResponse(ctx: StreamContext, headers: Record<string, string>): Si
     },
   }, ctx.timers);
   const missingDone = ctx.faults?.missingDone === true;
+  /** Words waiting for their multi-token event (`chunkTokens` > 1). */
+  let pending: number[] = [];
   cancel = ctx.engine.submit(
     {
       promptTokens: request.promptTokens,
@@ -471,8 +491,16 @@ function streamResponse(ctx: StreamContext, headers: Record<string, string>): Si
     },
     {
       onToken(index, last) {
-        let bytes = encoder.token(ctx.nextWord(), index, last);
-        if (index === 0) bytes = joinBytes(encoder.preamble(), bytes);
+        const word = ctx.nextWord();
+        let bytes: Uint8Array;
+        if (ctx.chunkTokens === 1) bytes = encoder.token(word, index, last);
+        else {
+          pending.push(word);
+          if (pending.length < ctx.chunkTokens && !last) return;
+          bytes = encoder.tokens(pending, index, last);
+          pending = [];
+        }
+        if (index < ctx.chunkTokens) bytes = joinBytes(encoder.preamble(), bytes);
         const epilogue = last ? encoder.epilogue(index + 1, { done: !missingDone }) : undefined;
         out.token(index, bytes, epilogue);
       },
@@ -571,6 +599,11 @@ function validateOptions(cfg: typeof DEFAULTS & SimOptions): void {
   const mean = typeof out === "number" ? out : out?.mean;
   if (out !== undefined && !(Number.isFinite(mean) && (mean as number) >= 1)) {
     problems.push(`outputTokens must be >= 1 (got ${JSON.stringify(out)})`);
+  }
+  if (
+    cfg.chunkTokens !== undefined && !(Number.isInteger(cfg.chunkTokens) && cfg.chunkTokens >= 1)
+  ) {
+    problems.push(`chunkTokens must be an integer >= 1 (got ${cfg.chunkTokens})`);
   }
   if (problems.length) throw new RangeError(`Invalid simulator options: ${problems.join("; ")}`);
 }

@@ -42,6 +42,8 @@ const SETTINGS: [string, string][] = [
   ["fault-missing-done", "0.01"],
   ["fault-slow-headers", "0.01:1s"],
   ["retry-after", "2"],
+  ["usage", "off"],
+  ["chunk-tokens", "8"],
 ];
 
 Deno.test("--sim-* flags become plan.target.simOptions exactly as llmload sim reads the same flags", () => {

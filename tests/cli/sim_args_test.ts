@@ -64,3 +64,18 @@ Deno.test("bad sim flags are all reported at once, each naming its flag", () => 
     }
   }
 });
+
+Deno.test("--usage off and --chunk-tokens N reach the simulator options; bad values are refused", () => {
+  const ok = parseSimArgs(["--usage", "off", "--chunk-tokens", "8"]);
+  assert.equal(ok.options.usage, false);
+  assert.equal(ok.options.chunkTokens, 8);
+  assert.equal(parseSimArgs(["--usage", "on"]).options.usage, undefined);
+  try {
+    parseSimArgs(["--usage", "never", "--chunk-tokens", "0"]);
+    assert.fail("expected a usage error");
+  } catch (e) {
+    assert.ok(e instanceof UsageError);
+    assert.ok(e.problems.some((p) => p.includes("--usage")), e.problems.join("\n"));
+    assert.ok(e.problems.some((p) => p.includes("--chunk-tokens")), e.problems.join("\n"));
+  }
+});

@@ -4,7 +4,7 @@ import { DRAIN_AFTER_DONE_MS, sendRequest } from "../../lib/client/stream_client
 import type { ClientConfig, Endpoint, Job } from "../../lib/client/types.ts";
 import type { Transport } from "../../lib/client/transport.ts";
 import { createSocketTransport } from "../../lib/client/socket_transport.ts";
-import type { ErrorKind, RequestRecord } from "../../lib/metrics/record.ts";
+import type { ErrorKind, RequestRecord, TokenSource } from "../../lib/metrics/record.ts";
 import {
   type Script,
   type ScriptedServer,
@@ -146,10 +146,12 @@ clientTest(
   "token counts: continuous usage, final usage only, and the counted fallback",
   async (transport) => {
     await using server = startScriptedServer();
-    const cases: [Script, number[], number, "usage" | "counted"][] = [
+    const cases: [Script, number[], number, TokenSource][] = [
       [{ tokens: 10, tokensPerChunk: 4 }, [4, 4, 2], 10, "usage"],
-      [{ tokens: 9, tokensPerChunk: 3, continuousUsage: false }, [1, 1, 1], 9, "usage"],
-      [{ tokens: 5, usageChunk: false }, [1, 1, 1, 1, 1], 5, "counted"],
+      // Usage only at the end: its total is spread over the chunks, so ITL is per token.
+      [{ tokens: 9, tokensPerChunk: 3, continuousUsage: false }, [3, 3, 3], 9, "usage"],
+      // No usage: each "tok" event's text is estimated as one token.
+      [{ tokens: 5, usageChunk: false }, [1, 1, 1, 1, 1], 5, "estimate"],
       [{ tokens: 3, roleChunk: false }, [1, 1, 1], 3, "usage"],
     ];
     for (const [script, counts, output, source] of cases) {
@@ -239,7 +241,7 @@ clientTest(
     assert.equal(r.error?.status, 200);
     assert.equal(r.tokenTimes.length, 3);
     assert.equal(r.outputTokens, 3);
-    assert.equal(r.outputTokensSource, "counted");
+    assert.equal(r.outputTokensSource, "estimate");
     assert.equal(server.byId(r.requestId)?.outcome, "cut");
     assertTimesOrdered(r);
   },

@@ -171,7 +171,7 @@ Deno.test("token totals, output sources and prompt drift come from ok requests",
   assert.deepEqual(s.tokens, {
     output_total: 7,
     prompt_total: 310,
-    output_source: { usage: 2, counted: 1 },
+    output_source: { usage: 2, tokenizer: 0, estimate: 0, counted: 1 },
     prompt_requested_mean: 100,
     prompt_actual_mean: 105,
     // Over A and B, the two with both numbers: (210 - 200) / 200.
@@ -229,6 +229,7 @@ Deno.test("summary keys are exactly the summary.json contract and survive JSON",
       "http_status",
       "precision",
       "connect_ms",
+      "output_tokens_source",
     ].sort(),
   );
   for (const m of LATENCY_METRICS) assert.deepEqual(Object.keys(s[m]), [...STAT_KEYS], m);

@@ -20,6 +20,9 @@ const EXPECTED_HEADER = [
   "send_lateness_ms_count,send_lateness_ms_mean,send_lateness_ms_min,send_lateness_ms_max,send_lateness_ms_p50,send_lateness_ms_p90,send_lateness_ms_p95,send_lateness_ms_p99,send_lateness_ms_p999",
   "errors_timeout,errors_connect,errors_http,errors_stream,errors_parse,errors_cancelled",
   "requests_cancelled",
+  "output_tokens_source_tokenizer",
+  "output_tokens_source_estimate",
+  "output_tokens_source",
 ].join(",");
 
 function run(): RequestRecord[] {

@@ -646,3 +646,51 @@ Deno.test("200 concurrent streams at 10 ms ITL: every token arrives and the serv
   assert.equal(truthItls.length, n * (tokens - 1));
   assert.ok(Math.abs(median(truthItls) - 10) < 2, `server ITL median ${median(truthItls)}`);
 });
+
+// ---- servers that are not vLLM: no usage, multi-token chunks ----
+
+Deno.test("usage: false sends no usage even when asked; chunkTokens packs k tokens per event", async () => {
+  const truth: TruthEntry[] = [];
+  await withSim(
+    { ...FAST, usage: false, chunkTokens: 5, truthLog: (e) => truth.push(e) },
+    async (sim) => {
+      for (const path of ["/chat/completions", "/completions"]) {
+        const r = await stream(sim, path, {
+          messages: user("hi"),
+          prompt: "hi",
+          max_tokens: 23,
+          ignore_eos: true,
+          stream_options: { include_usage: true, continuous_usage_stats: true },
+        });
+        const cs = chunks(r.events);
+        assert.ok(cs.every((c) => c.usage === undefined), "a chunk carried usage");
+        const toks = tokenEvents(r.events);
+        // 23 tokens in events of 5: 5, 5, 5, 5, 3; the last carries finish_reason.
+        assert.deepEqual(toks.map((t) => countTokens(t.text)), [5, 5, 5, 5, 3], path);
+        assert.equal(toks.at(-1)!.chunk.choices[0].finish_reason, "length");
+        assert.equal(countTokens(toks.map((t) => t.text).join("")), 23);
+      }
+      // The truth still holds one time per token, not per event.
+      assert.deepEqual(truth.map((e) => [e.completionTokens, e.tokenTimes.length]), [[23, 23], [
+        23,
+        23,
+      ]]);
+    },
+  );
+});
+
+Deno.test("chat with chunkTokens still sends the role chunk first, once", async () => {
+  await withSim({ ...FAST, chunkTokens: 4 }, async (sim) => {
+    const r = await stream(sim, "/chat/completions", {
+      messages: user("hi"),
+      max_tokens: 9,
+      ignore_eos: true,
+      stream_options: { include_usage: true },
+    });
+    const cs = chunks(r.events);
+    assert.deepEqual(cs[0].choices[0].delta, { role: "assistant", content: "" });
+    assert.equal(cs.filter((c) => c.choices[0]?.delta?.role !== undefined).length, 1);
+    assert.equal(cs.at(-1)!.usage!.completion_tokens, 9);
+    assert.deepEqual(tokenEvents(r.events).map((t) => countTokens(t.text)), [4, 4, 1]);
+  });
+});
