@@ -152,7 +152,8 @@ Deno.test("a slower simulator against a stored baseline is a regression: exit 3;
   assert.ok(
     verdict.baseline.regressions.some((x: { metric: string }) => x.metric === "itl_ms_p50"),
   );
-  // `latest` finds the stored run of the same recipe; a generous tolerance absorbs timing noise.
+  // `latest` finds the stored run of the same recipe; a generous tolerance (21×) absorbs a busy
+  // machine's timing noise (p99 ITL has been seen 5× its quiet value).
   const again = await llmload([
     "run",
     ...SMALL,
@@ -162,7 +163,7 @@ Deno.test("a slower simulator against a stored baseline is a regression: exit 3;
     "--baseline",
     "latest",
     "--baseline-tolerance",
-    "300%",
+    "2000%",
   ]);
   assert.equal(again.code, 0, again.stderr);
   assert.match(
@@ -282,8 +283,8 @@ Deno.test("a nightly sweep with --baseline latest compares each point with last 
     );
   const first = await night(["--baseline", "latest"]);
   assert.equal(first.code, 0, first.stderr); // the first night has nothing to compare with
-  // The same server again (a generous tolerance absorbs timing noise): every point passes.
-  const same = await night(["--baseline", "latest", "--baseline-tolerance", "300%"]);
+  // The same server again (a 21× tolerance absorbs a busy machine's noise): every point passes.
+  const same = await night(["--baseline", "latest", "--baseline-tolerance", "2000%"]);
   assert.equal(same.code, 0, same.stderr);
   // A slower server: every point regresses against the same point of an earlier night.
   const slow = await night(["--baseline", "latest", "--sim-itl", "60ms"]);
