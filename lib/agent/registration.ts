@@ -274,3 +274,16 @@ export function redact(text: string, secrets: readonly string[]): string {
   for (const s of secrets) if (s.length > 0) t = t.split(s).join("***");
   return t;
 }
+
+/** Flags with every secret value shown as `***` (also under secret-looking `--tag` keys). */
+export function redactArgs(args: string[], secrets: string[]): string[] {
+  return args.map((a, i) => {
+    if (i > 0 && args[i - 1] === "--api-key") return "***";
+    if (a.startsWith("--api-key=")) return "--api-key=***";
+    const eq = a.indexOf("=");
+    if (i > 0 && args[i - 1] === "--tag" && eq > 0 && isSecretKey(a.slice(0, eq))) {
+      return `${a.slice(0, eq)}=***`;
+    }
+    return redact(a, secrets);
+  });
+}
