@@ -67,3 +67,35 @@ Deno.test("lib/ folders import only downward (load never imports client; metrics
   }
   assert.deepEqual(violations, []);
 });
+
+const ROOT = new URL("../", import.meta.url).pathname;
+const AGENT = join(LIB, "agent");
+
+/** Every relative module specifier a file imports or re-exports (static or dynamic). */
+function relativeImports(text: string): string[] {
+  const spec = /(?:\bfrom\s+|\bimport\s*\(\s*|^\s*import\s+)["'](\.[^"']*)["']/gm;
+  return [...text.matchAll(spec)].map((m) => m[1]);
+}
+
+Deno.test("lib/agent/mod.ts is the agent's face: nothing outside lib/agent imports its other files", () => {
+  const violations: string[] = [];
+  const files = [
+    join(ROOT, "main.ts"),
+    ...tsFiles(LIB),
+    ...tsFiles(join(ROOT, "bench")),
+    ...tsFiles(join(ROOT, "tests")),
+  ];
+  for (const file of files) {
+    // The agent's own files, and its unit tests (tests/agent/), may reach past the face.
+    if (file.startsWith(AGENT + "/") || file.startsWith(join(ROOT, "tests", "agent") + "/")) {
+      continue;
+    }
+    for (const spec of relativeImports(Deno.readTextFileSync(file))) {
+      const target = join(file, "..", spec);
+      if (target.startsWith(AGENT + "/") && target !== join(AGENT, "mod.ts")) {
+        violations.push(`${relative(ROOT, file)} imports ${spec}`);
+      }
+    }
+  }
+  assert.deepEqual(violations, []);
+});

@@ -49,39 +49,53 @@ export function mapRegistration(
   const secrets = collectSecrets(b);
   const name = typeof b.name === "string" ? b.name : undefined;
   if (b.name !== undefined && typeof b.name !== "string") problems.push("name must be a string");
-  if ("scenario" in b || "args" in b) {
-    for (const k of Object.keys(b)) {
-      if (!["scenario", "args", "name"].includes(k)) {
-        problems.push(`unknown key "${k}" (with scenario/args only name is allowed)`);
-      }
+  const mapped = "scenario" in b || "args" in b
+    ? mapFlagsShape(b, secrets, problems)
+    : { args: mapSeedShape(b, problems) };
+  return problems.length ? { problems } : { ok: { ...mapped, secrets, name } };
+}
+
+/** `{ scenario?, args?, name? }`: a built-in scenario name and run flags, checked. */
+function mapFlagsShape(
+  b: Record<string, unknown>,
+  secrets: string[],
+  problems: string[],
+): { scenario?: string; args: string[] } {
+  for (const k of Object.keys(b)) {
+    if (!["scenario", "args", "name"].includes(k)) {
+      problems.push(`unknown key "${k}" (with scenario/args only name is allowed)`);
     }
-    let scenario: string | undefined;
-    if (b.scenario !== undefined) {
-      if (typeof b.scenario !== "string" || !/^[a-z0-9][a-z0-9_-]*$/i.test(b.scenario)) {
-        problems.push(
-          "scenario must be a built-in scenario name (see `llmload scenarios`), never a file path",
-        );
-      } else scenario = b.scenario;
-    }
-    const args: string[] = [];
-    if (b.args !== undefined) {
-      if (!Array.isArray(b.args) || b.args.some((a) => typeof a !== "string")) {
-        problems.push('args must be an array of strings, e.g. ["--requests", "4"]');
-      } else args.push(...(b.args as string[]));
-    }
-    forbidden(args, problems);
-    // `--api-key X` given as a flag is a secret too, and so is `--tag hf_token=X`.
-    args.forEach((a, i) => {
-      if (a === "--api-key" && args[i + 1] !== undefined) secrets.push(args[i + 1]);
-      if (a.startsWith("--api-key=")) secrets.push(a.slice("--api-key=".length));
-      const tag = a.startsWith("--tag=") ? a.slice(6) : args[i - 1] === "--tag" ? a : undefined;
-      const eq = tag?.indexOf("=") ?? -1;
-      if (tag && eq > 0 && isSecretKey(tag.slice(0, eq)) && eq < tag.length - 1) {
-        secrets.push(tag.slice(eq + 1));
-      }
-    });
-    return problems.length ? { problems } : { ok: { scenario, args, secrets, name } };
   }
+  let scenario: string | undefined;
+  if (b.scenario !== undefined) {
+    if (typeof b.scenario !== "string" || !/^[a-z0-9][a-z0-9_-]*$/i.test(b.scenario)) {
+      problems.push(
+        "scenario must be a built-in scenario name (see `llmload scenarios`), never a file path",
+      );
+    } else scenario = b.scenario;
+  }
+  const args: string[] = [];
+  if (b.args !== undefined) {
+    if (!Array.isArray(b.args) || b.args.some((a) => typeof a !== "string")) {
+      problems.push('args must be an array of strings, e.g. ["--requests", "4"]');
+    } else args.push(...(b.args as string[]));
+  }
+  forbidden(args, problems);
+  // `--api-key X` given as a flag is a secret too, and so is `--tag hf_token=X`.
+  args.forEach((a, i) => {
+    if (a === "--api-key" && args[i + 1] !== undefined) secrets.push(args[i + 1]);
+    if (a.startsWith("--api-key=")) secrets.push(a.slice("--api-key=".length));
+    const tag = a.startsWith("--tag=") ? a.slice(6) : args[i - 1] === "--tag" ? a : undefined;
+    const eq = tag?.indexOf("=") ?? -1;
+    if (tag && eq > 0 && isSecretKey(tag.slice(0, eq)) && eq < tag.length - 1) {
+      secrets.push(tag.slice(eq + 1));
+    }
+  });
+  return { scenario, args };
+}
+
+/** The seed project's shape → run flags. */
+function mapSeedShape(b: Record<string, unknown>, problems: string[]): string[] {
   for (const k of Object.keys(b)) {
     if (!SEED_KEYS.includes(k)) {
       problems.push(`unknown key "${k}" (known: ${SEED_KEYS.join(", ")})`);
@@ -123,7 +137,7 @@ export function mapRegistration(
   }
   mapDatasetConfig(b.dataset_config, args, problems);
   mapKwargs(b.kwargs, args, problems);
-  return problems.length ? { problems } : { ok: { args, secrets, name } };
+  return args;
 }
 
 function forbidden(args: string[], problems: string[]): void {
@@ -273,4 +287,17 @@ export function redact(text: string, secrets: readonly string[]): string {
   let t = text;
   for (const s of secrets) if (s.length > 0) t = t.split(s).join("***");
   return t;
+}
+
+/** Flags with every secret value shown as `***` (also under secret-looking `--tag` keys). */
+export function redactArgs(args: string[], secrets: string[]): string[] {
+  return args.map((a, i) => {
+    if (i > 0 && args[i - 1] === "--api-key") return "***";
+    if (a.startsWith("--api-key=")) return "--api-key=***";
+    const eq = a.indexOf("=");
+    if (i > 0 && args[i - 1] === "--tag" && eq > 0 && isSecretKey(a.slice(0, eq))) {
+      return `${a.slice(0, eq)}=***`;
+    }
+    return redact(a, secrets);
+  });
 }

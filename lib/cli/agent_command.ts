@@ -22,7 +22,38 @@ export interface AgentCommandIo {
 
 /** Runs the agent until SIGINT/SIGTERM; returns the exit code. */
 export async function agentCommand(args: string[], io: AgentCommandIo): Promise<number> {
-  const values: Record<string, string | boolean | string[] | undefined> = parseFlags("agent", {
+  const values = parseAgentFlags(args);
+  if (values.help) {
+    io.out(io.help);
+    return 0;
+  }
+  const s = await agentSettings(values, io.env);
+  const agent = await startAgent({
+    readRules: { dirs: s.allowDirs, targets: s.allowTargets },
+    hostname: s.hostname,
+    port: s.port,
+    dataDir: s.dataDir,
+    token: s.token,
+    runners: s.runners,
+    maxTests: s.maxTests,
+    registrationsPerMinute: s.perMinute,
+    plan: runPlanner(io.env),
+    log: (line) => io.err(line + "\n"),
+  });
+  io.err(
+    `llmload agent listening on http://${s.hostname}:${agent.port} (data: ${s.dataDir}${
+      s.token === undefined ? ", no token" : ", bearer token required"
+    })\n`,
+  );
+  await untilStopSignal(io);
+  await agent.close();
+  return 0;
+}
+
+type AgentFlags = Record<string, string | boolean | string[] | undefined>;
+
+function parseAgentFlags(args: string[]): AgentFlags {
+  return parseFlags("agent", {
     args,
     strict: true,
     options: {
@@ -37,10 +68,10 @@ export async function agentCommand(args: string[], io: AgentCommandIo): Promise<
       help: { type: "boolean", short: "h" },
     },
   }).values;
-  if (values.help) {
-    io.out(io.help);
-    return 0;
-  }
+}
+
+/** The agent's flags checked and resolved; throws UsageError with every problem. */
+async function agentSettings(values: AgentFlags, env: Record<string, string | undefined>) {
   const problems: string[] = [];
   const listen = (values.listen as string | undefined) ?? "127.0.0.1:8787";
   const m = /^(.+):(\d+)$/.exec(listen);
@@ -48,7 +79,7 @@ export async function agentCommand(args: string[], io: AgentCommandIo): Promise<
   const hostname = m?.[1].replace(/^\[|\]$/g, "") ?? "";
   const port = Number(m?.[2]);
   const dataDir = (values["data-dir"] as string | undefined) ?? "./agent-data";
-  let token = io.env.LLMLOAD_AGENT_TOKEN;
+  let token = env.LLMLOAD_AGENT_TOKEN;
   const tokenFile = values["token-file"] as string | undefined;
   if (tokenFile !== undefined) {
     try {
@@ -84,30 +115,17 @@ export async function agentCommand(args: string[], io: AgentCommandIo): Promise<
   }
   const allowTargets = (values["allow-target"] as string[] | undefined) ?? [];
   if (problems.length) throw new UsageError(problems);
+  return { hostname, port, dataDir, token, runners, maxTests, perMinute, allowDirs, allowTargets };
+}
 
-  const plan = runPlanner(io.env);
-  const agent = await startAgent({
-    readRules: { dirs: allowDirs, targets: allowTargets },
-    hostname,
-    port,
-    dataDir,
-    token,
-    runners,
-    maxTests,
-    registrationsPerMinute: perMinute,
-    plan,
-    log: (line) => io.err(line + "\n"),
-  });
-  io.err(
-    `llmload agent listening on http://${hostname}:${agent.port} (data: ${dataDir}${
-      token === undefined ? ", no token" : ", bearer token required"
-    })\n`,
-  );
-  // The first signal stops running tests (they end as interrupted, results written) and
-  // leaves queued ones for the next agent; a second one exits at once (a restarted agent marks
-  // what was running as interrupted).
+/**
+ * The first signal stops running tests (they end as interrupted, results written) and leaves
+ * queued ones for the next agent; a second one exits at once (a restarted agent marks what was
+ * running as interrupted).
+ */
+function untilStopSignal(io: AgentCommandIo): Promise<void> {
   let signals = 0;
-  await new Promise<void>((resolve) => {
+  return new Promise<void>((resolve) => {
     const stop = (signal: "SIGINT" | "SIGTERM") => () => {
       if (++signals === 1) {
         io.err(`${signal} received: stopping running tests (they end as interrupted)…\n`);
@@ -119,8 +137,6 @@ export async function agentCommand(args: string[], io: AgentCommandIo): Promise<
     Deno.addSignalListener("SIGINT", stop("SIGINT"));
     Deno.addSignalListener("SIGTERM", stop("SIGTERM"));
   });
-  await agent.close();
-  return 0;
 }
 
 /**
