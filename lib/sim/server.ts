@@ -1,7 +1,8 @@
 /**
- * The simulator's HTTP layer: routes and vLLM-shaped JSON/SSE. It never decides timing; it
- * validates a request, plans its output, submits it to the {@link Engine} and writes each
- * token's event when the engine says the token is due.
+ * The simulator's HTTP layer: routes and vLLM-shaped JSON/SSE. It never decides timing: the
+ * generation route (generation_route.ts) validates a request, plans its output, submits it to
+ * the {@link Engine} and writes each token's event when the engine says the token is due
+ * (generation_replies.ts). Options and their defaults: sim_options.ts.
  *
  * The routes answer transport-neutral replies (sim_reply.ts). {@link startSim} serves them with
  * the raw HTTP/1.1 front (http1_server.ts: Deno.listen, each token's event written straight to
