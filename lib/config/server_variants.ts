@@ -89,8 +89,36 @@ export function planServerVariants(
     problems.push(`--server-cmd "${input.cmd}": ${split.problem}; quote it as one shell word`);
   } else argv = split.argv;
 
+  const params = parseParams(input.params, problems);
+  checkPlaceholders(argv, params, options.model, problems);
+  const links = parseLinks(input.links, params, problems);
+  const positive = (v: number | undefined, flag: string, fallback: number) => {
+    if (v === undefined) return fallback;
+    if (!(v > 0)) problems.push(`${flag} must be a duration > 0 such as 30s (got ${v} ms)`);
+    return v;
+  };
+  const readyTimeoutMs = positive(
+    input.readyTimeoutMs,
+    "--ready-timeout",
+    DEFAULT_READY_TIMEOUT_MS,
+  );
+  const stopGraceMs = positive(input.stopGraceMs, "--server-grace", DEFAULT_STOP_GRACE_MS);
+  if (problems.length) throw new UsageError(problems);
+  return {
+    template: input.cmd,
+    argv,
+    params,
+    links,
+    variants: expandMatrix(params, links),
+    readyTimeoutMs,
+    stopGraceMs,
+  };
+}
+
+/** `--server-param name=v1,v2` each, checked; the bad ones are left out with a problem. */
+function parseParams(raws: readonly string[], problems: string[]): ServerParam[] {
   const params: ServerParam[] = [];
-  for (const raw of input.params) {
+  for (const raw of raws) {
     const eq = raw.indexOf("=");
     const name = eq < 0 ? raw.trim() : raw.slice(0, eq).trim();
     const values = eq < 0 ? [] : raw.slice(eq + 1).split(",").map((v) => v.trim());
@@ -123,7 +151,16 @@ export function planServerVariants(
     }
     params.push({ name, values });
   }
+  return params;
+}
 
+/** The template's `{placeholders}` against the parameters and built-ins. */
+function checkPlaceholders(
+  argv: readonly string[],
+  params: readonly ServerParam[],
+  model: string | undefined,
+  problems: string[],
+): void {
   const used = new Set<string>();
   for (const word of argv) for (const m of word.matchAll(PLACEHOLDER)) used.add(m[1]);
   const known = new Set<string>([...BUILTIN_PLACEHOLDERS, ...params.map((p) => p.name)]);
@@ -148,7 +185,7 @@ export function planServerVariants(
       "--server-cmd: {llmload} must be a word of its own ({llmload} sim --port {port})",
     );
   }
-  if (used.has("model") && options.model === undefined) {
+  if (used.has("model") && model === undefined) {
     problems.push("--server-cmd uses {model}: give --model NAME (the model the server loads)");
   }
   for (const p of params) {
@@ -158,10 +195,17 @@ export function planServerVariants(
       );
     }
   }
+}
 
+/** `--link a,b` each, checked against the parameters; the bad ones are left out. */
+function parseLinks(
+  raws: readonly string[],
+  params: readonly ServerParam[],
+  problems: string[],
+): string[][] {
   const links: string[][] = [];
   const linked = new Map<string, string>();
-  for (const raw of input.links) {
+  for (const raw of raws) {
     const names = raw.split(",").map((n) => n.trim()).filter(Boolean);
     if (names.length < 2 || new Set(names).size !== names.length) {
       problems.push(`--link "${raw}" must name two or more different parameters: --link a,b`);
@@ -196,27 +240,7 @@ export function planServerVariants(
     for (const n of names) linked.set(n, raw);
     links.push(names);
   }
-  const positive = (v: number | undefined, flag: string, fallback: number) => {
-    if (v === undefined) return fallback;
-    if (!(v > 0)) problems.push(`${flag} must be a duration > 0 such as 30s (got ${v} ms)`);
-    return v;
-  };
-  const readyTimeoutMs = positive(
-    input.readyTimeoutMs,
-    "--ready-timeout",
-    DEFAULT_READY_TIMEOUT_MS,
-  );
-  const stopGraceMs = positive(input.stopGraceMs, "--server-grace", DEFAULT_STOP_GRACE_MS);
-  if (problems.length) throw new UsageError(problems);
-  return {
-    template: input.cmd,
-    argv,
-    params,
-    links,
-    variants: expandMatrix(params, links),
-    readyTimeoutMs,
-    stopGraceMs,
-  };
+  return links;
 }
 
 /** The product of the parameter axes (a linked group is one axis), first axis slowest. */

@@ -147,31 +147,12 @@ export function clientHealth(
   options: ClientHealthOptions = {},
 ): ClientHealth {
   const workers = options.workers ?? 1;
-  const byThread = new Map<string, HealthWindow[]>();
-  for (const w of windows) {
-    const list = byThread.get(w.thread) ?? [];
-    list.push(w);
-    byThread.set(w.thread, list);
-  }
   const threads: ThreadHealth[] = [];
   let since: number | null = null;
-  let stretch: { thread: string; windows: HealthWindow[] } | undefined;
-  for (const [thread, list] of byThread) {
+  let stretch: HotStretch | undefined;
+  for (const [thread, list] of groupByThread(windows)) {
     list.sort((a, b) => a.t0 - b.t0);
-    const lag = describe(list.flatMap((w) => w.lagMs));
-    const cpu = list.filter((w) => cpuShare(w) !== null);
-    const span = cpu.reduce((s, w) => s + (w.t1 - w.t0), 0);
-    const used = cpu.reduce((s, w) => s + (w.cpuMs ?? 0), 0);
-    threads.push({
-      thread,
-      windows: list.length,
-      lag_p50_ms: round3(lag.p50),
-      lag_p99_ms: round3(lag.p99),
-      lag_max_ms: round3(lag.max),
-      cpu_pct: span > 0 ? round3((used / span) * 100) : null,
-      cpu_peak_pct: cpu.length > 0 ? round3(Math.max(...cpu.map((w) => cpuShare(w)!)) * 100) : null,
-      cpu_source: cpu.length > 0 ? cpu[0].cpuSource ?? "thread" : null,
-    });
+    threads.push(threadHealth(thread, list));
     const hot = firstSaturation(list);
     if (hot && (since === null || hot[0].t0 < since)) {
       since = hot[0].t0;
@@ -199,20 +180,69 @@ export function clientHealth(
       evidence: [],
     };
   }
-  if (!stretch || since === null) {
-    const worst = threads.reduce((a, b) => (b.lag_p99_ms ?? 0) > (a.lag_p99_ms ?? 0) ? b : a);
-    return {
-      ...base,
-      verdict: "healthy",
-      message: "client healthy",
-      since_ms: null,
-      evidence: [
-        `no thread had event-loop lag p99 > ${HEALTH_THRESHOLDS.lagP99Ms} ms or CPU ≥ ` +
-        `${thresholds.cpu_pct} % for ${HEALTH_THRESHOLDS.sustainMs / 1000} s; run-wide lag ` +
-        `p99 ${fmt(worst.lag_p99_ms)} ms at most (${worst.thread})`,
-      ],
-    };
+  if (!stretch || since === null) return healthy(base);
+  return saturated(base, stretch, since, options.cores);
+}
+
+/** The figures every verdict carries. */
+type HealthBase = Pick<ClientHealth, "workers" | "threads" | "send_lateness_ms" | "thresholds">;
+
+/** A thread's first saturated stretch. */
+interface HotStretch {
+  thread: string;
+  windows: HealthWindow[];
+}
+
+/** Windows per thread, threads in order of first appearance. */
+function groupByThread(windows: readonly HealthWindow[]): Map<string, HealthWindow[]> {
+  const byThread = new Map<string, HealthWindow[]>();
+  for (const w of windows) {
+    const list = byThread.get(w.thread) ?? [];
+    list.push(w);
+    byThread.set(w.thread, list);
   }
+  return byThread;
+}
+
+function threadHealth(thread: string, list: readonly HealthWindow[]): ThreadHealth {
+  const lag = describe(list.flatMap((w) => w.lagMs));
+  const cpu = list.filter((w) => cpuShare(w) !== null);
+  const span = cpu.reduce((s, w) => s + (w.t1 - w.t0), 0);
+  const used = cpu.reduce((s, w) => s + (w.cpuMs ?? 0), 0);
+  return {
+    thread,
+    windows: list.length,
+    lag_p50_ms: round3(lag.p50),
+    lag_p99_ms: round3(lag.p99),
+    lag_max_ms: round3(lag.max),
+    cpu_pct: span > 0 ? round3((used / span) * 100) : null,
+    cpu_peak_pct: cpu.length > 0 ? round3(Math.max(...cpu.map((w) => cpuShare(w)!)) * 100) : null,
+    cpu_source: cpu.length > 0 ? cpu[0].cpuSource ?? "thread" : null,
+  };
+}
+
+function healthy(base: HealthBase): ClientHealth {
+  const worst = base.threads.reduce((a, b) => (b.lag_p99_ms ?? 0) > (a.lag_p99_ms ?? 0) ? b : a);
+  return {
+    ...base,
+    verdict: "healthy",
+    message: "client healthy",
+    since_ms: null,
+    evidence: [
+      `no thread had event-loop lag p99 > ${HEALTH_THRESHOLDS.lagP99Ms} ms or CPU ≥ ` +
+      `${base.thresholds.cpu_pct} % for ${HEALTH_THRESHOLDS.sustainMs / 1000} s; run-wide lag ` +
+      `p99 ${fmt(worst.lag_p99_ms)} ms at most (${worst.thread})`,
+    ],
+  };
+}
+
+function saturated(
+  base: HealthBase,
+  stretch: HotStretch,
+  since: number,
+  cores: number | undefined,
+): ClientHealth {
+  const { workers, send_lateness_ms } = base;
   const ws = stretch.windows;
   const lagIn = p99(ws.flatMap((w) => w.lagMs));
   const shares = ws.map(cpuShare).filter((s): s is number => s !== null);
@@ -220,7 +250,9 @@ export function clientHealth(
   const evidence = [
     `${stretch.thread}: from ${fmtS(ws[0].t0)} to ${fmtS(ws[ws.length - 1].t1)} event-loop lag ` +
     `p99 ${fmt(lagIn)} ms (limit ${HEALTH_THRESHOLDS.lagP99Ms} ms)` +
-    (cpuIn === null ? "" : `, CPU ${cpuIn.toFixed(0)} % of a core (limit ${thresholds.cpu_pct} %)`),
+    (cpuIn === null
+      ? ""
+      : `, CPU ${cpuIn.toFixed(0)} % of a core (limit ${base.thresholds.cpu_pct} %)`),
   ];
   if (send_lateness_ms.p99 !== null) {
     evidence.push(
@@ -238,7 +270,7 @@ export function clientHealth(
         `other processes on this machine held the cores`,
     );
   }
-  const more = Math.min(workers * 2, Math.max((options.cores ?? Infinity) - 1, 1));
+  const more = Math.min(workers * 2, Math.max((cores ?? Infinity) - 1, 1));
   const advice = cause === "machine"
     ? "free this machine's cores (other processes delayed the client) or use fewer streams"
     : more > workers

@@ -181,6 +181,46 @@ export function recordFromJsonl(line: string, options: RecordFromJsonlOptions = 
   const where = options.lineNumber === undefined
     ? "requests.jsonl line"
     : `requests.jsonl line ${options.lineNumber}`;
+  const o = parseLineObject(line, where);
+  const problems: string[] = [];
+  const f = fieldReader(o, problems);
+
+  const phase = o.phase;
+  if (phase !== "warmup" && phase !== "measure") f.bad("phase", `"warmup" or "measure"`);
+  const source = o.output_tokens_source;
+  if (!TOKEN_SOURCES.includes(source as TokenSource)) {
+    f.bad("output_tokens_source", SOURCES_TEXT);
+  }
+  if (o.dropped !== undefined && typeof o.dropped !== "boolean") f.bad("dropped", "a boolean");
+
+  const record: RequestRecord = {
+    index: f.num("index"),
+    phase: phase as Phase,
+    requestId: f.str("request_id"),
+    scheduledAt: f.num("scheduled_at_ms"),
+    sentAt: f.num("sent_at_ms"),
+    endAt: f.num("end_at_ms"),
+    tokenTimes: f.numArray("token_times_ms", false)!,
+    tokenCounts: [],
+    outputTokens: f.num("output_tokens"),
+    outputTokensSource: source as TokenSource,
+  };
+  const counts = f.numArray("token_counts", true);
+  if (counts === undefined) record.tokenCounts = record.tokenTimes.map(() => 1);
+  else if (counts.length !== record.tokenTimes.length) {
+    problems.push(
+      `field "token_counts" must have one entry per token time (${record.tokenTimes.length}, ` +
+        `got ${counts.length})`,
+    );
+  } else record.tokenCounts = counts;
+  readOptionalFields(o, f, record);
+  readError(o.error, f, record);
+
+  if (problems.length > 0) throw new Error(`${where}: ${problems.join("; ")}`);
+  return record;
+}
+
+function parseLineObject(line: string, where: string): Record<string, unknown> {
   let parsed: unknown;
   try {
     parsed = JSON.parse(line);
@@ -190,110 +230,92 @@ export function recordFromJsonl(line: string, options: RecordFromJsonlOptions = 
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
     throw new Error(`${where}: expected a JSON object`);
   }
-  const o = parsed as Record<string, unknown>;
-  const problems: string[] = [];
+  return parsed as Record<string, unknown>;
+}
+
+type FieldReader = ReturnType<typeof fieldReader>;
+
+/** Typed reads of `o`'s fields; each wrong one adds a problem and reads as a placeholder. */
+function fieldReader(o: Record<string, unknown>, problems: string[]) {
   const show = (v: unknown) => (v === undefined ? "nothing" : JSON.stringify(v));
   const bad = (key: string, want: string) =>
     problems.push(`field "${key}" must be ${want} (got ${show(o[key])})`);
+  return {
+    bad,
+    num(key: string): number {
+      const v = o[key];
+      if (typeof v === "number" && Number.isFinite(v)) return v;
+      bad(key, "a number");
+      return NaN;
+    },
+    optNum(key: string): number | undefined {
+      const v = o[key];
+      if (v === null || v === undefined) return undefined;
+      if (typeof v === "number" && Number.isFinite(v)) return v;
+      bad(key, "a number or null");
+      return undefined;
+    },
+    str(key: string): string {
+      const v = o[key];
+      if (typeof v === "string") return v;
+      bad(key, "a string");
+      return "";
+    },
+    optStr(key: string): string | undefined {
+      const v = o[key];
+      if (v === null || v === undefined) return undefined;
+      if (typeof v === "string") return v;
+      bad(key, "a string or null");
+      return undefined;
+    },
+    numArray(key: string, optional: boolean): number[] | undefined {
+      const v = o[key];
+      if (optional && v === undefined) return undefined;
+      if (Array.isArray(v) && v.every((x) => typeof x === "number" && Number.isFinite(x))) {
+        return v as number[];
+      }
+      bad(key, "an array of numbers");
+      return [];
+    },
+  };
+}
 
-  const num = (key: string): number => {
-    const v = o[key];
-    if (typeof v === "number" && Number.isFinite(v)) return v;
-    bad(key, "a number");
-    return NaN;
-  };
-  const optNum = (key: string): number | undefined => {
-    const v = o[key];
-    if (v === null || v === undefined) return undefined;
-    if (typeof v === "number" && Number.isFinite(v)) return v;
-    bad(key, "a number or null");
-    return undefined;
-  };
-  const str = (key: string): string => {
-    const v = o[key];
-    if (typeof v === "string") return v;
-    bad(key, "a string");
-    return "";
-  };
-  const optStr = (key: string): string | undefined => {
-    const v = o[key];
-    if (v === null || v === undefined) return undefined;
-    if (typeof v === "string") return v;
-    bad(key, "a string or null");
-    return undefined;
-  };
-  const numArray = (key: string, optional: boolean): number[] | undefined => {
-    const v = o[key];
-    if (optional && v === undefined) return undefined;
-    if (Array.isArray(v) && v.every((x) => typeof x === "number" && Number.isFinite(x))) {
-      return v as number[];
-    }
-    bad(key, "an array of numbers");
-    return [];
-  };
-
-  const phase = o.phase;
-  if (phase !== "warmup" && phase !== "measure") bad("phase", `"warmup" or "measure"`);
-  const source = o.output_tokens_source;
-  if (!TOKEN_SOURCES.includes(source as TokenSource)) {
-    bad("output_tokens_source", SOURCES_TEXT);
-  }
-  if (o.dropped !== undefined && typeof o.dropped !== "boolean") bad("dropped", "a boolean");
-
-  const record: RequestRecord = {
-    index: num("index"),
-    phase: phase as Phase,
-    requestId: str("request_id"),
-    scheduledAt: num("scheduled_at_ms"),
-    sentAt: num("sent_at_ms"),
-    endAt: num("end_at_ms"),
-    tokenTimes: numArray("token_times_ms", false)!,
-    tokenCounts: [],
-    outputTokens: num("output_tokens"),
-    outputTokensSource: source as TokenSource,
-  };
-  const counts = numArray("token_counts", true);
-  if (counts === undefined) record.tokenCounts = record.tokenTimes.map(() => 1);
-  else if (counts.length !== record.tokenTimes.length) {
-    problems.push(
-      `field "token_counts" must have one entry per token time (${record.tokenTimes.length}, ` +
-        `got ${counts.length})`,
-    );
-  } else record.tokenCounts = counts;
-
-  const responseId = optStr("response_id");
+/** The nullable fields, set on `record` only when present. */
+function readOptionalFields(
+  o: Record<string, unknown>,
+  f: FieldReader,
+  record: RequestRecord,
+): void {
+  const responseId = f.optStr("response_id");
   if (responseId !== undefined) record.responseId = responseId;
-  const user = optNum("user");
+  const user = f.optNum("user");
   if (user !== undefined) record.user = user;
-  const headersAt = optNum("headers_at_ms");
+  const headersAt = f.optNum("headers_at_ms");
   if (headersAt !== undefined) record.headersAt = headersAt;
-  const promptTokens = optNum("prompt_tokens");
+  const promptTokens = f.optNum("prompt_tokens");
   if (promptTokens !== undefined) record.promptTokens = promptTokens;
-  const requested = optNum("requested_prompt_tokens");
+  const requested = f.optNum("requested_prompt_tokens");
   if (requested !== undefined) record.requestedPromptTokens = requested;
-  const finishReason = optStr("finish_reason");
+  const finishReason = f.optStr("finish_reason");
   if (finishReason !== undefined) record.finishReason = finishReason;
-  const status = optNum("status");
+  const status = f.optNum("status");
   if (status !== undefined) record.status = status;
   if (o.dropped === true) record.dropped = true;
   if (o.cold_start === true) record.coldStart = true;
-  const model = optStr("model");
+  const model = f.optStr("model");
   if (model !== undefined) record.model = model;
-  const connectMs = optNum("connect_ms");
+  const connectMs = f.optNum("connect_ms");
   if (connectMs !== undefined) record.connectMs = connectMs;
+}
 
-  const err = o.error;
-  if (err !== null && err !== undefined) {
-    const e = err as Record<string, unknown>;
-    if (typeof e !== "object" || Array.isArray(e)) bad("error", "an object or null");
-    else if (!ERROR_KINDS.includes(e.kind as ErrorKind) || typeof e.message !== "string") {
-      bad("error", `{kind: one of ${ERROR_KINDS.join("|")}, message: string}`);
-    } else {
-      record.error = { kind: e.kind as ErrorKind, message: e.message };
-      if (typeof e.status === "number") record.error.status = e.status;
-    }
+function readError(err: unknown, f: FieldReader, record: RequestRecord): void {
+  if (err === null || err === undefined) return;
+  const e = err as Record<string, unknown>;
+  if (typeof e !== "object" || Array.isArray(e)) f.bad("error", "an object or null");
+  else if (!ERROR_KINDS.includes(e.kind as ErrorKind) || typeof e.message !== "string") {
+    f.bad("error", `{kind: one of ${ERROR_KINDS.join("|")}, message: string}`);
+  } else {
+    record.error = { kind: e.kind as ErrorKind, message: e.message };
+    if (typeof e.status === "number") record.error.status = e.status;
   }
-
-  if (problems.length > 0) throw new Error(`${where}: ${problems.join("; ")}`);
-  return record;
 }

@@ -65,13 +65,50 @@ function formatMean(v: number | null): string {
 
 /** Renders `summary` as the end-of-run terminal table (no trailing newline). */
 export function renderSummaryTable(summary: Summary, options: SummaryTableOptions = {}): string {
-  const color = options.color === true;
-  const paint = (code: string, s: string) => (color ? `\x1b[${code}m${s}\x1b[0m` : s);
-  const bold = (s: string) => paint("1", s);
-  const dim = (s: string) => paint("2", s);
-  const red = (s: string) => paint("31", s);
-  const yellow = (s: string) => paint("33", s);
+  const paint = painter(options.color === true);
+  const out: string[] = [];
+  if (options.title) out.push(paint.bold(options.title));
+  out.push(...latencyLines(summary, paint));
+  out.push("");
+  out.push(requestsLine(summary, paint));
+  out.push(...errorLines(summary, options.endpoint, paint));
+  const t = summary.throughput;
+  out.push(
+    rowName("Throughput") +
+      `${formatRate(t.requests_per_s)} req/s, ${formatRate(t.output_tokens_per_s)} output tok/s, ` +
+      `${formatRate(t.total_tokens_per_s)} total tok/s` +
+      (t.window_s === null ? "" : ` over ${t.window_s.toFixed(1)} s`),
+  );
+  out.push(...tokenLines(summary, paint));
+  if (summary.gpu) out.push(rowName("GPU") + formatGpuLine(summary.gpu));
+  return out.join("\n");
+}
 
+/** ANSI styles, or plain text when colour is off. */
+interface Paint {
+  bold(s: string): string;
+  dim(s: string): string;
+  red(s: string): string;
+  yellow(s: string): string;
+}
+
+function painter(color: boolean): Paint {
+  const paint = (code: string, s: string) => (color ? `\x1b[${code}m${s}\x1b[0m` : s);
+  return {
+    bold: (s) => paint("1", s),
+    dim: (s) => paint("2", s),
+    red: (s) => paint("31", s),
+    yellow: (s) => paint("33", s),
+  };
+}
+
+/** A row's label column below the latency table. */
+function rowName(s: string): string {
+  return s.padEnd(12);
+}
+
+/** The latency table: heading, rule and one aligned row per metric. */
+function latencyLines(summary: Summary, paint: Paint): string[] {
   const rows = ROWS.filter((r) => !r.openOnly || summary.load_mode === "open");
   const headLabel = "Latency (ms)";
   const cells = rows.map((r) =>
@@ -88,67 +125,73 @@ export function renderSummaryTable(summary: Summary, options: SummaryTableOption
   const line = (label: string, values: string[]) =>
     label.padEnd(labelWidth) + values.map((v, j) => gap + v.padStart(widths[j])).join("");
   const tableWidth = labelWidth + widths.reduce((a, w) => a + gap.length + w, 0);
+  return [
+    paint.bold(line(headLabel, COLUMNS.map((c) => c.label))),
+    paint.dim("-".repeat(tableWidth)),
+    ...rows.map((r, i) => line(r.label, cells[i])),
+  ];
+}
 
-  const out: string[] = [];
-  if (options.title) out.push(bold(options.title));
-  out.push(bold(line(headLabel, COLUMNS.map((c) => c.label))));
-  out.push(dim("-".repeat(tableWidth)));
-  rows.forEach((r, i) => out.push(line(r.label, cells[i])));
-  out.push("");
-
+function requestsLine(summary: Summary, paint: Paint): string {
   const req = summary.requests;
-  const name = (s: string) => s.padEnd(12);
   const failed = `${req.failed} failed`;
   const dropped = `${req.dropped} dropped`;
-  out.push(
-    name("Requests") +
-      [
-        `${req.total} total`,
-        `${req.ok} ok`,
-        req.failed > 0 ? red(failed) : failed,
-        req.dropped > 0 ? yellow(dropped) : dropped,
-        // Only when some were: requests llmload itself stopped (Ctrl-C, --max-runtime).
-        ...((req.cancelled ?? 0) > 0 ? [`${req.cancelled} cancelled by llmload`] : []),
-        `${req.warmup} warm-up (excluded)`,
-        `${summary.load_mode} loop`,
-      ].join(", "),
-  );
+  return rowName("Requests") +
+    [
+      `${req.total} total`,
+      `${req.ok} ok`,
+      req.failed > 0 ? paint.red(failed) : failed,
+      req.dropped > 0 ? paint.yellow(dropped) : dropped,
+      // Only when some were: requests llmload itself stopped (Ctrl-C, --max-runtime).
+      ...((req.cancelled ?? 0) > 0 ? [`${req.cancelled} cancelled by llmload`] : []),
+      `${req.warmup} warm-up (excluded)`,
+      `${summary.load_mode} loop`,
+    ].join(", ");
+}
 
+/** One line per error kind with an example message, or "none"; then a 404 hint if it fits. */
+function errorLines(
+  summary: Summary,
+  endpoint: SummaryTableOptions["endpoint"],
+  paint: Paint,
+): string[] {
+  const out: string[] = [];
   const kinds = ERROR_KINDS.filter((k) => summary.errors[k]);
-  if (kinds.length === 0) out.push(name("Errors") + "none");
+  if (kinds.length === 0) out.push(rowName("Errors") + "none");
   kinds.forEach((k, i) => {
     const e = summary.errors[k]!;
     let example = e.examples[0] ?? "";
     if (example.length > MAX_EXAMPLE) example = example.slice(0, MAX_EXAMPLE - 1) + "…";
     out.push(
-      name(i === 0 ? "Errors" : "") + red(`${k} ${e.count}`) + `  e.g. ${JSON.stringify(example)}`,
+      rowName(i === 0 ? "Errors" : "") + paint.red(`${k} ${e.count}`) +
+        `  e.g. ${JSON.stringify(example)}`,
     );
   });
   const http = summary.errors.http;
-  if (options.endpoint === "completions" && http?.examples.some((m) => m.startsWith("404"))) {
+  if (endpoint === "completions" && http?.examples.some((m) => m.startsWith("404"))) {
     // Chat-only deployments (many LoRA and proxy setups) answer 404 on /v1/completions.
     out.push(
-      name("") +
+      rowName("") +
         "hint: 404 on /v1/completions: the server may serve chat only; try --endpoint chat",
     );
   }
+  return out;
+}
 
-  const t = summary.throughput;
-  out.push(
-    name("Throughput") +
-      `${formatRate(t.requests_per_s)} req/s, ${formatRate(t.output_tokens_per_s)} output tok/s, ` +
-      `${formatRate(t.total_tokens_per_s)} total tok/s` +
-      (t.window_s === null ? "" : ` over ${t.window_s.toFixed(1)} s`),
-  );
-
+/** Output tokens with their provenance note, then the prompt lengths and their drift. */
+function tokenLines(summary: Summary, paint: Paint): string[] {
+  const { yellow } = paint;
+  const out: string[] = [];
   const tok = summary.tokens;
   const drift = tok.prompt_drift_pct === null
     ? "drift n/a"
     : `drift ${tok.prompt_drift_pct >= 0 ? "+" : ""}${tok.prompt_drift_pct.toFixed(2)}%`;
-  out.push(name("Tokens") + tokensLine(summary, yellow));
+  out.push(rowName("Tokens") + tokensLine(summary, yellow));
   const note = tokenSourceNote(tok.output_source);
   if (note) {
-    out.push(name("") + (note.level === "warning" ? yellow(`warning: ${note.text}`) : note.text));
+    out.push(
+      rowName("") + (note.level === "warning" ? yellow(`warning: ${note.text}`) : note.text),
+    );
   }
   // Estimated lengths are announced before the run; repeat it here where the numbers are read.
   const lengths = tok.prompt_length_mode === undefined
@@ -157,12 +200,11 @@ export function renderSummaryTable(summary: Summary, options: SummaryTableOption
     ? ", " + yellow(`lengths APPROXIMATE (${tok.prompt_length_mode})`)
     : `, lengths exact (${tok.prompt_length_mode === "exact" ? "/tokenize" : "local tokenizer"})`;
   out.push(
-    name("Prompt") +
+    rowName("Prompt") +
       `mean ${formatMean(tok.prompt_requested_mean)} tokens requested, ` +
       `${formatMean(tok.prompt_actual_mean)} per usage, ${drift}${lengths}`,
   );
-  if (summary.gpu) out.push(name("GPU") + formatGpuLine(summary.gpu));
-  return out.join("\n");
+  return out;
 }
 
 /**

@@ -81,57 +81,109 @@ export function resolveModel(
   return { refusal: { status: 404, message: unknownModelMessage(model), param: "model" } };
 }
 
+type Refused = { refusal: RequestRefusal };
+
+function bad(message: string, param: string | null = null): Refused {
+  return { refusal: { status: 400, message, param } };
+}
+
 /** Validates a parsed JSON body; returns the request or the refusal vLLM would send. */
 export function parseGenerationRequest(
   endpoint: SimEndpoint,
   body: unknown,
   served: ServedModel,
-): { request: GenerationRequest } | { refusal: RequestRefusal } {
-  const bad = (message: string, param: string | null = null) => ({
-    refusal: { status: 400, message, param },
-  });
+): { request: GenerationRequest } | Refused {
   if (!body || typeof body !== "object" || Array.isArray(body)) {
     return bad("Request body must be a JSON object.");
   }
   const b = body as Record<string, unknown>;
+  const prompt = endpoint === "chat" ? parseChatPrompt(b, served) : parseTextPrompt(b, served);
+  if ("refusal" in prompt) return prompt;
+  const fields = parseFields(endpoint, b);
+  if ("refusal" in fields) return fields;
+  const resolved = resolveModel(b.model, served);
+  if ("refusal" in resolved) return resolved;
+  const { model, adapter } = resolved;
+  const lengths = resolveLengths(served.maxModelLen, prompt.promptTokens, fields);
+  if ("refusal" in lengths) return lengths;
 
-  let promptTokens: number;
-  let promptText: string;
-  if (endpoint === "chat") {
-    const messages = b.messages;
-    if (messages === undefined) return bad("Field required: messages", "messages");
-    if (!Array.isArray(messages) || messages.length === 0) {
-      return bad("`messages` must be a non-empty list of messages.", "messages");
-    }
-    for (const [i, m] of messages.entries()) {
-      if (!m || typeof m !== "object" || typeof (m as { role?: unknown }).role !== "string") {
-        return bad(`messages[${i}] must be an object with a string \`role\`.`, "messages");
-      }
-    }
-    promptTokens = served.tokenizer
-      ? served.tokenizer.encodeChat(textMessages(messages)).length
-      : countChatTokens(messages);
-    promptText = messages.map((m) => messageText((m as { content?: unknown }).content)).join("\n");
-  } else {
-    const prompt = unwrapPrompt(b.prompt);
-    if (prompt === undefined) {
-      return bad(
-        b.prompt === undefined
-          ? "Field required: prompt"
-          : "`prompt` must be a string, a one-element list of strings, or a list of token ids " +
-            "(the simulator serves one prompt per request).",
-        "prompt",
-      );
-    }
-    // vLLM's completions add the tokenizer's special tokens (the BOS) to a text prompt.
-    promptTokens = typeof prompt !== "string"
-      ? prompt.length
-      : served.tokenizer
-      ? served.tokenizer.encode(prompt, { addSpecialTokens: true }).length
-      : countTokens(prompt);
-    promptText = typeof prompt === "string" ? prompt : prompt.join(",");
+  // Bounded digest: long prompts are sampled (head + length), which keeps hashing cheap.
+  const { promptText, promptTokens } = prompt;
+  const seed = typeof b.seed === "number" ? b.seed : "";
+  const contentKey = `${hashString(promptText.slice(0, 4096))}:${promptText.length}:${seed}`;
+  const { stream, opts } = fields;
+  return {
+    request: {
+      endpoint,
+      model,
+      ...(adapter === undefined ? {} : { adapter }),
+      promptTokens,
+      maxTokens: lengths.maxTokens,
+      minTokens: lengths.minTokens,
+      ignoreEos: b.ignore_eos === true,
+      stream,
+      includeUsage: stream && opts.include_usage === true,
+      continuousUsage: stream && opts.continuous_usage_stats === true,
+      contentKey,
+    },
+  };
+}
+
+interface ParsedPrompt {
+  promptTokens: number;
+  /** The prompt as text, for the content key. */
+  promptText: string;
+}
+
+function parseChatPrompt(b: Record<string, unknown>, served: ServedModel): ParsedPrompt | Refused {
+  const messages = b.messages;
+  if (messages === undefined) return bad("Field required: messages", "messages");
+  if (!Array.isArray(messages) || messages.length === 0) {
+    return bad("`messages` must be a non-empty list of messages.", "messages");
   }
+  for (const [i, m] of messages.entries()) {
+    if (!m || typeof m !== "object" || typeof (m as { role?: unknown }).role !== "string") {
+      return bad(`messages[${i}] must be an object with a string \`role\`.`, "messages");
+    }
+  }
+  const promptTokens = served.tokenizer
+    ? served.tokenizer.encodeChat(textMessages(messages)).length
+    : countChatTokens(messages);
+  const promptText = messages.map((m) => messageText((m as { content?: unknown }).content))
+    .join("\n");
+  return { promptTokens, promptText };
+}
 
+function parseTextPrompt(b: Record<string, unknown>, served: ServedModel): ParsedPrompt | Refused {
+  const prompt = unwrapPrompt(b.prompt);
+  if (prompt === undefined) {
+    return bad(
+      b.prompt === undefined
+        ? "Field required: prompt"
+        : "`prompt` must be a string, a one-element list of strings, or a list of token ids " +
+          "(the simulator serves one prompt per request).",
+      "prompt",
+    );
+  }
+  // vLLM's completions add the tokenizer's special tokens (the BOS) to a text prompt.
+  const promptTokens = typeof prompt !== "string"
+    ? prompt.length
+    : served.tokenizer
+    ? served.tokenizer.encode(prompt, { addSpecialTokens: true }).length
+    : countTokens(prompt);
+  const promptText = typeof prompt === "string" ? prompt : prompt.join(",");
+  return { promptTokens, promptText };
+}
+
+/** The body's scalar fields, checked for type and range but not yet against the context. */
+interface ParsedFields {
+  maxRaw: unknown;
+  minRaw: unknown;
+  stream: boolean;
+  opts: Record<string, unknown>;
+}
+
+function parseFields(endpoint: SimEndpoint, b: Record<string, unknown>): ParsedFields | Refused {
   if (b.model !== undefined && b.model !== null && typeof b.model !== "string") {
     return bad("`model` must be a string.", "model");
   }
@@ -162,46 +214,31 @@ export function parseGenerationRequest(
     }
     if (!stream) return bad("Stream options can only be defined when `stream=True`.");
   }
-  const opts = (options ?? {}) as Record<string, unknown>;
+  return { maxRaw, minRaw, stream, opts: (options ?? {}) as Record<string, unknown> };
+}
 
-  const resolved = resolveModel(b.model, served);
-  if ("refusal" in resolved) return resolved;
-  const { model, adapter } = resolved;
-
-  const maxModelLen = served.maxModelLen;
+/** max/min output tokens against the context window, as vLLM checks them. */
+function resolveLengths(
+  maxModelLen: number,
+  promptTokens: number,
+  fields: ParsedFields,
+): { maxTokens: number; minTokens: number } | Refused {
   if (promptTokens >= maxModelLen) {
     return bad(promptTooLongMessage(maxModelLen, promptTokens), "input_tokens");
   }
+  const maxRaw = fields.maxRaw;
   const maxTokens = maxRaw == null ? maxModelLen - promptTokens : (maxRaw as number);
   if (promptTokens + maxTokens > maxModelLen) {
     return bad(maxTokensTooLargeMessage(maxModelLen, promptTokens, maxTokens), "max_tokens");
   }
-  const minTokens = minRaw as number;
+  const minTokens = fields.minRaw as number;
   if (minTokens > maxTokens) {
     return bad(
       `min_tokens must be less than or equal to max_tokens=${maxTokens}, got ${minTokens}.`,
       "min_tokens",
     );
   }
-
-  // Bounded digest: long prompts are sampled (head + length), which keeps hashing cheap.
-  const seed = typeof b.seed === "number" ? b.seed : "";
-  const contentKey = `${hashString(promptText.slice(0, 4096))}:${promptText.length}:${seed}`;
-  return {
-    request: {
-      endpoint,
-      model,
-      ...(adapter === undefined ? {} : { adapter }),
-      promptTokens,
-      maxTokens,
-      minTokens,
-      ignoreEos: b.ignore_eos === true,
-      stream,
-      includeUsage: stream && opts.include_usage === true,
-      continuousUsage: stream && opts.continuous_usage_stats === true,
-      contentKey,
-    },
-  };
+  return { maxTokens, minTokens };
 }
 
 function unwrapPrompt(prompt: unknown): string | number[] | undefined {

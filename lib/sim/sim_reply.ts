@@ -120,3 +120,19 @@ function readableBody(stream: StreamBody): ReadableStream<Uint8Array> {
     },
   });
 }
+
+const JSON_HEADERS = { "content-type": "application/json" };
+const enc = new TextEncoder();
+
+/** A whole JSON reply; `headers` are added to (and may override) the content type. */
+export function jsonReply(
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): WholeReply {
+  return {
+    status,
+    headers: { ...JSON_HEADERS, ...headers },
+    body: enc.encode(JSON.stringify(body)),
+  };
+}

@@ -103,67 +103,14 @@ export function startGpuSampler<T = GpuSample>(
   let stopped = false;
   let child: Deno.ChildProcess | undefined;
   let wakeRestart: (() => void) | undefined;
-  const firstWaiters: ((ok: boolean) => void)[] = [];
-  const settleFirst = (ok: boolean) => {
-    for (const w of firstWaiters.splice(0)) w(ok);
-  };
-
+  const first = createFirstSampleLatch();
   const onLine = (line: string) => {
-    stats.lines++;
-    const parsed = parse(line, now());
-    if (parsed.kind === "sample") {
-      stats.samples++;
-      options.onSample(parsed.sample);
-      settleFirst(true);
-    } else if (parsed.kind === "garbage") {
-      stats.garbageLines++;
-      if (stats.garbageExamples.length < 5) {
-        stats.garbageExamples.push(`${parsed.reason}: ${parsed.line.slice(0, 160)}`);
-      }
-    }
+    if (countLine(stats, parse(line, now()), options.onSample)) first.settle(true);
   };
-
-  /** Runs one child to its end; resolves with its exit code and stderr tail. */
-  const runChild = async (c: Deno.ChildProcess): Promise<{ code: number; stderr: string }> => {
-    let stderr = "";
-    const readErr = (async () => {
-      const decoder = new TextDecoder();
-      try {
-        for await (const chunk of c.stderr) {
-          stderr = (stderr + decoder.decode(chunk, { stream: true })).slice(-STDERR_TAIL);
-        }
-      } catch { /* the pipe closed */ }
-    })();
-    const reader = c.stdout.getReader();
-    const readOut = (async () => {
-      const decoder = new TextDecoder();
-      let buffered = "";
-      try {
-        while (true) {
-          const { value, done } = await reader.read();
-          if (done) break;
-          buffered += decoder.decode(value, { stream: true });
-          let nl;
-          while ((nl = buffered.indexOf("\n")) >= 0) {
-            onLine(buffered.slice(0, nl));
-            buffered = buffered.slice(nl + 1);
-          }
-        }
-      } catch { /* cancelled at stop */ }
-      if (buffered.trim() !== "") onLine(buffered);
-    })();
-    const status = await c.status;
-    untrackChild(c);
-    // A grandchild could hold the pipes open after the child died: do not wait on it for long.
-    const drained = Promise.all([readOut, readErr]);
-    const timer = setTimeout(() => {
-      reader.cancel().catch(() => {});
-    }, 1000);
-    await drained;
-    clearTimeout(timer);
-    return { code: status.code, stderr: stderr.trim() };
+  const giveUp = () => {
+    stats.gaveUp = true;
+    first.settle(false);
   };
-
   const start = (): Deno.ChildProcess => {
     const c = spawn(argv);
     trackChild(c);
@@ -171,23 +118,19 @@ export function startGpuSampler<T = GpuSample>(
     return c;
   };
 
-  let first: Deno.ChildProcess | undefined = start(); // throws: the caller reports it
+  let next: Deno.ChildProcess | undefined = start(); // throws: the caller reports it
   const loop = (async () => {
     while (true) {
-      const c = first ?? start();
-      first = undefined;
-      const { code, stderr } = await runChild(c);
+      const c = next ?? start();
+      next = undefined;
+      const { code, stderr } = await runChild(c, onLine);
       child = undefined;
       if (stopped) return;
       const exit = { atMs: now(), code, stderr };
       stats.exits.push(exit);
       const willRestart = stats.restarts < maxRestarts;
       options.onExit?.(exit, willRestart);
-      if (!willRestart) {
-        stats.gaveUp = true;
-        settleFirst(false);
-        return;
-      }
+      if (!willRestart) return giveUp();
       await new Promise<void>((resolve) => {
         wakeRestart = resolve;
         setTimeout(resolve, restartDelayMs);
@@ -195,12 +138,10 @@ export function startGpuSampler<T = GpuSample>(
       if (stopped) return;
       stats.restarts++;
       try {
-        first = start();
+        next = start();
       } catch (e) {
         stats.exits.push({ atMs: now(), code: -1, stderr: (e as Error).message });
-        stats.gaveUp = true;
-        settleFirst(false);
-        return;
+        return giveUp();
       }
     }
   })();
@@ -212,36 +153,128 @@ export function startGpuSampler<T = GpuSample>(
     firstSample(timeoutMs) {
       if (stats.samples > 0) return Promise.resolve(true);
       if (stats.gaveUp || stopped) return Promise.resolve(false);
-      return new Promise((resolve) => {
-        const timer = setTimeout(() => resolve(false), timeoutMs);
-        firstWaiters.push((ok) => {
-          clearTimeout(timer);
-          resolve(ok);
-        });
-      });
+      return first.wait(timeoutMs);
     },
     stats: () => structuredClone(stats),
     async stop() {
       if (!stopped) {
         stopped = true;
         wakeRestart?.();
-        const c = child;
-        if (c) {
-          try {
-            c.kill("SIGTERM");
-          } catch { /* already exited */ }
-          const killer = setTimeout(() => {
-            try {
-              c.kill("SIGKILL");
-            } catch { /* gone */ }
-          }, KILL_GRACE_MS);
-          await c.status.catch(() => {});
-          clearTimeout(killer);
-        }
-        settleFirst(false);
+        if (child) await killChild(child);
+        first.settle(false);
       }
       await loop;
       return structuredClone(stats);
     },
   };
+}
+
+/** Counts one line into `stats`, passing a sample on; true when the line was a sample. */
+function countLine<T>(
+  stats: SamplerStats,
+  parsed: ParsedLine<T>,
+  onSample: (sample: T) => void,
+): boolean {
+  stats.lines++;
+  if (parsed.kind === "sample") {
+    stats.samples++;
+    onSample(parsed.sample);
+    return true;
+  }
+  if (parsed.kind === "garbage") {
+    stats.garbageLines++;
+    if (stats.garbageExamples.length < 5) {
+      stats.garbageExamples.push(`${parsed.reason}: ${parsed.line.slice(0, 160)}`);
+    }
+  }
+  return false;
+}
+
+/** Callers of `firstSample` waiting for the first sample (true) or the end of sampling (false). */
+function createFirstSampleLatch() {
+  const waiters: ((ok: boolean) => void)[] = [];
+  return {
+    settle(ok: boolean) {
+      for (const w of waiters.splice(0)) w(ok);
+    },
+    wait(timeoutMs: number): Promise<boolean> {
+      return new Promise((resolve) => {
+        const timer = setTimeout(() => resolve(false), timeoutMs);
+        waiters.push((ok) => {
+          clearTimeout(timer);
+          resolve(ok);
+        });
+      });
+    },
+  };
+}
+
+/** Runs one child to its end; resolves with its exit code and stderr tail. */
+async function runChild(
+  c: Deno.ChildProcess,
+  onLine: (line: string) => void,
+): Promise<{ code: number; stderr: string }> {
+  const stderr = readStderrTail(c.stderr);
+  const reader = c.stdout.getReader();
+  const readOut = readLines(reader, onLine);
+  const status = await c.status;
+  untrackChild(c);
+  // A grandchild could hold the pipes open after the child died: do not wait on it for long.
+  const drained = Promise.all([readOut, stderr.done]);
+  const timer = setTimeout(() => {
+    reader.cancel().catch(() => {});
+  }, 1000);
+  await drained;
+  clearTimeout(timer);
+  return { code: status.code, stderr: stderr.tail().trim() };
+}
+
+/** Keeps the last {@link STDERR_TAIL} characters of a stream until it ends. */
+function readStderrTail(stream: ReadableStream<Uint8Array>) {
+  let tail = "";
+  const done = (async () => {
+    const decoder = new TextDecoder();
+    try {
+      for await (const chunk of stream) {
+        tail = (tail + decoder.decode(chunk, { stream: true })).slice(-STDERR_TAIL);
+      }
+    } catch { /* the pipe closed */ }
+  })();
+  return { done, tail: () => tail };
+}
+
+/** Splits stdout into lines as they arrive; a last line without newline counts too. */
+async function readLines(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  onLine: (line: string) => void,
+): Promise<void> {
+  const decoder = new TextDecoder();
+  let buffered = "";
+  try {
+    while (true) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      buffered += decoder.decode(value, { stream: true });
+      let nl;
+      while ((nl = buffered.indexOf("\n")) >= 0) {
+        onLine(buffered.slice(0, nl));
+        buffered = buffered.slice(nl + 1);
+      }
+    }
+  } catch { /* cancelled at stop */ }
+  if (buffered.trim() !== "") onLine(buffered);
+}
+
+/** SIGTERM, then SIGKILL after {@link KILL_GRACE_MS}; resolves once the child exited. */
+async function killChild(c: Deno.ChildProcess): Promise<void> {
+  try {
+    c.kill("SIGTERM");
+  } catch { /* already exited */ }
+  const killer = setTimeout(() => {
+    try {
+      c.kill("SIGKILL");
+    } catch { /* gone */ }
+  }, KILL_GRACE_MS);
+  await c.status.catch(() => {});
+  clearTimeout(killer);
 }

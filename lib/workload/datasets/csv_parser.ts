@@ -32,112 +32,133 @@ type State = (typeof State)[keyof typeof State];
 
 /** Creates an incremental CSV parser. */
 export function createCsvParser(): CsvParser {
-  let state: State = State.FieldStart;
-  let field = "";
-  let fields: string[] = [];
-  let line = 1;
-  let startLine = 1;
-  let inRecord = false;
-  let error: string | undefined;
-  let first = true;
-  let quotedSeen = false;
+  const parser = new CsvStateMachine();
+  // Plain closures, so `push` and `end` may be called detached from the object.
+  return { push: (chunk) => parser.push(chunk), end: () => parser.end() };
+}
 
-  const finishRecord = (out: CsvRecord[]) => {
-    fields.push(field);
-    const empty = fields.length === 1 && fields[0] === "" && error === undefined;
-    // A line with nothing on it is not a record (a quoted "" is: it left inRecord set).
-    if (!(empty && !quotedSeen)) {
-      const rec: CsvRecord = { fields, line: startLine };
-      if (error !== undefined) rec.error = error;
-      out.push(rec);
-    }
-    fields = [];
-    field = "";
-    error = undefined;
-    inRecord = false;
-    quotedSeen = false;
-    state = State.FieldStart;
-  };
+/** The parser's state between chunks, and one method per state for the next character. */
+class CsvStateMachine {
+  private state: State = State.FieldStart;
+  private field = "";
+  private fields: string[] = [];
+  private line = 1;
+  private startLine = 1;
+  private inRecord = false;
+  private error: string | undefined;
+  private first = true;
+  private quotedSeen = false;
 
-  const push = (chunk: string): CsvRecord[] => {
+  push(chunk: string): CsvRecord[] {
     const out: CsvRecord[] = [];
     let i = 0;
-    if (first && chunk.length > 0) {
-      first = false;
+    if (this.first && chunk.length > 0) {
+      this.first = false;
       if (chunk.charCodeAt(0) === 0xfeff) i = 1;
     }
     for (; i < chunk.length; i++) {
       const c = chunk[i];
-      if (!inRecord) {
+      if (!this.inRecord) {
         if (c === "\r") continue;
-        inRecord = true;
-        startLine = line;
+        this.inRecord = true;
+        this.startLine = this.line;
       }
-      switch (state) {
+      switch (this.state) {
         case State.FieldStart:
-          if (c === '"') {
-            state = State.Quoted;
-            quotedSeen = true;
-          } else if (c === ",") fields.push("");
-          else if (c === "\n") {
-            line++;
-            finishRecord(out);
-          } else if (c !== "\r") {
-            field = c;
-            state = State.Unquoted;
-          }
+          this.atFieldStart(c, out);
           break;
         case State.Unquoted:
-          if (c === ",") {
-            fields.push(field);
-            field = "";
-            state = State.FieldStart;
-          } else if (c === "\n") {
-            line++;
-            finishRecord(out);
-          } else if (c !== "\r") field += c;
+          this.inUnquoted(c, out);
           break;
         case State.Quoted:
-          if (c === '"') state = State.QuoteInQuoted;
-          else {
-            if (c === "\n") line++;
-            field += c;
-          }
+          this.inQuoted(c);
           break;
         case State.QuoteInQuoted:
-          if (c === '"') {
-            field += '"';
-            state = State.Quoted;
-          } else if (c === ",") {
-            fields.push(field);
-            field = "";
-            state = State.FieldStart;
-          } else if (c === "\n") {
-            line++;
-            finishRecord(out);
-          } else if (c !== "\r") {
-            error ??= `text after a closing quote in field ${fields.length + 1} ` +
-              `(a quote inside a quoted field must be doubled: "")`;
-            field += c;
-            state = State.Unquoted;
-          }
+          this.afterQuoteInQuoted(c, out);
           break;
       }
     }
     return out;
-  };
+  }
 
-  const end = (): CsvRecord[] => {
+  end(): CsvRecord[] {
     const out: CsvRecord[] = [];
-    if (!inRecord) return out;
-    if (state === State.Quoted) {
-      error ??= `quoted field ${fields.length + 1} is never closed (missing ")`;
+    if (!this.inRecord) return out;
+    if (this.state === State.Quoted) {
+      this.error ??= `quoted field ${this.fields.length + 1} is never closed (missing ")`;
     }
-    finishRecord(out);
+    this.finishRecord(out);
     return out;
-  };
+  }
 
-  return { push, end };
+  private atFieldStart(c: string, out: CsvRecord[]): void {
+    if (c === '"') {
+      this.state = State.Quoted;
+      this.quotedSeen = true;
+    } else if (c === ",") this.fields.push("");
+    else if (c === "\n") {
+      this.line++;
+      this.finishRecord(out);
+    } else if (c !== "\r") {
+      this.field = c;
+      this.state = State.Unquoted;
+    }
+  }
+
+  private inUnquoted(c: string, out: CsvRecord[]): void {
+    if (c === ",") this.endField();
+    else if (c === "\n") {
+      this.line++;
+      this.finishRecord(out);
+    } else if (c !== "\r") this.field += c;
+  }
+
+  private inQuoted(c: string): void {
+    if (c === '"') this.state = State.QuoteInQuoted;
+    else {
+      if (c === "\n") this.line++;
+      this.field += c;
+    }
+  }
+
+  private afterQuoteInQuoted(c: string, out: CsvRecord[]): void {
+    if (c === '"') {
+      this.field += '"';
+      this.state = State.Quoted;
+    } else if (c === ",") this.endField();
+    else if (c === "\n") {
+      this.line++;
+      this.finishRecord(out);
+    } else if (c !== "\r") {
+      this.error ??= `text after a closing quote in field ${this.fields.length + 1} ` +
+        `(a quote inside a quoted field must be doubled: "")`;
+      this.field += c;
+      this.state = State.Unquoted;
+    }
+  }
+
+  private endField(): void {
+    this.fields.push(this.field);
+    this.field = "";
+    this.state = State.FieldStart;
+  }
+
+  private finishRecord(out: CsvRecord[]): void {
+    this.fields.push(this.field);
+    const empty = this.fields.length === 1 && this.fields[0] === "" && this.error === undefined;
+    // A line with nothing on it is not a record (a quoted "" is: it left inRecord set).
+    if (!(empty && !this.quotedSeen)) {
+      const rec: CsvRecord = { fields: this.fields, line: this.startLine };
+      if (this.error !== undefined) rec.error = this.error;
+      out.push(rec);
+    }
+    this.fields = [];
+    this.field = "";
+    this.error = undefined;
+    this.inRecord = false;
+    this.quotedSeen = false;
+    this.state = State.FieldStart;
+  }
 }
 
 /** Parses a whole CSV text at once (tests and small files). */
