@@ -3,6 +3,7 @@ import type { RunPlan } from "../config/run_plan.ts";
 import { renderAdapterTable, renderComparisonTable } from "../report/mod.ts";
 import { runLoraCompare, type RunOne } from "../run/lora_compare.ts";
 import type { CliIo } from "./cli_io.ts";
+import { runIo } from "./run_io.ts";
 import { EXIT } from "./exit_codes.ts";
 
 /** What {@link compareAndReport} runs with besides its output. */
@@ -25,15 +26,9 @@ export async function compareAndReport(
   cli: CliIo,
   options: CompareOptions,
 ): Promise<number> {
-  const outcome = await runLoraCompare(plan, {
-    log: (line) => cli.err(line + "\n"),
-    status: (line) => cli.err(`\r\x1b[2K${line}`),
-    isTty: Deno.stderr.isTerminal(),
-    quiet,
-    interrupt: options.shutdown.stop,
-    cancel: options.shutdown.cancel,
-    stopReason: options.shutdown.reason,
-  }, { run: options.run });
+  const outcome = await runLoraCompare(plan, runIo(cli, quiet, options.shutdown), {
+    run: options.run,
+  });
   if (outcome.comparison) cli.out(renderComparisonTable(outcome.comparison) + "\n");
   const multi = outcome.runs.multi;
   if (multi?.adapters) {

@@ -74,7 +74,7 @@ function unknownCommand(command: string): string {
     `Commands: ${names.join(", ")}.`;
 }
 
-/** The CLI: argv in, exit code out. The only place (with run/) that touches signals and stdio. */
+/** The CLI: argv in, exit code out. The command table picks the command; errors become codes. */
 export async function main(args: string[], io: CliIo = processIo): Promise<number> {
   const [command, ...rest] = args;
   try {

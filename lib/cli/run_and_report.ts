@@ -14,20 +14,7 @@ import { EXIT } from "./exit_codes.ts";
 import { compareAndReport } from "./lora_command.ts";
 import { guardRun } from "./run_guard.ts";
 import type { ScenarioRun } from "./scenario_plans.ts";
-import type { Shutdown } from "./shutdown.ts";
-
-/** Progress to stderr and the stop sequence, as every run of a command gets them. */
-function runIo(io: CliIo, quiet: boolean, shutdown: Shutdown) {
-  return {
-    log: (line: string) => io.err(line + "\n"),
-    status: (line: string) => io.err(`\r\x1b[2K${line}`),
-    isTty: Deno.stderr.isTerminal(),
-    quiet,
-    interrupt: shutdown.stop,
-    cancel: shutdown.cancel,
-    stopReason: shutdown.reason,
-  };
-}
+import { runIo } from "./run_io.ts";
 
 /** What {@link runAndReport} may be given besides the plan. */
 export interface RunAndReportOptions {

@@ -6,6 +6,7 @@ import { runVariants, type VariantPoint } from "../run/run_variants.ts";
 import { sweepValues } from "../run/run_sweep.ts";
 import { selfCommand } from "../run/self_command.ts";
 import { guardRun } from "./run_guard.ts";
+import { runIo } from "./run_io.ts";
 import type { CliIo } from "./cli_io.ts";
 import { EXIT } from "./exit_codes.ts";
 import type { VariantsRequest } from "./variant_args.ts";
@@ -63,15 +64,7 @@ export async function variantsAndReport(
   const shutdown = guard.shutdown;
   try {
     const outcome = await runVariants(request.plan, points, {
-      io: {
-        log: (line) => cli.err(line + "\n"),
-        status: (line) => cli.err(`\r\x1b[2K${line}`),
-        isTty: Deno.stderr.isTerminal(),
-        quiet: run.quiet,
-        interrupt: shutdown.stop,
-        cancel: shutdown.cancel,
-        stopReason: shutdown.reason,
-      },
+      io: runIo(cli, run.quiet, shutdown),
       scenario: run.scenario,
       out: run.points[0].plan.out,
       pointHeading: heading,

@@ -4,6 +4,7 @@ import type { CliIo } from "../cli_io.ts";
 import { EXIT } from "../exit_codes.ts";
 import { SEARCH_HELP } from "../help.ts";
 import { guardRun } from "../run_guard.ts";
+import { runIo } from "../run_io.ts";
 import { parseSearchArgs, searchBoundLine } from "../search_args.ts";
 
 /**
@@ -21,15 +22,11 @@ export async function searchCommand(args: string[], io: CliIo): Promise<number> 
   const shutdown = guard.shutdown;
   try {
     io.err(searchBoundLine(parsed) + "\n");
-    const outcome = await runSearch(plan, {
-      log: (line) => io.err(line + "\n"),
-      status: (line) => io.err(`\r\x1b[2K${line}`),
-      isTty: Deno.stderr.isTerminal(),
-      quiet: parsed.quiet,
-      interrupt: shutdown.stop,
-      cancel: shutdown.cancel,
-      stopReason: shutdown.reason,
-    }, { bounds: parsed.bounds, criteria: parsed.criteria, precision: parsed.precision });
+    const outcome = await runSearch(plan, runIo(io, parsed.quiet, shutdown), {
+      bounds: parsed.bounds,
+      criteria: parsed.criteria,
+      precision: parsed.precision,
+    });
     const doc = outcome.doc;
     const title = `llmload search ${doc.search_id} · ${doc.model} @ ${doc.base_url}`;
     io.out(renderSearchTable(doc, { title }) + "\n");
