@@ -1,5 +1,5 @@
 import type { CliIo } from "../cli_io.ts";
-import { demoPlans } from "../demo.ts";
+import { demoPlans } from "../demo_plans.ts";
 import { EXIT } from "../exit_codes.ts";
 import { DEMO_HELP } from "../help.ts";
 import { runAndReport } from "../run_and_report.ts";
