@@ -1,6 +1,7 @@
 import type { GatesPlan } from "../config/gates_plan.ts";
 import { DEFAULT_TOLERANCE_PCT } from "../metrics/gates.ts";
 import { parseGateList } from "../metrics/gate_expression.ts";
+import { flagReaders, type FlagValues } from "./flag_readers.ts";
 
 /** The verdict flags of `llmload run` (node:util parseArgs options). Help text: help.ts. */
 export const GATE_OPTIONS = {
@@ -17,21 +18,18 @@ export const GATE_OPTIONS = {
  * the default error-rate gate). Every bad expression is appended to `problems`.
  */
 export function gatesSection(
-  values: Record<string, string | boolean | string[] | undefined>,
+  values: FlagValues,
   problems: string[],
 ): GatesPlan | undefined {
   if (!Object.keys(GATE_OPTIONS).some((k) => values[k] !== undefined)) return undefined;
-  const list = (k: string) => (values[k] as string[] | undefined) ?? [];
+  const r = flagReaders(values, problems);
+  const list = r.list;
   for (const s of list("slo")) parseGateList(s, "--slo", problems);
   for (const s of list("fail-on")) parseGateList(s, "--fail-on", problems);
-  let tolerancePct = DEFAULT_TOLERANCE_PCT;
-  const tol = values["baseline-tolerance"] as string | undefined;
-  if (tol !== undefined) {
-    const n = Number(tol.trim().replace(/%$/, ""));
-    if (tol.trim() === "" || !Number.isFinite(n) || n < 0) {
-      problems.push(`--baseline-tolerance must be a percentage ≥ 0 such as 10% (got "${tol}")`);
-    } else tolerancePct = n;
-  }
+  const tol = r.str("baseline-tolerance");
+  const tolerancePct =
+    r.percent("baseline-tolerance", (n) => n >= 0, "a percentage ≥ 0 such as 10%") ??
+      DEFAULT_TOLERANCE_PCT;
   if (tol !== undefined && values.baseline === undefined) {
     problems.push("--baseline-tolerance needs --baseline <run-dir|latest>");
   }

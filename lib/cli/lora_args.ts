@@ -11,6 +11,7 @@ import {
   parseSelection,
   selectionProblems,
 } from "../workload/lora/mod.ts";
+import { flagReaders, type FlagValues } from "./flag_readers.ts";
 
 /** The LoRA flags of `llmload run`, as node:util parseArgs options (spread into RUN_OPTIONS). */
 export const LORA_OPTIONS = {
@@ -40,13 +41,12 @@ export interface LoraArgsContext {
  * What can only be known at run time (a directory's adapters, the server's list) is checked then.
  */
 export function loraSection(
-  values: Record<string, string | boolean | string[] | undefined>,
+  values: FlagValues,
   problems: string[],
   context: LoraArgsContext,
 ): LoraPlan | undefined {
   if (!Object.keys(LORA_OPTIONS).some((k) => values[k] !== undefined)) return undefined;
-  const str = (k: string) => values[k] as string | undefined;
-  const flag = (k: string) => values[k] === true;
+  const { str, bool: flag, posInt } = flagReaders(values, problems);
 
   const rawMode = str("lora-mode") ?? "multi";
   let mode: LoraMode = "multi";
@@ -92,14 +92,7 @@ export function loraSection(
   if (flag("unload-after") && !flag("load-adapters")) {
     problems.push("--unload-after unloads what --load-adapters loaded; add --load-adapters");
   }
-  const countRaw = str("adapter-count");
-  let adapterCount: number | undefined;
-  if (countRaw !== undefined) {
-    const n = Number(countRaw);
-    if (countRaw.trim() === "" || !Number.isInteger(n) || n < 1) {
-      problems.push(`--adapter-count must be a whole number > 0 (got "${countRaw}")`);
-    } else adapterCount = n;
-  }
+  const adapterCount = posInt("adapter-count");
 
   if (
     adapterCount !== undefined && adapters !== undefined && adaptersDir === undefined &&
@@ -111,24 +104,10 @@ export function loraSection(
   }
   const selection = str("adapter-selection");
   if (selection !== undefined) {
-    const spec = parseSelection(selection, { what: "--adapter-selection" });
-    if ("problem" in spec) problems.push(spec.problem);
-    else if (mode === "baseline" || mode === "base") {
-      problems.push(
-        `--adapter-selection picks adapters for --lora-mode multi or compare, not ${mode}`,
-      );
-    } else {
-      // Only what the flags alone decide: a directory or the server may still add adapters.
-      const growing = adaptersDir !== undefined || flag("adapters-from-server");
-      const known = growing ? undefined : adapters?.slice(0, adapterCount);
-      const checked = selectionProblems(spec, {
-        adapters: known ?? [],
-        batchSize: context.batchSize,
-        datasetItems: context.dataset ? 1 : 0,
-        what: "--adapter-selection",
-      }).filter((p) => known !== undefined || !p.includes("needs an adapter set"));
-      problems.push(...checked);
-    }
+    // Only what the flags alone decide: a directory or the server may still add adapters.
+    const growing = adaptersDir !== undefined || flag("adapters-from-server");
+    const known = growing ? undefined : adapters?.slice(0, adapterCount);
+    problems.push(...selectionFlagProblems(selection, mode, known, context));
   }
 
   return {
@@ -143,6 +122,26 @@ export function loraSection(
     unloadAfter: flag("unload-after"),
     adapterCount,
   };
+}
+
+/** `--adapter-selection`'s problems, given the mode and the adapters the flags name. */
+function selectionFlagProblems(
+  selection: string,
+  mode: LoraMode,
+  known: string[] | undefined,
+  context: LoraArgsContext,
+): string[] {
+  const spec = parseSelection(selection, { what: "--adapter-selection" });
+  if ("problem" in spec) return [spec.problem];
+  if (mode === "baseline" || mode === "base") {
+    return [`--adapter-selection picks adapters for --lora-mode multi or compare, not ${mode}`];
+  }
+  return selectionProblems(spec, {
+    adapters: known ?? [],
+    batchSize: context.batchSize,
+    datasetItems: context.dataset ? 1 : 0,
+    what: "--adapter-selection",
+  }).filter((p) => known !== undefined || !p.includes("needs an adapter set"));
 }
 
 /** A scenario's `lora` field as `llmload run` flags (name → value; true for a boolean flag). */

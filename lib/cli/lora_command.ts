@@ -2,15 +2,15 @@ import type { Shutdown } from "./shutdown.ts";
 import type { RunPlan } from "../config/run_plan.ts";
 import { renderAdapterTable, renderComparisonTable } from "../report/mod.ts";
 import { runLoraCompare, type RunOne } from "../run/lora_compare.ts";
+import type { CliIo } from "./cli_io.ts";
+import { runIo } from "./run_io.ts";
+import { EXIT } from "./exit_codes.ts";
 
-/** What {@link compareAndReport} needs from main.ts: its output, signals and exit codes. */
-export interface CompareCli {
-  out(text: string): void;
-  err(text: string): void;
+/** What {@link compareAndReport} runs with besides its output. */
+export interface CompareOptions {
   /** The stop sequence (signals, --grace, --max-runtime) of this command. */
   shutdown: Shutdown;
-  exit: { ok: number; failure: number; interrupted: number; gate: number };
-  /** Runs one compared run (main.ts passes one that wraps a scenario's hooks). */
+  /** Runs one compared run (run_and_report.ts passes one that wraps a scenario's hooks). */
   run?: RunOne;
 }
 
@@ -23,17 +23,12 @@ export interface CompareCli {
 export async function compareAndReport(
   plan: RunPlan,
   quiet: boolean,
-  cli: CompareCli,
+  cli: CliIo,
+  options: CompareOptions,
 ): Promise<number> {
-  const outcome = await runLoraCompare(plan, {
-    log: (line) => cli.err(line + "\n"),
-    status: (line) => cli.err(`\r\x1b[2K${line}`),
-    isTty: Deno.stderr.isTerminal(),
-    quiet,
-    interrupt: cli.shutdown.stop,
-    cancel: cli.shutdown.cancel,
-    stopReason: cli.shutdown.reason,
-  }, { run: cli.run });
+  const outcome = await runLoraCompare(plan, runIo(cli, quiet, options.shutdown), {
+    run: options.run,
+  });
   if (outcome.comparison) cli.out(renderComparisonTable(outcome.comparison) + "\n");
   const multi = outcome.runs.multi;
   if (multi?.adapters) {
@@ -43,9 +38,9 @@ export async function compareAndReport(
   cli.out(`results: ${outcome.compareDir}\n`);
   if (outcome.teardownError) {
     cli.err(`error: ${outcome.teardownError.message}\n`);
-    return cli.exit.failure;
+    return EXIT.failure;
   }
-  if (outcome.interrupted) return cli.shutdown.exitCode(cli.exit.interrupted);
+  if (outcome.interrupted) return options.shutdown.exitCode(EXIT.interrupted);
   const failed = Object.entries(outcome.runs).filter(([, o]) => o?.verdict.verdict === "fail");
   for (const [name, o] of failed) {
     cli.err(
@@ -54,7 +49,7 @@ export async function compareAndReport(
   }
   if (failed.length > 0) {
     cli.err(`verdict: FAIL (exit 3): ${failed.map(([n]) => n).join(", ")} failed\n`);
-    return cli.exit.gate;
+    return EXIT.gate;
   }
-  return cli.exit.ok;
+  return EXIT.ok;
 }

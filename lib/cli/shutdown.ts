@@ -1,5 +1,6 @@
 import { formatDurationMs } from "../config/duration.ts";
 import { STOP_EXIT_CODES as VERDICT_STOP_EXIT_CODES } from "../metrics/gates.ts";
+import { onStopSignals } from "./stop_signals.ts";
 
 /** Why a run was told to stop early. */
 export type StopReason = "SIGINT" | "SIGTERM" | "max-runtime";
@@ -75,7 +76,7 @@ export function startShutdown(options: ShutdownOptions): Shutdown {
     }
     options.exitNow(STOP_EXIT_CODES[signal]);
   };
-  const unlisten = (options.listen ?? listenToSignals)(onSignal);
+  const unlisten = (options.listen ?? onStopSignals)(onSignal);
   const limitTimer = options.maxRuntimeMs === undefined ? undefined : setTimeout(() => {
     if (!stop.signal.aborted) {
       begin("max-runtime", `--max-runtime ${formatDurationMs(options.maxRuntimeMs!)} reached`);
@@ -91,16 +92,5 @@ export function startShutdown(options: ShutdownOptions): Shutdown {
       clearTimeout(limitTimer);
       clearTimeout(graceTimer);
     },
-  };
-}
-
-function listenToSignals(handler: (signal: "SIGINT" | "SIGTERM") => void): () => void {
-  const names: ("SIGINT" | "SIGTERM")[] = Deno.build.os === "windows"
-    ? ["SIGINT"]
-    : ["SIGINT", "SIGTERM"];
-  const handlers = names.map((name) => [name, () => handler(name)] as const);
-  for (const [name, h] of handlers) Deno.addSignalListener(name, h);
-  return () => {
-    for (const [name, h] of handlers) Deno.removeSignalListener(name, h);
   };
 }

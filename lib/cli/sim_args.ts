@@ -5,6 +5,7 @@ import type { SimOptions } from "../sim/server.ts";
 import { PROFILE_NAMES, resolveEngineParams } from "../sim/profiles.ts";
 import { faultProblems } from "../sim/faults.ts";
 import { adapterSpecProblems } from "../sim/adapters.ts";
+import { type FlagReaders, flagReaders } from "./flag_readers.ts";
 
 /** The flags of `llmload sim`. Engine flags override the chosen profile's values. */
 export const SIM_OPTIONS = {
@@ -137,49 +138,10 @@ export function simOptionsFromFlags(
   values: Record<string, string | boolean | undefined>,
   options: { prefix: string },
 ): { options: SimOptions; problems: string[] } {
-  const flag = (name: string) => `--${options.prefix}${name}`;
   const problems: string[] = [];
-  const str = (name: string) => values[name] as string | undefined;
-  const int = (name: string, min: number) => {
-    const raw = str(name);
-    if (raw === undefined) return undefined;
-    const n = Number(raw);
-    if (raw.trim() === "" || !Number.isInteger(n) || n < min) {
-      problems.push(`${flag(name)} must be a whole number ≥ ${min} (got "${raw}")`);
-      return undefined;
-    }
-    return n;
-  };
-  const ms = (name: string) => {
-    const raw = str(name);
-    if (raw === undefined) return undefined;
-    const v = parseDurationMs(raw);
-    if (v === undefined) problems.push(`${flag(name)} must be a duration like 10ms (got "${raw}")`);
-    return v;
-  };
-  const rate = (name: string) => {
-    const raw = str(name);
-    if (raw === undefined) return undefined;
-    const n = Number(raw);
-    if (raw.trim() === "" || !(n >= 0 && n <= 1)) {
-      problems.push(`${flag(name)} must be a rate between 0 and 1 (got "${raw}")`);
-      return undefined;
-    }
-    return n;
-  };
-  /** `RATE:DURATION`, e.g. `0.05:3s`. */
-  const delayFault = (name: string) => {
-    const raw = str(name);
-    if (raw === undefined) return undefined;
-    const [r, d] = raw.split(":");
-    const n = Number(r);
-    const dur = d === undefined ? undefined : parseDurationMs(d);
-    if (r.trim() === "" || !(n >= 0 && n <= 1) || dur === undefined) {
-      problems.push(`${flag(name)} must be RATE:DURATION such as 0.05:3s (got "${raw}")`);
-      return undefined;
-    }
-    return { rate: n, ms: dur };
-  };
+  const r = flagReaders(values, problems, options);
+  const { flag, str, int } = r;
+  const ms = (name: string) => r.duration(name, () => true, "a duration like 10ms");
 
   const profile = str("profile");
   if (profile !== undefined && !PROFILE_NAMES.includes(profile as never)) {
@@ -207,31 +169,8 @@ export function simOptionsFromFlags(
     problems.push(`${flag("model")} must not be empty`);
   }
 
-  const engine: Record<string, number | boolean> = {};
-  const put = (key: string, v: number | boolean | undefined) => {
-    if (v !== undefined) engine[key] = v;
-  };
-  put("maxNumSeqs", int("max-num-seqs", 1));
-  put("maxNumBatchedTokens", int("max-num-batched-tokens", 1));
-  put("chunkedPrefill", chunkedRaw === undefined ? undefined : ["on", "true"].includes(chunkedRaw));
-  put("blockSize", int("block-size", 1));
-  put("numGpuBlocks", int("num-gpu-blocks", 1));
-  put("maxLoras", int("max-loras", 1));
-  put("maxCpuLoras", int("max-cpu-loras", 1));
-  put("loraLoadMs", ms("lora-load-time"));
-
-  const faults = {
-    http500: rate("fault-500"),
-    http503: rate("fault-503"),
-    http429: rate("fault-429"),
-    reset: rate("fault-reset"),
-    stall: delayFault("fault-stall"),
-    malformedSse: rate("fault-malformed-sse"),
-    invalidJson: rate("fault-invalid-json"),
-    missingDone: rate("fault-missing-done"),
-    slowHeaders: delayFault("fault-slow-headers"),
-    retryAfterS: int("retry-after", 0),
-  };
+  const engine = engineOptions(r, chunkedRaw);
+  const faults = faultOptions(r, problems);
   const anyFault = Object.values(faults).some((v) => v !== undefined);
   const adapters = str("lora-adapters")?.split(",").map((a) => a.trim()).filter(Boolean);
 
@@ -252,6 +191,53 @@ export function simOptionsFromFlags(
   });
   if (problems.length === 0) problems.push(...combinationProblems(sim, flag));
   return { options: sim, problems };
+}
+
+/** The engine flags that override the profile's values (`--max-num-seqs`, …). */
+function engineOptions(r: FlagReaders, chunkedRaw: string | undefined) {
+  const engine: Record<string, number | boolean> = {};
+  const put = (key: string, v: number | boolean | undefined) => {
+    if (v !== undefined) engine[key] = v;
+  };
+  put("maxNumSeqs", r.int("max-num-seqs", 1));
+  put("maxNumBatchedTokens", r.int("max-num-batched-tokens", 1));
+  put("chunkedPrefill", chunkedRaw === undefined ? undefined : ["on", "true"].includes(chunkedRaw));
+  put("blockSize", r.int("block-size", 1));
+  put("numGpuBlocks", r.int("num-gpu-blocks", 1));
+  put("maxLoras", r.int("max-loras", 1));
+  put("maxCpuLoras", r.int("max-cpu-loras", 1));
+  put("loraLoadMs", r.duration("lora-load-time", () => true, "a duration like 10ms"));
+  return engine;
+}
+
+/** The fault flags: rates between 0 and 1, and `RATE:DURATION` delays. */
+function faultOptions(r: FlagReaders, problems: string[]) {
+  const rate = (name: string) => r.num(name, (n) => n >= 0 && n <= 1, "a rate between 0 and 1");
+  /** `RATE:DURATION`, e.g. `0.05:3s`. */
+  const delayFault = (name: string) => {
+    const raw = r.str(name);
+    if (raw === undefined) return undefined;
+    const [rateText, d] = raw.split(":");
+    const n = Number(rateText);
+    const dur = d === undefined ? undefined : parseDurationMs(d);
+    if (rateText.trim() === "" || !(n >= 0 && n <= 1) || dur === undefined) {
+      problems.push(`${r.flag(name)} must be RATE:DURATION such as 0.05:3s (got "${raw}")`);
+      return undefined;
+    }
+    return { rate: n, ms: dur };
+  };
+  return {
+    http500: rate("fault-500"),
+    http503: rate("fault-503"),
+    http429: rate("fault-429"),
+    reset: rate("fault-reset"),
+    stall: delayFault("fault-stall"),
+    malformedSse: rate("fault-malformed-sse"),
+    invalidJson: rate("fault-invalid-json"),
+    missingDone: rate("fault-missing-done"),
+    slowHeaders: delayFault("fault-slow-headers"),
+    retryAfterS: r.int("retry-after", 0),
+  };
 }
 
 /** `--usage on|off`: off is a server that never sends usage; on is the default (undefined). */

@@ -1,6 +1,7 @@
 import { parseDurationMs } from "../config/duration.ts";
 import { DEFAULT_GPU_INTERVAL_MS, type TelemetryPlan } from "../config/telemetry_plan.ts";
 import { splitCommand } from "../telemetry/split_command.ts";
+import { flagReaders, type FlagValues } from "./flag_readers.ts";
 
 /** The telemetry flags of `llmload run` and `llmload sysinfo` (node:util parseArgs options). */
 export const TELEMETRY_OPTIONS = {
@@ -20,12 +21,11 @@ const TAG_KEY = /^[A-Za-z0-9_][A-Za-z0-9_.\-]*$/;
  * the defaults). Every problem is appended to `problems`.
  */
 export function telemetrySection(
-  values: Record<string, string | boolean | string[] | undefined>,
+  values: FlagValues,
   problems: string[],
 ): TelemetryPlan | undefined {
   if (!Object.keys(TELEMETRY_OPTIONS).some((k) => values[k] !== undefined)) return undefined;
-  const str = (k: string) => values[k] as string | undefined;
-  const list = (k: string) => (values[k] as string[] | undefined) ?? [];
+  const { str, list } = flagReaders(values, problems);
 
   let gpuSampler: TelemetryPlan["gpuSampler"] = "auto";
   let command: string[] | undefined;

@@ -1,5 +1,5 @@
-import { parseDurationMs } from "../config/duration.ts";
 import { DEFAULT_GRACE_MS, type UnattendedPlan } from "../config/unattended_plan.ts";
+import { flagReaders, type FlagValues } from "./flag_readers.ts";
 
 /** The unattended-run flags of `llmload run` (node:util parseArgs options; merged into RUN_OPTIONS). */
 export const UNATTENDED_OPTIONS = {
@@ -10,20 +10,14 @@ export const UNATTENDED_OPTIONS = {
 
 /** The `unattended` section from the flags; every problem is appended to `problems`. */
 export function unattendedSection(
-  values: Record<string, string | boolean | string[] | undefined>,
+  values: FlagValues,
   problems: string[],
 ): UnattendedPlan {
-  const ms = (flag: string, allowZero: boolean) => {
-    const raw = values[flag] as string | undefined;
-    if (raw === undefined) return undefined;
-    const n = parseDurationMs(raw);
-    if (n === undefined || n < 0 || (!allowZero && n === 0)) {
-      const want = allowZero ? "a duration ≥ 0" : "a duration > 0";
-      problems.push(`--${flag} must be ${want} like 30s, 5m, 2h (got "${raw}")`);
-      return undefined;
-    }
-    return n;
-  };
+  const r = flagReaders(values, problems);
+  const ms = (flag: string, allowZero: boolean) =>
+    allowZero
+      ? r.duration(flag, (n) => n >= 0, "a duration ≥ 0 like 30s, 5m, 2h")
+      : r.duration(flag, (n) => n > 0, "a duration > 0 like 30s, 5m, 2h");
   return {
     waitReadyMs: ms("wait-ready", false),
     maxRuntimeMs: ms("max-runtime", false),

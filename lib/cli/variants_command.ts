@@ -5,17 +5,11 @@ import { AXIS_LABEL, type SweepValues } from "../report/sweep_table.ts";
 import { runVariants, type VariantPoint } from "../run/run_variants.ts";
 import { sweepValues } from "../run/run_sweep.ts";
 import { selfCommand } from "../run/self_command.ts";
-import type { RunGuard } from "./run_guard.ts";
+import { guardRun } from "./run_guard.ts";
+import { runIo } from "./run_io.ts";
+import type { CliIo } from "./cli_io.ts";
+import { EXIT } from "./exit_codes.ts";
 import type { VariantsRequest } from "./variant_args.ts";
-
-/** What {@link variantsAndReport} needs from main.ts: output, the guard and exit codes. */
-export interface VariantsCli {
-  out(text: string): void;
-  err(text: string): void;
-  /** Takes the lock and starts the stop sequence (main.ts's guardRun). */
-  guard(plan: RunPlan): Promise<RunGuard>;
-  exit: { ok: number; failure: number; interrupted: number };
-}
 
 /** The points of a (possibly swept) scenario, named by their swept values. */
 export function variantPoints(
@@ -47,7 +41,9 @@ export async function variantsAndReport(
     quiet: boolean;
     hasHooks: boolean;
   },
-  cli: VariantsCli,
+  cli: CliIo,
+  /** The lock's name (run_guard.ts): `run`, or the scenario's name. */
+  lock: string,
 ): Promise<number> {
   if (run.hasHooks) {
     throw new UsageError(
@@ -60,19 +56,15 @@ export async function variantsAndReport(
     );
   }
   const { points, heading } = variantPoints(run.points, run.axes);
-  const guard = await cli.guard(run.points[0].plan);
+  const guard = await guardRun(run.points[0].plan, {
+    name: lock,
+    err: cli.err,
+    exitNow: cli.exitNow,
+  });
   const shutdown = guard.shutdown;
   try {
     const outcome = await runVariants(request.plan, points, {
-      io: {
-        log: (line) => cli.err(line + "\n"),
-        status: (line) => cli.err(`\r\x1b[2K${line}`),
-        isTty: Deno.stderr.isTerminal(),
-        quiet: run.quiet,
-        interrupt: shutdown.stop,
-        cancel: shutdown.cancel,
-        stopReason: shutdown.reason,
-      },
+      io: runIo(cli, run.quiet, shutdown),
       scenario: run.scenario,
       out: run.points[0].plan.out,
       pointHeading: heading,
@@ -81,16 +73,16 @@ export async function variantsAndReport(
     });
     cli.out(renderComparisonText(outcome.report) + "\n");
     cli.out(`results: ${outcome.sweepDir}\n`);
-    if (outcome.interrupted) return shutdown.exitCode(cli.exit.interrupted);
+    if (outcome.interrupted) return shutdown.exitCode(EXIT.interrupted);
     const failed = outcome.records.filter((r) => r.status === "failed");
     if (failed.length) {
       cli.err(
         `${failed.length} of ${outcome.records.length} server variants failed (see ` +
           `variants.json and each variant's server.log); exit 1\n`,
       );
-      return cli.exit.failure;
+      return EXIT.failure;
     }
-    return cli.exit.ok;
+    return EXIT.ok;
   } catch (e) {
     return guard.stopped(e);
   } finally {

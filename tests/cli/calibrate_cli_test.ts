@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { parseCalibrateArgs } from "../../lib/cli/calibrate_command.ts";
+import { parseCalibrateArgs } from "../../lib/cli/calibrate_args.ts";
 import { UsageError } from "../../lib/config/usage_error.ts";
 import { llmload } from "../helpers/llmload_cli.ts";
 

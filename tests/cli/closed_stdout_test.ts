@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { spawnLlmload } from "../helpers/llmload_cli.ts";
-import { quietOnClosedPipe } from "../../lib/cli/main.ts";
+import { quietOnClosedPipe } from "../../lib/cli/cli_io.ts";
 
 Deno.test("a writer whose pipe closed goes quiet; other write errors still throw", () => {
   let calls = 0;

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { parseSearchArgs, searchBoundLine } from "../../lib/cli/search_command.ts";
+import { parseSearchArgs, searchBoundLine } from "../../lib/cli/search_args.ts";
 import { UsageError } from "../../lib/config/usage_error.ts";
 import { llmload } from "../helpers/llmload_cli.ts";
 

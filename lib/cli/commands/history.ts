@@ -1,23 +1,16 @@
-import { parseFlags } from "./flag_suggestion.ts";
-import { UsageError } from "../config/usage_error.ts";
-import { filterHistory, historyTrend } from "../metrics/run_history.ts";
+import { parseFlags } from "../flag_suggestion.ts";
+import { UsageError } from "../../config/usage_error.ts";
+import { filterHistory, historyTrend } from "../../metrics/run_history.ts";
 import {
   historyToCsv,
   historyToJson,
   renderHistoryMarkdown,
   renderHistoryTable,
-} from "../report/history_table.ts";
-import { HISTORY_FILE, readHistory, writeHistoryHtml } from "../run/record_history.ts";
-import { HISTORY_HELP } from "./help.ts";
-
-/** What `llmload history` needs from main.ts. */
-export interface HistoryCli {
-  out(text: string): void;
-  err(text: string): void;
-  /** Colour failing rows (stdout is a TTY and NO_COLOR is unset). */
-  color: boolean;
-  exit: { ok: number };
-}
+} from "../../report/history_table.ts";
+import { HISTORY_FILE, readHistory, writeHistoryHtml } from "../../run/record_history.ts";
+import { HISTORY_HELP } from "../help.ts";
+import type { CliIo } from "../cli_io.ts";
+import { EXIT } from "../exit_codes.ts";
 
 const FORMATS = ["terminal", "md", "json", "csv"] as const;
 
@@ -25,7 +18,7 @@ const FORMATS = ["terminal", "md", "json", "csv"] as const;
  * `llmload history [--out DIR] [--scenario X] [--target URL] [--last N] [--format F] [--html FILE]`:
  * the trend of `<out>/history.jsonl`, one row per run, oldest first.
  */
-export async function historyCommand(args: string[], cli: HistoryCli): Promise<number> {
+export async function historyCommand(args: string[], cli: CliIo): Promise<number> {
   const parsed = parseFlags("history", {
     args,
     allowPositionals: false,
@@ -43,7 +36,7 @@ export async function historyCommand(args: string[], cli: HistoryCli): Promise<n
   const v = parsed.values;
   if (v.help) {
     cli.out(HISTORY_HELP);
-    return cli.exit.ok;
+    return EXIT.ok;
   }
   const problems: string[] = [];
   const format = v.format as string;
@@ -94,5 +87,5 @@ export async function historyCommand(args: string[], cli: HistoryCli): Promise<n
     // Data formats keep stdout parseable.
     (format === "terminal" ? cli.out : cli.err)(`wrote ${v.html}\n`);
   }
-  return cli.exit.ok;
+  return EXIT.ok;
 }

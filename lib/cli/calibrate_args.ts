@@ -1,22 +1,7 @@
-/**
- * `llmload calibrate`: how far off are llmload's own numbers on this machine? For each level,
- * a closed-loop run against the built-in simulator with its ground-truth log on (the ordinary
- * `run` path: parseRunArgs, runBenchmark, requests.jsonl), then measured − true TTFT and ITL,
- * send lateness and the client thread's CPU, and a one-line conclusion.
- */
 import { parseFlags } from "./flag_suggestion.ts";
-import { join } from "node:path";
-import { parseDurationMs } from "../config/duration.ts";
-import { processEnv, resolveTransport } from "../client/transport_choice.ts";
+import { flagReaders } from "./flag_readers.ts";
 import { UsageError } from "../config/usage_error.ts";
 import { parseOutputLength } from "../workload/output_length.ts";
-import { calibrateLevel, type CalibrationLevel } from "../run/calibrate.ts";
-import {
-  calibrationJson,
-  type CalibrationSetup,
-  renderCalibration,
-} from "../report/calibration_report.ts";
-import { parseRunArgs } from "./run_args.ts";
 
 /** Defaults of `llmload calibrate` (docs/accuracy.md). */
 export const CALIBRATE_DEFAULTS = {
@@ -38,13 +23,6 @@ const OPTIONS = {
   json: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
-
-/** Where the command writes: stdout, stderr (progress), and its help text. */
-export interface CalibrateIo {
-  out(text: string): void;
-  err(text: string): void;
-  help: string;
-}
 
 /** A parsed `llmload calibrate` command line. */
 export interface CalibrateArgs {
@@ -68,7 +46,8 @@ export function parseCalibrateArgs(args: string[]): CalibrateArgs | undefined {
   }).values;
   if (values.help) return undefined;
   const problems: string[] = [];
-  const str = (k: string) => values[k] as string | undefined;
+  const r = flagReaders(values, problems);
+  const str = r.str;
 
   const levelsRaw = str("levels") ?? CALIBRATE_DEFAULTS.levels;
   const levels = levelsRaw.split(",").map((s) => s.trim());
@@ -83,15 +62,8 @@ export function parseCalibrateArgs(args: string[]): CalibrateArgs | undefined {
   } else if (new Set(parsedLevels).size !== parsedLevels.length) {
     problems.push(`--levels lists a concurrency twice (got "${levelsRaw}")`);
   }
-  const ms = (k: "itl" | "ttft" | "duration", min: number, want: string) => {
-    const raw = str(k) ?? CALIBRATE_DEFAULTS[k];
-    const v = parseDurationMs(raw);
-    if (v === undefined || v < min) {
-      problems.push(`--${k} must be ${want} (got "${raw}")`);
-      return 0;
-    }
-    return v;
-  };
+  const ms = (k: "itl" | "ttft" | "duration", min: number, want: string) =>
+    r.duration(k, (v) => v >= min, want, CALIBRATE_DEFAULTS[k]) ?? 0;
   const itlMs = ms("itl", 0, "a duration ≥ 0, e.g. 10ms");
   const ttftMs = ms("ttft", 0, "a duration ≥ 0, e.g. 50ms");
   const durationMs = ms("duration", 1000, "a duration of at least 1s, e.g. 10s");
@@ -158,56 +130,4 @@ export function levelRunArgs(
     "--quiet",
     ...(a.transport ? ["--transport", a.transport] : []),
   ];
-}
-
-/** Runs `llmload calibrate`; returns the exit code (0, or 2 through a thrown UsageError). */
-export async function calibrateCommand(args: string[], io: CalibrateIo): Promise<number> {
-  const a = parseCalibrateArgs(args);
-  if (a === undefined) {
-    io.out(io.help);
-    return 0;
-  }
-  const tmp = await Deno.makeTempDir({ prefix: "llmload-calibrate-" });
-  const rows: CalibrationLevel[] = [];
-  try {
-    for (const concurrency of a.levels) {
-      const truthLog = join(tmp, `truth-c${concurrency}.jsonl`);
-      const { plan } = parseRunArgs(
-        levelRunArgs(a, { concurrency, out: a.out ?? tmp, truthLog }),
-        {},
-      );
-      io.err(`calibrate: c=${concurrency} for ${a.durationMs / 1000} s…\n`);
-      const level = await calibrateLevel(plan, {
-        log: (l) => io.err(l + "\n"),
-        isTty: false,
-        quiet: true,
-      });
-      // Kept beside the run's own files when the user asked for them.
-      if (a.out !== undefined) await Deno.copyFile(truthLog, join(level.runDir, "sim_truth.jsonl"));
-      rows.push(level);
-    }
-  } finally {
-    await Deno.remove(tmp, { recursive: true });
-  }
-  const setup: CalibrationSetup = {
-    transport: transportOf(a),
-    itlMs: a.itlMs,
-    ttftMs: a.ttftMs,
-    durationMs: a.durationMs,
-    outputTokens: a.outputTokens,
-    cores: navigator.hardwareConcurrency,
-    deno: Deno.version.deno,
-  };
-  if (a.json) io.out(JSON.stringify(calibrationJson(rows, setup), null, 2) + "\n");
-  else io.out(renderCalibration(rows, setup));
-  return 0;
-}
-
-/**
- * The transport the runs used: the flag, else `llmload run`'s default, with `auto` resolved
- * the way the runs resolve it for the simulator on 127.0.0.1.
- */
-function transportOf(a: CalibrateArgs): string {
-  const choice = a.transport ?? parseRunArgs(["--target", "sim"], {}).plan.transport;
-  return resolveTransport(choice, "http://127.0.0.1/", processEnv()).transport;
 }

@@ -1,23 +1,17 @@
-import { parseFlags } from "./flag_suggestion.ts";
-import { UsageError } from "../config/usage_error.ts";
-import { renderSummaryTable } from "../report/terminal_table.ts";
-import { renderVerdictLines } from "../report/verdict_lines.ts";
-import { mergeRunDirs } from "../run/merge_runs.ts";
-import { MERGE_HELP } from "./help.ts";
-
-/** What `llmload merge` needs from main.ts: output streams and exit codes. */
-export interface MergeCli {
-  out(text: string): void;
-  err(text: string): void;
-  color: boolean;
-  exit: { ok: number; gate: number };
-}
+import { parseFlags } from "../flag_suggestion.ts";
+import { UsageError } from "../../config/usage_error.ts";
+import { renderSummaryTable } from "../../report/terminal_table.ts";
+import { renderVerdictLines } from "../../report/verdict_lines.ts";
+import { mergeRunDirs } from "../../run/merge_runs.ts";
+import { MERGE_HELP } from "../help.ts";
+import type { CliIo } from "../cli_io.ts";
+import { EXIT } from "../exit_codes.ts";
 
 /**
  * `llmload merge DIR... [--out DIR]`: the shards of one plan into one run directory, then its
  * summary table; exit 3 when the merged verdict fails (as a run would).
  */
-export async function mergeCommand(args: string[], cli: MergeCli): Promise<number> {
+export async function mergeCommand(args: string[], cli: CliIo): Promise<number> {
   const parsed = parseFlags("merge", {
     args,
     allowPositionals: true,
@@ -26,7 +20,7 @@ export async function mergeCommand(args: string[], cli: MergeCli): Promise<numbe
   });
   if (parsed.values.help) {
     cli.out(MERGE_HELP);
-    return cli.exit.ok;
+    return EXIT.ok;
   }
   if (parsed.positionals.length === 0) {
     throw new UsageError(
@@ -43,7 +37,7 @@ export async function mergeCommand(args: string[], cli: MergeCli): Promise<numbe
   cli.out(`results: ${outcome.dir}\n`);
   if (outcome.verdict.verdict === "fail") {
     cli.err(renderVerdictLines(outcome.verdict));
-    return cli.exit.gate;
+    return EXIT.gate;
   }
-  return cli.exit.ok;
+  return EXIT.ok;
 }

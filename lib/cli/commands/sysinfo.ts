@@ -1,10 +1,13 @@
-import { parseFlags } from "./flag_suggestion.ts";
-import { DEFAULT_TELEMETRY } from "../config/telemetry_plan.ts";
-import { UsageError } from "../config/usage_error.ts";
-import { readSystemRecord, type SystemRecord } from "../run/system_record.ts";
-import { VERSION } from "../version.ts";
-import { environmentFacts, NOT_RECORDED } from "../report/run_facts.ts";
-import { TELEMETRY_OPTIONS, telemetrySection } from "./telemetry_args.ts";
+import { parseFlags } from "../flag_suggestion.ts";
+import { DEFAULT_TELEMETRY } from "../../config/telemetry_plan.ts";
+import { UsageError } from "../../config/usage_error.ts";
+import { readSystemRecord, type SystemRecord } from "../../run/system_record.ts";
+import { VERSION } from "../../version.ts";
+import { environmentFacts, NOT_RECORDED } from "../../report/run_facts.ts";
+import { TELEMETRY_OPTIONS, telemetrySection } from "../telemetry_args.ts";
+import type { CliIo } from "../cli_io.ts";
+import { EXIT } from "../exit_codes.ts";
+import { SYSINFO_HELP } from "../help.ts";
 
 /** The flags of `llmload sysinfo`. */
 const SYSINFO_OPTIONS = {
@@ -60,16 +63,16 @@ export function parseSysinfoArgs(
 /** `llmload sysinfo`: the host/GPU/tags record as text (or JSON with --json). */
 export async function sysinfoCommand(
   args: string[],
-  io: { out(text: string): void; env: Record<string, string | undefined>; help: string },
+  io: CliIo,
 ): Promise<number> {
   const parsed = parseSysinfoArgs(args, io.env);
   if (parsed.help) {
-    io.out(io.help);
-    return 0;
+    io.out(SYSINFO_HELP);
+    return EXIT.ok;
   }
   const record = await readSystemRecord(parsed.telemetry, parsed.target);
   io.out(parsed.json ? JSON.stringify(record, null, 2) + "\n" : renderSystemRecord(record));
-  return 0;
+  return EXIT.ok;
 }
 
 /** The record as aligned text lines. */

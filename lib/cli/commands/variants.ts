@@ -1,6 +1,9 @@
-import { UsageError } from "../config/usage_error.ts";
-import { stopOrphanServers } from "../run/orphan_servers.ts";
-import { parseFlags } from "./flag_suggestion.ts";
+import { UsageError } from "../../config/usage_error.ts";
+import { stopOrphanServers } from "../../run/orphan_servers.ts";
+import { parseFlags } from "../flag_suggestion.ts";
+import type { CliIo } from "../cli_io.ts";
+import { EXIT } from "../exit_codes.ts";
+import { VARIANTS_HELP } from "../help.ts";
 
 /** The flags of `llmload variants`. */
 const VARIANTS_OPTIONS = {
@@ -19,7 +22,7 @@ const DEFAULT_OUT = "results";
  */
 export async function variantsCommand(
   args: string[],
-  cli: { out(text: string): void; help: string; exit: { ok: number } },
+  cli: CliIo,
 ): Promise<number> {
   const { values } = parseFlags("variants", {
     args,
@@ -28,8 +31,8 @@ export async function variantsCommand(
     allowPositionals: false,
   });
   if (values.help) {
-    cli.out(cli.help);
-    return cli.exit.ok;
+    cli.out(VARIANTS_HELP);
+    return EXIT.ok;
   }
   if (!values.cleanup) {
     throw new UsageError(
@@ -51,7 +54,7 @@ export async function variantsCommand(
     },
   });
   if (lines === 0) cli.out(`no recorded servers running (results root ${root})\n`);
-  return cli.exit.ok;
+  return EXIT.ok;
 }
 
 async function isDirectory(path: string): Promise<boolean> {

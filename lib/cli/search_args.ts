@@ -16,11 +16,8 @@ import {
   DEFAULT_SEARCH_MAX_ERROR_RATE_PCT,
   type SearchCriteria,
 } from "../metrics/search_point.ts";
-import { renderSearchTable, searchAnswerLine } from "../report/search_table.ts";
-import { runSearch } from "../run/run_search.ts";
 import { parseRunArgs } from "./run_args.ts";
-import { guardRun } from "./run_guard.ts";
-import { SEARCH_HELP } from "./help.ts";
+import { type FlagReaders, flagReaders } from "./flag_readers.ts";
 
 /** The flags only `llmload search` has (each takes a value). */
 export const SEARCH_FLAGS = [
@@ -105,69 +102,15 @@ export function parseSearchArgs(
       problems.push(`--${name} cannot be used with llmload search: ${NOT_WITH_SEARCH[name]}`);
     }
   }
-  const axisRaw = search.get("axis");
-  let axis: SearchAxis | undefined;
-  if (axisRaw === undefined) {
-    problems.push(
-      "--axis is required: --axis concurrency (closed loop) or --axis rate (open loop)",
-    );
-  } else if (axisRaw === "rate" || axisRaw === "concurrency") axis = axisRaw;
-  else problems.push(`--axis must be rate or concurrency (got "${axisRaw}")`);
-  const whole = axis === "concurrency";
-  const load = (name: string, fallback: number | undefined) => {
-    const raw = search.get(name);
-    if (raw === undefined) return fallback;
-    const n = Number(raw);
-    const ok = raw.trim() !== "" && Number.isFinite(n) && n > 0 && (!whole || Number.isInteger(n));
-    if (!ok) {
-      problems.push(
-        `--${name} must be ${
-          whole ? "a whole number of users > 0" : "a rate > 0 (requests/s)"
-        } (got "${raw}")`,
-      );
-      return fallback;
-    }
-    return n;
-  };
-  const defaults = SEARCH_DEFAULTS[axis ?? "concurrency"];
-  const min = load("min", defaults.min)!;
-  const max = load("max", defaults.max)!;
-  const start = load("start", min)!;
-  if (min > max) problems.push(`--min (${min}) must not be above --max (${max})`);
-  else if (start < min || start > max) {
-    problems.push(`--start (${start}) must lie between --min (${min}) and --max (${max})`);
-  }
-  const precisionText = search.get("precision") ?? defaults.precision;
-  const relative = precisionText.trim().endsWith("%");
-  const precisionValue = Number(precisionText.trim().replace(/%$/, ""));
-  if (!(precisionText.trim() !== "" && Number.isFinite(precisionValue) && precisionValue > 0)) {
-    problems.push(
-      `--precision must be a load > 0 (e.g. 0.5) or a percentage of it (e.g. 5%) (got "${precisionText}")`,
-    );
-  }
-  const maxPointsRaw = search.get("max-points");
-  let maxPoints: number = SEARCH_DEFAULTS.maxPoints;
-  if (maxPointsRaw !== undefined) {
-    const n = Number(maxPointsRaw);
-    if (maxPointsRaw.trim() === "" || !Number.isInteger(n) || n < 1) {
-      problems.push(`--max-points must be a whole number ≥ 1 (got "${maxPointsRaw}")`);
-    } else maxPoints = n;
-  }
-  const pct = (name: string, fallback: number) => {
-    const raw = search.get(name);
-    if (raw === undefined) return fallback;
-    const n = Number(raw.trim().replace(/%$/, ""));
-    if (raw.trim() === "" || !Number.isFinite(n) || n < 0 || n > 100) {
-      problems.push(`--${name} must be a percentage from 0 to 100 such as 90% (got "${raw}")`);
-      return fallback;
-    }
-    return n;
-  };
-  const attainmentPct = pct("attainment", DEFAULT_SEARCH_ATTAINMENT_PCT);
-  const maxErrorRatePct = pct("max-error-rate", DEFAULT_SEARCH_MAX_ERROR_RATE_PCT);
+  const r = flagReaders(Object.fromEntries(search), problems);
+  const { precisionText, ...bounds } = searchBounds(r, problems);
+  const attainmentPct = percentFlag(r, "attainment", DEFAULT_SEARCH_ATTAINMENT_PCT);
+  const maxErrorRatePct = percentFlag(r, "max-error-rate", DEFAULT_SEARCH_MAX_ERROR_RATE_PCT);
 
   // The run flags, with the axis's load flag at the start value so its checks apply.
-  const axisFlag = axis === "rate" ? ["--rate", String(start)] : ["--concurrency", String(start)];
+  const axisFlag = bounds.axis === "rate"
+    ? ["--rate", String(bounds.start)]
+    : ["--concurrency", String(bounds.start)];
   let plan: RunPlan | undefined;
   let quiet = false;
   try {
@@ -190,19 +133,66 @@ export function parseSearchArgs(
   if (problems.length > 0) throw new UsageError(problems);
   return {
     plan: plan!,
-    bounds: {
-      axis: axis!,
-      min,
-      max,
-      start,
-      precision: { value: precisionValue, relative },
-      maxPoints,
-    },
+    bounds: { ...bounds, axis: bounds.axis! },
     criteria: { slo, failOn, attainmentPct, maxErrorRatePct },
-    precision: precisionText.trim(),
+    precision: precisionText,
     quiet,
     help: false,
   };
+}
+
+/** `--axis`, `--min`, `--max`, `--start`, `--precision` and `--max-points`. */
+function searchBounds(r: FlagReaders, problems: string[]) {
+  const axisRaw = r.str("axis");
+  let axis: SearchAxis | undefined;
+  if (axisRaw === undefined) {
+    problems.push(
+      "--axis is required: --axis concurrency (closed loop) or --axis rate (open loop)",
+    );
+  } else if (axisRaw === "rate" || axisRaw === "concurrency") axis = axisRaw;
+  else problems.push(`--axis must be rate or concurrency (got "${axisRaw}")`);
+  const whole = axis === "concurrency";
+  const load = (name: string, fallback: number) =>
+    r.num(
+      name,
+      (n) => n > 0 && (!whole || Number.isInteger(n)),
+      whole ? "a whole number of users > 0" : "a rate > 0 (requests/s)",
+    ) ?? fallback;
+  const defaults = SEARCH_DEFAULTS[axis ?? "concurrency"];
+  const min = load("min", defaults.min);
+  const max = load("max", defaults.max);
+  const start = load("start", min);
+  if (min > max) problems.push(`--min (${min}) must not be above --max (${max})`);
+  else if (start < min || start > max) {
+    problems.push(`--start (${start}) must lie between --min (${min}) and --max (${max})`);
+  }
+  const precisionText = r.str("precision") ?? defaults.precision;
+  const relative = precisionText.trim().endsWith("%");
+  const precisionValue = Number(precisionText.trim().replace(/%$/, ""));
+  if (!(precisionText.trim() !== "" && Number.isFinite(precisionValue) && precisionValue > 0)) {
+    problems.push(
+      `--precision must be a load > 0 (e.g. 0.5) or a percentage of it (e.g. 5%) (got "${precisionText}")`,
+    );
+  }
+  const maxPoints = r.int("max-points", 1) ?? SEARCH_DEFAULTS.maxPoints;
+  return {
+    axis,
+    min,
+    max,
+    start,
+    precision: { value: precisionValue, relative },
+    maxPoints,
+    precisionText: precisionText.trim(),
+  };
+}
+
+/** `--attainment` and `--max-error-rate`: `90%` or `90`. */
+function percentFlag(r: FlagReaders, name: string, fallback: number): number {
+  return r.percent(
+    name,
+    (n) => n >= 0 && n <= 100,
+    "a percentage from 0 to 100 such as 90%",
+  ) ?? fallback;
 }
 
 /** The bound printed before the search starts: how many points, how long each, at most. */
@@ -221,50 +211,4 @@ export function searchBoundLine(parsed: SearchArgs): string {
     : "";
   return `search: ${bounds.axis} from ${bounds.start} ${unit} (range ${bounds.min}–${bounds.max}, ` +
     `precision ${parsed.precision}); at most ${bounds.maxPoints} points of ${each}${warm} each${total}`;
-}
-
-/** What the command needs from main.ts. */
-export interface SearchCommandIo {
-  out(text: string): void;
-  err(text: string): void;
-  exit: { ok: number; gate: number; interrupted: number };
-  exitNow(code: number): void;
-}
-
-/**
- * Runs `llmload search`: prints the bound, runs the points, prints the table, the directory and
- * the answer last. Exit 0 with an answer, 3 when no load met the SLOs, 130 when interrupted.
- */
-export async function searchCommand(args: string[], io: SearchCommandIo): Promise<number> {
-  const parsed = parseSearchArgs(args, Deno.env.toObject());
-  if (parsed.help) {
-    io.out(SEARCH_HELP);
-    return io.exit.ok;
-  }
-  const { plan } = parsed;
-  const guard = await guardRun(plan, { name: "search", err: io.err, exitNow: io.exitNow });
-  const shutdown = guard.shutdown;
-  try {
-    io.err(searchBoundLine(parsed) + "\n");
-    const outcome = await runSearch(plan, {
-      log: (line) => io.err(line + "\n"),
-      status: (line) => io.err(`\r\x1b[2K${line}`),
-      isTty: Deno.stderr.isTerminal(),
-      quiet: parsed.quiet,
-      interrupt: shutdown.stop,
-      cancel: shutdown.cancel,
-      stopReason: shutdown.reason,
-    }, { bounds: parsed.bounds, criteria: parsed.criteria, precision: parsed.precision });
-    const doc = outcome.doc;
-    const title = `llmload search ${doc.search_id} · ${doc.model} @ ${doc.base_url}`;
-    io.out(renderSearchTable(doc, { title }) + "\n");
-    io.out(`results: ${outcome.searchDir}\n`);
-    io.out(searchAnswerLine(doc) + "\n");
-    if (outcome.interrupted) return shutdown.exitCode(io.exit.interrupted);
-    return doc.answer?.value == null ? io.exit.gate : io.exit.ok;
-  } catch (e) {
-    return guard.stopped(e);
-  } finally {
-    guard.dispose();
-  }
 }
