@@ -4,6 +4,8 @@ import { resolve } from "node:path";
  * it, so a registration is validated exactly as `llmload run` would validate its flags.
  */
 import { parseFlags } from "./flag_suggestion.ts";
+import { onStopSignals } from "./stop_signals.ts";
+import { EXIT } from "./exit_codes.ts";
 import { type AgentJob, startAgent } from "../agent/mod.ts";
 import { UsageError } from "../config/usage_error.ts";
 import { BUILTIN_SCENARIOS } from "../../scenarios/mod.ts";
@@ -126,16 +128,14 @@ async function agentSettings(values: AgentFlags, env: Record<string, string | un
 function untilStopSignal(io: AgentCommandIo): Promise<void> {
   let signals = 0;
   return new Promise<void>((resolve) => {
-    const stop = (signal: "SIGINT" | "SIGTERM") => () => {
+    onStopSignals((signal) => {
       if (++signals === 1) {
         io.err(`${signal} received: stopping running tests (they end as interrupted)…\n`);
         return resolve();
       }
       io.err(`${signal} again: exiting now\n`);
-      Deno.exit(signal === "SIGINT" ? 130 : 143);
-    };
-    Deno.addSignalListener("SIGINT", stop("SIGINT"));
-    Deno.addSignalListener("SIGTERM", stop("SIGTERM"));
+      Deno.exit(signal === "SIGINT" ? EXIT.interrupted : EXIT.terminated);
+    });
   });
 }
 
