@@ -5,6 +5,8 @@
  * whose arrival rate is a declarative shape, never a lambda.
  */
 
+import { redactArgv } from "../config/redact.ts";
+
 /** What a registration turned into: flags for the run, plus the secrets they carry. */
 export interface MappedRegistration {
   scenario?: string;
@@ -289,15 +291,10 @@ export function redact(text: string, secrets: readonly string[]): string {
   return t;
 }
 
-/** Flags with every secret value shown as `***` (also under secret-looking `--tag` keys). */
+/**
+ * Flags as shown in the agent's answers and logs: every secret-looking value hidden as the CLI
+ * hides it (lib/config/redact.ts), then the registration's own secret values wherever they occur.
+ */
 export function redactArgs(args: string[], secrets: string[]): string[] {
-  return args.map((a, i) => {
-    if (i > 0 && args[i - 1] === "--api-key") return "***";
-    if (a.startsWith("--api-key=")) return "--api-key=***";
-    const eq = a.indexOf("=");
-    if (i > 0 && args[i - 1] === "--tag" && eq > 0 && isSecretKey(a.slice(0, eq))) {
-      return `${a.slice(0, eq)}=***`;
-    }
-    return redact(a, secrets);
-  });
+  return redactArgv(args).map((a) => redact(a, secrets));
 }
