@@ -1,3 +1,4 @@
+import { redactText } from "../config/redact.ts";
 import { UsageError } from "../config/usage_error.ts";
 import { TargetError } from "../run/resolve_target.ts";
 import { HookError } from "../run/scenario_hooks.ts";
@@ -89,7 +90,9 @@ export async function main(args: string[], io: CliIo = processIo): Promise<numbe
 }
 
 /** Prints what stopped a command and returns its exit code (README "Exit codes"). */
-function exitCodeOf(e: unknown, io: CliIo): number {
+function exitCodeOf(e: unknown, cliIo: CliIo): number {
+  // A message may quote the flag that failed (`--url http://user:pass@…`): never print secrets.
+  const io = { err: (text: string) => cliIo.err(redactText(text)) };
   if (e instanceof RunLockBusy) {
     // Exit 2 like a usage error: nothing was started or written (README "Exit codes").
     io.err(`error: ${e.message} (exit code 2)\n`);

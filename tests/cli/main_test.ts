@@ -133,3 +133,10 @@ Deno.test("run --target sim prints the summary table and the results path, exit 
   assert.match(r.stdout, /^client (healthy|saturated: results after)/m);
   await Deno.remove(out, { recursive: true });
 });
+
+Deno.test("an error message that quotes a flag shows no secret: a bad --url's password is ***", async () => {
+  const r = await runCli(["run", "--url", "http://user:hunter22@host:99999/v1", "--requests", "1"]);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /got "http:\/\/\*\*\*@host:99999\/v1"/);
+  assert.ok(!r.stderr.includes("hunter22"), r.stderr);
+});
