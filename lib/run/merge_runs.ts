@@ -28,6 +28,8 @@ import { writeFileAtomic } from "../report/atomic_write.ts";
 import { loadRunInput } from "./load_report_input.ts";
 import { checkShardSet, type ShardRun } from "./merge_check.ts";
 import { gateResults, sloFromDigest, sloObjectives, VERDICT_FILE } from "./verdict.ts";
+import { SUMMARY_CSV_FILE, SUMMARY_FILE, writeMeta } from "./results_files.ts";
+import type { MetaJson } from "./meta.ts";
 import {
   findRecordsFile,
   forEachRecord,
@@ -190,12 +192,12 @@ export async function mergeRunDirs(
     const verdict = decideVerdict(gateResults(gates, { summary, slo }), { slo });
     outcome = { summary, verdict, maxShiftMs };
     await writeFileAtomic(
-      join(tmp, "summary.json"),
+      join(tmp, SUMMARY_FILE),
       // Server metrics are per host (hosts/<i>/server_metrics.jsonl), not merged.
       summaryToJson({ ...summary, ...(adapters ? { adapters } : {}), server_metrics: null, slo }),
     );
     await writeFileAtomic(
-      join(tmp, "summary.csv"),
+      join(tmp, SUMMARY_CSV_FILE),
       summaryToCsv(summary, { run_id: runId, model, url: baseUrl }),
     );
     const { shard: _, ...rest } = meta0;
@@ -209,7 +211,7 @@ export async function mergeRunDirs(
       shards: check.count,
       merged_from: from,
     };
-    await writeFileAtomic(join(tmp, "meta.json"), JSON.stringify(merged, null, 2) + "\n");
+    await writeMeta(tmp, merged as MetaJson);
     await writeFileAtomic(join(tmp, VERDICT_FILE), summaryToJson(verdict as never));
     for (const { dir, meta } of check.ordered) {
       const hostDir = join(tmp, HOSTS_DIR, String(meta.shard).split("/")[0]);

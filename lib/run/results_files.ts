@@ -4,6 +4,7 @@
  */
 
 import { join } from "node:path";
+import { UsageError } from "../config/usage_error.ts";
 import { writeFileAtomic } from "../report/atomic_write.ts";
 import type { MetaJson } from "./meta.ts";
 
@@ -56,4 +57,14 @@ export async function readJson(
     }
     return undefined;
   }
+}
+
+/** A JSON file that must hold an object: a UsageError naming it when it is damaged. */
+export async function readJsonObject(path: string): Promise<Record<string, unknown>> {
+  const text = await Deno.readTextFile(path);
+  try {
+    const v = JSON.parse(text);
+    if (typeof v === "object" && v !== null && !Array.isArray(v)) return v;
+  } catch { /* reported below */ }
+  throw new UsageError(`Cannot read "${path}": not a JSON object; the file is damaged`);
 }
