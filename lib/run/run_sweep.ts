@@ -93,19 +93,14 @@ export async function runSweep(
   const sweepDir = join(options.out, sweepId);
   const rows: SweepRow[] = [];
   let interrupted = false;
-  const writeSweep = async () => {
-    await writeFileAtomic(join(sweepDir, "sweep.csv"), sweepToCsv(rows));
-    await writeFileAtomic(
-      join(sweepDir, "sweep.json"),
-      sweepToJson(rows, {
-        sweepId,
-        scenario: options.scenario,
-        axes: options.axes,
-        interrupted,
-        hooks: hooks?.record(),
-      }),
-    );
-  };
+  const writeSweep = () =>
+    writeSweepFiles(sweepDir, rows, {
+      sweepId,
+      scenario: options.scenario,
+      axes: options.axes,
+      interrupted,
+      hooks: hooks?.record(),
+    });
   let finished = false;
   try {
     let model = "";
@@ -192,4 +187,14 @@ function sweepPointPlan(
       },
     },
   };
+}
+
+/** sweep.csv and sweep.json as the rows stand (rewritten after every point). */
+async function writeSweepFiles(
+  sweepDir: string,
+  rows: SweepRow[],
+  info: Parameters<typeof sweepToJson>[1],
+): Promise<void> {
+  await writeFileAtomic(join(sweepDir, "sweep.csv"), sweepToCsv(rows));
+  await writeFileAtomic(join(sweepDir, "sweep.json"), sweepToJson(rows, info));
 }
