@@ -4,6 +4,7 @@
  * (metrics/measurement_error.ts), plus the CPU the client's own thread used meanwhile.
  */
 import { readRecordsFile, RECORDS_FILE } from "./records_file.ts";
+import { readMeta } from "./results_files.ts";
 import { join } from "node:path";
 import type { RunPlan } from "../config/run_plan.ts";
 import {
@@ -47,12 +48,12 @@ export async function calibrateLevel(plan: RunPlan, io: RunIo): Promise<Calibrat
   const outcome = await runBenchmark(plan, io);
   const wallS = (performance.now() - t0) / 1000;
   const cpu1 = readCpuTime();
-  const meta = JSON.parse(await Deno.readTextFile(join(outcome.runDir, "meta.json")));
+  const meta = await readMeta(outcome.runDir);
   // Calibration runs are short: their records fit in memory (measured − true needs each one).
   const records = await readRecordsFile(join(outcome.runDir, RECORDS_FILE));
   const truth = await readTruth(truthFile);
   const error = measurementError(records, truth, {
-    originEpochMs: meta.time_origin_epoch_ms as number,
+    originEpochMs: meta.time_origin_epoch_ms,
   });
   return {
     concurrency,

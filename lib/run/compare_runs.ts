@@ -6,6 +6,7 @@
  */
 
 import { findRecordsFile } from "./records_file.ts";
+import { META_FILE, RECORDS_FILE, SUMMARY_FILE } from "./results_files.ts";
 import { join, resolve } from "node:path";
 import { UsageError } from "../config/usage_error.ts";
 import { compareRuns, type RunsComparison } from "../metrics/runs_comparison.ts";
@@ -38,14 +39,14 @@ async function problemWith(dir: string): Promise<string | undefined> {
   }
   if (!stat.isDirectory) return `"${dir}" is not a directory; give run directories`;
   const missing: string[] = [];
-  for (const f of ["meta.json", "summary.json"]) {
+  for (const f of [META_FILE, SUMMARY_FILE]) {
     try {
       await Deno.stat(join(dir, f));
     } catch {
       missing.push(f);
     }
   }
-  if (await findRecordsFile(dir) === null) missing.push("requests.jsonl");
+  if (await findRecordsFile(dir) === null) missing.push(RECORDS_FILE);
   if (missing.length === 0) return undefined;
   let hint = "";
   try {

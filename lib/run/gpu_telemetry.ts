@@ -96,18 +96,7 @@ export async function startGpuTelemetry(
     gpus: t.gpus ?? null,
   };
   const command = samplerCommand(t);
-  if (!command) {
-    // Without a GPU flag this is a laptop or a client box: the report says it, once, instead.
-    if (t.gpuSampler === "auto" && t.gpuExpected && !io.quiet && !warnedMissing) {
-      warnedMissing = true;
-      io.log(
-        "warning: nvidia-smi is not on PATH, so no GPU data is recorded (summary gpu: null); " +
-          '--gpu-sampler "ssh HOST nvidia-smi" samples another host, --gpu-sampler off silences this',
-      );
-    }
-    const record = { ...base, status: t.gpuSampler === "off" ? "off" : "unavailable" };
-    return idle(record);
-  }
+  if (!command) return noSampler(t, io, base);
   base.command = command;
   const raw: GpuSample[] = [];
   let origin: number | undefined;
@@ -165,24 +154,57 @@ export async function startGpuTelemetry(
       const processRecord = await processes?.stop();
       sink?.close();
       if (csvPath && samples.length === 0) await Deno.remove(csvPath).catch(() => {});
-      const o = origin ?? 0;
-      record = {
-        ...base,
-        status: stats.samples > 0 ? "sampled" : stats.gaveUp ? "failed" : "no_samples",
-        samples: stats.samples,
-        garbage_lines: stats.garbageLines,
-        garbage_examples: stats.garbageExamples,
-        restarts: stats.restarts,
-        exits: exitsAt.map((e) => ({
-          at_ms: Math.round((e.atRaw - o) * 1000) / 1000,
-          code: e.code,
-          stderr: e.stderr,
-        })),
-        gave_up: stats.gaveUp,
-        ...(processRecord ? { processes: processRecord } : {}),
-      };
+      record = samplerRecord(base, stats, {
+        exits: exitsAt,
+        origin: origin ?? 0,
+        processes: processRecord,
+      });
       return record;
     },
+  };
+}
+
+/** Telemetry when no sampler runs (off, or nvidia-smi absent: warned once per process). */
+function noSampler(
+  t: TelemetryPlan,
+  io: { log(line: string): void; quiet: boolean },
+  base: Record<string, unknown>,
+): GpuTelemetry {
+  // Without a GPU flag this is a laptop or a client box: the report says it, once, instead.
+  if (t.gpuSampler === "auto" && t.gpuExpected && !io.quiet && !warnedMissing) {
+    warnedMissing = true;
+    io.log(
+      "warning: nvidia-smi is not on PATH, so no GPU data is recorded (summary gpu: null); " +
+        '--gpu-sampler "ssh HOST nvidia-smi" samples another host, --gpu-sampler off silences this',
+    );
+  }
+  return idle({ ...base, status: t.gpuSampler === "off" ? "off" : "unavailable" });
+}
+
+/** meta.json `gpu_sampler` once the sampler stopped: how sampling went. */
+function samplerRecord(
+  base: Record<string, unknown>,
+  stats: SamplerStats,
+  run: {
+    exits: { atRaw: number; code: number; stderr: string }[];
+    origin: number;
+    processes?: unknown;
+  },
+): Record<string, unknown> {
+  return {
+    ...base,
+    status: stats.samples > 0 ? "sampled" : stats.gaveUp ? "failed" : "no_samples",
+    samples: stats.samples,
+    garbage_lines: stats.garbageLines,
+    garbage_examples: stats.garbageExamples,
+    restarts: stats.restarts,
+    exits: run.exits.map((e) => ({
+      at_ms: Math.round((e.atRaw - run.origin) * 1000) / 1000,
+      code: e.code,
+      stderr: e.stderr,
+    })),
+    gave_up: stats.gaveUp,
+    ...(run.processes ? { processes: run.processes } : {}),
   };
 }
 

@@ -25,18 +25,10 @@ import { clientHealth } from "../metrics/client_health.ts";
 import type { SweepValues } from "../report/sweep_table.ts";
 import type { AdapterStats } from "../metrics/adapter_stats.ts";
 import { pathExists } from "./path_exists.ts";
+import { META_FILE, readJsonObject, SUMMARY_FILE, VERDICT_FILE } from "./results_files.ts";
 
 /** What kind of results directory a path is, by the files it holds. */
 export type ReportDirKind = "run" | "sweep" | "lora-compare" | "compare";
-
-async function readJson(path: string): Promise<Record<string, unknown>> {
-  const text = await Deno.readTextFile(path);
-  try {
-    const v = JSON.parse(text);
-    if (typeof v === "object" && v !== null && !Array.isArray(v)) return v;
-  } catch { /* reported below */ }
-  throw new UsageError(`Cannot read "${path}": not a JSON object; the file is damaged`);
-}
 
 /**
  * Tells a run directory (meta.json + requests.jsonl), a sweep (sweep.json), a LoRA compare
@@ -53,12 +45,12 @@ export async function reportDirKind(dir: string): Promise<ReportDirKind> {
   if (!stat.isDirectory) {
     throw new UsageError(`"${dir}" is not a directory; give a run, sweep or comparison directory`);
   }
-  if (await pathExists(join(dir, "meta.json")) && await findRecordsFile(dir) !== null) {
+  if (await pathExists(join(dir, META_FILE)) && await findRecordsFile(dir) !== null) {
     return "run";
   }
   if (await pathExists(join(dir, "sweep.json"))) return "sweep";
   if (await pathExists(join(dir, "comparison.json"))) {
-    const c = await readJson(join(dir, "comparison.json"));
+    const c = await readJsonObject(join(dir, "comparison.json"));
     if (c.kind === "runs") return "compare";
     if (c.run_ids) return "lora-compare";
   }
@@ -119,7 +111,7 @@ export async function loadRunInput(
   options: LoadOptions = {},
 ): Promise<RunReportInput> {
   const problems: string[] = [];
-  for (const f of ["meta.json", "summary.json"]) {
+  for (const f of [META_FILE, SUMMARY_FILE]) {
     if (!await pathExists(join(dir, f))) problems.push(`"${dir}" has no ${f}: not a run directory`);
   }
   const recordsPath = await findRecordsFile(dir);
@@ -127,8 +119,8 @@ export async function loadRunInput(
     problems.push(`"${dir}" has no ${RECORDS_FILE} (or ${RECORDS_FILE_GZ}): not a run directory`);
   }
   if (problems.length > 0) throw new UsageError(problems);
-  const meta = await readJson(join(dir, "meta.json"));
-  const summaryJson = await readJson(join(dir, "summary.json"));
+  const meta = await readJsonObject(join(dir, META_FILE));
+  const summaryJson = await readJsonObject(join(dir, SUMMARY_FILE));
   if (summaryJson.interrupted === true && meta.interrupted !== true) {
     // A run killed before its end wrote meta.json once, at its start: the summary knows better.
     meta.interrupted = true;
@@ -176,13 +168,13 @@ export async function loadRunInput(
   const diffs = summaryDifferences(summary, summaryJson);
   if (diffs.length > 0) {
     options.warn?.(
-      `${join(dir, "summary.json")} differs from the statistics recomputed from requests.jsonl ` +
+      `${join(dir, SUMMARY_FILE)} differs from the statistics recomputed from requests.jsonl ` +
         `in ${diffs.slice(0, 5).join(", ")}${diffs.length > 5 ? ", …" : ""}; ` +
         `the report uses the recomputed ones`,
     );
   }
-  const verdict = await pathExists(join(dir, "verdict.json"))
-    ? await readOrUsage("verdict.json", (t) => JSON.parse(t))
+  const verdict = await pathExists(join(dir, VERDICT_FILE))
+    ? await readOrUsage(VERDICT_FILE, (t) => JSON.parse(t))
     : undefined;
   const health = await pathExists(join(dir, CLIENT_HEALTH_FILE))
     ? await readOrUsage(CLIENT_HEALTH_FILE, windowsFromJsonl)
@@ -214,7 +206,7 @@ export async function loadSweepInput(
   dir: string,
   options: LoadOptions = {},
 ): Promise<SweepReportInput> {
-  const sweep = await readJson(join(dir, "sweep.json"));
+  const sweep = await readJsonObject(join(dir, "sweep.json"));
   const points = Array.isArray(sweep.points) ? sweep.points as Record<string, unknown>[] : [];
   const out: SweepReportInput["points"] = [];
   for (const p of points) {
@@ -242,7 +234,7 @@ export async function loadLoraCompareInput(
   dir: string,
   options: LoadOptions = {},
 ): Promise<CompareReportInput> {
-  const c = await readJson(join(dir, "comparison.json"));
+  const c = await readJsonObject(join(dir, "comparison.json"));
   const ids = (c.run_ids ?? {}) as Record<string, string>;
   const runs: ComparedRunInput[] = [];
   for (const name of ["baseline", "multi", "base"] as LoraRunName[]) {
@@ -277,7 +269,7 @@ export async function loadRunsCompareInput(
   dir: string,
   options: LoadOptions = {},
 ): Promise<CompareReportInput> {
-  const c = await readJson(join(dir, "comparison.json"));
+  const c = await readJsonObject(join(dir, "comparison.json"));
   const listed = Array.isArray(c.runs) ? c.runs as { name: string; dir: string }[] : [];
   const runs: ComparedRunInput[] = [];
   for (const r of listed) {

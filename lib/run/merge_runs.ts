@@ -28,6 +28,8 @@ import { writeFileAtomic } from "../report/atomic_write.ts";
 import { loadRunInput } from "./load_report_input.ts";
 import { checkShardSet, type ShardRun } from "./merge_check.ts";
 import { gateResults, sloFromDigest, sloObjectives, VERDICT_FILE } from "./verdict.ts";
+import { SUMMARY_CSV_FILE, SUMMARY_FILE, writeMeta } from "./results_files.ts";
+import type { MetaJson } from "./meta.ts";
 import {
   findRecordsFile,
   forEachRecord,
@@ -115,32 +117,7 @@ export async function mergeRunDirs(
     throw new UsageError("llmload merge needs the run directories of every shard");
   }
   const warn = (m: string) => options.log(`warning: ${m}`);
-  const problems: string[] = [];
-  const inputs: ShardRun[] = [];
-  const loaded = new Map<string, Awaited<ReturnType<typeof loadRunInput>>>();
-  for (const dir of dirs) {
-    try {
-      const run = await loadRunInput(dir, { warn });
-      loaded.set(dir, run);
-      inputs.push({ dir, meta: run.meta });
-    } catch (e) {
-      if (!(e instanceof UsageError)) throw e;
-      problems.push(...e.problems);
-    }
-  }
-  const check = checkShardSet(inputs);
-  problems.push(...check.problems);
-  const first = check.ordered[0] ?? inputs[0];
-  const outDir = resolve(
-    options.out ??
-      join(dirname(resolve(dirs[0])), `merged-${String(first?.meta.run_id ?? "run")}`),
-  );
-  if (await pathExists(outDir)) {
-    problems.push(
-      `--out "${outDir}" already exists: give a new directory (merge never writes over one)`,
-    );
-  }
-  if (problems.length > 0) throw new UsageError(problems);
+  const { check, first, loaded, outDir } = await loadShardSet(dirs, { out: options.out, warn });
 
   const meta0 = first.meta;
   const anchor0 = Number(meta0.time_origin_epoch_ms);
@@ -190,36 +167,17 @@ export async function mergeRunDirs(
     const verdict = decideVerdict(gateResults(gates, { summary, slo }), { slo });
     outcome = { summary, verdict, maxShiftMs };
     await writeFileAtomic(
-      join(tmp, "summary.json"),
+      join(tmp, SUMMARY_FILE),
       // Server metrics are per host (hosts/<i>/server_metrics.jsonl), not merged.
       summaryToJson({ ...summary, ...(adapters ? { adapters } : {}), server_metrics: null, slo }),
     );
     await writeFileAtomic(
-      join(tmp, "summary.csv"),
+      join(tmp, SUMMARY_CSV_FILE),
       summaryToCsv(summary, { run_id: runId, model, url: baseUrl }),
     );
-    const { shard: _, ...rest } = meta0;
-    const ends = check.ordered.map((r) => r.meta.ended_at).filter((e) => typeof e === "string");
-    const merged = {
-      ...rest,
-      run_id: runId,
-      command_line: withoutShardFlags(meta0.command_line),
-      ended_at: ends.length === check.ordered.length ? ends.sort().at(-1) : null,
-      interrupted: check.ordered.some((r) => r.meta.interrupted === true),
-      shards: check.count,
-      merged_from: from,
-    };
-    await writeFileAtomic(join(tmp, "meta.json"), JSON.stringify(merged, null, 2) + "\n");
+    await writeMeta(tmp, mergedMeta(meta0, check, { runId, from }));
     await writeFileAtomic(join(tmp, VERDICT_FILE), summaryToJson(verdict as never));
-    for (const { dir, meta } of check.ordered) {
-      const hostDir = join(tmp, HOSTS_DIR, String(meta.shard).split("/")[0]);
-      await Deno.mkdir(hostDir, { recursive: true });
-      for await (const e of Deno.readDir(dir)) {
-        if (e.isFile && !NOT_COPIED.has(e.name)) {
-          await Deno.copyFile(join(dir, e.name), join(hostDir, e.name));
-        }
-      }
-    }
+    await copyShardFiles(tmp, check.ordered);
     await writeReports(tmp, { warn });
     await Deno.rename(tmp, outDir);
   } catch (e) {
@@ -227,6 +185,80 @@ export async function mergeRunDirs(
     throw e;
   }
   return { dir: outDir, runId, shards: check.count, model, baseUrl, ...outcome };
+}
+
+/**
+ * Loads every shard's run directory and checks they form one whole plan; throws a UsageError
+ * listing every problem, the output directory existing included, before anything is written.
+ */
+async function loadShardSet(
+  dirs: readonly string[],
+  options: { out?: string; warn(message: string): void },
+): Promise<{
+  check: ReturnType<typeof checkShardSet>;
+  first: ShardRun;
+  loaded: Map<string, Awaited<ReturnType<typeof loadRunInput>>>;
+  outDir: string;
+}> {
+  const problems: string[] = [];
+  const inputs: ShardRun[] = [];
+  const loaded = new Map<string, Awaited<ReturnType<typeof loadRunInput>>>();
+  for (const dir of dirs) {
+    try {
+      const run = await loadRunInput(dir, { warn: options.warn });
+      loaded.set(dir, run);
+      inputs.push({ dir, meta: run.meta });
+    } catch (e) {
+      if (!(e instanceof UsageError)) throw e;
+      problems.push(...e.problems);
+    }
+  }
+  const check = checkShardSet(inputs);
+  problems.push(...check.problems);
+  const first = check.ordered[0] ?? inputs[0];
+  const outDir = resolve(
+    options.out ??
+      join(dirname(resolve(dirs[0])), `merged-${String(first?.meta.run_id ?? "run")}`),
+  );
+  if (await pathExists(outDir)) {
+    problems.push(
+      `--out "${outDir}" already exists: give a new directory (merge never writes over one)`,
+    );
+  }
+  if (problems.length > 0) throw new UsageError(problems);
+  return { check, first, loaded, outDir };
+}
+
+/** The merged meta.json: shard 0's, with the whole plan's command line, end and shards. */
+function mergedMeta(
+  meta0: ShardRun["meta"],
+  check: ReturnType<typeof checkShardSet>,
+  merge: { runId: string; from: unknown[] },
+): MetaJson {
+  const { shard: _, ...rest } = meta0;
+  const ends = check.ordered.map((r) => r.meta.ended_at).filter((e) => typeof e === "string");
+  return {
+    ...rest,
+    run_id: merge.runId,
+    command_line: withoutShardFlags(rest.command_line),
+    ended_at: ends.length === check.ordered.length ? ends.sort().at(-1) : null,
+    interrupted: check.ordered.some((r) => r.meta.interrupted === true),
+    shards: check.count,
+    merged_from: merge.from,
+  } as MetaJson;
+}
+
+/** Each shard's own files, kept under hosts/<i>/ (records are merged, reports redrawn). */
+async function copyShardFiles(out: string, ordered: readonly ShardRun[]): Promise<void> {
+  for (const { dir, meta } of ordered) {
+    const hostDir = join(out, HOSTS_DIR, String(meta.shard).split("/")[0]);
+    await Deno.mkdir(hostDir, { recursive: true });
+    for await (const e of Deno.readDir(dir)) {
+      if (e.isFile && !NOT_COPIED.has(e.name)) {
+        await Deno.copyFile(join(dir, e.name), join(hostDir, e.name));
+      }
+    }
+  }
 }
 
 /** A growable bit set of record indexes, so a duplicate is found without keeping records. */

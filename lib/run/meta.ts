@@ -1,5 +1,5 @@
 import { effectiveConcurrency, type RunPlan } from "../config/run_plan.ts";
-import { RECORDS_FILE, RECORDS_FILE_GZ } from "./records_file.ts";
+import { RECORDS_FILE, RECORDS_FILE_GZ } from "./results_files.ts";
 import { resolveEngineParams } from "../sim/profiles.ts";
 import type { SimOptions } from "../sim/server.ts";
 import type { ParsedTrace } from "../load/trace_replay.ts";
@@ -9,6 +9,98 @@ import { describeOutputLength } from "../workload/output_length.ts";
 import { samplingFields } from "../client/request_body.ts";
 import { formatShard } from "../load/shard.ts";
 import { redactArgv, redactDeep, redactText, redactUrl } from "../config/redact.ts";
+import type { TelemetryMeta } from "./telemetry_record.ts";
+import type { WorkersChoice } from "./worker_count.ts";
+
+type Nullable<T> = T | null;
+
+/**
+ * meta.json, key by key (snake_case, the results directory's contract): what ran, against what,
+ * when, and how to rebuild times. Keys marked optional appear only in some runs.
+ */
+export interface MetaJson extends Partial<TelemetryMeta> {
+  run_id: string;
+  llmload_version: string;
+  command_line: string[];
+  target: {
+    url: string;
+    model: string;
+    sim: boolean;
+    /** With `--target sim` ({@link describeSim}). */
+    sim_options?: unknown;
+    sim_engine?: unknown;
+  };
+  endpoint: RunPlan["endpoint"];
+  transport: RunPlan["transport"];
+  transport_resolved: Nullable<"fetch" | "socket">;
+  preconnect: Nullable<object>;
+  load: Record<string, unknown> & { mode: "open" | "closed" };
+  stop: { duration_ms: Nullable<number>; requests: Nullable<number> };
+  records: { file: string; token_times: string };
+  warmup: { duration_ms: Nullable<number>; requests: Nullable<number> };
+  request: Record<string, unknown>;
+  dataset: Nullable<Record<string, unknown>>;
+  hooks: unknown;
+  lora: Nullable<Record<string, unknown>>;
+  server: Nullable<Record<string, unknown>>;
+  /** Only in a server-variants sweep: which server configuration this run measured. */
+  server_variant?: Record<string, unknown>;
+  prompt_length_mode: Nullable<"exact" | "local_tokenizer" | "estimate">;
+  prompt_tokenizer: Nullable<{ file: string; chat_template: string | null }>;
+  timeouts: { request_ms: number; connect_ms: Nullable<number>; ttft_ms: Nullable<number> };
+  seed: number;
+  started_at: string;
+  ended_at: Nullable<string>;
+  time_origin_epoch_ms: number;
+  interrupted: boolean;
+  /** Sharded runs ({@link shardMeta}) and `--start-at`. */
+  shard?: string;
+  start_at?: string;
+  gates?: { slo: unknown; fail_on: unknown; default_gates: boolean };
+  client: { deno: string; os: string; arch: string; hostname: Nullable<string> };
+  /** Worker threads of the run (run_benchmark.ts). */
+  workers?: WorkersChoice;
+  /** Why an interrupted run stopped (SIGINT, SIGTERM, max-runtime). */
+  interrupt_reason?: string;
+  /** `llmload merge`: the shards a merged run came from (merge_runs.ts). */
+  shards?: number;
+  merged_from?: unknown[];
+}
+
+/** What a run adds to its plan in meta.json. */
+export interface RunFacts {
+  runId: string;
+  baseUrl: string;
+  model: string;
+  originEpochMs: number;
+  endedAtEpochMs?: number;
+  interrupted: boolean;
+  /**
+   * `exact`: prompts measured with the server's /tokenize; `local_tokenizer`: with a local
+   * tokenizer.json (`--tokenizer`); `estimate`: word counts.
+   */
+  promptLengthMode?: "exact" | "local_tokenizer" | "estimate";
+  /** The local tokenizer that measured prompts: its file and chat template source. */
+  promptTokenizer?: { file: string; chatTemplate: string | null };
+  /** The dataset the prompts came from (`describeDataset`); absent for synthetic prompts. */
+  dataset?: Record<string, unknown>;
+  /** A scenario's setup/teardown timings (ScenarioHooks.record); absent without hooks. */
+  hooks?: unknown;
+  /** With `--target sim`: the options the simulator was started with, and its truth log. */
+  sim?: { options: SimOptions; truthLogFile?: string };
+  /** The arrival shape or concurrency stages ({@link describeShape}); absent for none. */
+  shape?: Record<string, unknown> | null;
+  /** LoRA mode, strategy, adapter set and load timings (`loraMeta`); absent without LoRA. */
+  lora?: Record<string, unknown>;
+  /** What the server says about itself (`serverMeta`: version, models, engine, headers). */
+  server?: Record<string, unknown>;
+  /** `system`, `gpus`, `tags`, `notes`, `gpu_sampler` (telemetry_record.ts); appended as is. */
+  telemetry?: TelemetryMeta;
+  /** The transport actually used (`--transport auto` resolved: socket, or fetch for a proxy). */
+  transportResolved?: "fetch" | "socket";
+  /** What `--preconnect` opened before time 0 (preconnect.ts `PreconnectMeta`). */
+  preconnect?: object;
+}
 
 /**
  * The contents of meta.json: what ran, against what, when, and how to rebuild times. Record
@@ -16,42 +108,7 @@ import { redactArgv, redactDeep, redactText, redactUrl } from "../config/redact.
  * nor any other secret of the command line, the URL's userinfo or the server command (redact.ts):
  * meta.json feeds the reports and the history files, so this is where they are hidden.
  */
-export function buildMeta(
-  plan: RunPlan,
-  run: {
-    runId: string;
-    baseUrl: string;
-    model: string;
-    originEpochMs: number;
-    endedAtEpochMs?: number;
-    interrupted: boolean;
-    /**
-     * `exact`: prompts measured with the server's /tokenize; `local_tokenizer`: with a local
-     * tokenizer.json (`--tokenizer`); `estimate`: word counts.
-     */
-    promptLengthMode?: "exact" | "local_tokenizer" | "estimate";
-    /** The local tokenizer that measured prompts: its file and chat template source. */
-    promptTokenizer?: { file: string; chatTemplate: string | null };
-    /** The dataset the prompts came from (`describeDataset`); absent for synthetic prompts. */
-    dataset?: Record<string, unknown>;
-    /** A scenario's setup/teardown timings (ScenarioHooks.record); absent without hooks. */
-    hooks?: unknown;
-    /** With `--target sim`: the options the simulator was started with, and its truth log. */
-    sim?: { options: SimOptions; truthLogFile?: string };
-    /** The arrival shape or concurrency stages ({@link describeShape}); absent for none. */
-    shape?: Record<string, unknown> | null;
-    /** LoRA mode, strategy, adapter set and load timings (`loraMeta`); absent without LoRA. */
-    lora?: Record<string, unknown>;
-    /** What the server says about itself (`serverMeta`: version, models, engine, headers). */
-    server?: Record<string, unknown>;
-    /** `system`, `gpus`, `tags`, `notes`, `gpu_sampler` (telemetry_record.ts); appended as is. */
-    telemetry?: Record<string, unknown>;
-    /** The transport actually used (`--transport auto` resolved: socket, or fetch for a proxy). */
-    transportResolved?: "fetch" | "socket";
-    /** What `--preconnect` opened before time 0 (preconnect.ts `PreconnectMeta`). */
-    preconnect?: object;
-  },
-): Record<string, unknown> {
+export function buildMeta(plan: RunPlan, run: RunFacts): MetaJson {
   // Every string, not only the target's: the server record repeats the URL (its /metrics).
   return redactDeep({
     run_id: run.runId,
@@ -69,24 +126,7 @@ export function buildMeta(
     transport_resolved: run.transportResolved ??
       (plan.transport === "auto" ? null : plan.transport),
     preconnect: run.preconnect ?? null,
-    load: plan.load.mode === "open"
-      ? {
-        mode: "open",
-        rate: plan.load.rate ?? null,
-        arrival: plan.load.shape?.kind === "trace" ? null : plan.load.arrival,
-        burstiness: plan.load.burstiness,
-        max_in_flight: plan.load.maxInFlight ?? null,
-        queue: plan.load.queue,
-        shape: run.shape ?? null,
-      }
-      : {
-        mode: "closed",
-        concurrency: plan.load.concurrency ?? null,
-        // Fewer than `concurrency` when --requests stops the run before every user sent.
-        effective_concurrency: effectiveConcurrency(plan) ?? null,
-        ramp_ms: plan.load.rampMs ?? null,
-        shape: run.shape ?? null,
-      },
+    load: loadMeta(plan, run.shape ?? null),
     stop: { duration_ms: plan.stop.durationMs ?? null, requests: plan.stop.requests ?? null },
     records: {
       file: plan.gzipRecords ? RECORDS_FILE_GZ : RECORDS_FILE,
@@ -96,38 +136,12 @@ export function buildMeta(
       duration_ms: plan.warmup.durationMs ?? null,
       requests: plan.warmup.requests ?? null,
     },
-    request: {
-      // With a dataset the synthetic-prompt settings are unused: null rather than misleading.
-      prompt_tokens: plan.dataset ? null : plan.request.promptTokens,
-      max_tokens: plan.request.maxTokens,
-      output_tokens: plan.request.outputTokens
-        ? describeOutputLength(plan.request.outputTokens)
-        : null,
-      ignore_eos: plan.request.ignoreEos,
-      shared_prefix_tokens: plan.dataset ? null : plan.request.sharedPrefixTokens,
-      text_source: plan.dataset ? null : plan.request.textSource,
-      // As sent in every request body (API names); null: none set, the server's defaults apply.
-      sampling: plan.request.sampling ? samplingFields(plan.request.sampling) : null,
-      tokenizer: plan.dataset ? null : plan.request.tokenizer ?? null,
-    },
+    request: requestMeta(plan),
     dataset: run.dataset ?? null,
     hooks: run.hooks ?? null,
     lora: run.lora ?? null,
     server: run.server ?? null,
-    // Only in a server-variants sweep: which server configuration this run measured.
-    ...(plan.serverVariant
-      ? {
-        server_variant: {
-          sweep_id: plan.serverVariant.sweepId,
-          index: plan.serverVariant.index,
-          label: plan.serverVariant.label,
-          params: plan.serverVariant.params,
-          argv: redactArgv(plan.serverVariant.argv),
-          template: redactText(plan.serverVariant.template),
-          port: plan.serverVariant.port,
-        },
-      }
-      : {}),
+    ...serverVariantMeta(plan),
     prompt_length_mode: run.promptLengthMode ?? null,
     // Which tokenizer.json measured the prompts, and whether a chat template was counted.
     prompt_tokenizer: run.promptTokenizer
@@ -139,10 +153,7 @@ export function buildMeta(
       ttft_ms: plan.timeouts.ttftMs ?? null,
     },
     seed: plan.seed,
-    started_at: new Date(run.originEpochMs).toISOString(),
-    ended_at: run.endedAtEpochMs === undefined ? null : new Date(run.endedAtEpochMs).toISOString(),
-    time_origin_epoch_ms: Math.round(run.originEpochMs * 1000) / 1000,
-    interrupted: run.interrupted,
+    ...timesMeta(run),
     ...shardMeta(plan),
     client: {
       deno: Deno.version.deno,
@@ -154,12 +165,82 @@ export function buildMeta(
   });
 }
 
+/** meta.json `load`: open or closed loop, as planned, with the arrival shape. */
+function loadMeta(plan: RunPlan, shape: Record<string, unknown> | null): MetaJson["load"] {
+  if (plan.load.mode === "open") {
+    return {
+      mode: "open",
+      rate: plan.load.rate ?? null,
+      arrival: plan.load.shape?.kind === "trace" ? null : plan.load.arrival,
+      burstiness: plan.load.burstiness,
+      max_in_flight: plan.load.maxInFlight ?? null,
+      queue: plan.load.queue,
+      shape,
+    };
+  }
+  return {
+    mode: "closed",
+    concurrency: plan.load.concurrency ?? null,
+    // Fewer than `concurrency` when --requests stops the run before every user sent.
+    effective_concurrency: effectiveConcurrency(plan) ?? null,
+    ramp_ms: plan.load.rampMs ?? null,
+    shape,
+  };
+}
+
+/** meta.json `request`: what every request asks for. */
+function requestMeta(plan: RunPlan): MetaJson["request"] {
+  const r = plan.request;
+  // With a dataset the synthetic-prompt settings are unused: null rather than misleading.
+  const synthetic = !plan.dataset;
+  return {
+    prompt_tokens: synthetic ? r.promptTokens : null,
+    max_tokens: r.maxTokens,
+    output_tokens: r.outputTokens ? describeOutputLength(r.outputTokens) : null,
+    ignore_eos: r.ignoreEos,
+    shared_prefix_tokens: synthetic ? r.sharedPrefixTokens : null,
+    text_source: synthetic ? r.textSource : null,
+    // As sent in every request body (API names); null: none set, the server's defaults apply.
+    sampling: r.sampling ? samplingFields(r.sampling) : null,
+    tokenizer: synthetic ? r.tokenizer ?? null : null,
+  };
+}
+
+/** Only in a server-variants sweep: which server configuration this run measured. */
+function serverVariantMeta(plan: RunPlan): Pick<MetaJson, "server_variant"> {
+  const v = plan.serverVariant;
+  if (!v) return {};
+  return {
+    server_variant: {
+      sweep_id: v.sweepId,
+      index: v.index,
+      label: v.label,
+      params: v.params,
+      argv: redactArgv(v.argv),
+      template: redactText(v.template),
+      port: v.port,
+    },
+  };
+}
+
+/** When the run started and ended, and the origin its record times count from. */
+function timesMeta(
+  run: RunFacts,
+): Pick<MetaJson, "started_at" | "ended_at" | "time_origin_epoch_ms" | "interrupted"> {
+  return {
+    started_at: new Date(run.originEpochMs).toISOString(),
+    ended_at: run.endedAtEpochMs === undefined ? null : new Date(run.endedAtEpochMs).toISOString(),
+    time_origin_epoch_ms: Math.round(run.originEpochMs * 1000) / 1000,
+    interrupted: run.interrupted,
+  };
+}
+
 /**
  * A shard's keys (only in sharded runs, so other runs' meta.json is unchanged): `shard` "i/N",
  * `start_at` (ISO; then `time_origin_epoch_ms` is exactly it) and the verdict settings
  * `gates`, so `llmload merge` can recompute the SLOs and gates of the whole plan.
  */
-function shardMeta(plan: RunPlan): Record<string, unknown> {
+function shardMeta(plan: RunPlan): Pick<MetaJson, "shard" | "start_at" | "gates"> {
   const start = plan.startAtEpochMs === undefined
     ? {}
     : { start_at: new Date(plan.startAtEpochMs).toISOString() };

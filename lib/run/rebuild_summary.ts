@@ -10,6 +10,7 @@ import { writeFileAtomic } from "../report/atomic_write.ts";
 import { summaryToJson } from "../report/summary_json.ts";
 import { findRecordsFile, forEachRecord } from "./records_file.ts";
 import { pathExists } from "./path_exists.ts";
+import { META_FILE, readMeta, SUMMARY_FILE } from "./results_files.ts";
 
 /** Why a rebuilt summary exists, as summary.json `interrupt_reason` says it. */
 export const REBUILT_REASON = "the run ended without writing its summary (killed?); " +
@@ -23,11 +24,11 @@ export async function rebuildMissingSummary(
   dir: string,
   options: { warn(message: string): void },
 ): Promise<string | undefined> {
-  const path = join(dir, "summary.json");
-  if (await pathExists(path) || !await pathExists(join(dir, "meta.json"))) return undefined;
+  const path = join(dir, SUMMARY_FILE);
+  if (await pathExists(path) || !await pathExists(join(dir, META_FILE))) return undefined;
   const records = await findRecordsFile(dir);
   if (records === null) return undefined;
-  const meta = JSON.parse(await Deno.readTextFile(join(dir, "meta.json")));
+  const meta = await readMeta(dir);
   const model = typeof meta.target?.model === "string" ? meta.target.model : undefined;
   const digest = new RunDigest({ baseModel: model });
   await forEachRecord(records, (r) => digest.add(r), { onTruncated: options.warn });

@@ -7,6 +7,7 @@
  */
 
 import { join, relative } from "node:path";
+import { META_FILE, readJson, SUMMARY_FILE, VERDICT_FILE } from "./results_files.ts";
 import type { RunPlan } from "../config/run_plan.ts";
 import {
   filterHistory,
@@ -62,16 +63,6 @@ export async function readHistory(
     throw e;
   }
   return parseHistory(text);
-}
-
-/** A JSON file of the run directory, or null when it is absent or unreadable. */
-async function readJson(path: string, warn: (m: string) => void): Promise<unknown> {
-  try {
-    return JSON.parse(await Deno.readTextFile(path));
-  } catch (e) {
-    if (!(e instanceof Deno.errors.NotFound)) warn(`${path} not read: ${(e as Error).message}`);
-    return null;
-  }
 }
 
 /**
@@ -133,9 +124,10 @@ export async function recordRunHistory(
   let record: HistoryRecord;
   try {
     record = historyRecord({
-      summary: await readJson(join(runDir, "summary.json"), warn),
-      meta: await readJson(join(runDir, "meta.json"), warn),
-      verdict: await readJson(join(runDir, "verdict.json"), warn),
+      // A file absent or unreadable reads as null.
+      summary: await readJson(join(runDir, SUMMARY_FILE), warn) ?? null,
+      meta: await readJson(join(runDir, META_FILE), warn) ?? null,
+      verdict: await readJson(join(runDir, VERDICT_FILE), warn) ?? null,
     }, { runDir: relative(root, runDir), scenario: plan.scenario ?? null, parent });
     await appendHistory(root, record);
   } catch (e) {

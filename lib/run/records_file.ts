@@ -9,11 +9,9 @@ import { recordFromJsonl } from "../report/record_jsonl.ts";
 import type { RequestRecord } from "../metrics/record.ts";
 import { pathExists } from "./path_exists.ts";
 import { JsonlSink } from "./jsonl_sink.ts";
+import { RECORDS_FILE, RECORDS_FILE_GZ } from "./results_files.ts";
 
-/** The plain records file's name. */
-export const RECORDS_FILE = "requests.jsonl";
-/** The gzip-compressed records file's name (`--gzip-records`). */
-export const RECORDS_FILE_GZ = "requests.jsonl.gz";
+export { RECORDS_FILE, RECORDS_FILE_GZ };
 
 /** The records file of run directory `dir` (plain first, then gzip); null when it has none. */
 export async function findRecordsFile(dir: string): Promise<string | null> {

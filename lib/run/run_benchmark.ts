@@ -1,12 +1,9 @@
 import { join } from "node:path";
-import { sendRequest } from "../client/stream_client.ts";
-import { createSocketTransport } from "../client/socket_transport.ts";
-import type { ClientConfig, Job } from "../client/types.ts";
+import { createSocketTransport, type SocketTransport } from "../client/socket_transport.ts";
 import { effectiveConcurrency, type RunPlan } from "../config/run_plan.ts";
 import { UsageError } from "../config/usage_error.ts";
 import { realClock } from "../load/clock.ts";
 import { type ParsedTrace, readTrace } from "../load/trace_replay.ts";
-import type { Slot } from "../load/types.ts";
 import type { RequestRecord } from "../metrics/record.ts";
 import { LiveStats } from "../metrics/live_stats.ts";
 import type { Summary } from "../metrics/summary.ts";
@@ -28,8 +25,13 @@ import {
 import { describeDataset, loadDatasetPrompts } from "../workload/dataset_prompts.ts";
 import type { Dataset } from "../workload/datasets/mod.ts";
 import type { LengthBuckets } from "../workload/length_buckets.ts";
-import { buildMeta, describeShape } from "./meta.ts";
-import { forecastShape, openSchedule, type ShapeForecast } from "./open_schedule.ts";
+import { buildMeta, describeShape, type MetaJson } from "./meta.ts";
+import {
+  forecastShape,
+  type OpenSchedule,
+  openSchedule,
+  type ShapeForecast,
+} from "./open_schedule.ts";
 import type { AdapterStats } from "../metrics/adapter_stats.ts";
 import {
   finishLora,
@@ -42,13 +44,15 @@ import {
 import { startClientProbe } from "./client_probe.ts";
 import { writeClientHealth } from "./client_health_file.ts";
 import { chooseWorkers, type WorkersChoice } from "./worker_count.ts";
-import { startWorkerPool } from "./worker_pool.ts";
+import { startWorkerPool, type WorkerPool } from "./worker_pool.ts";
 import { openRecordsWriter } from "./records_file.ts";
 import { driveLoad } from "./drive_load.ts";
 import { concurrencySchedule } from "../load/stages.ts";
 import { WHOLE } from "../load/shard.ts";
 import type { ClientHealth, HealthWindow } from "../metrics/client_health.ts";
-import { droppedRecord, requestSpecs, traceBuckets } from "./request_specs.ts";
+import { requestSpecs, traceBuckets } from "./request_specs.ts";
+import { createSendPath, runClientConfig } from "./send_path.ts";
+import { SUMMARY_CSV_FILE, SUMMARY_FILE, writeMeta } from "./results_files.ts";
 import {
   LORA_TIMELINE_FILE,
   LORA_TIMELINE_INTERVAL_MS,
@@ -72,12 +76,13 @@ import { type SimTarget, startSimTarget } from "./sim_target.ts";
 import { createRunDir, makeRunId } from "./run_dir.ts";
 import { DEFAULT_TELEMETRY } from "../config/telemetry_plan.ts";
 import { type GpuTelemetry, startGpuTelemetry } from "./gpu_telemetry.ts";
-import { finishTelemetry, telemetryMeta } from "./telemetry_record.ts";
+import { finishTelemetry, type TelemetryMeta, telemetryMeta } from "./telemetry_record.ts";
 import { checkBaselineFlag, sloFromDigest, sloObjectives, writeVerdict } from "./verdict.ts";
 import type { Verdict } from "../metrics/gates.ts";
 import { formatShard } from "../load/shard.ts";
 import { originAt, waitForStart } from "./start_at_wait.ts";
-import { chooseRunWire, warmConnections } from "./run_transport.ts";
+import { chooseRunWire, type RunWire, warmConnections } from "./run_transport.ts";
+import type { PreconnectMeta } from "./preconnect.ts";
 import { redactUrl } from "../config/redact.ts";
 
 /** Where a run talks to: the terminal, and the interrupt (Ctrl-C) signal. */
@@ -159,6 +164,45 @@ export async function runBenchmark(
   options: RunOptions = {},
 ): Promise<RunOutcome> {
   await checkBaselineFlag(plan);
+  warnEffectiveConcurrency(plan, io);
+  const inputs = await readInputs(plan, io);
+  // The simulator stands in for the model whose tokenizer was given: it counts with it too.
+  const ownSim = plan.target.sim && !options.sim
+    ? await startSimTarget(plan, {
+      dataset: inputs.dataset,
+      tokenizer: inputs.dataset ? undefined : inputs.tokenizer?.files,
+      log: io.log,
+      loraAdapters: plan.lora && simAdapterNames(plan.lora, inputs.local, inputs.dataset),
+    })
+    : undefined;
+  const sim = plan.target.sim ? options.sim ?? ownSim : undefined;
+  // Started before the target is touched, so samples before the first send give a baseline.
+  let gpu: GpuTelemetry | undefined;
+  try {
+    gpu = await startGpuTelemetry(plan.telemetry ?? DEFAULT_TELEMETRY, io);
+    const baseUrl = sim ? sim.baseUrl : plan.target.url.replace(/\/+$/, "");
+    const ready = await prepareTarget(plan, io, { baseUrl, inputs, sim, options });
+    const runId = makeRunId(new Date());
+    const runDir = await createRunDir(plan.out, runId);
+    return await drive({
+      plan,
+      io,
+      where: { runId, runDir, baseUrl, model: ready.model, sim, server: ready.server },
+      prompts: { ...ready.prompts, shape: inputs.shape },
+      hooksRecord: options.hooksRecord,
+      lora: ready.lora,
+      telemetry: { gpu, meta: await telemetryMeta(plan, gpu) },
+      workers: inputs.workers,
+      output: ready.output,
+    });
+  } finally {
+    await gpu?.stop(); // the child never outlives the run, whatever ended it
+    await options.afterEnd?.();
+    await ownSim?.close();
+  }
+}
+
+function warnEffectiveConcurrency(plan: RunPlan, io: RunIo): void {
   const effective = effectiveConcurrency(plan);
   if (
     plan.load.mode === "closed" && effective !== undefined && effective < plan.load.concurrency!
@@ -169,6 +213,20 @@ export async function runBenchmark(
         `(meta.json load.effective_concurrency); raise --requests to load ${plan.load.concurrency}`,
     );
   }
+}
+
+/** What a run reads from files before the simulator or target is touched. */
+interface RunInputs {
+  dataset?: Dataset;
+  /** LoRA adapters found on this host. */
+  local: Awaited<ReturnType<typeof localAdapters>>;
+  shape: PreparedShape;
+  workers: WorkersChoice;
+  tokenizer?: LocalTokenizer;
+}
+
+/** Reads the dataset, adapters, arrival shape and tokenizer: bad input fails before any start. */
+async function readInputs(plan: RunPlan, io: RunIo): Promise<RunInputs> {
   const dataset = plan.dataset
     ? await loadDatasetPrompts(plan.dataset, {
       seed: plan.seed,
@@ -188,84 +246,73 @@ export async function runBenchmark(
   const tokenizer = plan.request.tokenizer
     ? await loadLocalTokenizer(plan.request.tokenizer)
     : undefined;
-  // The simulator stands in for the model whose tokenizer was given: it counts with it too.
-  const ownSim = plan.target.sim && !options.sim
-    ? await startSimTarget(plan, {
-      dataset,
-      tokenizer: dataset ? undefined : tokenizer?.files,
+  return { dataset, local, shape, workers, tokenizer };
+}
+
+/** The target, resolved and described, with the prompts and adapters prepared on it. */
+interface ReadyTarget {
+  model: string;
+  prompts: Prompts;
+  output: { counter?: OutputCounter; spec?: OutputCounterSpec };
+  lora?: LoraRun;
+  server: ServerRecord;
+}
+
+/**
+ * Waits for the target, resolves its model, runs the setup hook, then prepares what talks to
+ * the server before the run's clock starts (so it never affects pacing): prompt calibration,
+ * LoRA adapters and the server's description of itself.
+ */
+async function prepareTarget(
+  plan: RunPlan,
+  io: RunIo,
+  ctx: { baseUrl: string; inputs: RunInputs; sim?: SimTarget; options: RunOptions },
+): Promise<ReadyTarget> {
+  const { baseUrl, inputs: { dataset, tokenizer } } = ctx;
+  const apiKey = plan.target.apiKey;
+  if (plan.unattended.waitReadyMs !== undefined) {
+    await waitReady(baseUrl, {
+      limitMs: plan.unattended.waitReadyMs,
+      apiKey,
+      signal: io.interrupt,
       log: io.log,
-      loraAdapters: plan.lora && simAdapterNames(plan.lora, local, dataset),
+    });
+  }
+  const target = await resolveTarget(baseUrl, { model: plan.target.model, apiKey });
+  await ctx.options.beforeStart?.({ baseUrl, model: target.model, apiKey });
+  // Dataset prompts are sent as written: nothing to calibrate. A trace asks for each arrival's
+  // own prompt length: every distinct (bucketed) one is calibrated here.
+  const prompts: Prompts = dataset ? { dataset } : {
+    book: await preparePrompts(plan, {
+      baseUrl,
+      model: target.model,
+      apiKey,
+      log: io.log,
+      tokenizer,
+      lengths: ctx.inputs.shape.buckets?.lengths,
+    }),
+    tokenizer,
+  };
+  const output = chooseOutputCounter({ tokenizer, sim: ctx.sim !== undefined });
+  const lora = plan.lora
+    ? await prepareLora({ ...plan, lora: plan.lora }, {
+      baseUrl,
+      model: target.model,
+      local: ctx.inputs.local,
+      dataset,
+      log: io.log,
     })
     : undefined;
-  const sim = plan.target.sim ? options.sim ?? ownSim : undefined;
-  // Started before the target is touched, so samples before the first send give a baseline.
-  let gpu: GpuTelemetry | undefined;
-  try {
-    gpu = await startGpuTelemetry(plan.telemetry ?? DEFAULT_TELEMETRY, io);
-    const baseUrl = sim ? sim.baseUrl : plan.target.url.replace(/\/+$/, "");
-    if (plan.unattended.waitReadyMs !== undefined) {
-      await waitReady(baseUrl, {
-        limitMs: plan.unattended.waitReadyMs,
-        apiKey: plan.target.apiKey,
-        signal: io.interrupt,
-        log: io.log,
-      });
-    }
-    const target = await resolveTarget(baseUrl, {
-      model: plan.target.model,
-      apiKey: plan.target.apiKey,
-    });
-    await options.beforeStart?.({ baseUrl, model: target.model, apiKey: plan.target.apiKey });
-    // Calibration talks to the server before the run's clock starts, so it never affects pacing.
-    // Dataset prompts are sent as written: nothing to calibrate.
-    // A trace asks for each arrival's own prompt length: every distinct (bucketed) one is
-    // calibrated here, before the clock starts.
-    const prompts: Prompts = dataset ? { dataset } : {
-      book: await preparePrompts(plan, {
-        baseUrl,
-        model: target.model,
-        apiKey: plan.target.apiKey,
-        log: io.log,
-        tokenizer,
-        lengths: shape.buckets?.lengths,
-      }),
-      tokenizer,
-    };
-    const output = chooseOutputCounter({ tokenizer, sim: sim !== undefined });
-    const lora = plan.lora
-      ? await prepareLora({ ...plan, lora: plan.lora }, {
-        baseUrl,
-        model: target.model,
-        local,
-        dataset,
-        log: io.log,
-      })
-      : undefined;
-    // What the server says about itself, once, before the run's clock starts; never fatal.
-    const server = await describeServer(baseUrl, {
-      apiKey: plan.target.apiKey,
-      models: target.modelsAnswer,
-      metrics: plan.serverMetrics.enabled,
-    });
-    if (plan.serverMetrics.enabled && server.metrics.problem) {
-      io.log(`warning: ${server.metrics.problem}; this run records no server metrics`);
-    }
-    const runId = makeRunId(new Date());
-    const runDir = await createRunDir(plan.out, runId);
-    const where = { runId, runDir, baseUrl, model: target.model, sim, server };
-    const telemetry = { gpu, meta: await telemetryMeta(plan, gpu) };
-    return await drive(plan, io, where, { ...prompts, shape }, {
-      hooksRecord: options.hooksRecord,
-      lora,
-      telemetry,
-      workers,
-      output,
-    });
-  } finally {
-    await gpu?.stop(); // the child never outlives the run, whatever ended it
-    await options.afterEnd?.();
-    await ownSim?.close();
+  // What the server says about itself, once; never fatal.
+  const server = await describeServer(baseUrl, {
+    apiKey,
+    models: target.modelsAnswer,
+    metrics: plan.serverMetrics.enabled,
+  });
+  if (plan.serverMetrics.enabled && server.metrics.problem) {
+    io.log(`warning: ${server.metrics.problem}; this run records no server metrics`);
   }
+  return { model: target.model, prompts, output, lora, server };
 }
 
 /**
@@ -331,39 +378,75 @@ async function prepareShape(plan: RunPlan, io: RunIo): Promise<PreparedShape> {
   return { trace, forecast, buckets };
 }
 
-async function drive(
-  plan: RunPlan,
-  io: RunIo,
-  where: {
-    runId: string;
-    runDir: string;
-    baseUrl: string;
-    model: string;
-    sim?: SimTarget;
-    server: ServerRecord;
-  },
-  prompts: Prompts & { shape: PreparedShape },
-  extra: {
-    hooksRecord?: () => unknown;
-    lora?: LoraRun;
-    /** GPU sampler and meta.json's system/gpus/tags/notes (telemetry_record.ts). */
-    telemetry: { gpu: GpuTelemetry; meta: Record<string, unknown> };
-    /** Worker threads (`--workers`), recorded in meta.json. */
-    workers: WorkersChoice;
-    /** Counts output text when the server sends no usage (output_counter.ts). */
-    output: { counter?: OutputCounter; spec?: OutputCounterSpec };
-  },
-): Promise<RunOutcome> {
-  const { hooksRecord, lora, telemetry } = extra;
-  const { runDir, baseUrl, model } = where;
-  const { dataset, book, shape } = prompts;
+/** Where a run sends: its directory, the target and what the server said about itself. */
+interface RunWhere {
+  runId: string;
+  runDir: string;
+  baseUrl: string;
+  model: string;
+  sim?: SimTarget;
+  server: ServerRecord;
+}
+
+/** Everything prepared before the load: what {@link drive} runs. */
+interface DriveRun {
+  plan: RunPlan;
+  io: RunIo;
+  where: RunWhere;
+  prompts: Prompts & { shape: PreparedShape };
+  hooksRecord?: () => unknown;
+  lora?: LoraRun;
+  /** GPU sampler and meta.json's system/gpus/tags/notes (telemetry_record.ts). */
+  telemetry: { gpu: GpuTelemetry; meta: TelemetryMeta };
+  /** Worker threads (`--workers`), recorded in meta.json. */
+  workers: WorkersChoice;
+  /** Counts output text when the server sends no usage (output_counter.ts). */
+  output: { counter?: OutputCounter; spec?: OutputCounterSpec };
+}
+
+/** Runs the load and writes the run directory: start, send, finish. */
+async function drive(run: DriveRun): Promise<RunOutcome> {
+  const { plan, where: { runDir, model } } = run;
+  using launch = await prepareLaunch(run);
+  const metricsIntervalMs = plan.serverMetrics.intervalMs ??
+    (run.lora ? LORA_TIMELINE_INTERVAL_MS : METRICS_INTERVAL_MS);
+  run.telemetry.gpu.attach(runDir, launch.origin);
+  const metaFor = (end?: MetaEnd) => runMeta(run, launch, metricsIntervalMs, end);
+  await writeMeta(runDir, metaFor());
+  const recording = await openRecording(plan, runDir, model);
+  const sent = await sendLoad(run, launch, recording, metricsIntervalMs);
+  return await finishRun(run, recording, sent, metaFor);
+}
+
+/** The load's transport, threads, connections and time 0, settled before the clock starts. */
+interface Launch extends Disposable {
+  open?: OpenSchedule;
+  wire: RunWire;
+  /** Worker threads (`--workers`); absent: the main thread sends. */
+  pool?: WorkerPool;
+  /** The main thread's keep-alive pool (socket transport, no workers). */
+  socket?: SocketTransport;
+  preconnect: PreconnectMeta;
+  /** Time 0 as this thread's `performance.now()`, and as epoch ms. */
+  origin: number;
+  originEpochMs: number;
+}
+
+/**
+ * Starts and prepares the worker threads (they load before the clock starts, so their first
+ * sends are not late), opens `--preconnect` connections and fixes time 0.
+ */
+async function prepareLaunch(run: DriveRun): Promise<Launch> {
+  const { plan, io, where: { baseUrl, model }, prompts } = run;
   const open = plan.load.mode === "open"
-    ? openSchedule(plan.load, { seed: plan.seed, trace: shape.trace })
+    ? openSchedule(plan.load, { seed: plan.seed, trace: prompts.shape.trace })
     : undefined;
   // `--transport auto` resolved here (proxy environment), once for every thread.
   const wire = chooseRunWire(plan, baseUrl, io.log);
-  // Worker threads load before the clock starts, so their first sends are not late.
-  using pool = extra.workers.count > 1 ? await startWorkerPool(extra.workers.count) : undefined;
+  using owned = new DisposableStack();
+  const pool = run.workers.count > 1
+    ? owned.use(await startWorkerPool(run.workers.count))
+    : undefined;
   const workerPreconnects = await pool?.prepare(
     {
       plan,
@@ -371,61 +454,95 @@ async function drive(
       model,
       transport: wire.transport,
       preconnectTotal: wire.preconnectTotal,
-      book: book?.portable,
-      dataset,
-      trace: shape.trace,
-      outputCounter: extra.output.spec,
+      book: prompts.book?.portable,
+      dataset: prompts.dataset,
+      trace: prompts.shape.trace,
+      outputCounter: run.output.spec,
     },
     plan.shard ?? WHOLE,
   );
   // One keep-alive pool for the whole run (main thread); closed once every request has ended.
   // Filled by --preconnect before time 0, so those connects are not part of the first sends.
-  using socketTransport = !pool && wire.transport === "socket"
-    ? createSocketTransport()
+  const socket = !pool && wire.transport === "socket"
+    ? owned.use(createSocketTransport())
     : undefined;
   const preconnect = await warmConnections(plan, wire, {
-    socket: socketTransport,
+    socket,
     workers: workerPreconnects,
     baseUrl,
     io,
   });
-  // --start-at: time 0 is that wall-clock instant on every shard (waited for below). With
-  // workers, time 0 is a little ahead, so the hop to the workers and their first use of the
-  // send path are not counted as the first sends' lateness.
+  // --start-at: time 0 is that wall-clock instant on every shard (waited for in sendLoad).
+  // With workers, time 0 is a little ahead, so the hop to the workers and their first use of
+  // the send path are not counted as the first sends' lateness.
   const origin = plan.startAtEpochMs === undefined
     ? performance.now() + (pool ? WORKER_START_LEAD_MS : 0)
     : originAt(plan.startAtEpochMs);
   const originEpochMs = plan.startAtEpochMs ?? performance.timeOrigin + origin;
-  const metricsIntervalMs = plan.serverMetrics.intervalMs ??
-    (lora ? LORA_TIMELINE_INTERVAL_MS : METRICS_INTERVAL_MS);
-  let scraped: { samples: ServerMetricsSample[]; stats: ServerMetricsRunStats | null } | undefined;
-  telemetry.gpu.attach(runDir, origin);
-  const metaFor = (endedAt?: number, interrupted = false) => ({
+  const disposables = owned.move();
+  return {
+    open,
+    wire,
+    pool,
+    socket,
+    preconnect,
+    origin,
+    originEpochMs,
+    [Symbol.dispose]: () => disposables.dispose(),
+  };
+}
+
+/** How a run ended, for the final meta.json (absent: the first one, written at the start). */
+interface MetaEnd {
+  endedAt: number;
+  interrupted: boolean;
+  scraped?: ScrapedMetrics;
+}
+
+/** What the /metrics poller kept over the run. */
+type ScrapedMetrics = { samples: ServerMetricsSample[]; stats: ServerMetricsRunStats | null };
+
+/** The run's meta.json: written at the start, rewritten with the end time. */
+function runMeta(run: DriveRun, launch: Launch, intervalMs: number, end?: MetaEnd): MetaJson {
+  const { plan, where, prompts, lora } = run;
+  const interrupted = end?.interrupted ?? false;
+  return {
     ...buildMeta(plan, {
       ...where,
       server: serverMeta(where.server, {
-        intervalMs: metricsIntervalMs,
-        samples: scraped?.samples.length ?? 0,
-        stats: scraped?.stats ?? null,
+        intervalMs,
+        samples: end?.scraped?.samples.length ?? 0,
+        stats: end?.scraped?.stats ?? null,
       }),
-      originEpochMs,
-      endedAtEpochMs: endedAt,
+      originEpochMs: launch.originEpochMs,
+      endedAtEpochMs: end?.endedAt,
       interrupted,
-      promptLengthMode: book?.mode,
+      promptLengthMode: prompts.book?.mode,
       promptTokenizer: prompts.tokenizer,
-      dataset: dataset && plan.dataset ? describeDataset(dataset, plan.dataset) : undefined,
-      hooks: hooksRecord?.(),
-      shape: describeShape(plan, shape),
+      dataset: prompts.dataset && plan.dataset
+        ? describeDataset(prompts.dataset, plan.dataset)
+        : undefined,
+      hooks: run.hooksRecord?.(),
+      shape: describeShape(plan, prompts.shape),
       lora: lora && plan.lora ? loraMeta({ ...plan, lora: plan.lora }, lora) : undefined,
-      telemetry: telemetry.meta,
-      transportResolved: wire.transport,
-      preconnect,
+      telemetry: run.telemetry.meta,
+      transportResolved: launch.wire.transport,
+      preconnect: launch.preconnect,
     }),
-    workers: extra.workers,
-    ...(interrupted ? { interrupt_reason: io.stopReason?.() ?? "SIGINT" } : {}),
-  });
-  await writeFileAtomic(join(runDir, "meta.json"), JSON.stringify(metaFor(), null, 2) + "\n");
+    workers: run.workers,
+    ...(interrupted ? { interrupt_reason: run.io.stopReason?.() ?? "SIGINT" } : {}),
+  };
+}
 
+/** Where finished requests go: requests.jsonl, live progress and the run's digest. */
+interface Recording {
+  sink: Awaited<ReturnType<typeof openRecordsWriter>>;
+  live: LiveStats;
+  digest: RunDigest;
+  accept(record: RequestRecord): void;
+}
+
+async function openRecording(plan: RunPlan, runDir: string, model: string): Promise<Recording> {
   const sink = await openRecordsWriter(runDir, { gzip: plan.gzipRecords });
   const live = new LiveStats();
   // Each record goes to requests.jsonl and into the digest's histograms, then is dropped: memory
@@ -438,62 +555,54 @@ async function drive(
     live.onRecord(r);
     digest.add(r);
   };
+  return { sink, live, digest, accept };
+}
 
-  const specFor = requestSpecs(plan, {
+/** What the load left besides its records. */
+interface Sent {
+  scraped?: ScrapedMetrics;
+  healthWindows: HealthWindow[];
+}
+
+/**
+ * Sends the load from time 0, on the worker threads or on this one, with live progress, the
+ * /metrics poller and the client probe running alongside; closes the records file either way.
+ */
+async function sendLoad(
+  run: DriveRun,
+  launch: Launch,
+  recording: Recording,
+  metricsIntervalMs: number,
+): Promise<Sent> {
+  const { plan, io, where: { runDir, baseUrl, model } } = run;
+  const { origin, pool } = launch;
+  const path = createSendPath({
     model,
-    dataset,
-    book,
-    arrival: open?.arrival,
-    buckets: shape.buckets,
-    adapterFor: lora && ((i) => lora.adapterFor(i)),
-  });
-  const client: ClientConfig = {
-    transport: socketTransport,
-    baseUrl,
-    apiKey: plan.target.apiKey,
-    timeoutMs: plan.timeouts.requestMs,
-    connectTimeoutMs: plan.timeouts.connectMs,
-    ttftTimeoutMs: plan.timeouts.ttftMs,
-    origin,
+    specFor: requestSpecs(plan, {
+      model,
+      dataset: run.prompts.dataset,
+      book: run.prompts.book,
+      arrival: launch.open?.arrival,
+      buckets: run.prompts.shape.buckets,
+      adapterFor: run.lora && ((i) => run.lora!.adapterFor(i)),
+    }),
     // Scheduling stops at `interrupt`; requests already sent may finish until `cancel`.
-    signal: io.cancel ?? io.interrupt,
-    countOutputTokens: extra.output.counter,
-  };
-  // The first request sent to each adapter is its cold start (the base model is never cold).
-  const sentTo = new Set<string>([model]);
-  const dispatch = async (slot: Slot) => {
-    const job: Job = { ...slot, spec: specFor(slot.index) };
-    const cold = !sentTo.has(job.spec.model);
-    sentTo.add(job.spec.model);
-    live.onSent();
-    const record = await sendRequest(job, client);
-    if (cold) record.coldStart = true;
-    accept(record);
-  };
-  const onDrop = (slot: Slot) => accept(droppedRecord(slot, specFor(slot.index)));
-
+    client: runClientConfig(plan, {
+      transport: launch.socket,
+      baseUrl,
+      origin,
+      signal: io.cancel ?? io.interrupt,
+      countOutputTokens: run.output.counter,
+    }),
+    onSent: () => recording.live.onSent(),
+    onRecord: recording.accept,
+  });
   const clock = realClock(origin);
-  if (plan.startAtEpochMs !== undefined) {
-    const late = await waitForStart(origin, {
-      startAtIso: new Date(plan.startAtEpochMs).toISOString(),
-      label: plan.shard ? `shard ${formatShard(plan.shard)}: ` : "",
-      log: io.log,
-      status: io.status,
-      isTty: io.isTty,
-      quiet: io.quiet,
-      signal: io.interrupt,
-    });
-    if (late > 0) {
-      io.log(
-        `warning: --start-at passed ${(late / 1000).toFixed(1)} s before this run was ready; ` +
-          `it keeps the shared time axis, so its first arrivals are sent late`,
-      );
-    }
-  }
-  const stopProgress = startProgress(io, live, () => clock.now());
+  if (plan.startAtEpochMs !== undefined) await waitForStartAt(plan, io, origin);
+  const stopProgress = startProgress(io, recording.live, () => clock.now());
   // One /metrics poller for the server's series and the LoRA timeline; never awaited by sends.
   const serverMetrics = startServerMetrics(runDir, {
-    server: where.server,
+    server: run.where.server,
     baseUrl,
     origin,
     intervalMs: metricsIntervalMs,
@@ -502,18 +611,13 @@ async function drive(
   // Every run samples its own threads (client_health.jsonl, summary.json `client`).
   const probe = startClientProbe("main", { origin });
   const healthWindows: HealthWindow[] = [];
-  const fromWorker = (r: RequestRecord) => {
-    // Each worker marks its own first send to an adapter; only the run's first is a cold start.
-    if (r.coldStart && r.model !== undefined && sentTo.has(r.model)) delete r.coldStart;
-    if (r.model !== undefined) sentTo.add(r.model);
-    accept(r);
-  };
+  let scraped: ScrapedMetrics | undefined;
   try {
     if (pool) {
-      await pool.run(originEpochMs, {
-        onRecords: (rs) => rs.forEach(fromWorker),
+      await pool.run(launch.originEpochMs, {
+        onRecords: (rs) => rs.forEach(path.adopt),
         onSent: (n) => {
-          for (let i = 0; i < n; i++) live.onSent();
+          for (let i = 0; i < n; i++) recording.live.onSent();
         },
         onWindows: (ws) => healthWindows.push(...ws),
         interrupt: io.interrupt,
@@ -522,10 +626,10 @@ async function drive(
     } else {
       await driveLoad(plan, {
         shard: plan.shard,
-        schedule: open?.schedule,
+        schedule: launch.open?.schedule,
         clock,
-        dispatch,
-        onDrop,
+        dispatch: path.dispatch,
+        onDrop: path.onDrop,
         maxInFlight: plan.load.mode === "open" ? plan.load.maxInFlight : undefined,
         signal: io.interrupt,
       });
@@ -533,57 +637,85 @@ async function drive(
   } finally {
     healthWindows.push(...probe.stop());
     stopProgress();
-    await sink.close();
+    await recording.sink.close();
     scraped = await serverMetrics.stop();
-    await telemetry.gpu.stop();
+    await run.telemetry.gpu.stop();
   }
-  if (lora) {
-    await writeLoraTimeline(
-      join(runDir, LORA_TIMELINE_FILE),
-      loraTimelineFrom(scraped?.samples ?? []),
-      lora,
+  return { scraped, healthWindows };
+}
+
+/** `--start-at`: waits for time 0, warning when it passed before the run was ready. */
+async function waitForStartAt(plan: RunPlan, io: RunIo, origin: number): Promise<void> {
+  const late = await waitForStart(origin, {
+    startAtIso: new Date(plan.startAtEpochMs!).toISOString(),
+    label: plan.shard ? `shard ${formatShard(plan.shard)}: ` : "",
+    log: io.log,
+    status: io.status,
+    isTty: io.isTty,
+    quiet: io.quiet,
+    signal: io.interrupt,
+  });
+  if (late > 0) {
+    io.log(
+      `warning: --start-at passed ${(late / 1000).toFixed(1)} s before this run was ready; ` +
+        `it keeps the shared time axis, so its first arrivals are sent late`,
     );
   }
-  const serverSummary = summarizeServerMetrics(scraped?.samples ?? []);
+}
 
+/**
+ * After the load: the LoRA timeline, summary.json and summary.csv, client health, the final
+ * meta.json, verdict.json, history and reports; returns what the run produced.
+ */
+async function finishRun(
+  run: DriveRun,
+  recording: Recording,
+  sent: Sent,
+  metaFor: (end: MetaEnd) => MetaJson,
+): Promise<RunOutcome> {
+  const { plan, io, lora, where: { runDir, baseUrl, model } } = run;
+  const { digest } = recording;
+  const samples = sent.scraped?.samples ?? [];
+  if (lora) {
+    await writeLoraTimeline(join(runDir, LORA_TIMELINE_FILE), loraTimelineFrom(samples), lora);
+  }
+  const serverSummary = summarizeServerMetrics(samples);
   const interrupted = io.interrupt?.aborted ?? false;
   const stopReason = interrupted ? io.stopReason?.() ?? "SIGINT" : undefined;
   // summary.json says so too (additive keys), as meta.json does.
   const interruptFields = { interrupted, ...(stopReason ? { interrupt_reason: stopReason } : {}) };
+  const book = run.prompts.book;
   const summary = await finishTelemetry(
     digest.summary.result({
       loadMode: plan.load.mode,
       promptLengths: book && { mode: book.mode, approximate: book.approximate },
     }),
-    { windows: digest.runWindows(), telemetry },
+    { windows: digest.runWindows(), telemetry: run.telemetry },
   ).then((s) => ({ ...s, ...interruptFields }));
   if (lora && plan.lora) await finishLora({ ...plan, lora: plan.lora }, lora, baseUrl);
   const endedAt = performance.timeOrigin + performance.now();
   const adapters = lora || digest.otherModels ? digest.adapters.result() : undefined;
   const slo = sloFromDigest(digest, summary);
-  const clientVerdict = await writeClientHealth(runDir, healthWindows, {
+  const client = await writeClientHealth(runDir, sent.healthWindows, {
     lateness: summary.send_lateness_ms,
-    workers: extra.workers.count,
-    cores: extra.workers.cores,
+    workers: run.workers.count,
+    cores: run.workers.cores,
   });
   await writeFileAtomic(
-    join(runDir, "summary.json"),
+    join(runDir, SUMMARY_FILE),
     summaryToJson({
       ...summary,
       ...(adapters ? { adapters } : {}),
       server_metrics: serverSummary,
       slo,
-      client: clientVerdict,
+      client,
     }),
   );
   await writeFileAtomic(
-    join(runDir, "summary.csv"),
-    summaryToCsv(summary, { run_id: where.runId, model, url: redactUrl(baseUrl) }),
+    join(runDir, SUMMARY_CSV_FILE),
+    summaryToCsv(summary, { run_id: run.where.runId, model, url: redactUrl(baseUrl) }),
   );
-  await writeFileAtomic(
-    join(runDir, "meta.json"),
-    JSON.stringify(metaFor(endedAt, interrupted), null, 2) + "\n",
-  );
+  await writeMeta(runDir, metaFor({ endedAt, interrupted, scraped: sent.scraped }));
   const verdict = await writeVerdict(runDir, {
     plan,
     summary,
@@ -595,7 +727,7 @@ async function drive(
   await recordRunHistory(runDir, plan, io.log);
   await writeReportsAtEnd(runDir, io.log);
   return {
-    runId: where.runId,
+    runId: run.where.runId,
     runDir,
     model,
     // Shown and written by callers (titles, sweep files), never sent to: userinfo hidden.
@@ -605,7 +737,7 @@ async function drive(
     adapters,
     serverMetrics: serverSummary,
     verdict,
-    client: clientVerdict,
+    client,
   };
 }
 

@@ -14,6 +14,7 @@ import {
   nextSearchStep,
   type SearchBounds,
   type SearchObservation,
+  type SearchPhase,
 } from "../metrics/slo_search.ts";
 import { judgeSearchPoint, type SearchCriteria } from "../metrics/search_point.ts";
 import { writeFileAtomic } from "../report/atomic_write.ts";
@@ -26,6 +27,7 @@ import {
 } from "../report/search_json.ts";
 import { renderSearchMarkdown } from "../report/search_table.ts";
 import { startSharedSim } from "./shared_sim.ts";
+import type { SimTarget } from "./sim_target.ts";
 import { runBenchmark, type RunIo } from "./run_benchmark.ts";
 import { makeRunId } from "./run_dir.ts";
 import { redactUrl } from "../config/redact.ts";
@@ -57,9 +59,9 @@ export function planAt(plan: RunPlan, axis: SearchBounds["axis"], value: number)
 export async function runSearch(
   plan: RunPlan,
   io: RunIo,
-  options: { bounds: SearchBounds; criteria: SearchCriteria; precision: string },
+  options: SearchOptions,
 ): Promise<SearchOutcome> {
-  const { bounds, criteria } = options;
+  const { bounds } = options;
   if (plan.lora?.mode === "compare") {
     throw new UsageError(
       "--lora-mode compare makes three runs of one plan and cannot be searched; use --lora-mode multi (or baseline)",
@@ -68,8 +70,67 @@ export async function runSearch(
   const searchId = `${makeRunId(new Date())}-search`;
   const searchDir = join(plan.out, searchId);
   const sim = await startSharedSim(plan, io.log);
-  const doc: SearchDoc = {
-    search_id: searchId,
+  const doc = searchDoc(plan, options, { searchId, baseUrl: sim?.baseUrl });
+  const write = async () => {
+    await writeFileAtomic(join(searchDir, SEARCH_FILE), searchToJson(doc));
+    await writeFileAtomic(join(searchDir, "search.csv"), searchToCsv(doc));
+  };
+  const observations: SearchObservation[] = [];
+  try {
+    for (;;) {
+      const step = nextSearchStep(bounds, observations);
+      if (step.kind === "done") {
+        doc.answer = step.answer;
+        break;
+      }
+      if (io.interrupt?.aborted) {
+        doc.interrupted = true;
+        break;
+      }
+      const pass = await measurePoint(plan, io, options, { doc, searchDir, sim, step });
+      if (pass === undefined) {
+        // A cut-short point proves nothing either way: it stays out of the answer.
+        doc.interrupted = true;
+        await write();
+        break;
+      }
+      observations.push({ value: step.value, pass });
+      await write();
+    }
+    if (doc.interrupted) {
+      // The best answer so far: the strategy's, as if the run budget were spent now.
+      const last = nextSearchStep({ ...bounds, maxPoints: observations.length }, observations);
+      doc.answer = last.kind === "done"
+        ? { ...last.answer, reason: "interrupted" }
+        : { value: null, runs: 0, confirmed: false, firstFail: null, reason: "interrupted" };
+    }
+    if (doc.points.length > 0) {
+      await write();
+      await writeSearchReports(searchDir, doc, io.log);
+    }
+    return { searchDir, doc, interrupted: doc.interrupted };
+  } finally {
+    await sim?.close();
+  }
+}
+
+/** Options of {@link runSearch}. */
+export interface SearchOptions {
+  bounds: SearchBounds;
+  criteria: SearchCriteria;
+  /** The `--precision` text recorded in search.json. */
+  precision: string;
+}
+
+/** search.json before its first point: the search's settings, no points, no answer. */
+function searchDoc(
+  plan: RunPlan,
+  options: SearchOptions,
+  found: { searchId: string; baseUrl?: string },
+): SearchDoc {
+  const { bounds, criteria } = options;
+  return {
+    search_id: found.searchId,
     axis: bounds.axis,
     unit: axisUnit(bounds.axis),
     slo: criteria.slo.map((g) => g.expression),
@@ -92,92 +153,73 @@ export async function runSearch(
       warmup_requests: plan.warmup?.requests ?? null,
     },
     model: plan.target.model ?? "",
-    base_url: sim?.baseUrl ?? redactUrl(plan.target.url),
+    base_url: found.baseUrl ?? redactUrl(plan.target.url),
     interrupted: false,
     points: [],
     answer: null,
   };
-  const write = async () => {
-    await writeFileAtomic(join(searchDir, SEARCH_FILE), searchToJson(doc));
-    await writeFileAtomic(join(searchDir, "search.csv"), searchToCsv(doc));
-  };
-  const observations: SearchObservation[] = [];
-  try {
-    for (;;) {
-      const step = nextSearchStep(bounds, observations);
-      if (step.kind === "done") {
-        doc.answer = step.answer;
-        break;
-      }
-      if (io.interrupt?.aborted) {
-        doc.interrupted = true;
-        break;
-      }
-      const index = doc.points.length + 1;
-      if (!io.quiet) {
-        io.log(
-          `search point ${index}/${bounds.maxPoints}: ${bounds.axis} ${step.value} (${step.phase})`,
-        );
-      }
-      const outcome = await runBenchmark(
-        {
-          ...planAt(plan, bounds.axis, step.value),
-          out: searchDir,
-          history: {
-            root: plan.out,
-            parent: {
-              kind: "search",
-              id: searchId,
-              index,
-              label: `${bounds.axis}=${step.value}`,
-            },
-          },
-        },
-        io,
-        { sim },
-      );
-      doc.model = outcome.model;
-      doc.base_url = outcome.baseUrl;
-      const slo = outcome.verdict.slo;
-      const judged = judgeSearchPoint(outcome.summary, { criteria, slo });
-      doc.points.push({
-        point: index,
-        value: step.value,
-        phase: step.phase,
-        run_id: outcome.runId,
-        pass: judged.pass && !outcome.interrupted,
-        objectives: judged.objectives,
-        measured: searchMeasured(outcome.summary, slo),
-        interrupted: outcome.interrupted,
-      });
-      if (outcome.interrupted) {
-        // A cut-short point proves nothing either way: it stays out of the answer.
-        doc.interrupted = true;
-        await write();
-        break;
-      }
-      observations.push({ value: step.value, pass: judged.pass });
-      if (!io.quiet) {
-        const missed = judged.objectives.filter((o) => !o.met).map((o) => o.objective);
-        io.log(`  ${judged.pass ? "pass" : `FAIL (${missed.join(", ")})`}`);
-      }
-      await write();
-    }
-    if (doc.interrupted) {
-      // The best answer so far: the strategy's, as if the run budget were spent now.
-      const last = nextSearchStep({ ...bounds, maxPoints: observations.length }, observations);
-      doc.answer = last.kind === "done"
-        ? { ...last.answer, reason: "interrupted" }
-        : { value: null, runs: 0, confirmed: false, firstFail: null, reason: "interrupted" };
-    }
-    if (doc.points.length > 0) {
-      await write();
-      await writeSearchReports(searchDir, doc, io.log);
-    }
-    return { searchDir, doc, interrupted: doc.interrupted };
-  } finally {
-    await sim?.close();
+}
+
+/**
+ * Runs one search point and adds it to `doc`; resolves whether it met the criteria, or
+ * undefined when it was interrupted.
+ */
+async function measurePoint(
+  plan: RunPlan,
+  io: RunIo,
+  options: SearchOptions,
+  at: {
+    doc: SearchDoc;
+    searchDir: string;
+    sim?: SimTarget;
+    step: { value: number; phase: SearchPhase };
+  },
+): Promise<boolean | undefined> {
+  const { bounds, criteria } = options;
+  const { doc, step } = at;
+  const index = doc.points.length + 1;
+  if (!io.quiet) {
+    io.log(
+      `search point ${index}/${bounds.maxPoints}: ${bounds.axis} ${step.value} (${step.phase})`,
+    );
   }
+  const outcome = await runBenchmark(
+    {
+      ...planAt(plan, bounds.axis, step.value),
+      out: at.searchDir,
+      history: {
+        root: plan.out,
+        parent: {
+          kind: "search",
+          id: doc.search_id,
+          index,
+          label: `${bounds.axis}=${step.value}`,
+        },
+      },
+    },
+    io,
+    { sim: at.sim },
+  );
+  doc.model = outcome.model;
+  doc.base_url = outcome.baseUrl;
+  const slo = outcome.verdict.slo;
+  const judged = judgeSearchPoint(outcome.summary, { criteria, slo });
+  doc.points.push({
+    point: index,
+    value: step.value,
+    phase: step.phase,
+    run_id: outcome.runId,
+    pass: judged.pass && !outcome.interrupted,
+    objectives: judged.objectives,
+    measured: searchMeasured(outcome.summary, slo),
+    interrupted: outcome.interrupted,
+  });
+  if (outcome.interrupted) return undefined;
+  if (!io.quiet) {
+    const missed = judged.objectives.filter((o) => !o.met).map((o) => o.objective);
+    io.log(`  ${judged.pass ? "pass" : `FAIL (${missed.join(", ")})`}`);
+  }
+  return judged.pass;
 }
 
 /**

@@ -84,18 +84,7 @@ export async function runSweep(
     onPoint?: (point: SweepPointPlan, total: number) => void;
   },
 ): Promise<SweepOutcome> {
-  if (points.length === 0) throw new Error("runSweep: no points");
-  if (points.some((p) => p.plan.lora?.mode === "compare")) {
-    throw new UsageError(
-      "--lora-mode compare makes three runs of one plan and cannot be swept; use --lora-mode multi (or baseline) with a sweep, or drop the sweep",
-    );
-  }
-  if (points.length > 1 && points[0].plan.startAtEpochMs !== undefined) {
-    // One instant is time 0 of one run: every later point would start late.
-    throw new UsageError(
-      "--start-at starts one run at one instant and cannot start a sweep's points; shard single runs, or drop --start-at",
-    );
-  }
+  checkSweepable(points);
   const sweepId = `${makeRunId(new Date())}-${options.scenario}`;
   const first = points[0].plan;
   // A LoRA sweep's simulator serves the whole set; each point uses its first N.
@@ -104,19 +93,14 @@ export async function runSweep(
   const sweepDir = join(options.out, sweepId);
   const rows: SweepRow[] = [];
   let interrupted = false;
-  const writeSweep = async () => {
-    await writeFileAtomic(join(sweepDir, "sweep.csv"), sweepToCsv(rows));
-    await writeFileAtomic(
-      join(sweepDir, "sweep.json"),
-      sweepToJson(rows, {
-        sweepId,
-        scenario: options.scenario,
-        axes: options.axes,
-        interrupted,
-        hooks: hooks?.record(),
-      }),
-    );
-  };
+  const writeSweep = () =>
+    writeSweepFiles(sweepDir, rows, {
+      sweepId,
+      scenario: options.scenario,
+      axes: options.axes,
+      interrupted,
+      hooks: hooks?.record(),
+    });
   let finished = false;
   try {
     let model = "";
@@ -131,20 +115,7 @@ export async function runSweep(
         io.log(`sweep point ${p.index}/${points.length}${name}`);
       }
       options.onPoint?.(p, points.length);
-      const plan: RunPlan = {
-        ...p.plan,
-        out: sweepDir,
-        // The point's history line goes to the sweep's results root, labelled with the point.
-        history: {
-          root: options.out,
-          parent: {
-            kind: "sweep",
-            id: sweepId,
-            index: p.index,
-            label: pointLabel(p, options.axes),
-          },
-        },
-      };
+      const plan = sweepPointPlan(p, { sweepId, sweepDir, ...options });
       const outcome = await runBenchmark(plan, io, {
         sim,
         beforeStart: hooks && ((target) => hooks.beforeStart(target)),
@@ -179,4 +150,51 @@ export async function runSweep(
     }
     await sim?.close();
   }
+}
+
+/** A UsageError for points that cannot be swept (LoRA compare, `--start-at`); none throws. */
+function checkSweepable(points: readonly SweepPointPlan[]): void {
+  if (points.length === 0) throw new Error("runSweep: no points");
+  if (points.some((p) => p.plan.lora?.mode === "compare")) {
+    throw new UsageError(
+      "--lora-mode compare makes three runs of one plan and cannot be swept; use --lora-mode multi (or baseline) with a sweep, or drop the sweep",
+    );
+  }
+  if (points.length > 1 && points[0].plan.startAtEpochMs !== undefined) {
+    // One instant is time 0 of one run: every later point would start late.
+    throw new UsageError(
+      "--start-at starts one run at one instant and cannot start a sweep's points; shard single runs, or drop --start-at",
+    );
+  }
+}
+
+/** A point's plan, written into the sweep directory. */
+function sweepPointPlan(
+  p: SweepPointPlan,
+  sweep: { sweepId: string; sweepDir: string; out: string; axes: readonly string[] },
+): RunPlan {
+  return {
+    ...p.plan,
+    out: sweep.sweepDir,
+    // The point's history line goes to the sweep's results root, labelled with the point.
+    history: {
+      root: sweep.out,
+      parent: {
+        kind: "sweep",
+        id: sweep.sweepId,
+        index: p.index,
+        label: pointLabel(p, sweep.axes),
+      },
+    },
+  };
+}
+
+/** sweep.csv and sweep.json as the rows stand (rewritten after every point). */
+async function writeSweepFiles(
+  sweepDir: string,
+  rows: SweepRow[],
+  info: Parameters<typeof sweepToJson>[1],
+): Promise<void> {
+  await writeFileAtomic(join(sweepDir, "sweep.csv"), sweepToCsv(rows));
+  await writeFileAtomic(join(sweepDir, "sweep.json"), sweepToJson(rows, info));
 }

@@ -47,6 +47,8 @@ import { sweepValues } from "./run_sweep.ts";
 import {
   freeLoopbackPort,
   logTail,
+  type ServerExit,
+  type ServerProcess,
   startServer,
   waitPortFree,
   waitServerReady,
@@ -129,17 +131,7 @@ export interface VariantsOutcome {
 export async function runVariants(
   variants: ServerVariantsPlan,
   points: readonly VariantPoint[],
-  options: {
-    io: RunIo;
-    scenario: string;
-    out: string;
-    /** Heading of the point column in the comparison ("input tokens"). */
-    pointHeading: string;
-    /** The words `{llmload}` expands to (selfCommand()). */
-    llmload: string[];
-    /** A sweep directory to continue. */
-    resume?: string;
-  },
+  options: VariantsOptions,
 ): Promise<VariantsOutcome> {
   const { io } = options;
   if (points.length === 0) throw new Error("runVariants: no points");
@@ -154,35 +146,92 @@ export async function runVariants(
   const sweepId = sweepDir.split(/[\\/]/).filter(Boolean).pop()!;
   await Deno.mkdir(sweepDir, { recursive: true });
   const n = variants.variants.length;
-  const records = variants.variants.map((v) =>
-    previous?.get(v.index) ?? pendingRecord(v, variantDirName(v, n))
+  const sweep: VariantsSweep = {
+    sweepId,
+    sweepDir,
+    records: variants.variants.map((v) =>
+      previous?.get(v.index) ?? pendingRecord(v, variantDirName(v, n))
+    ),
+    interrupted: false,
+    writeAll: () => writeVariantsFile(variants, points, options.scenario, sweep),
+  };
+  await sweep.writeAll();
+  await runPending(variants, points, options, sweep);
+  await sweep.writeAll();
+  const { comparison, report } = variantsReport(points, options, sweep);
+  await writeFileAtomic(join(sweepDir, "comparison.md"), renderComparisonMarkdown(report));
+  await writeFileAtomic(join(sweepDir, "comparison.html"), renderComparisonHtml(report));
+  const { records, interrupted } = sweep;
+  return { sweepId, sweepDir, records, comparison, report, interrupted };
+}
+
+/** Options of {@link runVariants}. */
+export interface VariantsOptions {
+  io: RunIo;
+  scenario: string;
+  out: string;
+  /** Heading of the point column in the comparison ("input tokens"). */
+  pointHeading: string;
+  /** The words `{llmload}` expands to (selfCommand()). */
+  llmload: string[];
+  /** A sweep directory to continue. */
+  resume?: string;
+}
+
+/** A variants sweep in progress: its directory, every variant's record, and variants.json. */
+interface VariantsSweep {
+  sweepId: string;
+  sweepDir: string;
+  records: VariantRecord[];
+  interrupted: boolean;
+  /** Rewrites variants.json as the records stand. */
+  writeAll(): Promise<void>;
+}
+
+function writeVariantsFile(
+  variants: ServerVariantsPlan,
+  points: readonly VariantPoint[],
+  scenario: string,
+  sweep: VariantsSweep,
+): Promise<void> {
+  return writeFileAtomic(
+    join(sweep.sweepDir, VARIANTS_FILE),
+    JSON.stringify(
+      {
+        sweep_id: sweep.sweepId,
+        scenario,
+        // Whose servers these are: the next run stops the ones left running (orphan_servers.ts).
+        llmload_pid: Deno.pid,
+        host: Deno.hostname(),
+        server_cmd: redactText(variants.template),
+        params: Object.fromEntries(variants.params.map((p) => [p.name, p.values])),
+        links: variants.links,
+        points: points.map((p) => ({ index: p.index, name: p.name })),
+        interrupted: sweep.interrupted,
+        variants: sweep.records,
+      },
+      null,
+      2,
+    ) + "\n",
   );
-  let interrupted = false;
-  const writeAll = () =>
-    writeFileAtomic(
-      join(sweepDir, VARIANTS_FILE),
-      JSON.stringify(
-        {
-          sweep_id: sweepId,
-          scenario: options.scenario,
-          // Whose servers these are: the next run stops the ones left running (orphan_servers.ts).
-          llmload_pid: Deno.pid,
-          host: Deno.hostname(),
-          server_cmd: redactText(variants.template),
-          params: Object.fromEntries(variants.params.map((p) => [p.name, p.values])),
-          links: variants.links,
-          points: points.map((p) => ({ index: p.index, name: p.name })),
-          interrupted,
-          variants: records,
-        },
-        null,
-        2,
-      ) + "\n",
-    );
-  await writeAll();
+}
+
+/**
+ * Runs each variant not done yet (`--resume` skips the ones that ended ok or failed), writing
+ * its variant.json when it is done; stops at an interrupt.
+ */
+async function runPending(
+  variants: ServerVariantsPlan,
+  points: readonly VariantPoint[],
+  options: VariantsOptions,
+  sweep: VariantsSweep,
+): Promise<void> {
+  const { io } = options;
+  const { records } = sweep;
+  const n = variants.variants.length;
   for (const [i, v] of variants.variants.entries()) {
     if (io.interrupt?.aborted) {
-      interrupted = true;
+      sweep.interrupted = true;
       break;
     }
     if (records[i].status === "ok" || records[i].status === "failed") {
@@ -193,26 +242,34 @@ export async function runVariants(
     }
     records[i] = await runVariant(v, points, {
       ...options,
-      sweepId,
-      dir: join(sweepDir, records[i].dir),
+      sweepId: sweep.sweepId,
+      dir: join(sweep.sweepDir, records[i].dir),
       dirName: records[i].dir,
       plan: variants,
       count: n,
       onUpdate: async (r) => {
         records[i] = r;
-        await writeAll();
+        await sweep.writeAll();
       },
     });
     if (records[i].status !== "interrupted") {
       await writeFileAtomic(
-        join(sweepDir, records[i].dir, VARIANT_STATE_FILE),
+        join(sweep.sweepDir, records[i].dir, VARIANT_STATE_FILE),
         JSON.stringify(records[i], null, 2) + "\n",
       );
-    } else interrupted = true;
-    await writeAll();
-    if (interrupted) break;
+    } else sweep.interrupted = true;
+    await sweep.writeAll();
+    if (sweep.interrupted) break;
   }
-  await writeAll();
+}
+
+/** The comparison of every variant at every point, and the report drawn from it. */
+function variantsReport(
+  points: readonly VariantPoint[],
+  options: VariantsOptions,
+  sweep: VariantsSweep,
+): { comparison: VariantComparison; report: ComparisonReportInput } {
+  const { records } = sweep;
   const comparison = compareVariants(
     records.map((r) => ({
       label: r.label,
@@ -222,7 +279,7 @@ export async function runVariants(
     { points: points.map((p) => p.name) },
   );
   const report: ComparisonReportInput = {
-    title: `llmload ${options.scenario} · server variants · ${sweepId}`,
+    title: `llmload ${options.scenario} · server variants · ${sweep.sweepId}`,
     pointHeading: options.pointHeading,
     comparison,
     variants: records.map((r) => ({
@@ -235,9 +292,7 @@ export async function runVariants(
         : null,
     })),
   };
-  await writeFileAtomic(join(sweepDir, "comparison.md"), renderComparisonMarkdown(report));
-  await writeFileAtomic(join(sweepDir, "comparison.html"), renderComparisonHtml(report));
-  return { sweepId, sweepDir, records, comparison, report, interrupted };
+  return { comparison, report };
 }
 
 function pendingRecord(v: ServerVariant, dir: string): VariantRecord {
@@ -301,25 +356,60 @@ async function readResume(
   return done;
 }
 
+/** What one variant's steps share. */
+interface VariantCtx {
+  io: RunIo;
+  out: string;
+  llmload: string[];
+  sweepId: string;
+  dir: string;
+  dirName: string;
+  plan: ServerVariantsPlan;
+  count: number;
+  /** Told when the server has started and after each point, to rewrite variants.json. */
+  onUpdate(record: VariantRecord): Promise<void>;
+}
+
+/** A variant's server, started, with its record and how to report its failure. */
+interface LiveVariant {
+  v: ServerVariant;
+  record: VariantRecord;
+  server: ServerProcess;
+  port: number;
+  argv: string[];
+  baseUrl: string;
+  apiKey?: string;
+  /** `variant i/n (label): text` */
+  say(text: string): void;
+  /** Marks the variant failed in `phase`, with the log's tail and what it says. */
+  fail(phase: ServerPhase, reason: string): Promise<void>;
+}
+
 /** Starts, measures and stops one variant; never throws for a server's failure. */
 async function runVariant(
   v: ServerVariant,
   points: readonly VariantPoint[],
-  ctx: {
-    io: RunIo;
-    out: string;
-    llmload: string[];
-    sweepId: string;
-    dir: string;
-    dirName: string;
-    plan: ServerVariantsPlan;
-    count: number;
-    /** Told when the server has started and after each point, to rewrite variants.json. */
-    onUpdate(record: VariantRecord): Promise<void>;
-  },
+  ctx: VariantCtx,
 ): Promise<VariantRecord> {
-  const { io } = ctx;
   await Deno.mkdir(ctx.dir, { recursive: true });
+  const live = await launchVariant(v, points, ctx);
+  // Aborts the run in progress when the server dies, so it does not keep failing requests.
+  const died = new AbortController();
+  live.server.exited.then(() => died.abort(new TargetGone("the server process exited")));
+  try {
+    if (await becameReady(live, ctx)) await measurePoints(live, points, ctx, died.signal);
+    return live.record;
+  } finally {
+    await stopVariant(live, ctx);
+  }
+}
+
+/** Starts the variant's server on a free port, logging to server.log through the redaction. */
+async function launchVariant(
+  v: ServerVariant,
+  points: readonly VariantPoint[],
+  ctx: VariantCtx,
+): Promise<LiveVariant> {
   const port = freeLoopbackPort();
   const model = points[0].plan.target.model;
   const argv = expandServerArgv(ctx.plan.argv, {
@@ -329,7 +419,6 @@ async function runVariant(
     ...(model !== undefined ? { model } : {}),
     llmload: ctx.llmload,
   });
-  const baseUrl = `http://127.0.0.1:${port}/v1`;
   const logPath = join(ctx.dir, "server.log");
   // What we gave the server that it may echo: the secrets of its argv and the API key.
   const apiKey = points[0].plan.target.apiKey;
@@ -343,7 +432,8 @@ async function runVariant(
     port,
     started_at: new Date().toISOString(),
   };
-  io.log(`variant ${v.index}/${ctx.count} (${v.label}): starting ${shownArgv.join(" ")}`);
+  const say = (text: string) => ctx.io.log(`variant ${v.index}/${ctx.count} (${v.label}): ${text}`);
+  say(`starting ${shownArgv.join(" ")}`);
   const server = await startServer(argv, { logPath, redact: scrub });
   record.pid = server.pid < 0 ? null : server.pid;
   // On disk before anything can hang: a run killed now still names the server it leaves.
@@ -365,123 +455,147 @@ async function runVariant(
       oom_line: findOomLine(tail) ?? null,
       log_tail: tail,
     };
-    io.log(`variant ${v.index}/${ctx.count} (${v.label}): failed (${kind}): ${message}`);
+    say(`failed (${kind}): ${message}`);
   };
-  // Aborts the run in progress when the server dies, so it does not keep failing requests.
-  const died = new AbortController();
-  server.exited.then(() => died.abort(new TargetGone("the server process exited")));
-  try {
-    const ready = await waitServerReady(baseUrl, server, {
-      timeoutMs: ctx.plan.readyTimeoutMs,
-      signal: io.interrupt,
-      apiKey,
-    });
-    if (!ready.ready) {
-      if (!ready.exited && io.interrupt?.aborted) {
-        record.status = "interrupted";
-        return record;
-      }
-      if (ready.exited) {
-        await server.exited;
-        const e = server.exit()!;
-        await fail(
-          "starting",
-          `the server exited (code ${e.code}${
-            e.signal ? `, signal ${e.signal}` : ""
-          }) before it answered /health or /v1/models`,
-        );
-      } else {
-        await fail(
-          "starting",
-          `not ready after ${ctx.plan.readyTimeoutMs} ms (--ready-timeout); last: ${ready.lastError}`,
-        );
-      }
-      return record;
-    }
-    record.ready_ms = Math.round(ready.waitedMs);
-    io.log(`variant ${v.index}/${ctx.count} (${v.label}): ready after ${record.ready_ms} ms`);
-    const interrupt = io.interrupt ? AbortSignal.any([io.interrupt, died.signal]) : died.signal;
-    const cancel = io.cancel ? AbortSignal.any([io.cancel, died.signal]) : interrupt;
-    for (const p of points) {
-      if (server.exit()) break;
-      const plan: RunPlan = {
-        ...p.plan,
-        target: { ...p.plan.target, url: baseUrl, sim: false, simOptions: undefined },
-        out: ctx.dir,
-        history: {
-          root: ctx.out,
-          parent: {
-            kind: "sweep",
-            id: ctx.sweepId,
-            index: p.index,
-            label: [v.label, p.name].filter(Boolean).join(" · "),
-          },
-        },
-        serverVariant: {
-          sweepId: ctx.sweepId,
-          index: v.index,
-          label: v.label,
-          params: v.params,
-          argv,
-          template: ctx.plan.template,
-          port,
-        },
-      };
-      if (points.length > 1 && !io.quiet) io.log(`  point ${p.index}/${points.length} ${p.name}`);
-      let outcome;
-      try {
-        outcome = await runBenchmark(plan, {
-          ...io,
-          interrupt,
-          cancel,
-          stopReason: () =>
-            died.signal.aborted && !io.interrupt?.aborted ? "server exited" : io.stopReason?.(),
-        });
-      } catch (e) {
-        if (!(e instanceof TargetError)) throw e;
-        // Answered /health, then refused the run: it died, or it is not an OpenAI server.
-        // A dying server's exit may trail its refusal a little: let the log say why.
-        await Promise.race([server.exited, new Promise((r) => setTimeout(r, 2_000))]);
-        await fail("running", e.message);
-        return record;
-      }
-      record.points.push({
-        index: p.index,
-        name: p.name,
-        values: sweepValues(plan),
-        run_id: outcome.runId,
-        interrupted: outcome.interrupted,
-        summary: outcome.summary,
-      });
-      await ctx.onUpdate(record);
-      if (died.signal.aborted) break;
-      if (io.interrupt?.aborted) {
-        record.status = "interrupted";
-        return record;
-      }
-    }
-    if (server.exit()) {
-      const e = server.exit()!;
-      await fail(
-        "running",
-        `the server exited (code ${e.code}${
-          e.signal ? `, signal ${e.signal}` : ""
-        }) during the run ` +
-          `(${record.points.length} of ${points.length} points recorded)`,
-      );
-      return record;
-    }
-    record.status = "ok";
-    return record;
-  } finally {
-    const stop = await server.stop(ctx.plan.stopGraceMs);
-    const portFree = await waitPortFree(port, PORT_FREE_LIMIT_MS);
-    record.stop = { forced: stop.forced, port_free: portFree };
-    record.ended_at = new Date().toISOString();
-    if (!portFree) io.log(`warning: port ${port} still in use after the server stopped`);
-    io.log(
-      `variant ${v.index}/${ctx.count} (${v.label}): server stopped` +
-        (stop.forced ? ` (SIGKILL after ${ctx.plan.stopGraceMs} ms)` : ""),
+  const baseUrl = `http://127.0.0.1:${port}/v1`;
+  return { v, record, server, port, argv, baseUrl, apiKey, say, fail };
+}
+
+/** How a server's exit reads in a failure message. */
+function exitText(e: ServerExit): string {
+  return `the server exited (code ${e.code}${e.signal ? `, signal ${e.signal}` : ""})`;
+}
+
+/**
+ * Waits until the server answers; false (the record says why: failed or interrupted) when it
+ * exited, timed out or the sweep was interrupted first.
+ */
+async function becameReady(live: LiveVariant, ctx: VariantCtx): Promise<boolean> {
+  const { io } = ctx;
+  const ready = await waitServerReady(live.baseUrl, live.server, {
+    timeoutMs: ctx.plan.readyTimeoutMs,
+    signal: io.interrupt,
+    apiKey: live.apiKey,
+  });
+  if (ready.ready) {
+    live.record.ready_ms = Math.round(ready.waitedMs);
+    live.say(`ready after ${live.record.ready_ms} ms`);
+    return true;
+  }
+  if (!ready.exited && io.interrupt?.aborted) {
+    live.record.status = "interrupted";
+  } else if (ready.exited) {
+    await live.server.exited;
+    await live.fail(
+      "starting",
+      `${exitText(live.server.exit()!)} before it answered /health or /v1/models`,
+    );
+  } else {
+    await live.fail(
+      "starting",
+      `not ready after ${ctx.plan.readyTimeoutMs} ms (--ready-timeout); last: ${ready.lastError}`,
     );
   }
+  return false;
+}
+
+/**
+ * Runs every point against the ready server, recording each; sets the record's status: ok,
+ * failed (the server died or refused a run) or interrupted.
+ */
+async function measurePoints(
+  live: LiveVariant,
+  points: readonly VariantPoint[],
+  ctx: VariantCtx,
+  died: AbortSignal,
+): Promise<void> {
+  const { io } = ctx;
+  const { record, server } = live;
+  const interrupt = io.interrupt ? AbortSignal.any([io.interrupt, died]) : died;
+  const cancel = io.cancel ? AbortSignal.any([io.cancel, died]) : interrupt;
+  for (const p of points) {
+    if (server.exit()) break;
+    const plan = variantPointPlan(live, p, ctx);
+    if (points.length > 1 && !io.quiet) io.log(`  point ${p.index}/${points.length} ${p.name}`);
+    let outcome;
+    try {
+      outcome = await runBenchmark(plan, {
+        ...io,
+        interrupt,
+        cancel,
+        stopReason: () =>
+          died.aborted && !io.interrupt?.aborted ? "server exited" : io.stopReason?.(),
+      });
+    } catch (e) {
+      if (!(e instanceof TargetError)) throw e;
+      // Answered /health, then refused the run: it died, or it is not an OpenAI server.
+      // A dying server's exit may trail its refusal a little: let the log say why.
+      await Promise.race([server.exited, new Promise((r) => setTimeout(r, 2_000))]);
+      await live.fail("running", e.message);
+      return;
+    }
+    record.points.push({
+      index: p.index,
+      name: p.name,
+      values: sweepValues(plan),
+      run_id: outcome.runId,
+      interrupted: outcome.interrupted,
+      summary: outcome.summary,
+    });
+    await ctx.onUpdate(record);
+    if (died.aborted) break;
+    if (io.interrupt?.aborted) {
+      record.status = "interrupted";
+      return;
+    }
+  }
+  if (server.exit()) {
+    await live.fail(
+      "running",
+      `${exitText(server.exit()!)} during the run ` +
+        `(${record.points.length} of ${points.length} points recorded)`,
+    );
+    return;
+  }
+  record.status = "ok";
+}
+
+/** A point's plan aimed at the variant's server, its runs filed under the variant. */
+function variantPointPlan(live: LiveVariant, p: VariantPoint, ctx: VariantCtx): RunPlan {
+  const { v } = live;
+  return {
+    ...p.plan,
+    target: { ...p.plan.target, url: live.baseUrl, sim: false, simOptions: undefined },
+    out: ctx.dir,
+    history: {
+      root: ctx.out,
+      parent: {
+        kind: "sweep",
+        id: ctx.sweepId,
+        index: p.index,
+        label: [v.label, p.name].filter(Boolean).join(" · "),
+      },
+    },
+    serverVariant: {
+      sweepId: ctx.sweepId,
+      index: v.index,
+      label: v.label,
+      params: v.params,
+      argv: live.argv,
+      template: ctx.plan.template,
+      port: live.port,
+    },
+  };
+}
+
+/** Stops the server (SIGKILL after the grace period) and checks that its port is free. */
+async function stopVariant(live: LiveVariant, ctx: VariantCtx): Promise<void> {
+  const stop = await live.server.stop(ctx.plan.stopGraceMs);
+  const portFree = await waitPortFree(live.port, PORT_FREE_LIMIT_MS);
+  live.record.stop = { forced: stop.forced, port_free: portFree };
+  live.record.ended_at = new Date().toISOString();
+  if (!portFree) ctx.io.log(`warning: port ${live.port} still in use after the server stopped`);
+  live.say(
+    "server stopped" + (stop.forced ? ` (SIGKILL after ${ctx.plan.stopGraceMs} ms)` : ""),
+  );
 }

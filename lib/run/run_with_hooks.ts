@@ -1,7 +1,6 @@
-import { join } from "node:path";
 import type { RunPlan } from "../config/run_plan.ts";
 import type { ScenarioHook } from "../config/scenario.ts";
-import { writeFileAtomic } from "../report/atomic_write.ts";
+import { patchMeta } from "./results_files.ts";
 import { runBenchmark, type RunIo, type RunOutcome } from "./run_benchmark.ts";
 import { type HookError, ScenarioHooks } from "./scenario_hooks.ts";
 
@@ -34,9 +33,6 @@ export async function runWithHooks(
     throw e;
   }
   // meta.json was written before teardown ran: add its timing.
-  const metaPath = join(outcome.runDir, "meta.json");
-  const meta = JSON.parse(await Deno.readTextFile(metaPath));
-  meta.hooks = hooks.record();
-  await writeFileAtomic(metaPath, JSON.stringify(meta, null, 2) + "\n");
+  await patchMeta(outcome.runDir, { hooks: hooks.record() });
   return { ...outcome, teardownError };
 }

@@ -8,16 +8,14 @@
  * batch, health windows), then `done`, or `failed` with the error's message.
  */
 
-import { sendRequest } from "../client/stream_client.ts";
 import { buildRequest } from "../client/request_body.ts";
 import { createSocketTransport, type PreconnectResult } from "../client/socket_transport.ts";
 import type { WireTransport } from "../client/transport_choice.ts";
-import type { ClientConfig } from "../client/types.ts";
+import type { ClientConfig, RequestSpec } from "../client/types.ts";
 import type { RunPlan } from "../config/run_plan.ts";
 import { realClock } from "../load/clock.ts";
 import type { Shard } from "../load/shard.ts";
 import type { ParsedTrace } from "../load/trace_replay.ts";
-import type { Slot } from "../load/types.ts";
 import type { HealthWindow } from "../metrics/client_health.ts";
 import type { RequestRecord } from "../metrics/record.ts";
 import type { Dataset } from "../workload/datasets/mod.ts";
@@ -26,7 +24,8 @@ import { startClientProbe } from "./client_probe.ts";
 import { openSchedule } from "./open_schedule.ts";
 import { driveLoad } from "./drive_load.ts";
 import { packRecords, type RecordBatch } from "./record_batch.ts";
-import { droppedRecord, requestSpecs, traceBuckets } from "./request_specs.ts";
+import { requestSpecs, traceBuckets } from "./request_specs.ts";
+import { createSendPath, runClientConfig } from "./send_path.ts";
 import { preconnect, preconnectShare } from "./preconnect.ts";
 import { outputCounterFrom, type OutputCounterSpec } from "./output_counter.ts";
 
@@ -116,15 +115,7 @@ async function prepare(init: WorkerInit): Promise<{
   run: (originEpochMs: number) => Promise<void>;
   preconnect?: PreconnectResult;
 }> {
-  const { plan, shard } = init;
-  const pending: RequestRecord[] = [];
-  let sent = 0;
-  const accept = (r: RequestRecord) => {
-    pending.push(r);
-    if (pending.length >= BATCH_RECORDS) flush();
-  };
-  let flush = () => {};
-
+  const { plan } = init;
   const open = plan.load.mode === "open"
     ? openSchedule(plan.load, { seed: plan.seed, trace: init.trace })
     : undefined;
@@ -143,65 +134,81 @@ async function prepare(init: WorkerInit): Promise<{
     ? await preconnect(
       socketTransport,
       init.baseUrl,
-      preconnectShare(init.preconnectTotal, shard),
+      preconnectShare(init.preconnectTotal, init.shard),
       { timeoutMs: plan.timeouts.connectMs, signal: interrupt.signal },
     )
     : undefined;
   // Built before time 0: a tokenizer takes a while to load.
   const countOutputTokens = outputCounterFrom(init.outputCounter);
-  // Set in `go`: this thread's performance.now() has its own time origin.
-  let client: ClientConfig;
-  // Cold starts as this worker saw them; the main thread keeps only each model's first.
-  const sentTo = new Set<string>([init.model]);
-  const dispatch = async (slot: Slot) => {
-    const spec = specFor(slot.index);
-    const cold = !sentTo.has(spec.model);
-    sentTo.add(spec.model);
-    sent++;
-    const record = await sendRequest({ ...slot, spec }, client);
-    if (cold) record.coldStart = true;
-    accept(record);
-  };
   const run = async (originEpochMs: number) => {
+    // This thread's performance.now() has its own time origin.
     const origin = originEpochMs - performance.timeOrigin;
-    client = {
+    const client = runClientConfig(plan, {
       transport: socketTransport,
       baseUrl: init.baseUrl,
-      apiKey: plan.target.apiKey,
-      timeoutMs: plan.timeouts.requestMs,
-      connectTimeoutMs: plan.timeouts.connectMs,
-      ttftTimeoutMs: plan.timeouts.ttftMs,
       origin,
       signal: cancel.signal,
       countOutputTokens,
-    };
-    const probe = startClientProbe(init.thread, { origin });
-    flush = () => {
-      const windows = probe.drain();
-      if (pending.length === 0 && sent === 0 && windows.length === 0) return;
-      const { batch, transfer } = packRecords(pending.splice(0, pending.length));
-      port.postMessage({ type: "batch", batch, sent, windows }, transfer);
-      sent = 0;
-    };
-    const timer = setInterval(flush, BATCH_MS);
-    const clock = realClock(origin);
+    });
     try {
-      await driveLoad(plan, {
-        shard,
-        schedule: open?.schedule,
-        clock,
-        dispatch,
-        onDrop: (slot) => accept(droppedRecord(slot, specFor(slot.index))),
-        maxInFlight: init.maxInFlight,
-        signal: interrupt.signal,
-      });
+      await runShard(init, { origin, specFor, client, schedule: open?.schedule });
     } finally {
-      clearInterval(timer);
       socketTransport?.[Symbol.dispose]();
-      const windows = probe.stop();
-      const { batch, transfer } = packRecords(pending.splice(0, pending.length));
-      port.postMessage({ type: "batch", batch, sent, windows }, transfer);
     }
   };
   return { run, preconnect: preconnected };
+}
+
+/**
+ * Sends this worker's shard from time 0, posting its records, send counts and health windows
+ * in batches; the last batch goes whatever ended the run.
+ */
+async function runShard(
+  init: WorkerInit,
+  ready: {
+    origin: number;
+    specFor: (index: number) => RequestSpec;
+    client: ClientConfig;
+    schedule?: Iterator<number>;
+  },
+): Promise<void> {
+  const pending: RequestRecord[] = [];
+  let sent = 0;
+  const probe = startClientProbe(init.thread, { origin: ready.origin });
+  const post = (windows: HealthWindow[]) => {
+    const { batch, transfer } = packRecords(pending.splice(0, pending.length));
+    port.postMessage({ type: "batch", batch, sent, windows }, transfer);
+    sent = 0;
+  };
+  const flush = () => {
+    const windows = probe.drain();
+    if (pending.length === 0 && sent === 0 && windows.length === 0) return;
+    post(windows);
+  };
+  // Cold starts as this worker saw them; the main thread keeps only each model's first.
+  const path = createSendPath({
+    model: init.model,
+    specFor: ready.specFor,
+    client: ready.client,
+    onSent: () => sent++,
+    onRecord: (r) => {
+      pending.push(r);
+      if (pending.length >= BATCH_RECORDS) flush();
+    },
+  });
+  const timer = setInterval(flush, BATCH_MS);
+  try {
+    await driveLoad(init.plan, {
+      shard: init.shard,
+      schedule: ready.schedule,
+      clock: realClock(ready.origin),
+      dispatch: path.dispatch,
+      onDrop: path.onDrop,
+      maxInFlight: init.maxInFlight,
+      signal: interrupt.signal,
+    });
+  } finally {
+    clearInterval(timer);
+    post(probe.stop());
+  }
 }

@@ -18,11 +18,21 @@ export function redactTags(tags: Record<string, string>): Record<string, string>
   );
 }
 
+/** meta.json's telemetry keys. */
+export interface TelemetryMeta {
+  system: ReturnType<typeof readSystemInfo>;
+  gpus: unknown[] | null;
+  tags: Record<string, string>;
+  notes: string[];
+  /** `status: "running"` until the sampler's own record replaces it at the end. */
+  gpu_sampler: unknown;
+}
+
 /** The record written with the first meta.json (the sampler's outcome is filled in at the end). */
 export async function telemetryMeta(
   plan: RunPlan,
   gpu: GpuTelemetry,
-): Promise<Record<string, unknown>> {
+): Promise<TelemetryMeta> {
   const t = plan.telemetry ?? DEFAULT_TELEMETRY;
   const inventory = await gpu.inventory;
   return {
@@ -42,7 +52,7 @@ export async function finishTelemetry(
   summary: Summary,
   run: {
     windows: RunWindows;
-    telemetry: { gpu: GpuTelemetry; meta: Record<string, unknown> };
+    telemetry: { gpu: GpuTelemetry; meta: TelemetryMeta };
   },
 ): Promise<Summary> {
   run.telemetry.meta.gpu_sampler = await run.telemetry.gpu.stop();

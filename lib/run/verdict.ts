@@ -33,9 +33,10 @@ import { writeFileAtomic } from "../report/atomic_write.ts";
 import { summaryToJson } from "../report/summary_json.ts";
 import { verdictToJunit } from "../report/junit_xml.ts";
 import { pathExists } from "./path_exists.ts";
+import { META_FILE, readJson, SUMMARY_FILE, VERDICT_FILE } from "./results_files.ts";
 
-/** The verdict file of a run directory. */
-export const VERDICT_FILE = "verdict.json";
+/** The verdict file of a run directory (results_files.ts). */
+export { VERDICT_FILE };
 /** At most this many stored repeats feed the noise band. */
 const MAX_REPEATS = 10;
 /** Flags that decide the verdict, not the load: left out when matching a baseline's recipe. */
@@ -122,14 +123,14 @@ async function runsUnder(root: string): Promise<{ dir: string; name: string }[]>
   };
   for (const name of await dirs(root)) {
     const dir = resolve(join(root, name));
-    if (await pathExists(join(dir, "meta.json"))) {
+    if (await pathExists(join(dir, META_FILE))) {
       found.push({ dir, name });
       continue;
     }
     if (!await pathExists(join(dir, "sweep.json"))) continue; // another results root, a compare
     for (const sub of await dirs(dir)) {
       const subDir = join(dir, sub);
-      if (await pathExists(join(subDir, "meta.json"))) found.push({ dir: subDir, name: sub });
+      if (await pathExists(join(subDir, META_FILE))) found.push({ dir: subDir, name: sub });
     }
   }
   return found;
@@ -180,7 +181,7 @@ export async function writeVerdict(
 }
 
 async function isRunDir(dir: string): Promise<boolean> {
-  for (const f of ["meta.json", "summary.json"]) {
+  for (const f of [META_FILE, SUMMARY_FILE]) {
     try {
       if (!(await Deno.stat(join(dir, f))).isFile) return false;
     } catch {
@@ -188,14 +189,6 @@ async function isRunDir(dir: string): Promise<boolean> {
     }
   }
   return true;
-}
-
-async function readJson(path: string): Promise<Record<string, unknown> | undefined> {
-  try {
-    return JSON.parse(await Deno.readTextFile(path));
-  } catch {
-    return undefined;
-  }
 }
 
 /**
@@ -231,7 +224,7 @@ async function findBaseline(
   let root: string;
   let key: string | undefined;
   let first: string | undefined;
-  const own = await readJson(join(runDir, "meta.json"));
+  const own = await readJson(join(runDir, META_FILE));
   if (options.which === "latest") {
     // A sweep point's `out` is its sweep directory; history.root is the results root.
     root = options.plan.history?.root ?? options.plan.out;
@@ -243,7 +236,7 @@ async function findBaseline(
   } else {
     first = resolve(options.which);
     root = dirname(first);
-    const meta = await readJson(join(first, "meta.json"));
+    const meta = await readJson(join(first, META_FILE));
     key = meta && recipeKey(meta);
   }
   const candidates = await runsUnder(root);
@@ -251,16 +244,16 @@ async function findBaseline(
   candidates.sort((a, b) => (a.name < b.name ? 1 : a.name > b.name ? -1 : 0));
   const runs: RunToCompare[] = [];
   const load = async (dir: string): Promise<RunToCompare | undefined> => {
-    const meta = await readJson(join(dir, "meta.json"));
-    const summary = await readJson(join(dir, "summary.json"));
+    const meta = await readJson(join(dir, META_FILE));
+    const summary = await readJson(join(dir, SUMMARY_FILE));
     if (!meta || !summary || key === undefined || recipeKey(meta) !== key) return undefined;
     // Partial results are no yardstick for `latest` or the noise band.
     if (meta.interrupted === true) return undefined;
     return { name: dir, summary: summary as unknown as Summary, repeatKey: "baseline" };
   };
   if (first) {
-    const meta = await readJson(join(first, "meta.json"));
-    const summary = await readJson(join(first, "summary.json"));
+    const meta = await readJson(join(first, META_FILE));
+    const summary = await readJson(join(first, SUMMARY_FILE));
     if (!meta || !summary) return undefined;
     runs.push({ name: first, summary: summary as unknown as Summary, repeatKey: "baseline" });
   }
