@@ -3,7 +3,7 @@
  * 50 000, 64 output tokens each) and times loading it (requests.jsonl parse + summary recompute)
  * and rendering report.md. `deno run -A bench/report_render.ts [N]`.
  */
-import { loadRunInput } from "../lib/run/load_report_input.ts";
+import { loadRunInput } from "../lib/results/load_report_input.ts";
 import { renderRunMarkdown } from "../lib/report/markdown_report.ts";
 import { writeSyntheticRun } from "../tests/helpers/synthetic_run.ts";
 

@@ -2,14 +2,18 @@ import assert from "node:assert/strict";
 import { join, relative } from "node:path";
 
 /**
- * Dependencies point downward only (docs/architecture.md): cli → run → {load, client, workload,
- * metrics, telemetry, report, sim}; workload and sim share tokenizer (a pure leaf). Each folder
- * may import itself and what is listed here.
+ * Dependencies point downward only (docs/architecture.md): cli and agent → campaign → run →
+ * results → {report, metrics, …} → fs. A campaign (sweep, search, server variants, LoRA
+ * comparison, calibration) is many runs; a run writes one results directory; results reads one
+ * back. workload and sim share tokenizer (a pure leaf). Each folder may import itself and what is
+ * listed here; lib/run's subfolders (workers, probes, lora) are part of run.
  */
 const ALLOWED: Record<string, string[]> = {
   cli: [
     "agent",
+    "campaign",
     "config",
+    "results",
     "run",
     "report",
     "sim",
@@ -18,10 +22,25 @@ const ALLOWED: Record<string, string[]> = {
     "client",
     "workload",
     "telemetry",
+    "fs",
   ],
-  agent: ["config", "run", "report", "metrics"], // the HTTP control API; runs through run/
+  agent: ["campaign", "config", "results", "run", "report", "metrics", "fs"], // the HTTP control API
+  campaign: [
+    "config",
+    "results",
+    "run",
+    "load",
+    "client",
+    "workload",
+    "metrics",
+    "telemetry",
+    "report",
+    "sim",
+    "fs",
+  ],
   run: [
     "config",
+    "results",
     "load",
     "client",
     "workload",
@@ -30,19 +49,22 @@ const ALLOWED: Record<string, string[]> = {
     "report",
     "sim",
     "tokenizer",
+    "fs",
   ],
+  results: ["config", "metrics", "report", "telemetry", "fs"], // telemetry: meta.json's types
   load: ["config"], // UsageError for bad shapes and traces
   client: ["metrics"],
   workload: ["load", "config", "tokenizer"], // the seeded RNG; UsageError for bad files
   metrics: [],
   telemetry: ["metrics"],
-  report: ["metrics"],
+  report: ["metrics", "fs"],
   sim: ["tokenizer"], // counts prompts with a model's tokenizer.json when given one
   tokenizer: [], // Hugging Face tokenizer files -> vLLM-style counts; pure
   config: [],
+  fs: ["config"], // atomic writes, path checks, JSON files (UsageError): no run-directory knowledge
 };
 
-const LIB = new URL("../lib/", import.meta.url).pathname;
+const LIB = new URL("../lib", import.meta.url).pathname;
 
 function* tsFiles(dir: string): Generator<string> {
   for (const e of Deno.readDirSync(dir)) {

@@ -42,7 +42,7 @@ function words(task: string): { argv: string[]; includes: string[] } {
 Deno.test("every worker module in lib/ is --include'd by every compile task", () => {
   const workers = workerModules();
   // The run's worker threads and the simulator's: the scan must see both, or it is broken.
-  assert.deepEqual(workers, ["lib/run/run_worker.ts", "lib/sim/sim_worker.ts"]);
+  assert.deepEqual(workers, ["lib/run/workers/run_worker.ts", "lib/sim/sim_worker.ts"]);
   for (const w of workers) assert.ok(Deno.statSync(join(ROOT, w)).isFile, w);
   assert.deepEqual(COMPILE_TASKS, ["compile", "compile:x86_64-linux", "compile:aarch64-linux"]);
   for (const task of COMPILE_TASKS) {

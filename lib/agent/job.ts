@@ -6,9 +6,9 @@
  */
 import type { RunPlan } from "../config/run_plan.ts";
 import type { ScenarioHook } from "../config/scenario.ts";
-import { runLoraCompare } from "../run/lora_compare.ts";
+import { runLoraCompare } from "../campaign/lora_compare.ts";
 import { runBenchmark, type RunIo, type RunOutcome } from "../run/run_benchmark.ts";
-import { pointLabel, runSweep, type SweepPointPlan } from "../run/run_sweep.ts";
+import { pointLabel, runSweep, type SweepPointPlan } from "../campaign/run_sweep.ts";
 import { runWithHooks } from "../run/run_with_hooks.ts";
 
 /** A built-in scenario's setup/teardown hooks. */

@@ -3,7 +3,7 @@
  * agent knows every test. Secrets never reach these files (the caller stores redacted args).
  */
 import { join } from "node:path";
-import { writeFileAtomic } from "../report/atomic_write.ts";
+import { writeFileAtomic } from "../fs/atomic_write.ts";
 import type { JobPart, ResultKind } from "./job.ts";
 
 /** A test's lifecycle states. */

@@ -5,12 +5,14 @@
  * one after another; so this works for a finished, cancelled or interrupted test alike, also
  * after the agent restarted.
  */
+import { META_FILE, readMeta, RECORDS_FILE, SUMMARY_FILE } from "../results/results_files.ts";
+import { readJson } from "../fs/json_file.ts";
 import { join } from "node:path";
-import { writeReports } from "../run/write_reports.ts";
+import { writeReports } from "../results/write_reports.ts";
 import type { JobPart, ResultKind } from "./job.ts";
 import { fileResponse, json } from "./responses.ts";
 import { seedReport } from "./seed_report.ts";
-import { pathExists } from "../run/path_exists.ts";
+import { pathExists } from "../fs/path_exists.ts";
 
 /** What the results routes need to know about a test. */
 export interface ResultsOf {
@@ -73,7 +75,7 @@ export async function requestsResponse(t: ResultsOf): Promise<Response> {
     async pull(controller) {
       if (i >= subs.length) return controller.close();
       const { part, dir } = subs[i++];
-      const text = await Deno.readTextFile(join(dir, "requests.jsonl")).catch(() => "");
+      const text = await Deno.readTextFile(join(dir, RECORDS_FILE)).catch(() => "");
       const head = t.kind === "sweep"
         ? `{"point":${part.index},"point_label":${JSON.stringify(part.label)},`
         : `{"run":${JSON.stringify(part.label)},`;
@@ -93,7 +95,7 @@ async function subRuns(t: ResultsOf): Promise<{ part: JobPart; dir: string }[]> 
       if (!e.isDirectory) continue;
       const dir = join(t.run_dir, e.name);
       try {
-        const meta = JSON.parse(await Deno.readTextFile(join(dir, "meta.json")));
+        const meta = await readMeta(dir);
         found.push({ origin: Number(meta.time_origin_epoch_ms), dir });
       } catch {
         // Not started yet (no meta.json): it holds no records.
@@ -107,21 +109,13 @@ async function subRuns(t: ResultsOf): Promise<{ part: JobPart; dir: string }[]> 
   return found.slice(0, parts.length).map((f, i) => ({ part: parts[i], dir: f.dir }));
 }
 
-async function readJson(path: string): Promise<Record<string, unknown> | undefined> {
-  try {
-    return JSON.parse(await Deno.readTextFile(path));
-  } catch {
-    return undefined;
-  }
-}
-
 /** A single run: the seed's fields beside summary.json's full object. */
 async function runJson(dir: string): Promise<Response> {
-  const summary = await readJson(join(dir, "summary.json"));
+  const summary = await readJson(join(dir, SUMMARY_FILE));
   if (!summary) {
     return json(404, { error: "summary.json is missing: the run ended before writing it" });
   }
-  const jsonl = await Deno.readTextFile(join(dir, "requests.jsonl")).catch(() => "");
+  const jsonl = await Deno.readTextFile(join(dir, RECORDS_FILE)).catch(() => "");
   return json(200, { ...seedReport(jsonl, summary), summary });
 }
 
@@ -129,10 +123,10 @@ async function runJson(dir: string): Promise<Response> {
 async function partsJson(t: ResultsOf, kind: ResultKind): Promise<Response> {
   const rows = [];
   for (const { part, dir } of await subRuns(t)) {
-    const summary = await readJson(join(dir, "summary.json"));
+    const summary = await readJson(join(dir, SUMMARY_FILE));
     if (!summary) continue; // stopped before its summary: its records are in requests.jsonl
-    const jsonl = await Deno.readTextFile(join(dir, "requests.jsonl")).catch(() => "");
-    const meta = await readJson(join(dir, "meta.json"));
+    const jsonl = await Deno.readTextFile(join(dir, RECORDS_FILE)).catch(() => "");
+    const meta = await readJson(join(dir, META_FILE));
     const name = kind === "sweep" ? { point: part.index, label: part.label } : { run: part.label };
     rows.push({ ...name, run_id: meta?.run_id ?? null, ...seedReport(jsonl, summary), summary });
   }

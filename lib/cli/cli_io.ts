@@ -1,4 +1,4 @@
-import { releaseHeldLocks } from "../run/run_lock.ts";
+import { releaseHeldLocks } from "../results/run_lock.ts";
 import { killTrackedChildren } from "../telemetry/child_processes.ts";
 
 /** What every command gets from main.ts: its output streams and the process around it. */

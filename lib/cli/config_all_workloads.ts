@@ -8,7 +8,7 @@
 import { SWEEP_AXES } from "../config/scenario.ts";
 import { UsageError } from "../config/usage_error.ts";
 import { loadYamlConfig, type YamlConfig } from "../config/yaml_config.ts";
-import { sweepValues } from "../run/run_sweep.ts";
+import { sweepValues } from "../campaign/run_sweep.ts";
 import { CONFIG_OPTIONS, configPlan } from "./config_plans.ts";
 import { parseFlags } from "./flag_suggestion.ts";
 import type { PlannedPoint, ScenarioRun } from "./scenario_plans.ts";

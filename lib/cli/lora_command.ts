@@ -1,7 +1,7 @@
 import type { Shutdown } from "./shutdown.ts";
 import type { RunPlan } from "../config/run_plan.ts";
 import { renderAdapterTable, renderComparisonTable } from "../report/mod.ts";
-import { runLoraCompare, type RunOne } from "../run/lora_compare.ts";
+import { runLoraCompare, type RunOne } from "../campaign/lora_compare.ts";
 import type { CliIo } from "./cli_io.ts";
 import { runIo } from "./run_io.ts";
 import { EXIT } from "./exit_codes.ts";

@@ -2,7 +2,7 @@ import { redactText } from "../config/redact.ts";
 import { UsageError } from "../config/usage_error.ts";
 import { TargetError } from "../run/resolve_target.ts";
 import { HookError } from "../run/scenario_hooks.ts";
-import { RunLockBusy } from "../run/run_lock.ts";
+import { RunLockBusy } from "../results/run_lock.ts";
 import { type CliIo, processIo } from "./cli_io.ts";
 import { EXIT } from "./exit_codes.ts";
 import { closestFlag } from "./flag_suggestion.ts";

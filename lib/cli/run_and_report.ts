@@ -6,7 +6,7 @@ import { renderSweepTable } from "../report/sweep_table.ts";
 import { renderSummaryTable } from "../report/terminal_table.ts";
 import { renderSloLine, renderVerdictLines } from "../report/verdict_lines.ts";
 import { runBenchmark, type RunOutcome } from "../run/run_benchmark.ts";
-import { runSweep } from "../run/run_sweep.ts";
+import { runSweep } from "../campaign/run_sweep.ts";
 import type { HookError } from "../run/scenario_hooks.ts";
 import { runWithHooks } from "../run/run_with_hooks.ts";
 import type { CliIo } from "./cli_io.ts";

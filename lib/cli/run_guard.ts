@@ -1,7 +1,7 @@
 import { formatDurationMs } from "../config/duration.ts";
 import type { RunPlan } from "../config/run_plan.ts";
 import { UsageError } from "../config/usage_error.ts";
-import { acquireRunLock, type RunLock, RunLockBusy } from "../run/run_lock.ts";
+import { acquireRunLock, type RunLock, RunLockBusy } from "../results/run_lock.ts";
 import { type Shutdown, startShutdown } from "./shutdown.ts";
 
 /** What a command holds while it runs: the stop sequence and the results root's lock. */

@@ -1,6 +1,6 @@
 /**
  * `llmload search --axis rate|concurrency --slo EXPR [search options] [run options]`: the
- * highest load that still meets the SLOs (lib/run/run_search.ts). The search's own flags are
+ * highest load that still meets the SLOs (lib/campaign/run_search.ts). The search's own flags are
  * taken out of the argument list here; everything else is an `llmload run` flag, parsed by
  * parseRunArgs with the axis flag (`--rate` or `--concurrency`) added, so every run flag works
  * and is checked the same way.

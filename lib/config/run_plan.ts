@@ -274,7 +274,7 @@ export const RunPlanSchema = z.object({
   preconnect: z.union([positiveInt, z.literal("off"), z.literal("auto")]).optional(),
   /**
    * Worker threads that send the load (`--workers N|auto`); absent = 1, the main thread alone.
-   * See lib/run/worker_count.ts for `auto`.
+   * See lib/run/workers/worker_count.ts for `auto`.
    */
   workers: z.union([positiveInt, z.literal("auto")]).optional(),
   /** Results root; the run writes `<out>/<run-id>/`. */
@@ -306,7 +306,7 @@ export const RunPlanSchema = z.object({
    * absent for a flags-only `llmload run`. Names the run's series in history.jsonl.
    */
   scenario: z.string().min(1).optional(),
-  /** Monitoring exports of the run's key metrics (lib/run/record_history.ts). */
+  /** Monitoring exports of the run's key metrics (lib/results/record_history.ts). */
   exports: z.object({
     /** `--prom-file`: Prometheus text for node_exporter's textfile collector, atomically. */
     promFile: z.string().min(1).optional(),
@@ -327,7 +327,7 @@ export const RunPlanSchema = z.object({
     }),
   }).optional(),
   /**
-   * Set by a server-variants sweep (lib/run/run_variants.ts) on each run: the server
+   * Set by a server-variants sweep (lib/campaign/run_variants.ts) on each run: the server
    * configuration it measured, recorded in meta.json as `server_variant`.
    */
   serverVariant: z.object({

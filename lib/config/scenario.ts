@@ -388,7 +388,7 @@ export function validateScenario(candidate: unknown, source: string): Scenario {
  * The sweep axes a point may set, in table/CSV order. Adding one (e.g. `adapters`, the adapter
  * count, once per-request adapter selection exists): its schema in PointSchema and AxesSchema
  * here, its flag in AXIS_FLAG (lib/cli/scenario_plans.ts) and scenarioFlags, its effective value
- * in sweepValues (lib/run/run_sweep.ts) and SweepValues, a label in the sweep table and a column
+ * in sweepValues (lib/campaign/run_sweep.ts) and SweepValues, a label in the sweep table and a column
  * appended at the end of SWEEP_CSV_COLUMNS (lib/report/).
  */
 export const SWEEP_AXES = [

@@ -1,6 +1,6 @@
 /**
  * Is the client itself the bottleneck? A pure verdict from the samples every run takes of its
- * own threads (lib/run/client_probe.ts, stored in `client_health.jsonl`) and from its records.
+ * own threads (lib/run/probes/client_probe.ts, stored in `client_health.jsonl`) and from its records.
  *
  * Evidence, per thread (the main thread, and each worker thread with `--workers`):
  * - event-loop lag: a 10 ms timer's lateness, each tick (a tick late by L also stands for the

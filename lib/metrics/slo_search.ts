@@ -1,7 +1,7 @@
 /**
  * The SLO search strategy of `llmload search`: which load to try next, given what the points
  * tried so far showed, and when to stop. Pure: a step function over the observations, so the
- * driver (lib/run/run_search.ts) stays a loop and tests replay synthetic capacity curves.
+ * driver (lib/campaign/run_search.ts) stays a loop and tests replay synthetic capacity curves.
  *
  * The model: meeting the SLOs is monotone in load (more load never helps), but one run is noisy.
  * - Bracketing: start at `start`; while it passes, double (capped at `max`); once a point fails

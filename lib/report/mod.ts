@@ -5,7 +5,7 @@
  * @module
  */
 
-export * from "./atomic_write.ts";
+export * from "../fs/atomic_write.ts";
 export * from "./record_jsonl.ts";
 export * from "./summary_csv.ts";
 export * from "./summary_json.ts";

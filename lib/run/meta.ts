@@ -1,5 +1,6 @@
 import { effectiveConcurrency, type RunPlan } from "../config/run_plan.ts";
-import { RECORDS_FILE, RECORDS_FILE_GZ } from "./results_files.ts";
+export type { MetaJson } from "../results/meta_json.ts";
+import { RECORDS_FILE, RECORDS_FILE_GZ } from "../results/results_files.ts";
 import { resolveEngineParams } from "../sim/profiles.ts";
 import type { SimOptions } from "../sim/server.ts";
 import type { ParsedTrace } from "../load/trace_replay.ts";
@@ -9,63 +10,9 @@ import { describeOutputLength } from "../workload/output_length.ts";
 import { samplingFields } from "../client/request_body.ts";
 import { formatShard } from "../load/shard.ts";
 import { redactArgv, redactDeep, redactText, redactUrl } from "../config/redact.ts";
-import type { TelemetryMeta } from "./telemetry_record.ts";
-import type { WorkersChoice } from "./worker_count.ts";
+import type { MetaJson, TelemetryMeta } from "../results/meta_json.ts";
 
 type Nullable<T> = T | null;
-
-/**
- * meta.json, key by key (snake_case, the results directory's contract): what ran, against what,
- * when, and how to rebuild times. Keys marked optional appear only in some runs.
- */
-export interface MetaJson extends Partial<TelemetryMeta> {
-  run_id: string;
-  llmload_version: string;
-  command_line: string[];
-  target: {
-    url: string;
-    model: string;
-    sim: boolean;
-    /** With `--target sim` ({@link describeSim}). */
-    sim_options?: unknown;
-    sim_engine?: unknown;
-  };
-  endpoint: RunPlan["endpoint"];
-  transport: RunPlan["transport"];
-  transport_resolved: Nullable<"fetch" | "socket">;
-  preconnect: Nullable<object>;
-  load: Record<string, unknown> & { mode: "open" | "closed" };
-  stop: { duration_ms: Nullable<number>; requests: Nullable<number> };
-  records: { file: string; token_times: string };
-  warmup: { duration_ms: Nullable<number>; requests: Nullable<number> };
-  request: Record<string, unknown>;
-  dataset: Nullable<Record<string, unknown>>;
-  hooks: unknown;
-  lora: Nullable<Record<string, unknown>>;
-  server: Nullable<Record<string, unknown>>;
-  /** Only in a server-variants sweep: which server configuration this run measured. */
-  server_variant?: Record<string, unknown>;
-  prompt_length_mode: Nullable<"exact" | "local_tokenizer" | "estimate">;
-  prompt_tokenizer: Nullable<{ file: string; chat_template: string | null }>;
-  timeouts: { request_ms: number; connect_ms: Nullable<number>; ttft_ms: Nullable<number> };
-  seed: number;
-  started_at: string;
-  ended_at: Nullable<string>;
-  time_origin_epoch_ms: number;
-  interrupted: boolean;
-  /** Sharded runs ({@link shardMeta}) and `--start-at`. */
-  shard?: string;
-  start_at?: string;
-  gates?: { slo: unknown; fail_on: unknown; default_gates: boolean };
-  client: { deno: string; os: string; arch: string; hostname: Nullable<string> };
-  /** Worker threads of the run (run_benchmark.ts). */
-  workers?: WorkersChoice;
-  /** Why an interrupted run stopped (SIGINT, SIGTERM, max-runtime). */
-  interrupt_reason?: string;
-  /** `llmload merge`: the shards a merged run came from (merge_runs.ts). */
-  shards?: number;
-  merged_from?: unknown[];
-}
 
 /** What a run adds to its plan in meta.json. */
 export interface RunFacts {

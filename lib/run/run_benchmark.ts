@@ -11,9 +11,9 @@ import { RunDigest } from "../metrics/run_digest.ts";
 import { foldTokenTimes, roundedRecord, roundedRecordToJsonl } from "../report/record_jsonl.ts";
 import { summaryToCsv } from "../report/summary_csv.ts";
 import { summaryToJson } from "../report/summary_json.ts";
-import { writeFileAtomic } from "../report/atomic_write.ts";
-import { writeReportsAtEnd } from "./write_reports.ts";
-import { recordRunHistory } from "./record_history.ts";
+import { writeFileAtomic } from "../fs/atomic_write.ts";
+import { writeReportsAtEnd } from "../results/write_reports.ts";
+import { recordRunHistory } from "../results/record_history.ts";
 import { formatProgressLine } from "../report/progress_line.ts";
 import { preparePrompts, type PromptBook } from "../workload/prepare_prompts.ts";
 import { loadLocalTokenizer, type LocalTokenizer } from "../workload/local_tokenizer.ts";
@@ -40,25 +40,25 @@ import {
   type LoraRun,
   prepareLora,
   simAdapterNames,
-} from "./lora_setup.ts";
-import { startClientProbe } from "./client_probe.ts";
-import { writeClientHealth } from "./client_health_file.ts";
-import { chooseWorkers, type WorkersChoice } from "./worker_count.ts";
-import { startWorkerPool, type WorkerPool } from "./worker_pool.ts";
-import { openRecordsWriter } from "./records_file.ts";
+} from "./lora/lora_setup.ts";
+import { startClientProbe } from "./probes/client_probe.ts";
+import { writeClientHealth } from "./probes/client_health_file.ts";
+import { chooseWorkers, type WorkersChoice } from "./workers/worker_count.ts";
+import { startWorkerPool, type WorkerPool } from "./workers/worker_pool.ts";
+import { openRecordsWriter } from "../results/records_file.ts";
 import { driveLoad } from "./drive_load.ts";
 import { concurrencySchedule } from "../load/stages.ts";
 import { WHOLE } from "../load/shard.ts";
 import type { ClientHealth, HealthWindow } from "../metrics/client_health.ts";
 import { requestSpecs, traceBuckets } from "./request_specs.ts";
 import { createSendPath, runClientConfig } from "./send_path.ts";
-import { SUMMARY_CSV_FILE, SUMMARY_FILE, writeMeta } from "./results_files.ts";
+import { SUMMARY_CSV_FILE, SUMMARY_FILE, writeMeta } from "../results/results_files.ts";
 import {
   LORA_TIMELINE_FILE,
   LORA_TIMELINE_INTERVAL_MS,
   loraTimelineFrom,
   writeLoraTimeline,
-} from "./lora_timeline.ts";
+} from "./lora/lora_timeline.ts";
 import { describeServer, type ServerRecord } from "../telemetry/server_record.ts";
 import {
   METRICS_INTERVAL_MS,
@@ -69,15 +69,20 @@ import {
   type ServerMetricsSummary,
   summarizeServerMetrics,
 } from "../metrics/server_metrics_summary.ts";
-import { serverMeta, startServerMetrics } from "./server_metrics_run.ts";
+import { serverMeta, startServerMetrics } from "./probes/server_metrics_run.ts";
 import { resolveTarget } from "./resolve_target.ts";
 import { waitReady } from "./wait_ready.ts";
 import { type SimTarget, startSimTarget } from "./sim_target.ts";
-import { createRunDir, makeRunId } from "./run_dir.ts";
+import { createRunDir, makeRunId } from "../results/run_dir.ts";
 import { DEFAULT_TELEMETRY } from "../config/telemetry_plan.ts";
-import { type GpuTelemetry, startGpuTelemetry } from "./gpu_telemetry.ts";
-import { finishTelemetry, type TelemetryMeta, telemetryMeta } from "./telemetry_record.ts";
-import { checkBaselineFlag, sloFromDigest, sloObjectives, writeVerdict } from "./verdict.ts";
+import { type GpuTelemetry, startGpuTelemetry } from "./probes/gpu_telemetry.ts";
+import { finishTelemetry, type TelemetryMeta, telemetryMeta } from "./probes/telemetry_record.ts";
+import {
+  checkBaselineFlag,
+  sloFromDigest,
+  sloObjectives,
+  writeVerdict,
+} from "../results/verdict.ts";
 import type { Verdict } from "../metrics/gates.ts";
 import { formatShard } from "../load/shard.ts";
 import { originAt, waitForStart } from "./start_at_wait.ts";

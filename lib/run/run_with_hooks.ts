@@ -1,6 +1,6 @@
 import type { RunPlan } from "../config/run_plan.ts";
 import type { ScenarioHook } from "../config/scenario.ts";
-import { patchMeta } from "./results_files.ts";
+import { patchMeta } from "../results/results_files.ts";
 import { runBenchmark, type RunIo, type RunOutcome } from "./run_benchmark.ts";
 import { type HookError, ScenarioHooks } from "./scenario_hooks.ts";
 

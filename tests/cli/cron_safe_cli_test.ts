@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { finish, llmload, MAIN, spawnLlmload } from "../helpers/llmload_cli.ts";
 import { FAKE_NVIDIA_SMI, pidsIn, processAlive, waitFor } from "../helpers/process_alive.ts";
-import { lockPath } from "../../lib/run/run_lock.ts";
+import { lockPath } from "../../lib/results/run_lock.ts";
 import { startSim } from "../../lib/sim/mod.ts";
 
 // Unattended behaviour end to end: every llmload here is a child `deno run main.ts` process,

@@ -35,8 +35,8 @@ Deno.test("bad --shard, --start-at and a closed-loop --requests below the shard 
 });
 
 Deno.test("--start-at is refused for a sweep and a LoRA compare, whose later runs would start late", async () => {
-  const { runSweep } = await import("../../lib/run/run_sweep.ts");
-  const { runLoraCompare } = await import("../../lib/run/lora_compare.ts");
+  const { runSweep } = await import("../../lib/campaign/run_sweep.ts");
+  const { runLoraCompare } = await import("../../lib/campaign/lora_compare.ts");
   const out = await Deno.makeTempDir();
   try {
     const plan =

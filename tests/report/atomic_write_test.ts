@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { writeFileAtomic } from "../../lib/report/atomic_write.ts";
+import { writeFileAtomic } from "../../lib/fs/atomic_write.ts";
 
 Deno.test("atomic write replaces the file and leaves no temp file behind", async () => {
   const dir = await Deno.makeTempDir({ prefix: "llmload-atomic-" });

@@ -5,11 +5,11 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { loadRunInput, loadSweepInput } from "../../lib/run/load_report_input.ts";
+import { loadRunInput, loadSweepInput } from "../../lib/results/load_report_input.ts";
 import { renderRunMarkdown, renderSweepMarkdown } from "../../lib/report/markdown_report.ts";
 import { sweepToJson } from "../../lib/report/sweep_csv.ts";
-import { compareRunDirs } from "../../lib/run/compare_runs.ts";
-import { writeReports } from "../../lib/run/write_reports.ts";
+import { compareRunDirs } from "../../lib/results/compare_runs.ts";
+import { writeReports } from "../../lib/results/write_reports.ts";
 import { assertGolden } from "../helpers/golden.ts";
 import {
   gpuSamples,
@@ -18,7 +18,7 @@ import {
   writeSyntheticRun,
 } from "../helpers/synthetic_run.ts";
 
-const goldenDir = new URL("../../fixtures/reports/", import.meta.url);
+const goldenDir = new URL("../../fixtures/reports", import.meta.url);
 
 const FULL: SyntheticRun = {
   runId: "run-full",

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { levelRunArgs, parseCalibrateArgs } from "../../lib/cli/calibrate_args.ts";
 import { parseRunArgs } from "../../lib/cli/run_args.ts";
-import { calibrateLevel } from "../../lib/run/calibrate.ts";
+import { calibrateLevel } from "../../lib/campaign/calibrate.ts";
 import { readJsonl } from "../helpers/run_in_process.ts";
 
 const quietIo = { log: () => {}, isTty: false, quiet: true };

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { scenarioPlans } from "../../lib/cli/scenario_plans.ts";
 import { validateScenario } from "../../lib/config/scenario.ts";
 import { UsageError } from "../../lib/config/usage_error.ts";
-import { runSweep } from "../../lib/run/run_sweep.ts";
+import { runSweep } from "../../lib/campaign/run_sweep.ts";
 
 const quietIo = { log: () => {}, isTty: false, quiet: true };
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { checkShardSet, type ShardRun } from "../../lib/run/merge_check.ts";
+import { checkShardSet, type ShardRun } from "../../lib/results/merge_check.ts";
 
 const meta = (shard: string | undefined, over: Record<string, unknown> = {}) => ({
   ...(shard === undefined ? {} : { shard }),

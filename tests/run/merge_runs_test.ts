@@ -6,9 +6,9 @@ import { UsageError } from "../../lib/config/usage_error.ts";
 import { summarize } from "../../lib/metrics/summary.ts";
 import { recordFromJsonl } from "../../lib/report/record_jsonl.ts";
 import { summaryToJson } from "../../lib/report/summary_json.ts";
-import { mergeRunDirs } from "../../lib/run/merge_runs.ts";
+import { mergeRunDirs } from "../../lib/results/merge_runs.ts";
 import { runBenchmark } from "../../lib/run/run_benchmark.ts";
-import { writeReports } from "../../lib/run/write_reports.ts";
+import { writeReports } from "../../lib/results/write_reports.ts";
 import { spawnSim } from "../../lib/sim/sim_process.ts";
 import { readJsonl } from "../helpers/run_in_process.ts";
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { commandMatches, stopOrphanServers } from "../../lib/run/orphan_servers.ts";
-import { parsePsLines } from "../../lib/run/process_table.ts";
+import { commandMatches, stopOrphanServers } from "../../lib/campaign/orphan_servers.ts";
+import { parsePsLines } from "../../lib/campaign/process_table.ts";
 import { processAlive, waitFor } from "../helpers/process_alive.ts";
 import {
   deadPid,

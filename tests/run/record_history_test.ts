@@ -8,8 +8,8 @@ import {
   HISTORY_HTML_FILE,
   readHistory,
   recordRunHistory,
-} from "../../lib/run/record_history.ts";
-import { pushgatewayUrl } from "../../lib/run/pushgateway.ts";
+} from "../../lib/results/record_history.ts";
+import { pushgatewayUrl } from "../../lib/results/pushgateway.ts";
 import { parsePromText } from "../../lib/telemetry/prom_text.ts";
 import { startRawHttpServer } from "../helpers/raw_http_server.ts";
 import { writeSyntheticRun } from "../helpers/synthetic_run.ts";
@@ -99,7 +99,7 @@ function bigRecord(tag: string, i: number): HistoryRecord {
   };
 }
 
-const MODULE = new URL("../../lib/run/record_history.ts", import.meta.url).href;
+const MODULE = new URL("../../lib/results/record_history.ts", import.meta.url).href;
 
 Deno.test("two processes appending at once never interleave partial lines", async () => {
   const root = await Deno.makeTempDir();

@@ -2,10 +2,10 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { parseRunArgs } from "../../lib/cli/run_args.ts";
 import { runBenchmark } from "../../lib/run/run_benchmark.ts";
-import { loadRunInput, summaryDifferences } from "../../lib/run/load_report_input.ts";
-import { forEachRecord, RECORDS_FILE, RECORDS_FILE_GZ } from "../../lib/run/records_file.ts";
+import { loadRunInput, summaryDifferences } from "../../lib/results/load_report_input.ts";
+import { forEachRecord, RECORDS_FILE, RECORDS_FILE_GZ } from "../../lib/results/records_file.ts";
 import { HISTOGRAM_PRECISION, summarize } from "../../lib/metrics/mod.ts";
-import { pathExists } from "../../lib/run/path_exists.ts";
+import { pathExists } from "../../lib/fs/path_exists.ts";
 import { spawnSim } from "../../lib/sim/sim_process.ts";
 
 /**

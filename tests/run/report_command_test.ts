@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { llmload } from "../helpers/llmload_cli.ts";
-import { loadRunInput, summaryDifferences } from "../../lib/run/load_report_input.ts";
+import { loadRunInput, summaryDifferences } from "../../lib/results/load_report_input.ts";
 import { writeSyntheticRun } from "../helpers/synthetic_run.ts";
 
 async function onlyDir(parent: string): Promise<string> {

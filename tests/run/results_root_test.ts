@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { prepareResultsRoot } from "../../lib/run/results_root.ts";
+import { prepareResultsRoot } from "../../lib/results/results_root.ts";
 import { UsageError } from "../../lib/config/usage_error.ts";
 import { llmload } from "../helpers/llmload_cli.ts";
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { acquireRunLock, lockPath, pidAlive, RunLockBusy } from "../../lib/run/run_lock.ts";
+import { acquireRunLock, lockPath, pidAlive, RunLockBusy } from "../../lib/results/run_lock.ts";
 
 Deno.test("the lock file names the scenario, holds pid/host/start, refuses a second holder and goes on release", async () => {
   const root = await Deno.makeTempDir();

@@ -3,9 +3,9 @@ import { join } from "node:path";
 import { parseRunArgs } from "../../lib/cli/run_args.ts";
 import { planServerVariants, type ServerVariantsInput } from "../../lib/config/server_variants.ts";
 import { UsageError } from "../../lib/config/usage_error.ts";
-import { runVariants, type VariantRecord } from "../../lib/run/run_variants.ts";
-import { portIsFree } from "../../lib/run/server_process.ts";
-import { selfCommand } from "../../lib/run/self_command.ts";
+import { runVariants, type VariantRecord } from "../../lib/campaign/run_variants.ts";
+import { portIsFree } from "../../lib/campaign/server_process.ts";
+import { selfCommand } from "../../lib/campaign/self_command.ts";
 import { splitCommand } from "../../lib/telemetry/split_command.ts";
 import { processAlive } from "../helpers/process_alive.ts";
 

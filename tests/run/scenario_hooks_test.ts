@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { parseRunArgs } from "../../lib/cli/run_args.ts";
 import type { HookContext } from "../../lib/config/scenario.ts";
-import { runSweep } from "../../lib/run/run_sweep.ts";
+import { runSweep } from "../../lib/campaign/run_sweep.ts";
 import { runWithHooks } from "../../lib/run/run_with_hooks.ts";
 import { HookError } from "../../lib/run/scenario_hooks.ts";
 import { startScriptedServer } from "../helpers/scripted_server.ts";

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { createSendPath } from "../../lib/run/send_path.ts";
-import { patchMeta, readJson, readMeta, writeMeta } from "../../lib/run/results_files.ts";
+import { patchMeta, readMeta, writeMeta } from "../../lib/results/results_files.ts";
+import { readJson } from "../../lib/fs/json_file.ts";
 import type { MetaJson } from "../../lib/run/meta.ts";
 import type { RequestRecord } from "../../lib/metrics/record.ts";
 

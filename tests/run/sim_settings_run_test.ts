@@ -4,7 +4,7 @@ import { parseRunArgs } from "../../lib/cli/run_args.ts";
 import { scenarioPlans } from "../../lib/cli/scenario_plans.ts";
 import type { Scenario } from "../../lib/config/scenario.ts";
 import { runBenchmark } from "../../lib/run/run_benchmark.ts";
-import { runSweep } from "../../lib/run/run_sweep.ts";
+import { runSweep } from "../../lib/campaign/run_sweep.ts";
 
 const LORA = new URL("../../fixtures/datasets/lora_prompts.jsonl", import.meta.url).pathname;
 const quietIo = { log: () => {}, isTty: false, quiet: true };

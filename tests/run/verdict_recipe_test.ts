@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { recipeKey } from "../../lib/run/verdict.ts";
+import { recipeKey } from "../../lib/results/verdict.ts";
 
 const meta = (argv: string[], target: Record<string, unknown> = { sim: true, model: "m" }) => ({
   command_line: ["llmload", "run", ...argv],

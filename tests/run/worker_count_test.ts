@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { parseRunArgs } from "../../lib/cli/run_args.ts";
 import { UsageError } from "../../lib/config/usage_error.ts";
-import { chooseWorkers, EVENTS_PER_WORKER } from "../../lib/run/worker_count.ts";
+import { chooseWorkers, EVENTS_PER_WORKER } from "../../lib/run/workers/worker_count.ts";
 
 const plan = (...args: string[]) => parseRunArgs(["--duration", "10s", ...args], {}).plan;
 

@@ -8,8 +8,8 @@ import { join } from "node:path";
 import { parseRunArgs } from "../../lib/cli/run_args.ts";
 import type { RunPlan } from "../../lib/config/run_plan.ts";
 import { runBenchmark } from "../../lib/run/run_benchmark.ts";
-import { loadRunInput } from "../../lib/run/load_report_input.ts";
-import { startWorkerPool, WorkerFailed } from "../../lib/run/worker_pool.ts";
+import { loadRunInput } from "../../lib/results/load_report_input.ts";
+import { startWorkerPool, WorkerFailed } from "../../lib/run/workers/worker_pool.ts";
 import { WHOLE } from "../../lib/load/shard.ts";
 import { readJsonl } from "../helpers/run_in_process.ts";
 

@@ -11,7 +11,7 @@ import {
   type CalibrationSetup,
   renderCalibration,
 } from "../../report/calibration_report.ts";
-import { calibrateLevel, type CalibrationLevel } from "../../run/calibrate.ts";
+import { calibrateLevel, type CalibrationLevel } from "../../campaign/calibrate.ts";
 import { type CalibrateArgs, levelRunArgs, parseCalibrateArgs } from "../calibrate_args.ts";
 import type { CliIo } from "../cli_io.ts";
 import { EXIT } from "../exit_codes.ts";

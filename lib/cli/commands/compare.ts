@@ -5,7 +5,7 @@ import {
   renderRunsComparisonTable,
   runsComparisonToCsv,
 } from "../../report/runs_comparison_report.ts";
-import { compareRunDirs } from "../../run/compare_runs.ts";
+import { compareRunDirs } from "../../results/compare_runs.ts";
 import type { CliIo } from "../cli_io.ts";
 import { EXIT } from "../exit_codes.ts";
 import { COMPARE_HELP } from "../help.ts";

@@ -7,7 +7,7 @@ import {
   renderHistoryMarkdown,
   renderHistoryTable,
 } from "../../report/history_table.ts";
-import { HISTORY_FILE, readHistory, writeHistoryHtml } from "../../run/record_history.ts";
+import { HISTORY_FILE, readHistory, writeHistoryHtml } from "../../results/record_history.ts";
 import { HISTORY_HELP } from "../help.ts";
 import type { CliIo } from "../cli_io.ts";
 import { EXIT } from "../exit_codes.ts";

@@ -2,7 +2,7 @@ import { parseFlags } from "../flag_suggestion.ts";
 import { UsageError } from "../../config/usage_error.ts";
 import { renderSummaryTable } from "../../report/terminal_table.ts";
 import { renderVerdictLines } from "../../report/verdict_lines.ts";
-import { mergeRunDirs } from "../../run/merge_runs.ts";
+import { mergeRunDirs } from "../../results/merge_runs.ts";
 import { MERGE_HELP } from "../help.ts";
 import type { CliIo } from "../cli_io.ts";
 import { EXIT } from "../exit_codes.ts";

@@ -1,7 +1,7 @@
-import { rebuildMissingSummary } from "../../run/rebuild_summary.ts";
+import { rebuildMissingSummary } from "../../results/rebuild_summary.ts";
 import { UsageError } from "../../config/usage_error.ts";
-import { writeReports } from "../../run/write_reports.ts";
-import { rewriteSearchReports } from "../../run/run_search.ts";
+import { writeReports } from "../../results/write_reports.ts";
+import { rewriteSearchReports } from "../../campaign/run_search.ts";
 import { REPORT_HELP } from "../help.ts";
 import type { CliIo } from "../cli_io.ts";
 import { EXIT } from "../exit_codes.ts";

@@ -1,5 +1,5 @@
 import { renderSearchTable, searchAnswerLine } from "../../report/search_table.ts";
-import { runSearch } from "../../run/run_search.ts";
+import { runSearch } from "../../campaign/run_search.ts";
 import type { CliIo } from "../cli_io.ts";
 import { EXIT } from "../exit_codes.ts";
 import { SEARCH_HELP } from "../help.ts";

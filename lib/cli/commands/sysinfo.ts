@@ -1,7 +1,7 @@
 import { parseFlags } from "../flag_suggestion.ts";
 import { DEFAULT_TELEMETRY } from "../../config/telemetry_plan.ts";
 import { UsageError } from "../../config/usage_error.ts";
-import { readSystemRecord, type SystemRecord } from "../../run/system_record.ts";
+import { readSystemRecord, type SystemRecord } from "../../run/probes/system_record.ts";
 import { VERSION } from "../../version.ts";
 import { environmentFacts, NOT_RECORDED } from "../../report/run_facts.ts";
 import { TELEMETRY_OPTIONS, telemetrySection } from "../telemetry_args.ts";

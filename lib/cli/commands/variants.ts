@@ -1,5 +1,5 @@
 import { UsageError } from "../../config/usage_error.ts";
-import { stopOrphanServers } from "../../run/orphan_servers.ts";
+import { stopOrphanServers } from "../../campaign/orphan_servers.ts";
 import { parseFlags } from "../flag_suggestion.ts";
 import type { CliIo } from "../cli_io.ts";
 import { EXIT } from "../exit_codes.ts";
