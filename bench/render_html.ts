@@ -12,12 +12,9 @@
 
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import {
-  type GpuSample,
-  type RequestRecord,
-  type ServerMetricsSample,
-  summarize,
-} from "../lib/metrics/mod.ts";
+import type { GpuSample, ServerMetricsSample } from "../lib/metrics/telemetry_samples.ts";
+import type { RequestRecord } from "../lib/metrics/record.ts";
+import { summarize } from "../lib/metrics/summary.ts";
 import { recordFromJsonl } from "../lib/report/record_jsonl.ts";
 import { digestOf } from "../lib/metrics/run_digest.ts";
 import type { RunReportInput, SweepReportInput } from "../lib/report/report_input.ts";

@@ -99,19 +99,40 @@ function relativeImports(text: string): string[] {
   return [...text.matchAll(spec)].map((m) => m[1]);
 }
 
-Deno.test("lib/agent/mod.ts is the agent's face: nothing outside lib/agent imports its other files", () => {
+/**
+ * Folders entered only through their mod.ts: the two servers llmload embeds, and the dataset
+ * readers and LoRA adapter sets of lib/workload.
+ */
+const FACES = ["agent", "sim", "workload/datasets", "workload/lora"];
+
+Deno.test("lib/agent, lib/sim, lib/workload/datasets and lib/workload/lora are entered through their mod.ts only", () => {
   const violations: string[] = [];
-  const files = [
-    join(ROOT, "main.ts"),
-    ...tsFiles(LIB),
-    ...tsFiles(join(ROOT, "bench")),
-    ...tsFiles(join(ROOT, "tests")),
-  ];
-  for (const file of files) {
-    // The agent's own files, and its unit tests (tests/agent/), may reach past the face.
-    if (file.startsWith(AGENT + "/") || file.startsWith(join(ROOT, "tests", "agent") + "/")) {
-      continue;
+  for (const file of [join(ROOT, "main.ts"), ...tsFiles(LIB)]) {
+    for (const face of FACES) {
+      const dir = join(LIB, face);
+      if (file.startsWith(dir + "/")) continue;
+      for (const spec of relativeImports(Deno.readTextFileSync(file))) {
+        const target = join(file, "..", spec);
+        if (target.startsWith(dir + "/") && target !== join(dir, "mod.ts")) {
+          violations.push(`${relative(ROOT, file)} imports ${spec}`);
+        }
+      }
     }
+  }
+  assert.deepEqual(violations, []);
+});
+
+Deno.test("no other folder has a mod.ts: a face nothing is required to use would mislead", () => {
+  const mods = [...tsFiles(LIB)].filter((f) => f.endsWith("/mod.ts")).map((f) => relative(LIB, f));
+  assert.deepEqual(mods.sort(), FACES.map((f) => `${f}/mod.ts`));
+});
+
+Deno.test("tests and benches outside tests/agent use the agent through its mod.ts", () => {
+  const violations: string[] = [];
+  const files = [...tsFiles(join(ROOT, "bench")), ...tsFiles(join(ROOT, "tests"))];
+  for (const file of files) {
+    // The agent's unit tests (tests/agent/) may reach past the face.
+    if (file.startsWith(join(ROOT, "tests", "agent") + "/")) continue;
     for (const spec of relativeImports(Deno.readTextFileSync(file))) {
       const target = join(file, "..", spec);
       if (target.startsWith(AGENT + "/") && target !== join(AGENT, "mod.ts")) {

@@ -2,12 +2,13 @@ import { basename, join } from "node:path";
 import { UsageError } from "../config/usage_error.ts";
 import type { LoraMode } from "../config/lora_plan.ts";
 import type { RunPlan } from "../config/run_plan.ts";
-import { compareLoraRuns, type LoraComparison, type LoraRunName } from "../metrics/mod.ts";
 import {
-  comparisonToJson,
-  renderAdapterMarkdown,
-  renderComparisonMarkdown,
-} from "../report/mod.ts";
+  compareLoraRuns,
+  type LoraComparison,
+  type LoraRunName,
+} from "../metrics/lora_comparison.ts";
+import { comparisonToJson, renderComparisonMarkdown } from "../report/lora_comparison_report.ts";
+import { renderAdapterMarkdown } from "../report/adapter_stats_table.ts";
 import { writeFileAtomic } from "../fs/atomic_write.ts";
 import { runBenchmark, type RunIo, type RunOutcome } from "../run/run_benchmark.ts";
 import { createRunDir, makeRunId } from "../results/run_dir.ts";

@@ -18,7 +18,7 @@
  * variants that have it) and one ordinary run directory per point.
  */
 
-import { TargetGone } from "../client/mod.ts";
+import { TargetGone } from "../client/target_gone.ts";
 import { dirname, join } from "node:path";
 import type { RunPlan } from "../config/run_plan.ts";
 import {

@@ -1,10 +1,10 @@
 import { parseFlags } from "./flag_suggestion.ts";
 import { parseDurationMs } from "../config/duration.ts";
 import { UsageError } from "../config/usage_error.ts";
-import type { SimOptions } from "../sim/server.ts";
-import { PROFILE_NAMES, resolveEngineParams } from "../sim/profiles.ts";
-import { faultProblems } from "../sim/faults.ts";
-import { adapterSpecProblems } from "../sim/adapters.ts";
+import type { SimOptions } from "../sim/mod.ts";
+import { PROFILE_NAMES, resolveEngineParams } from "../sim/mod.ts";
+import { faultProblems } from "../sim/mod.ts";
+import { adapterSpecProblems } from "../sim/mod.ts";
 import { type FlagReaders, flagReaders } from "./flag_readers.ts";
 
 /** The flags of `llmload sim`. Engine flags override the chosen profile's values. */

@@ -5,7 +5,7 @@
  * overlaid. Pure.
  */
 
-import { COMPARISON_ROWS, improvementPct } from "../metrics/mod.ts";
+import { COMPARISON_ROWS, improvementPct } from "../metrics/lora_comparison.ts";
 import type { CompareReportInput } from "./report_input.ts";
 import {
   chartGrid,

@@ -7,7 +7,8 @@
  */
 
 import * as Plot from "@observablehq/plot";
-import { cdfsOf, gpuWindows, serverWindows, timeSpanMs, windowLengthMs } from "../metrics/mod.ts";
+import { cdfsOf } from "../metrics/latency_cdf.ts";
+import { gpuWindows, serverWindows, timeSpanMs, windowLengthMs } from "../metrics/time_windows.ts";
 import type { RunReportInput } from "./report_input.ts";
 import type { Chart } from "./html_page.ts";
 import { plotSvg } from "./plot_svg.ts";

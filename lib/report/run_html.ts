@@ -5,7 +5,8 @@
  */
 
 import { clientHealthHtml } from "./client_health_report.ts";
-import { ERROR_KINDS, LATENCY_METRICS, type Summary } from "../metrics/mod.ts";
+import { ERROR_KINDS } from "../metrics/record.ts";
+import { LATENCY_METRICS, type Summary } from "../metrics/summary.ts";
 import type { RunReportInput } from "./report_input.ts";
 import {
   type Cell,

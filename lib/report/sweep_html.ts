@@ -5,7 +5,7 @@
  */
 
 import * as Plot from "@observablehq/plot";
-import { gpuWindows, timeSpanMs } from "../metrics/mod.ts";
+import { gpuWindows, timeSpanMs } from "../metrics/time_windows.ts";
 import type { SweepPointInput, SweepReportInput } from "./report_input.ts";
 import {
   type Cell,

@@ -1,8 +1,8 @@
 import { effectiveConcurrency, type RunPlan } from "../config/run_plan.ts";
 export type { MetaJson } from "../results/meta_json.ts";
 import { RECORDS_FILE, RECORDS_FILE_GZ } from "../results/results_files.ts";
-import { resolveEngineParams } from "../sim/profiles.ts";
-import type { SimOptions } from "../sim/server.ts";
+import { resolveEngineParams } from "../sim/mod.ts";
+import type { SimOptions } from "../sim/mod.ts";
 import type { ParsedTrace } from "../load/trace_replay.ts";
 import type { LengthBuckets } from "../workload/length_buckets.ts";
 import { VERSION } from "../version.ts";

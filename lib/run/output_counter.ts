@@ -6,7 +6,7 @@
  */
 import type { TokenizerFiles } from "../tokenizer/hf_tokenizer.ts";
 import { createHfTokenizer } from "../tokenizer/hf_tokenizer.ts";
-import { countTokens } from "../sim/tokenizer.ts";
+import { countTokens } from "../sim/mod.ts";
 import type { LocalTokenizer } from "../workload/local_tokenizer.ts";
 
 /** A counter as plain data, for a worker: tokenizer files, or the simulator's rule. */

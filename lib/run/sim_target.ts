@@ -1,6 +1,6 @@
 import type { RunPlan } from "../config/run_plan.ts";
-import { startSimWorker } from "../sim/sim_worker.ts";
-import type { SimOptions } from "../sim/server.ts";
+import { startSimWorker } from "../sim/mod.ts";
+import type { SimOptions } from "../sim/mod.ts";
 import type { Dataset } from "../workload/datasets/mod.ts";
 import type { TokenizerFiles } from "../tokenizer/hf_tokenizer.ts";
 

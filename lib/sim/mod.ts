@@ -62,9 +62,11 @@ export {
   type DelayFault,
   type FaultName,
   type FaultOptions,
+  faultProblems,
   INVALID_JSON_EVENT,
   MALFORMED_SSE_LINE,
 } from "./faults.ts";
+export { adapterSpecProblems } from "./adapters.ts";
 export { type MetricsSnapshot, renderPromMetrics } from "./prom_metrics.ts";
 export { type SpawnedSim, spawnSim, type SpawnSimOptions } from "./sim_process.ts";
 export { startSimWorker, type WorkerSim } from "./sim_worker.ts";

@@ -4,7 +4,9 @@
  * GPU/server samples from synthetic_telemetry.ts.
  */
 
-import { digestOf, type RequestRecord, summarize } from "../../lib/metrics/mod.ts";
+import { digestOf } from "../../lib/metrics/run_digest.ts";
+import type { RequestRecord } from "../../lib/metrics/record.ts";
+import { summarize } from "../../lib/metrics/summary.ts";
 import type {
   CompareReportInput,
   RunReportInput,

@@ -4,7 +4,8 @@
  * screenshots when no GPU (or no vLLM /metrics) is at hand. Deterministic.
  */
 
-import type { GpuSample, RequestRecord, ServerMetricsSample } from "../../lib/metrics/mod.ts";
+import type { GpuSample, ServerMetricsSample } from "../../lib/metrics/telemetry_samples.ts";
+import type { RequestRecord } from "../../lib/metrics/record.ts";
 
 function inFlightAt(records: readonly RequestRecord[], t: number): number {
   let n = 0;

@@ -1,12 +1,7 @@
 import assert from "node:assert/strict";
 import type { RequestRecord } from "../../lib/metrics/record.ts";
-import {
-  adapterKey,
-  adapterRequestCounts,
-  adapterStats,
-  BASE_MODEL_KEY,
-  findColdStarts,
-} from "../../lib/metrics/mod.ts";
+import { adapterKey, BASE_MODEL_KEY, findColdStarts } from "../../lib/metrics/cold_starts.ts";
+import { adapterRequestCounts, adapterStats } from "../../lib/metrics/adapter_stats.ts";
 import { summarize } from "../../lib/metrics/summary.ts";
 
 let next = 0;

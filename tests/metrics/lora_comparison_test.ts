@@ -1,13 +1,13 @@
 import assert from "node:assert/strict";
 import type { RequestRecord } from "../../lib/metrics/record.ts";
 import { summarize, type Summary } from "../../lib/metrics/summary.ts";
+import { adapterStats } from "../../lib/metrics/adapter_stats.ts";
 import {
-  adapterStats,
   compareLoraRuns,
   COMPARISON_ROWS,
   improvementPct,
   successRatePct,
-} from "../../lib/metrics/mod.ts";
+} from "../../lib/metrics/lora_comparison.ts";
 
 Deno.test("improvement is (b − x)/b for lower-is-better and (x − b)/b for higher-is-better", () => {
   const table: [number | null, number | null, "lower" | "higher", number | null][] = [

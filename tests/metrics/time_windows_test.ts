@@ -1,14 +1,13 @@
 import assert from "node:assert/strict";
+import { cdfPoints, latencyCdfs } from "../../lib/metrics/latency_cdf.ts";
 import {
-  cdfPoints,
   gpuWindows,
-  latencyCdfs,
-  type RequestRecord,
   requestWindows,
   serverWindows,
-  summarize,
   windowLengthMs,
-} from "../../lib/metrics/mod.ts";
+} from "../../lib/metrics/time_windows.ts";
+import type { RequestRecord } from "../../lib/metrics/record.ts";
+import { summarize } from "../../lib/metrics/summary.ts";
 import { syntheticRun } from "../helpers/report_fixtures.ts";
 
 function rec(over: Partial<RequestRecord> & { sentAt: number; endAt: number }): RequestRecord {

@@ -6,13 +6,13 @@
 import assert from "node:assert/strict";
 import type { RequestRecord } from "../../lib/metrics/record.ts";
 import { summarize } from "../../lib/metrics/summary.ts";
+import { adapterStats } from "../../lib/metrics/adapter_stats.ts";
 import {
-  adapterStats,
   compareLoraRuns,
   type ComparisonRow,
   improvementPct,
   type LoraComparison,
-} from "../../lib/metrics/mod.ts";
+} from "../../lib/metrics/lora_comparison.ts";
 import {
   comparisonToJson,
   formatImprovement,

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { summarize, type TokenSource } from "../../lib/metrics/mod.ts";
+import { summarize } from "../../lib/metrics/summary.ts";
+import type { TokenSource } from "../../lib/metrics/record.ts";
 import { renderSummaryTable } from "../../lib/report/terminal_table.ts";
 import { renderRunMarkdown } from "../../lib/report/markdown_report.ts";
 import { renderRunHtml } from "../../lib/report/run_html.ts";

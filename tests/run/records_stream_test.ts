@@ -4,7 +4,8 @@ import { parseRunArgs } from "../../lib/cli/run_args.ts";
 import { runBenchmark } from "../../lib/run/run_benchmark.ts";
 import { loadRunInput, summaryDifferences } from "../../lib/results/load_report_input.ts";
 import { forEachRecord, RECORDS_FILE, RECORDS_FILE_GZ } from "../../lib/results/records_file.ts";
-import { HISTOGRAM_PRECISION, summarize } from "../../lib/metrics/mod.ts";
+import { HISTOGRAM_PRECISION } from "../../lib/metrics/latency_histogram.ts";
+import { summarize } from "../../lib/metrics/summary.ts";
 import { pathExists } from "../../lib/fs/path_exists.ts";
 import { spawnSim } from "../../lib/sim/sim_process.ts";
 

@@ -5,7 +5,7 @@ import { readSystemInfo, type SystemInfo } from "../../telemetry/system_info.ts"
 import { samplerCommand } from "./gpu_telemetry.ts";
 import { redactTags } from "./telemetry_record.ts";
 import { describeServer } from "../../telemetry/server_record.ts";
-import { startSimWorker } from "../../sim/sim_worker.ts";
+import { startSimWorker } from "../../sim/mod.ts";
 import { serverMeta } from "./server_metrics_run.ts";
 
 /**
