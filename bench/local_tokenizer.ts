@@ -9,7 +9,7 @@ import { calibratePromptBook } from "../lib/workload/exact_prompt.ts";
 import { loadTextSource } from "../lib/workload/text_sources.ts";
 
 const path = Deno.args[0] ??
-  new URL("../fixtures/tokenizers/tiny-llama3", import.meta.url).pathname;
+  new URL("../fixtures/tokenizers/tiny-llama3/", import.meta.url).pathname;
 let t0 = performance.now();
 const tok = await loadLocalTokenizer(path);
 console.log(`load ${tok.file}: ${(performance.now() - t0).toFixed(0)} ms`);

@@ -64,7 +64,7 @@ const ALLOWED: Record<string, string[]> = {
   fs: ["config"], // atomic writes, path checks, JSON files (UsageError): no run-directory knowledge
 };
 
-const LIB = new URL("../lib", import.meta.url).pathname;
+const LIB = new URL("../lib/", import.meta.url).pathname;
 
 function* tsFiles(dir: string): Generator<string> {
   for (const e of Deno.readDirSync(dir)) {

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { llmload } from "../helpers/llmload_cli.ts";
 
-const FIXTURES = new URL("../../fixtures/datasets", import.meta.url).pathname;
+const FIXTURES = new URL("../../fixtures/datasets/", import.meta.url).pathname;
 
 Deno.test("a malformed dataset exits 2 naming file and lines, before any run directory exists", async () => {
   const out = await Deno.makeTempDir();

@@ -153,7 +153,7 @@ Deno.test("Deno.exit without stopping the sampler (the second Ctrl-C path) still
   const dir = await Deno.makeTempDir();
   const pidFile = join(dir, "pids");
   const script = join(dir, "exit_early.ts");
-  const lib = new URL("../../lib/telemetry", import.meta.url).href;
+  const lib = new URL("../../lib/telemetry/", import.meta.url).href;
   Deno.writeTextFileSync(
     script,
     `import { startGpuSampler } from "${lib}gpu_sampler.ts";

@@ -78,7 +78,7 @@ Deno.test("a selection the set cannot serve is a usage error naming the fix", ()
   const count = problemsOf(["--adapters", "a,b", "--adapter-count", "3"]);
   assert.match(count.join("\n"), /--adapter-count 3: --adapters lists only 2 adapters/);
   // A directory or the server may add adapters: names are then checked at run time.
-  const dir = new URL("../../fixtures/adapters/set", import.meta.url).pathname;
+  const dir = new URL("../../fixtures/adapters/set/", import.meta.url).pathname;
   assert.equal(
     parse(["--adapters", "a", "--adapters-dir", dir, "--adapter-selection", "weighted:sql-lora=1"])
       .lora?.selection,

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { parseRunArgs } from "../../lib/cli/run_args.ts";
 import { UsageError } from "../../lib/config/usage_error.ts";
 
-const FIXTURES = new URL("../../fixtures/datasets", import.meta.url).pathname;
+const FIXTURES = new URL("../../fixtures/datasets/", import.meta.url).pathname;
 const LORA = join(FIXTURES, "lora_prompts.jsonl");
 const CSV = join(FIXTURES, "prompts.csv");
 

@@ -8,7 +8,7 @@ import { adapterStats } from "../../lib/metrics/adapter_stats.ts";
 import { renderAdapterMarkdown, renderAdapterTable } from "../../lib/report/adapter_stats_table.ts";
 import { assertGolden } from "../helpers/golden.ts";
 
-const dir = new URL("../../fixtures/reports", import.meta.url);
+const dir = new URL("../../fixtures/reports/", import.meta.url);
 
 const golden = (name: string, actual: string) => assertGolden(dir, name, actual);
 

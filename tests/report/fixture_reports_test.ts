@@ -9,7 +9,7 @@ import { summaryToJson } from "../../lib/report/summary_json.ts";
 import { renderSummaryTable } from "../../lib/report/terminal_table.ts";
 import { assertGolden } from "../helpers/golden.ts";
 
-const dir = new URL("../../fixtures/records", import.meta.url);
+const dir = new URL("../../fixtures/records/", import.meta.url);
 
 async function loadRecords() {
   const text = await Deno.readTextFile(new URL("mixed_open.jsonl", dir));

@@ -21,7 +21,7 @@ import {
 } from "../../lib/report/lora_comparison_report.ts";
 import { assertGolden } from "../helpers/golden.ts";
 
-const dir = new URL("../../fixtures/reports", import.meta.url);
+const dir = new URL("../../fixtures/reports/", import.meta.url);
 
 const golden = (name: string, actual: string) => assertGolden(dir, name, actual);
 

@@ -18,7 +18,7 @@ import {
   writeSyntheticRun,
 } from "../helpers/synthetic_run.ts";
 
-const goldenDir = new URL("../../fixtures/reports", import.meta.url);
+const goldenDir = new URL("../../fixtures/reports/", import.meta.url);
 
 const FULL: SyntheticRun = {
   runId: "run-full",

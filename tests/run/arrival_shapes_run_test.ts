@@ -7,7 +7,7 @@ import { startSim } from "../../lib/sim/mod.ts";
 
 // Short real runs (≤ 3 s each) against the simulator on 127.0.0.1: the shapes reach the wire.
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
-const FIXTURES = new URL("../../fixtures", import.meta.url).pathname;
+const FIXTURES = new URL("../../fixtures/", import.meta.url).pathname;
 const quietIo = { log: () => {}, isTty: false, quiet: true };
 
 type Rec = Record<string, unknown> & { scheduled_at_ms: number; sent_at_ms: number };

@@ -5,7 +5,7 @@ import { UsageError } from "../../lib/config/usage_error.ts";
 import { runBenchmark } from "../../lib/run/run_benchmark.ts";
 import { startSim } from "../../lib/sim/mod.ts";
 
-const FIXTURES = new URL("../../fixtures/datasets", import.meta.url).pathname;
+const FIXTURES = new URL("../../fixtures/datasets/", import.meta.url).pathname;
 const LORA = join(FIXTURES, "lora_prompts.jsonl");
 const quietIo = { log: () => {}, isTty: false, quiet: true };
 

@@ -7,7 +7,7 @@ import { loadLocalTokenizer } from "../../lib/workload/local_tokenizer.ts";
 import { startScriptedServer } from "../helpers/scripted_server.ts";
 import { runInProcess } from "../helpers/run_in_process.ts";
 
-const FIXTURE = new URL("../../fixtures/tokenizers/tiny-llama3", import.meta.url).pathname;
+const FIXTURE = new URL("../../fixtures/tokenizers/tiny-llama3/", import.meta.url).pathname;
 
 const run = runInProcess;
 
@@ -90,7 +90,7 @@ Deno.test("a bad --tokenizer is a usage error before anything is sent", async ()
     () => parseRunArgs(["--tokenizer", "/no/such/dir", "--requests", "1"], {}),
     (e) => e instanceof UsageError && /--tokenizer .*"\/no\/such\/dir"/.test(e.message),
   );
-  const dataset = new URL("../../fixtures/datasets", import.meta.url).pathname;
+  const dataset = new URL("../../fixtures/datasets/", import.meta.url).pathname;
   const file = [...Deno.readDirSync(dataset)].find((e) => e.isFile)!.name;
   assert.throws(
     () =>

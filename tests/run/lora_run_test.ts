@@ -7,7 +7,7 @@ import { TargetError } from "../../lib/run/resolve_target.ts";
 import { startSim } from "../../lib/sim/mod.ts";
 import { writeReports } from "../../lib/results/write_reports.ts";
 
-const FIXTURES = new URL("../../fixtures/datasets", import.meta.url).pathname;
+const FIXTURES = new URL("../../fixtures/datasets/", import.meta.url).pathname;
 const quietIo = { log: () => {}, isTty: false, quiet: true };
 const EIGHT = "a1,a2,a3,a4,a5,a6,a7,a8";
 
@@ -180,7 +180,7 @@ Deno.test("an adapter the server does not serve gives per-request http 404 recor
 });
 
 Deno.test("--adapters-dir: meta.json records each adapter's rank, alpha, target modules and base model; --load-adapters sends its folder as lora_path", async () => {
-  const dir = new URL("../../fixtures/adapters/set", import.meta.url).pathname;
+  const dir = new URL("../../fixtures/adapters/set/", import.meta.url).pathname;
   const logged: string[] = [];
   const out = await Deno.makeTempDir();
   const { plan } = parseRunArgs([

@@ -8,7 +8,7 @@ import { startSim } from "../../lib/sim/mod.ts";
 import { runInProcess } from "../helpers/run_in_process.ts";
 import { llmload } from "../helpers/llmload_cli.ts";
 
-const FIXTURE = new URL("../../fixtures/tokenizers/tiny-llama3", import.meta.url).pathname;
+const FIXTURE = new URL("../../fixtures/tokenizers/tiny-llama3/", import.meta.url).pathname;
 const FAST = { ttftMs: 5, ttftPerPromptTokenMs: 0, itlMs: 1 };
 const LOAD = ["--concurrency", "2", "--requests", "4", "--max-tokens", "40", "--ignore-eos"];
 

@@ -3,7 +3,7 @@ import { parseSimArgs } from "../../lib/cli/sim_args.ts";
 import { startSim } from "../../lib/sim/mod.ts";
 import { loadLocalTokenizer } from "../../lib/workload/local_tokenizer.ts";
 
-const FIXTURE = new URL("../../fixtures/tokenizers/tiny-llama3", import.meta.url).pathname;
+const FIXTURE = new URL("../../fixtures/tokenizers/tiny-llama3/", import.meta.url).pathname;
 const tok = await loadLocalTokenizer(FIXTURE);
 
 async function post(root: string, path: string, body: unknown) {

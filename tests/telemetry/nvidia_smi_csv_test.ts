@@ -10,7 +10,7 @@ import {
 } from "../../lib/telemetry/nvidia_smi_csv.ts";
 import type { GpuSample } from "../../lib/metrics/telemetry_samples.ts";
 
-const FIX = new URL("../../fixtures/nvidia-smi", import.meta.url).pathname;
+const FIX = new URL("../../fixtures/nvidia-smi/", import.meta.url).pathname;
 const read = (name: string) => Deno.readTextFileSync(FIX + name);
 
 function parseAll(text: string) {

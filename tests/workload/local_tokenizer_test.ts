@@ -4,7 +4,7 @@ import { UsageError } from "../../lib/config/usage_error.ts";
 import { loadLocalTokenizer } from "../../lib/workload/local_tokenizer.ts";
 import { preparePrompts } from "../../lib/workload/prepare_prompts.ts";
 
-const FIXTURE = new URL("../../fixtures/tokenizers/tiny-llama3", import.meta.url).pathname;
+const FIXTURE = new URL("../../fixtures/tokenizers/tiny-llama3/", import.meta.url).pathname;
 const TOKENIZER_JSON = await Deno.readTextFile(join(FIXTURE, "tokenizer.json"));
 const CONFIG_JSON = await Deno.readTextFile(join(FIXTURE, "tokenizer_config.json"));
 const LENGTHS = [1000, 3000, 6000, 10000];

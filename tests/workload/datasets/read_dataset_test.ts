@@ -8,7 +8,7 @@ import {
   shuffleItems,
 } from "../../../lib/workload/datasets/mod.ts";
 
-const FIX = new URL("../../../fixtures/datasets", import.meta.url).pathname;
+const FIX = new URL("../../../fixtures/datasets/", import.meta.url).pathname;
 
 async function usageError(p: Promise<unknown>): Promise<UsageError> {
   try {

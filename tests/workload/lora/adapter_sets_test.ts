@@ -13,7 +13,7 @@ import {
 } from "../../../lib/workload/lora/mod.ts";
 import { readDataset } from "../../../lib/workload/datasets/mod.ts";
 
-const fixtures = new URL("../../../fixtures", import.meta.url).pathname;
+const fixtures = new URL("../../../fixtures/", import.meta.url).pathname;
 
 Deno.test("adapter lists parse names in order, trimming spaces around them", () => {
   assert.deepEqual(parseAdapterList("sql-lora, chat-lora,org/math_v2.1"), {
