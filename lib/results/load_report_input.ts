@@ -11,7 +11,7 @@ import { basename, join } from "node:path";
 import { UsageError } from "../config/usage_error.ts";
 import { compareLoraRuns, type LoraRunName } from "../metrics/lora_comparison.ts";
 import { RunDigest } from "../metrics/run_digest.ts";
-import { type Summary } from "../metrics/summary.ts";
+import type { Summary } from "../metrics/summary.ts";
 import type {
   ComparedRunInput,
   CompareReportInput,
