@@ -20,7 +20,12 @@ import type { GatesPlan } from "../config/gates_plan.ts";
 import type { RequestRecord } from "../metrics/record.ts";
 import type { Summary } from "../metrics/summary.ts";
 import { RunDigest } from "../metrics/run_digest.ts";
-import { decideVerdict, DEFAULT_TOLERANCE_PCT, type Verdict } from "../metrics/gates.ts";
+import {
+  decideVerdict,
+  DEFAULT_TOLERANCE_PCT,
+  interruptedVerdict,
+  type Verdict,
+} from "../metrics/gates.ts";
 import { roundedRecordToJsonl, tokenTimesOff } from "../report/record_jsonl.ts";
 import { summaryToJson } from "../report/summary_json.ts";
 import { summaryToCsv } from "../report/summary_csv.ts";
@@ -164,7 +169,10 @@ export async function mergeRunDirs(
     });
     const adapters = digest.otherModels ? digest.adapters.result() : undefined;
     const slo = sloFromDigest(digest, summary);
-    const verdict = decideVerdict(gateResults(gates, { summary, slo }), { slo });
+    const verdict = mergedVerdict(
+      decideVerdict(gateResults(gates, { summary, slo }), { slo }),
+      check.ordered,
+    );
     outcome = { summary, verdict, maxShiftMs };
     await writeFileAtomic(
       join(tmp, SUMMARY_FILE),
@@ -332,4 +340,25 @@ async function streamShards(
     ]);
   }
   return { from, maxShiftMs };
+}
+
+/**
+ * A merged run is judged like one run: when a shard was stopped early its part of the load is
+ * missing, so the whole is "interrupted" (exit code of that shard's stop), never a pass or a
+ * regression.
+ */
+function mergedVerdict(
+  judged: Verdict,
+  shards: readonly { meta: Record<string, unknown> }[],
+): Verdict {
+  const cut = shards.find((s) => s.meta.interrupted === true);
+  if (!cut) return judged;
+  const reason = typeof cut.meta.interrupt_reason === "string"
+    ? cut.meta.interrupt_reason
+    : "SIGINT";
+  const v = interruptedVerdict(judged, reason);
+  return {
+    ...v,
+    reasons: [`shard ${cut.meta.shard} was interrupted (${reason}): partial results, not judged`],
+  };
 }

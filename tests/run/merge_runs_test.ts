@@ -205,6 +205,38 @@ Deno.test("2 closed-loop shards split the users and --requests, and merge like o
   });
 });
 
+Deno.test("a shard that was interrupted makes the merged run interrupted: verdict and exit code agree, never a pass", async () => {
+  await withSim(async (url, root) => {
+    const plan = ["--concurrency", "2", "--requests", "4"];
+    const [a, b] = await runTogether(url, root, plan, ["0/2", "1/2"]);
+    // Shard 1/2 as a SIGTERM leaves it: meta.json says interrupted, with the reason.
+    const metaB = await readJson(join(b, "meta.json"));
+    await Deno.writeTextFile(
+      join(b, "meta.json"),
+      JSON.stringify({ ...metaB, interrupted: true, interrupt_reason: "SIGTERM" }),
+    );
+    const out = join(root, "merged");
+    const lines: string[] = [];
+    const io = {
+      out: () => {},
+      err: (t: string) => void lines.push(t),
+      color: false,
+      env: {},
+      exitNow: (): never => {
+        throw new Error("exitNow");
+      },
+    };
+    const code = await main(["merge", a, b, "--out", out], io);
+    const verdict = await readJson(join(out, "verdict.json"));
+    assert.equal(verdict.verdict, "interrupted");
+    assert.equal(verdict.exit_code, 143);
+    assert.equal(code, verdict.exit_code);
+    assert.match(verdict.reasons[0], /^shard 1\/2 was interrupted \(SIGTERM\)/);
+    assert.match(lines.join(""), /interrupted/);
+    assert.equal((await readJson(join(out, "meta.json"))).interrupted, true);
+  });
+});
+
 Deno.test("shards with worker threads (2 hosts x 2 workers) merge into the unsharded run's requests", async () => {
   await withSim(async (url, root) => {
     const plan = ["--rate", "40", "--requests", "30"];

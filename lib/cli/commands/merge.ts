@@ -39,5 +39,10 @@ export async function mergeCommand(args: string[], cli: CliIo): Promise<number> 
     cli.err(renderVerdictLines(outcome.verdict));
     return EXIT.gate;
   }
+  if (outcome.verdict.verdict === "interrupted") {
+    // verdict.json's exit_code and the process's agree: the interrupted shard's own code.
+    cli.err(renderVerdictLines(outcome.verdict));
+    return outcome.verdict.exit_code;
+  }
   return EXIT.ok;
 }
