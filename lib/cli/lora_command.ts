@@ -37,11 +37,9 @@ export async function compareAndReport(
     cli.out(renderAdapterTable(multi.adapters) + "\n");
   }
   cli.out(`results: ${outcome.compareDir}\n`);
-  if (outcome.teardownError) {
-    cli.err(`error: ${outcome.teardownError.message}\n`);
-    return EXIT.failure;
-  }
+  if (outcome.teardownError) cli.err(`error: ${outcome.teardownError.message}\n`);
   if (outcome.interrupted) return options.shutdown.exitCode(EXIT.interrupted);
+  if (outcome.teardownError) return EXIT.failure;
   const failed = Object.entries(outcome.runs).filter(([, o]) => o?.verdict.verdict === "fail");
   for (const [name, o] of failed) {
     cli.err(

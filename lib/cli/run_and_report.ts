@@ -60,15 +60,15 @@ export async function runAndReport(
     if (outcome.verdict.slo) io.out(renderSloLine(outcome.verdict.slo) + "\n");
     io.out(`results: ${outcome.runDir}\n`);
     options.onDir?.(outcome.runDir);
-    if (outcome.teardownError) {
-      io.err(`error: ${outcome.teardownError.message}\n`);
-      return EXIT.failure;
-    }
+    // A failing teardown is reported; an interrupted run still exits with its stop's code, the
+    // one verdict.json holds.
+    if (outcome.teardownError) io.err(`error: ${outcome.teardownError.message}\n`);
     if (outcome.interrupted) {
       // verdict.json holds the same exit code: both come from the stop reason.
       io.err(renderVerdictLines(outcome.verdict));
       return shutdown.exitCode(EXIT.interrupted);
     }
+    if (outcome.teardownError) return EXIT.failure;
     // The reason goes last: what a cron mail or CI log shows at its end.
     if (outcome.verdict.verdict === "fail" || plan.gates) {
       io.err(renderVerdictLines(outcome.verdict));
@@ -101,11 +101,9 @@ export async function sweepAndReport(run: ScenarioRun, io: CliIo): Promise<numbe
       `${outcome.rows.length}/${run.points.length} points`;
     io.out(renderSweepTable(outcome.rows, { axes: run.axes, title }) + "\n");
     io.out(`results: ${outcome.sweepDir}\n`);
-    if (outcome.teardownError) {
-      io.err(`error: ${outcome.teardownError.message}\n`);
-      return EXIT.failure;
-    }
+    if (outcome.teardownError) io.err(`error: ${outcome.teardownError.message}\n`);
     if (outcome.interrupted) return shutdown.exitCode(EXIT.interrupted);
+    if (outcome.teardownError) return EXIT.failure;
     // Which points failed, and why, last (as a single run's verdict).
     for (const row of outcome.failedPoints) {
       const name = row.label ? `${row.index} (${row.label})` : String(row.index);

@@ -78,7 +78,7 @@ Deno.test("a setup that throws exits 1 with its message before any request, writ
   }
 });
 
-Deno.test("Ctrl-C after setup: the run stops, teardown still runs, exit 130, meta.json has both hooks", async () => {
+Deno.test("Ctrl-C after setup: the run stops, teardown still runs (and fails), exit 130 as verdict.json says, meta.json has both hooks", async () => {
   const dir = await Deno.makeTempDir();
   try {
     await Deno.writeTextFile(
@@ -87,7 +87,7 @@ Deno.test("Ctrl-C after setup: the run stops, teardown still runs, exit 130, met
   request: { promptTokens: 16, maxTokens: 2000, ignoreEos: true },
   stop: { requests: 1000 },
   setup: () => { setTimeout(() => Deno.kill(Deno.pid, "SIGINT"), 200); },
-  teardown: () => note("teardown"),`),
+  teardown: () => { note("teardown"); throw new Error("cleanup failed"); },`),
     );
     // A 1 s grace, then the 2000-token request in flight is cancelled.
     const r = await llmload(
@@ -99,7 +99,11 @@ Deno.test("Ctrl-C after setup: the run stops, teardown still runs, exit 130, met
     const runDir = join(dir, r.stdout.match(/results: (.+)/)![1]);
     const meta = JSON.parse(Deno.readTextFileSync(join(runDir, "meta.json")));
     assert.deepEqual(meta.interrupted, true);
-    assert.deepEqual([meta.hooks.setup.ok, meta.hooks.teardown.ok], [true, true]);
+    assert.deepEqual([meta.hooks.setup.ok, meta.hooks.teardown.ok], [true, false]);
+    // The teardown's failure is told; the exit code stays the interrupt's, as verdict.json says.
+    assert.match(r.stderr, /cleanup failed/);
+    const verdict = JSON.parse(Deno.readTextFileSync(join(runDir, "verdict.json")));
+    assert.deepEqual([verdict.verdict, verdict.exit_code], ["interrupted", 130]);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
