@@ -136,7 +136,7 @@ prefixed --sim-; the run's --seed seeds it; \`llmload sim --help\` says what eac
   --sim-ttft 40ms --sim-itl 10ms         fixed profile only
   --sim-model NAME       served model name (default sim-llama-8b)
   --sim-max-model-len N --sim-max-num-seqs N --sim-max-num-batched-tokens N
-  --sim-chunked-prefill on|off
+  --sim-chunked-prefill on|off --sim-prefix-caching on|off
   --sim-block-size N --sim-num-gpu-blocks N
   --sim-max-loras N --sim-max-cpu-loras N --sim-lora-load-time 25ms
   --sim-lora-adapters a,b=/path          served from the start (a --dataset's adapters are added)
@@ -495,6 +495,8 @@ Engine (a continuous-batching step loop; flags override the profile's values):
   --max-num-seqs N       sequences per step
   --max-num-batched-tokens N             token budget per step
   --chunked-prefill on|off               split long prompts across steps (on) or not (off)
+  --prefix-caching on|off                cache full prompt blocks; a cached leading prefix skips
+                         prefill (default on; also --[no-]enable-prefix-caching, as vLLM)
   --block-size N --num-gpu-blocks N      KV cache size; full cache → waiting, preemptions
   --max-loras N          distinct adapters in one step
   --max-cpu-loras N      adapters kept loaded; others cost --lora-load-time (e.g. 25ms) to load

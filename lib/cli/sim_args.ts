@@ -20,6 +20,7 @@ export const SIM_OPTIONS = {
   "max-num-seqs": { type: "string" },
   "max-num-batched-tokens": { type: "string" },
   "chunked-prefill": { type: "string" },
+  "prefix-caching": { type: "string" },
   "block-size": { type: "string" },
   "num-gpu-blocks": { type: "string" },
   "max-loras": { type: "string" },
@@ -95,10 +96,22 @@ export interface SimArgs {
 /** What `--crash-message` defaults to. */
 export const DEFAULT_CRASH_MESSAGE = "RuntimeError: simulated crash (--crash-after-requests)";
 
+/**
+ * vLLM's own spellings that `llmload sim` takes too, so a `vllm serve` command line carries
+ * over: each stands for the flag and value given (the last one given wins, as in vLLM).
+ */
+const VLLM_SPELLINGS: Readonly<Record<string, readonly string[]>> = {
+  "--enable-prefix-caching": ["--prefix-caching", "on"],
+  "--no-enable-prefix-caching": ["--prefix-caching", "off"],
+};
+
 /** Turns `llmload sim` arguments into simulator options, listing every problem at once. */
 export function parseSimArgs(args: string[]): SimArgs {
-  const values: Record<string, string | boolean | undefined> =
-    parseFlags("sim", { args, options: SIM_OPTIONS, strict: true }).values;
+  const values: Record<string, string | boolean | undefined> = parseFlags("sim", {
+    args: args.flatMap((a) => VLLM_SPELLINGS[a] ?? [a]),
+    options: SIM_OPTIONS,
+    strict: true,
+  }).values;
   if (values.help) return { options: {}, help: true };
   const { options, problems } = simOptionsFromFlags(values, { prefix: "" });
   const crashRaw = values["crash-after-requests"] as string | undefined;
@@ -161,15 +174,19 @@ export function simOptionsFromFlags(
     problems.push(`${flag("port")} must be ≤ 65535 (got ${port})`);
   }
   const chunkedRaw = str("chunked-prefill");
-  if (chunkedRaw !== undefined && !["on", "off", "true", "false"].includes(chunkedRaw)) {
-    problems.push(`${flag("chunked-prefill")} must be on or off (got "${chunkedRaw}")`);
+  const prefixRaw = str("prefix-caching");
+  const onOff = [["chunked-prefill", chunkedRaw], ["prefix-caching", prefixRaw]] as const;
+  for (const [name, raw] of onOff) {
+    if (raw !== undefined && !["on", "off", "true", "false"].includes(raw)) {
+      problems.push(`${flag(name)} must be on or off (got "${raw}")`);
+    }
   }
   const model = str("model");
   if (model !== undefined && model.trim() === "") {
     problems.push(`${flag("model")} must not be empty`);
   }
 
-  const engine = engineOptions(r, chunkedRaw);
+  const engine = engineOptions(r, chunkedRaw, prefixRaw);
   const faults = faultOptions(r, problems);
   const anyFault = Object.values(faults).some((v) => v !== undefined);
   const adapters = str("lora-adapters")?.split(",").map((a) => a.trim()).filter(Boolean);
@@ -194,7 +211,11 @@ export function simOptionsFromFlags(
 }
 
 /** The engine flags that override the profile's values (`--max-num-seqs`, …). */
-function engineOptions(r: FlagReaders, chunkedRaw: string | undefined) {
+function engineOptions(
+  r: FlagReaders,
+  chunkedRaw: string | undefined,
+  prefixRaw: string | undefined,
+) {
   const engine: Record<string, number | boolean> = {};
   const put = (key: string, v: number | boolean | undefined) => {
     if (v !== undefined) engine[key] = v;
@@ -202,6 +223,10 @@ function engineOptions(r: FlagReaders, chunkedRaw: string | undefined) {
   put("maxNumSeqs", r.int("max-num-seqs", 1));
   put("maxNumBatchedTokens", r.int("max-num-batched-tokens", 1));
   put("chunkedPrefill", chunkedRaw === undefined ? undefined : ["on", "true"].includes(chunkedRaw));
+  put(
+    "enablePrefixCaching",
+    prefixRaw === undefined ? undefined : ["on", "true"].includes(prefixRaw),
+  );
   put("blockSize", r.int("block-size", 1));
   put("numGpuBlocks", r.int("num-gpu-blocks", 1));
   put("maxLoras", r.int("max-loras", 1));
@@ -253,6 +278,7 @@ const PARAM_FLAGS: Record<string, string> = {
   maxNumSeqs: "max-num-seqs",
   maxNumBatchedTokens: "max-num-batched-tokens",
   chunkedPrefill: "chunked-prefill",
+  enablePrefixCaching: "prefix-caching",
   maxModelLen: "max-model-len",
   blockSize: "block-size",
   numGpuBlocks: "num-gpu-blocks",

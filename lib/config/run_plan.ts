@@ -179,6 +179,8 @@ const SimSettings = z.strictObject({
     maxNumSeqs: positiveInt.optional(),
     maxNumBatchedTokens: positiveInt.optional(),
     chunkedPrefill: z.boolean().optional(),
+    /** Automatic prefix caching (vLLM's `--enable-prefix-caching`; on by default). */
+    enablePrefixCaching: z.boolean().optional(),
     blockSize: positiveInt.optional(),
     numGpuBlocks: positiveInt.optional(),
     maxLoras: positiveInt.optional(),

@@ -240,6 +240,8 @@ const SimDefaultsSchema = z.strictObject({
   maxNumSeqs: positiveInt.optional(),
   maxNumBatchedTokens: positiveInt.optional(),
   chunkedPrefill: z.boolean().optional(),
+  /** false: no automatic prefix caching (`--sim-prefix-caching off`). */
+  prefixCaching: z.boolean().optional(),
   blockSize: positiveInt.optional(),
   numGpuBlocks: positiveInt.optional(),
   maxLoras: positiveInt.optional(),

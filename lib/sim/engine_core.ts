@@ -20,6 +20,7 @@ import {
   type RequestTiming,
   TTFT_BUCKETS_S,
 } from "./engine_metrics.ts";
+import { KvBlocks, type KvSeq } from "./kv_blocks.ts";
 import type { EngineParams } from "./profiles.ts";
 import { planStep, type SchedSeq, type StepPlan } from "./step_scheduler.ts";
 import { createRng } from "./text_source.ts";
@@ -34,6 +35,11 @@ export interface SeqSpec {
   adapter?: string;
   /** Reported when the last token is emitted (metrics only); default "length". */
   finishReason?: "stop" | "length";
+  /**
+   * The prompt's token ids, for the prefix cache (hashed per full block); without them the
+   * sequence neither hits nor fills the cache.
+   */
+  promptTokenIds?: readonly number[];
 }
 
 /** Receives a sequence's events; called from the engine's loop, so it must not block. */
@@ -89,7 +95,7 @@ export interface CoreOptions {
 
 type SeqState = "pending" | "waiting" | "running" | "done";
 
-interface CoreSeq extends SchedSeq {
+interface CoreSeq extends KvSeq {
   /** When it reaches the scheduler (submit + apiOverheadMs); the pending queue's key. */
   due: number;
   spec: SeqSpec;
@@ -120,7 +126,7 @@ export class EngineCore {
   #waiting: CoreSeq[] = [];
   #running: CoreSeq[] = [];
   #live = new Map<number, CoreSeq>();
-  #usedBlocks = 0;
+  #kv: KvBlocks;
   /** Loaded adapters, least recently used first (a Set keeps insertion order). */
   #resident = new Set<string>();
   #step: ActiveStep | undefined;
@@ -150,6 +156,7 @@ export class EngineCore {
     this.params = { ...params };
     this.#hooks = hooks;
     this.#catchUpMs = options.catchUpMs ?? 0;
+    this.#kv = new KvBlocks(params);
     this.#rng = createRng(params.seed);
     // Lognormal with mean 1 and coefficient of variation stepJitter.
     this.#sigma = Math.sqrt(Math.log(1 + params.stepJitter * params.stepJitter));
@@ -183,6 +190,8 @@ export class EngineCore {
       generated: 0,
       computed: 0,
       blocks: 0,
+      hashes: this.#kv.hashesOf(spec.promptTokenIds),
+      cachedBlocks: 0,
       due: atMs + this.params.apiOverheadMs,
       spec,
       observer,
@@ -279,8 +288,9 @@ export class EngineCore {
       running: this.#running.length,
       waiting: this.#waiting.length + this.#pendingCount,
       ...this.#counts,
-      kvCacheUsage: this.#usedBlocks / p.numGpuBlocks,
-      kvBlocksUsed: this.#usedBlocks,
+      kvCacheUsage: this.#kv.used / p.numGpuBlocks,
+      kvBlocksUsed: this.#kv.used,
+      ...(this.#kv.caching ? { prefixCache: this.#kv.counts() } : {}),
       generationTokensTotal: this.#counts.tokens,
       requestSuccessTotal: { ...this.#success },
       runningAdapters: distinctAdapters(this.#running),
@@ -305,6 +315,12 @@ export class EngineCore {
     };
   }
 
+  /** The scheduler's view of the prefix cache (only passed when caching is on). */
+  #cacheView = {
+    prefixHit: (seq: SchedSeq) => this.#kv.hit(seq as CoreSeq),
+    releasable: (seq: SchedSeq) => this.#kv.releasable(seq as CoreSeq),
+  };
+
   #nextDue(): number {
     // Cancelled pending sequences are dropped lazily here.
     for (let top = this.#pending.peek(); top; top = this.#pending.peek()) {
@@ -326,8 +342,9 @@ export class EngineCore {
     const plan = planStep({
       running: this.#running,
       waiting: this.#waiting,
-      usedBlocks: this.#usedBlocks,
+      usedBlocks: this.#kv.used,
       residentAdapters: this.#resident,
+      ...(this.#kv.caching ? this.#cacheView : {}),
     }, this.params);
     if (plan.scheduled.length === 0) return; // cannot happen with valid params; stay idle
     this.#eventTime = at;
@@ -338,8 +355,7 @@ export class EngineCore {
       for (const v of plan.preempted) {
         const seq = v as CoreSeq;
         seq.state = "waiting";
-        this.#usedBlocks -= seq.blocks;
-        seq.blocks = 0;
+        this.#kv.release(seq);
         seq.computed = 0; // recompute: prompt and outputs so far are prefilled again
         seq.preemptions++;
         this.#counts.numPreemptions++;
@@ -360,10 +376,7 @@ export class EngineCore {
         this.#running.push(seq);
       }
     }
-    for (const e of plan.scheduled) {
-      e.seq.blocks += e.newBlocks;
-      this.#usedBlocks += e.newBlocks;
-    }
+    for (const e of plan.scheduled) this.#kv.allocate(e);
     for (const a of plan.adapters) this.#touchAdapter(a);
     this.#evictAdapters();
 
@@ -389,7 +402,7 @@ export class EngineCore {
       loraLoads: plan.loraLoads,
       running: this.#running.length,
       waiting: this.#waiting.length + this.#pendingCount,
-      kvBlocksUsed: this.#usedBlocks,
+      kvBlocksUsed: this.#kv.used,
     });
   }
 
@@ -402,6 +415,7 @@ export class EngineCore {
       const seq = e.seq as CoreSeq;
       if (seq.state !== "running") continue; // cancelled or aborted during the step
       seq.computed += e.tokens;
+      this.#kv.register(seq);
       if (e.emits) ended = this.#emit(seq, t) || ended;
     }
     if (ended) this.#running = this.#running.filter((s) => s.state === "running");
@@ -430,8 +444,7 @@ export class EngineCore {
 
   #end(seq: CoreSeq, t: number, reason: FinishReason): void {
     if (seq.state === "pending") this.#pendingCount--;
-    this.#usedBlocks -= seq.blocks;
-    seq.blocks = 0;
+    this.#kv.release(seq);
     seq.state = "done";
     this.#live.delete(seq.id);
     this.#success[reason]++;

@@ -167,7 +167,12 @@ export interface EngineStats {
   waitingAdapters: string[];
   /** Most adapters in one batch (label `max_lora` of `vllm:lora_requests_info`). */
   maxLoras: number;
-  /** Values for `vllm:cache_config_info`'s labels. */
+  /**
+   * Prefix cache counters in tokens, absent when caching is off: queried prompt tokens
+   * (`vllm:prefix_cache_queries_total`) and those found cached (`vllm:prefix_cache_hits_total`).
+   */
+  prefixCache?: { queries: number; hits: number };
+  /** Values for `vllm:cache_config_info`'s labels (`enable_prefix_caching`: prefixCache set). */
   cacheConfig: { blockSize: number; numGpuBlocks: number; gpuMemoryUtilization: number };
   /** Steps run so far. */
   steps: number;

@@ -83,6 +83,7 @@ export function streamResponse(ctx: StreamContext, headers: Record<string, strin
     {
       promptTokens: request.promptTokens,
       outputTokens: ctx.tokens,
+      promptTokenIds: request.promptTokenIds,
       finishReason: ctx.finishReason,
       ...(request.adapter === undefined ? {} : { adapter: request.adapter }),
     },
@@ -131,6 +132,7 @@ export function wholeResponse(
       {
         promptTokens: request.promptTokens,
         outputTokens: ctx.tokens,
+        promptTokenIds: request.promptTokenIds,
         finishReason: ctx.finishReason,
         ...(request.adapter === undefined ? {} : { adapter: request.adapter }),
       },

@@ -10,7 +10,7 @@
  * `model` may name the served model or a loaded LoRA adapter (then the request carries it).
  */
 
-import { countChatTokens, countTokens, messageText } from "./tokenizer.ts";
+import { countChatTokens, countTokens, encodeChat, encodeText, messageText } from "./tokenizer.ts";
 import type { HfTokenizer, TextMessage } from "../tokenizer/hf_tokenizer.ts";
 import {
   maxTokensTooLargeMessage,
@@ -28,6 +28,8 @@ export interface GenerationRequest {
   /** The LoRA adapter the request names, absent for the base model. */
   adapter?: string;
   promptTokens: number;
+  /** The prompt's token ids, when the server asks for them (`ServedModel.promptIds`). */
+  promptTokenIds?: number[];
   /** Resolved max output tokens (vLLM default when absent: max_model_len - prompt tokens). */
   maxTokens: number;
   minTokens: number;
@@ -54,6 +56,8 @@ export interface ServedModel {
   adapters?: { has(name: string): boolean };
   /** The model's own tokenizer (`--tokenizer`); undefined = the built-in rule (tokenizer.ts). */
   tokenizer?: HfTokenizer;
+  /** True: requests carry their prompt's token ids (the engine's prefix cache hashes them). */
+  promptIds?: boolean;
 }
 
 /** Messages with their content flattened to text, for a real tokenizer's chat template. */
@@ -108,7 +112,7 @@ export function parseGenerationRequest(
   if ("refusal" in lengths) return lengths;
 
   // Bounded digest: long prompts are sampled (head + length), which keeps hashing cheap.
-  const { promptText, promptTokens } = prompt;
+  const { promptText, promptTokens, promptTokenIds } = prompt;
   const seed = typeof b.seed === "number" ? b.seed : "";
   const contentKey = `${hashString(promptText.slice(0, 4096))}:${promptText.length}:${seed}`;
   const { stream, opts } = fields;
@@ -118,6 +122,7 @@ export function parseGenerationRequest(
       model,
       ...(adapter === undefined ? {} : { adapter }),
       promptTokens,
+      ...(promptTokenIds ? { promptTokenIds } : {}),
       maxTokens: lengths.maxTokens,
       minTokens: lengths.minTokens,
       ignoreEos: b.ignore_eos === true,
@@ -131,6 +136,8 @@ export function parseGenerationRequest(
 
 interface ParsedPrompt {
   promptTokens: number;
+  /** Only when `ServedModel.promptIds` asks for them. */
+  promptTokenIds?: number[];
   /** The prompt as text, for the content key. */
   promptText: string;
 }
@@ -146,12 +153,15 @@ function parseChatPrompt(b: Record<string, unknown>, served: ServedModel): Parse
       return bad(`messages[${i}] must be an object with a string \`role\`.`, "messages");
     }
   }
-  const promptTokens = served.tokenizer
-    ? served.tokenizer.encodeChat(textMessages(messages)).length
-    : countChatTokens(messages);
+  const ids = served.tokenizer
+    ? served.tokenizer.encodeChat(textMessages(messages))
+    : served.promptIds
+    ? encodeChat(messages)
+    : undefined;
+  const promptTokens = ids?.length ?? countChatTokens(messages);
   const promptText = messages.map((m) => messageText((m as { content?: unknown }).content))
     .join("\n");
-  return { promptTokens, promptText };
+  return { promptTokens, promptText, ...(served.promptIds ? { promptTokenIds: ids } : {}) };
 }
 
 function parseTextPrompt(b: Record<string, unknown>, served: ServedModel): ParsedPrompt | Refused {
@@ -166,13 +176,16 @@ function parseTextPrompt(b: Record<string, unknown>, served: ServedModel): Parse
     );
   }
   // vLLM's completions add the tokenizer's special tokens (the BOS) to a text prompt.
-  const promptTokens = typeof prompt !== "string"
-    ? prompt.length
+  const ids = typeof prompt !== "string"
+    ? prompt
     : served.tokenizer
-    ? served.tokenizer.encode(prompt, { addSpecialTokens: true }).length
-    : countTokens(prompt);
+    ? served.tokenizer.encode(prompt, { addSpecialTokens: true })
+    : served.promptIds
+    ? encodeText(prompt)
+    : undefined;
+  const promptTokens = ids?.length ?? countTokens(prompt as string);
   const promptText = typeof prompt === "string" ? prompt : prompt.join(",");
-  return { promptTokens, promptText };
+  return { promptTokens, promptText, ...(served.promptIds ? { promptTokenIds: ids } : {}) };
 }
 
 /** The body's scalar fields, checked for type and range but not yet against the context. */

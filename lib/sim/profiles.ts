@@ -22,6 +22,7 @@
  * | maxModelLen           | tokens          | 32768                 | 8192   | 32768         | 32768            |
  * | blockSize             | tokens / block  | 16                    | 16     | 16            | 16               |
  * | numGpuBlocks          | blocks          | 131072 (2M tokens)    | 2048   | 26000         | 80000            |
+ * | enablePrefixCaching   | on/off          | on                    | on     | on            | on               |
  * | gpuMemoryUtilization  | fraction        | 0.9                   | 0.9    | 0.9           | 0.9              |
  * | maxLoras              | adapters / step | 4                     | 2      | 4             | 4                |
  * | maxCpuLoras           | adapters        | 8                     | 4      | 8             | 8                |
@@ -67,6 +68,12 @@ export interface EngineParams {
   blockSize: number;
   /** KV-cache capacity in blocks; must hold at least one maxModelLen sequence. */
   numGpuBlocks: number;
+  /**
+   * Automatic prefix caching (`--enable-prefix-caching`, on by default as in vLLM V1): full
+   * prompt blocks stay cached in free KV space, and a prompt's cached leading blocks skip
+   * prefill (prefix_cache.ts, kv_blocks.ts).
+   */
+  enablePrefixCaching: boolean;
   /** Reported in `vllm:cache_config_info` only (`--gpu-memory-utilization`), fraction 0..1. */
   gpuMemoryUtilization: number;
   /** Fixed cost of every step (scheduling, kernel launches, reading the weights), ms. */
@@ -118,6 +125,7 @@ export const DEFAULT_TIMING: Readonly<EngineTiming> = {
 
 const SHARED = {
   chunkedPrefill: true,
+  enablePrefixCaching: true,
   blockSize: 16,
   gpuMemoryUtilization: 0.9,
   seed: 0,
@@ -296,6 +304,7 @@ export function validateEngineParams(p: EngineParams): string[] {
     ] as const
   ) nonNeg(k);
   check(typeof p.chunkedPrefill === "boolean", "chunkedPrefill", "true or false");
+  check(typeof p.enablePrefixCaching === "boolean", "enablePrefixCaching", "true or false");
   const u = p.gpuMemoryUtilization;
   check(Number.isFinite(u) && u > 0 && u <= 1, "gpuMemoryUtilization", "in (0, 1]");
   if (problems.length) return problems;

@@ -61,6 +61,11 @@ export interface MetricsSnapshot {
    * rendered as Python's `str()` would (`16`, `0.9`, `True`, `None`).
    */
   cacheConfig: Readonly<Record<string, string | number | boolean | null>>;
+  /**
+   * Prefix cache counters in tokens (`vllm:prefix_cache_queries_total`, `_hits_total`); not
+   * rendered when absent.
+   */
+  prefixCache?: { queries: number; hits: number };
 }
 
 /**
@@ -177,6 +182,18 @@ export function renderPromMetrics(snapshot: MetricsSnapshot): string {
     "Number of generation tokens processed.",
     snapshot.generationTokens,
   );
+  if (snapshot.prefixCache) {
+    counter(
+      "vllm:prefix_cache_queries_total",
+      "Prefix cache queries, in terms of number of queried tokens.",
+      snapshot.prefixCache.queries,
+    );
+    counter(
+      "vllm:prefix_cache_hits_total",
+      "Prefix cache hits, in terms of number of cached tokens.",
+      snapshot.prefixCache.hits,
+    );
+  }
   family("vllm:request_success_total", "counter", "Count of successfully processed requests.");
   const reasons = [
     ...FINISH_REASONS,

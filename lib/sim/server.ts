@@ -104,6 +104,7 @@ export function createSimApp(options: SimOptions = {}): SimApp {
       maxModelLen: cfg.maxModelLen,
       adapters,
       tokenizer: cfg.tokenizer ? createHfTokenizer(cfg.tokenizer) : undefined,
+      promptIds: engine.params.enablePrefixCaching,
     },
     startedAt: Math.floor(Date.now() / 1000),
     timers: new FaultTimers(),

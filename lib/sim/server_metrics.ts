@@ -41,6 +41,8 @@ export interface EngineStatsView {
   waitingAdapters?: readonly string[];
   maxLoras?: number;
   cacheConfig?: { blockSize: number; numGpuBlocks: number; gpuMemoryUtilization: number };
+  /** Prefix cache counters in tokens; present only when the engine caches prefixes. */
+  prefixCache?: { queries: number; hits: number };
   /** Engine-side histograms, seconds; when absent the server's own observations are used. */
   ttftSeconds?: HistogramData;
   e2eSeconds?: HistogramData;
@@ -112,7 +114,9 @@ export function createServerMetrics(): ServerMetrics {
           waiting: stats.waitingAdapters ?? [],
           timestamp: now(),
         },
-        cacheConfig: cacheLabels(stats.cacheConfig),
+        cacheConfig: cacheLabels(stats.cacheConfig, stats.prefixCache !== undefined),
+        // vLLM V1 exposes the counters whether or not caching is on (0 when off).
+        prefixCache: stats.prefixCache ?? { queries: 0, hits: 0 },
       };
     },
   };
@@ -120,10 +124,12 @@ export function createServerMetrics(): ServerMetrics {
 
 function cacheLabels(
   config: EngineStatsView["cacheConfig"],
+  prefixCaching: boolean,
 ): Record<string, string | number | boolean | null> {
   if (!config) return { ...DEFAULT_CACHE_CONFIG };
   return {
     ...DEFAULT_CACHE_CONFIG,
+    enable_prefix_caching: prefixCaching,
     block_size: config.blockSize,
     gpu_memory_utilization: config.gpuMemoryUtilization,
     num_gpu_blocks: config.numGpuBlocks,

@@ -16,6 +16,9 @@
  *    that does not fit whole ends admission for this step. A sequence whose adapter would make
  *    the running set exceed `maxLoras` distinct adapters is skipped (it waits; later ones may go).
  *    Admission stops at the first one whose KV blocks do not fit (first come, first served).
+ *    With prefix caching, a sequence admitted from scratch starts after its cached leading
+ *    blocks ({@link SchedulerState.prefixHit}): those tokens cost neither budget nor prefill time,
+ *    and only cached blocks nobody holds take free KV space.
  */
 
 import type { EngineParams } from "./profiles.ts";
@@ -48,6 +51,22 @@ export interface SchedulerState {
   readonly usedBlocks: number;
   /** Adapters currently loaded (no load cost to use). */
   readonly residentAdapters: ReadonlySet<string>;
+  /**
+   * Prefix caching: the cached leading tokens of a waiting sequence with nothing computed, and
+   * how many of their blocks nobody holds (those are counted as free space until taken).
+   * Absent: no cache.
+   */
+  readonly prefixHit?: (seq: SchedSeq) => PrefixHit;
+  /** KV blocks preempting `seq` would free (shared cached blocks stay held); default its blocks. */
+  readonly releasable?: (seq: SchedSeq) => number;
+}
+
+/** A prefix-cache hit as the scheduler uses it. */
+export interface PrefixHit {
+  /** Leading prompt tokens already in the cache (whole blocks, fewer than the sequence's tokens). */
+  tokens: number;
+  /** Blocks of the hit that no sequence holds now. */
+  unpinnedBlocks: number;
 }
 
 /** One sequence's part in a step. */
@@ -59,8 +78,10 @@ export interface ScheduledSeq {
   emits: boolean;
   /** True for a plain decode (one token on top of a computed context). */
   decode: boolean;
-  /** KV blocks it must gain for this step. */
+  /** KV blocks it must gain for this step (cache hits included). */
   newBlocks: number;
+  /** Leading tokens taken from the prefix cache on admission (no prefill cost); else 0. */
+  cachedTokens: number;
 }
 
 /** The plan of one step, to be applied by the engine. */
@@ -139,7 +160,7 @@ export function planStep(state: SchedulerState, params: EngineParams): StepPlan 
       const victim = state.running[victimCursor];
       gone.add(victim);
       preempted.push(victim);
-      free += victim.blocks;
+      free += state.releasable?.(victim) ?? victim.blocks;
       if (victim === seq) {
         self = true;
         break;
@@ -149,7 +170,7 @@ export function planStep(state: SchedulerState, params: EngineParams): StepPlan 
     gone.add(seq);
     free -= need;
     budget -= tokens;
-    scheduled.push(entry(seq, tokens, need));
+    scheduled.push(entry(seq, tokens, need, 0));
   }
 
   // 2. Waiting, only when nobody had to be preempted (as vLLM V1).
@@ -162,17 +183,21 @@ export function planStep(state: SchedulerState, params: EngineParams): StepPlan 
       if (budget <= 0 || seqs >= params.maxNumSeqs) break;
       const a = seq.adapter;
       if (a !== undefined && !loras.has(a) && loras.size >= params.maxLoras) continue;
-      const left = tokensToCompute(seq);
+      const hit = seq.computed === 0 ? state.prefixHit?.(seq) : undefined;
+      const cached = hit?.tokens ?? 0;
+      const left = tokensToCompute(seq) - cached;
       if (!params.chunkedPrefill && left > budget) break;
       const tokens = Math.min(left, budget);
-      const need = blocksFor(seq, tokens);
-      if (need > free) break;
-      free -= need;
+      const need = blocksFor(seq, cached + tokens);
+      // Hit blocks someone holds are shared: only new blocks and unheld hits take free space.
+      const taken = need - cached / bs + (hit?.unpinnedBlocks ?? 0);
+      if (taken > free) break;
+      free -= taken;
       budget -= tokens;
       seqs++;
       if (a !== undefined) loras.add(a);
       admitted.push(seq);
-      scheduled.push(entry(seq, tokens, need));
+      scheduled.push(entry(seq, tokens, need, cached));
     }
   }
 
@@ -200,8 +225,14 @@ export function planStep(state: SchedulerState, params: EngineParams): StepPlan 
   };
 }
 
-function entry(seq: SchedSeq, tokens: number, newBlocks: number): ScheduledSeq {
-  const emits = seq.computed + tokens >= seq.promptTokens + seq.generated;
-  const decode = tokens === 1 && seq.generated > 0 && seq.computed >= seq.promptTokens;
-  return { seq, tokens, emits, decode, newBlocks };
+function entry(
+  seq: SchedSeq,
+  tokens: number,
+  newBlocks: number,
+  cachedTokens: number,
+): ScheduledSeq {
+  const computed = seq.computed + cachedTokens;
+  const emits = computed + tokens >= seq.promptTokens + seq.generated;
+  const decode = tokens === 1 && seq.generated > 0 && computed >= seq.promptTokens;
+  return { seq, tokens, emits, decode, newBlocks, cachedTokens };
 }

@@ -450,7 +450,13 @@ Deno.test("malformed bodies are 400s in vLLM's error shape", async () => {
 // ---- timing, cancellation, ground truth ----
 
 Deno.test("TTFT matches ttftMs plus the prompt cost and ITL matches itlMs (medians)", async () => {
-  const opts = { ttftMs: 30, ttftPerPromptTokenMs: 0.1, itlMs: 10 };
+  // The same prompt four times: without prefix caching each pays the whole prompt's prefill.
+  const opts = {
+    ttftMs: 30,
+    ttftPerPromptTokenMs: 0.1,
+    itlMs: 10,
+    engine: { enablePrefixCaching: false },
+  };
   const truth: TruthEntry[] = [];
   await withSim({ ...opts, truthLog: (e) => truth.push(e) }, async (sim) => {
     const prompt = "tok ".repeat(200).trim(); // 200 tokens: TTFT 30 + 20 = 50 ms
