@@ -37,8 +37,8 @@ import {
   type ComparisonReportInput,
   renderComparisonHtml,
   renderComparisonMarkdown,
-} from "../report/variant_comparison_report.ts";
-import type { SweepValues } from "../report/sweep_table.ts";
+} from "../report/terminal/variant_comparison_report.ts";
+import type { SweepValues } from "../report/terminal/sweep_table.ts";
 import { TargetError } from "../run/resolve_target.ts";
 import { runBenchmark, type RunIo } from "../run/run_benchmark.ts";
 import { makeRunId } from "../results/run_dir.ts";

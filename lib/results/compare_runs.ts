@@ -18,7 +18,7 @@ import {
   runsComparisonToCsv,
   runsComparisonToJson,
   runToCompare,
-} from "../report/runs_comparison_report.ts";
+} from "../report/terminal/runs_comparison_report.ts";
 import { type LoadOptions, loadRunInput } from "./load_report_input.ts";
 import { createRunDir, makeRunId } from "./run_dir.ts";
 import { writeReports } from "./write_reports.ts";

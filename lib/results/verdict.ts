@@ -28,10 +28,10 @@ import {
   type Verdict,
 } from "../metrics/gates.ts";
 import { compareRuns, type RunToCompare } from "../metrics/runs_comparison.ts";
-import { repeatKey } from "../report/runs_comparison_report.ts";
+import { repeatKey } from "../report/terminal/runs_comparison_report.ts";
 import { writeFileAtomic } from "../fs/atomic_write.ts";
-import { summaryToJson } from "../report/summary_json.ts";
-import { verdictToJunit } from "../report/junit_xml.ts";
+import { summaryToJson } from "../report/files/summary_json.ts";
+import { verdictToJunit } from "../report/files/junit_xml.ts";
 import { pathExists } from "../fs/path_exists.ts";
 import { META_FILE, SUMMARY_FILE, VERDICT_FILE } from "./results_files.ts";
 import { readJson } from "../fs/json_file.ts";

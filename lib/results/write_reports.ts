@@ -11,7 +11,7 @@ import {
   renderCompareMarkdown,
   renderRunMarkdown,
   renderSweepMarkdown,
-} from "../report/markdown_report.ts";
+} from "../report/markdown/markdown_report.ts";
 import { writeFileAtomic } from "../fs/atomic_write.ts";
 import {
   loadLoraCompareInput,
@@ -64,7 +64,7 @@ export function renderMarkdownReport(input: AnyReportInput): string {
  * use: loaded eagerly they would add ~170 ms to every start of the CLI.
  */
 export async function renderHtmlReport(input: AnyReportInput): Promise<string> {
-  const html = await import("../report/html_report.ts");
+  const html = await import("../report/html/html_report.ts");
   switch (input.kind) {
     case "run":
       return html.renderRunHtml(input.run);

@@ -8,7 +8,7 @@ import {
   renderComparisonHtml,
   renderComparisonMarkdown,
   renderComparisonText,
-} from "../../lib/report/variant_comparison_report.ts";
+} from "../../lib/report/terminal/variant_comparison_report.ts";
 
 /** A summary whose E2E mean and ITL p99 are the given values (the rest from no records). */
 function summaryWith(e2eMean: number, itlP99: number): Summary {

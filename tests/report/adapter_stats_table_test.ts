@@ -5,7 +5,10 @@
 import assert from "node:assert/strict";
 import type { RequestRecord } from "../../lib/metrics/record.ts";
 import { adapterStats } from "../../lib/metrics/adapter_stats.ts";
-import { renderAdapterMarkdown, renderAdapterTable } from "../../lib/report/adapter_stats_table.ts";
+import {
+  renderAdapterMarkdown,
+  renderAdapterTable,
+} from "../../lib/report/terminal/adapter_stats_table.ts";
 import { assertGolden } from "../helpers/golden.ts";
 
 const dir = new URL("../../fixtures/reports/", import.meta.url);

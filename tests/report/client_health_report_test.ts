@@ -4,7 +4,7 @@ import {
   clientHealthHtml,
   clientHealthMarkdown,
   renderClientHealthLine,
-} from "../../lib/report/client_health_report.ts";
+} from "../../lib/report/terminal/client_health_report.ts";
 import { describe } from "../../lib/metrics/stats.ts";
 
 const NO_LATENESS = describe([]);

@@ -6,9 +6,9 @@ import {
   historyToJson,
   renderHistoryMarkdown,
   renderHistoryTable,
-} from "../../lib/report/history_table.ts";
-import { PROM_FAMILIES, renderPromText } from "../../lib/report/prom_export.ts";
-import { renderHistoryHtml } from "../../lib/report/history_html.ts";
+} from "../../lib/report/terminal/history_table.ts";
+import { PROM_FAMILIES, renderPromText } from "../../lib/report/files/prom_export.ts";
+import { renderHistoryHtml } from "../../lib/report/html/history_html.ts";
 import { parsePromText } from "../../lib/telemetry/prom_text.ts";
 import { externalReferences, wellFormedProblems } from "../helpers/html_checks.ts";
 

@@ -18,7 +18,7 @@ import {
   formatImprovement,
   renderComparisonMarkdown,
   renderComparisonTable,
-} from "../../lib/report/lora_comparison_report.ts";
+} from "../../lib/report/terminal/lora_comparison_report.ts";
 import { assertGolden } from "../helpers/golden.ts";
 
 const dir = new URL("../../fixtures/reports/", import.meta.url);

@@ -1,12 +1,16 @@
 import assert from "node:assert/strict";
 import type { SearchAnswer } from "../../lib/metrics/slo_search.ts";
-import { type SearchDoc, type SearchPointRow, searchToCsv } from "../../lib/report/search_json.ts";
+import {
+  type SearchDoc,
+  type SearchPointRow,
+  searchToCsv,
+} from "../../lib/report/files/search_json.ts";
 import {
   renderSearchMarkdown,
   renderSearchTable,
   searchAnswerLine,
-} from "../../lib/report/search_table.ts";
-import { renderSearchHtml } from "../../lib/report/search_html.ts";
+} from "../../lib/report/terminal/search_table.ts";
+import { renderSearchHtml } from "../../lib/report/html/search_html.ts";
 import { externalReferences, wellFormedProblems } from "../helpers/html_checks.ts";
 
 function point(n: number, value: number, ttftP99: number): SearchPointRow {

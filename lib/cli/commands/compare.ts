@@ -4,7 +4,7 @@ import {
   renderRunsComparisonMarkdown,
   renderRunsComparisonTable,
   runsComparisonToCsv,
-} from "../../report/runs_comparison_report.ts";
+} from "../../report/terminal/runs_comparison_report.ts";
 import { compareRunDirs } from "../../results/compare_runs.ts";
 import type { CliIo } from "../cli_io.ts";
 import { EXIT } from "../exit_codes.ts";

@@ -6,7 +6,7 @@ import {
   historyToJson,
   renderHistoryMarkdown,
   renderHistoryTable,
-} from "../../report/history_table.ts";
+} from "../../report/terminal/history_table.ts";
 import { HISTORY_FILE, readHistory, writeHistoryHtml } from "../../results/record_history.ts";
 import { HISTORY_HELP } from "../help.ts";
 import type { CliIo } from "../cli_io.ts";
