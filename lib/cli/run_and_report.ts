@@ -1,6 +1,6 @@
 import type { RunPlan } from "../config/run_plan.ts";
 import { renderAdapterTable } from "../report/terminal/adapter_stats_table.ts";
-import { renderClientHealthLine } from "../report/terminal/client_health_report.ts";
+import { renderClientHealthLine } from "../report/terminal/client_health_line.ts";
 import { renderServerMetricsLine } from "../report/terminal/server_metrics_line.ts";
 import { renderSweepTable } from "../report/terminal/sweep_table.ts";
 import { renderSummaryTable } from "../report/terminal/terminal_table.ts";

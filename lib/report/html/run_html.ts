@@ -4,7 +4,7 @@
  * directory in, one self-contained HTML page out.
  */
 
-import { clientHealthHtml } from "../terminal/client_health_report.ts";
+import { clientHealthHtml } from "./client_health_html.ts";
 import { ERROR_KINDS } from "../../metrics/record.ts";
 import { LATENCY_METRICS, type Summary } from "../../metrics/summary.ts";
 import type { RunReportInput } from "../report_input.ts";
@@ -19,7 +19,7 @@ import {
   section,
 } from "./html_page.ts";
 import { runCharts } from "./run_charts.ts";
-import { verdictHtml } from "../markdown/verdict_section.ts";
+import { verdictHtml } from "./verdict_html.ts";
 import { tokenSourceNote } from "../token_source_note.ts";
 import {
   commandLineText,

@@ -13,7 +13,7 @@ import { sweepVerdictMarkdown, verdictMarkdown } from "./verdict_section.ts";
 import { compareRuns } from "../../metrics/runs_comparison.ts";
 import { type GpuUsage, gpuUsage } from "../../metrics/gpu_usage.ts";
 import { latencyKnee, type Observation, runObservations } from "../../metrics/observations.ts";
-import { clientHealthMarkdown } from "../terminal/client_health_report.ts";
+import { clientHealthMarkdown } from "./client_health_markdown.ts";
 import type { Summary } from "../../metrics/summary.ts";
 import { renderComparisonMarkdown } from "../terminal/lora_comparison_report.ts";
 import type { AdapterStats } from "../../metrics/adapter_stats.ts";
