@@ -7,10 +7,8 @@ import {
   type LoraComparison,
   type LoraRunName,
 } from "../metrics/lora_comparison.ts";
-import {
-  comparisonToJson,
-  renderComparisonMarkdown,
-} from "../report/terminal/lora_comparison_report.ts";
+import { comparisonToJson } from "../report/files/comparison_json.ts";
+import { renderComparisonMarkdown } from "../report/markdown/lora_comparison_markdown.ts";
 import { renderAdapterMarkdown } from "../report/terminal/adapter_stats_table.ts";
 import { writeFileAtomic } from "../fs/atomic_write.ts";
 import { runBenchmark, type RunIo, type RunOutcome } from "../run/run_benchmark.ts";

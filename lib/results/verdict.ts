@@ -28,7 +28,7 @@ import {
   type Verdict,
 } from "../metrics/gates.ts";
 import { compareRuns, type RunToCompare } from "../metrics/runs_comparison.ts";
-import { repeatKey } from "../report/terminal/runs_comparison_report.ts";
+import { repeatKey } from "../report/compared_runs.ts";
 import { writeFileAtomic } from "../fs/atomic_write.ts";
 import { summaryToJson } from "../report/files/summary_json.ts";
 import { verdictToJunit } from "../report/files/junit_xml.ts";

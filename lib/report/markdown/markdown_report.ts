@@ -15,7 +15,7 @@ import { type GpuUsage, gpuUsage } from "../../metrics/gpu_usage.ts";
 import { latencyKnee, type Observation, runObservations } from "../../metrics/observations.ts";
 import { clientHealthMarkdown } from "./client_health_markdown.ts";
 import type { Summary } from "../../metrics/summary.ts";
-import { renderComparisonMarkdown } from "../terminal/lora_comparison_report.ts";
+import { renderComparisonMarkdown } from "./lora_comparison_markdown.ts";
 import type { AdapterStats } from "../../metrics/adapter_stats.ts";
 import { renderAdapterMarkdown } from "../terminal/adapter_stats_table.ts";
 import { markdownTable } from "./markdown_table.ts";
@@ -27,7 +27,8 @@ import type {
   SweepReportInput,
 } from "../report_input.ts";
 import { configurationFacts, environmentFacts } from "../run_facts.ts";
-import { renderRunsComparisonMarkdown, runToCompare } from "../terminal/runs_comparison_report.ts";
+import { runToCompare } from "../compared_runs.ts";
+import { renderRunsComparisonMarkdown } from "./runs_comparison_markdown.ts";
 import { formatMs } from "../terminal/terminal_table.ts";
 import { tokenSourceNote } from "../token_source_note.ts";
 
