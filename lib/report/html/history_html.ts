@@ -17,7 +17,7 @@ import {
   section,
 } from "./html_page.ts";
 import { plotSvg } from "./plot_svg.ts";
-import { formatChange } from "../terminal/history_table.ts";
+import { formatChange } from "../history_rows.ts";
 
 const WIDTH = 640;
 const HEIGHT = 240;
