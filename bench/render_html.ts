@@ -18,7 +18,7 @@ import { summarize } from "../lib/metrics/summary.ts";
 import { recordFromJsonl } from "../lib/report/files/record_jsonl.ts";
 import { digestOf } from "../lib/metrics/run_digest.ts";
 import type { RunReportInput, SweepReportInput } from "../lib/report/report_input.ts";
-import type { SweepValues } from "../lib/report/terminal/sweep_table.ts";
+import type { SweepValues } from "../lib/report/sweep_row.ts";
 import { type HtmlReportInput, renderHtmlReport } from "../lib/report/html/html_report.ts";
 import {
   syntheticGpuSamples,

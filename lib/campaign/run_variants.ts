@@ -36,7 +36,7 @@ import { writeFileAtomic } from "../fs/atomic_write.ts";
 import type { ComparisonReportInput } from "../report/variant_comparison_rows.ts";
 import { renderComparisonHtml } from "../report/html/variant_comparison_html.ts";
 import { renderComparisonMarkdown } from "../report/markdown/variant_comparison_markdown.ts";
-import type { SweepValues } from "../report/terminal/sweep_table.ts";
+import type { SweepValues } from "../report/sweep_row.ts";
 import { TargetError } from "../run/resolve_target.ts";
 import { runBenchmark, type RunIo } from "../run/run_benchmark.ts";
 import { makeRunId } from "../results/run_dir.ts";

@@ -24,7 +24,7 @@ import { round3 } from "../report/files/summary_json.ts";
 import { gpuSamplesFromCsv, serverSamplesFromJsonl } from "../report/files/telemetry_files.ts";
 import { CLIENT_HEALTH_FILE, windowsFromJsonl } from "../report/files/client_health_jsonl.ts";
 import { clientHealth } from "../metrics/client_health.ts";
-import type { SweepValues } from "../report/terminal/sweep_table.ts";
+import type { SweepValues } from "../report/sweep_row.ts";
 import type { AdapterStats } from "../metrics/adapter_stats.ts";
 import { pathExists } from "../fs/path_exists.ts";
 import { META_FILE, SUMMARY_FILE, VERDICT_FILE } from "./results_files.ts";

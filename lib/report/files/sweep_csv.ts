@@ -7,7 +7,7 @@
 import { stringify } from "csv-stringify/sync";
 import type { Summary } from "../../metrics/summary.ts";
 import { round3 } from "./summary_json.ts";
-import type { SweepRow } from "../terminal/sweep_table.ts";
+import type { SweepRow } from "../sweep_row.ts";
 
 /**
  * The columns of `sweep.csv`, in order. Numbers rounded to 3 decimals; unknown (null) is empty.

@@ -29,7 +29,7 @@ import type {
 import { configurationFacts, environmentFacts } from "../run_facts.ts";
 import { runToCompare } from "../compared_runs.ts";
 import { renderRunsComparisonMarkdown } from "./runs_comparison_markdown.ts";
-import { formatMs } from "../terminal/terminal_table.ts";
+import { formatMs } from "../format_ms.ts";
 import { tokenSourceNote } from "../token_source_note.ts";
 
 const DASH = "–";

@@ -8,7 +8,7 @@
  * model (always loaded).
  */
 import type { AdapterStats } from "../../metrics/adapter_stats.ts";
-import { formatMs } from "./terminal_table.ts";
+import { formatMs } from "../format_ms.ts";
 import { markdownTable } from "../markdown/markdown_table.ts";
 
 const COLUMNS = [

@@ -8,7 +8,7 @@ import { formatGateValue } from "../../metrics/gate_expression.ts";
 import type { ObjectiveCheck } from "../../metrics/search_point.ts";
 import { markdownTable } from "../markdown/markdown_table.ts";
 import type { SearchDoc, SearchPointRow } from "../files/search_json.ts";
-import { formatMs } from "./terminal_table.ts";
+import { formatMs } from "../format_ms.ts";
 
 /** `12.5`, `8`: a load as the search ran it. */
 export function formatLoad(v: number): string {

@@ -5,35 +5,8 @@
  */
 
 import type { Summary } from "../../metrics/summary.ts";
-import { formatMs } from "./terminal_table.ts";
-
-/** The effective load and request values of one sweep point (null when not applicable). */
-export interface SweepValues {
-  concurrency: number | null;
-  rate: number | null;
-  maxInFlight: number | null;
-  promptTokens: number | null;
-  maxTokens: number | null;
-  /** Output length shape as `--output-tokens` text (`uniform:64-256`); null with a fixed max. */
-  outputTokens?: string | null;
-  sharedPrefixTokens?: number | null;
-  /** Sampling temperature; null when the server's default applies. */
-  temperature?: number | null;
-  /** LoRA adapters used (the set's first N); absent or null without the adapterCount axis. */
-  adapterCount?: number | null;
-}
-
-/** One finished sweep point: where its run went and its statistics. */
-export interface SweepRow {
-  /** 1-based position in the sweep. */
-  index: number;
-  label?: string;
-  runId: string;
-  values: SweepValues;
-  summary: Summary;
-  /** The point's verdict (verdict.json of its run); absent in sweeps loaded from older files. */
-  verdict?: { verdict: "pass" | "fail" | "interrupted"; reasons: string[] };
-}
+import { AXIS_LABEL, type SweepRow, type SweepValues } from "../sweep_row.ts";
+import { formatMs } from "../format_ms.ts";
 
 /** Options of {@link renderSweepTable}. */
 export interface SweepTableOptions {
@@ -41,19 +14,6 @@ export interface SweepTableOptions {
   axes: readonly (keyof SweepValues)[];
   title?: string;
 }
-
-/** Column heading of each sweep axis (also the server-variants comparison's point column). */
-export const AXIS_LABEL: Record<keyof SweepValues, string> = {
-  concurrency: "concurrency",
-  rate: "rate/s",
-  maxInFlight: "max in flight",
-  promptTokens: "input tokens",
-  maxTokens: "max tokens",
-  outputTokens: "output tokens",
-  sharedPrefixTokens: "prefix tokens",
-  temperature: "temperature",
-  adapterCount: "adapters",
-};
 
 function rate(v: number | null): string {
   if (v === null || !Number.isFinite(v)) return "-";

@@ -9,6 +9,7 @@ import type { LatencyMetric, Summary } from "../../metrics/summary.ts";
 import { ERROR_KINDS } from "../../metrics/record.ts";
 import type { GpuSummary } from "../../metrics/gpu_summary.ts";
 import { tokenSourceNote } from "../token_source_note.ts";
+import { formatMs } from "../format_ms.ts";
 
 /** Options of {@link renderSummaryTable}. */
 export interface SummaryTableOptions {
@@ -42,16 +43,6 @@ const COLUMNS: readonly { label: string; key: keyof Stats }[] = [
 
 /** Longest example error message shown, so the table stays readable in a terminal. */
 const MAX_EXAMPLE = 80;
-
-/** ms with precision that suits the magnitude: 0.042, 7.31, 152.3, 12345. */
-export function formatMs(v: number | null): string {
-  if (v === null || !Number.isFinite(v)) return "-";
-  const a = Math.abs(v);
-  const digits = a < 1 ? 3 : a < 10 ? 2 : a < 1000 ? 1 : 0;
-  const s = v.toFixed(digits);
-  // "-0.000" reads as a negative lateness that is not there.
-  return Number(s) === 0 ? (0).toFixed(digits) : s;
-}
 
 function formatRate(v: number | null): string {
   if (v === null || !Number.isFinite(v)) return "n/a";
