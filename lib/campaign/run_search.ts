@@ -18,14 +18,9 @@ import {
 } from "../metrics/slo_search.ts";
 import { judgeSearchPoint, type SearchCriteria } from "../metrics/search_point.ts";
 import { writeFileAtomic } from "../fs/atomic_write.ts";
-import {
-  axisUnit,
-  type SearchDoc,
-  searchMeasured,
-  searchToCsv,
-  searchToJson,
-} from "../report/files/search_json.ts";
-import { renderSearchMarkdown } from "../report/terminal/search_table.ts";
+import { axisUnit, type SearchDoc, searchMeasured } from "../report/search_doc.ts";
+import { searchToCsv, searchToJson } from "../report/files/search_json.ts";
+import { renderSearchMarkdown } from "../report/markdown/search_markdown.ts";
 import { startSharedSim } from "./shared_sim.ts";
 import type { SimTarget } from "../run/sim_target.ts";
 import { runBenchmark, type RunIo } from "../run/run_benchmark.ts";

@@ -17,8 +17,8 @@ import {
   section,
 } from "./html_page.ts";
 import { plotSvg } from "./plot_svg.ts";
-import type { SearchDoc } from "../files/search_json.ts";
-import { objectiveNames, searchAnswerLine } from "../terminal/search_table.ts";
+import type { SearchDoc } from "../search_doc.ts";
+import { objectiveNames, searchAnswerLine } from "../search_text.ts";
 
 const PASS = "#17703a";
 const FAIL = "#b3261e";

@@ -17,7 +17,7 @@ import { clientHealthMarkdown } from "./client_health_markdown.ts";
 import type { Summary } from "../../metrics/summary.ts";
 import { renderComparisonMarkdown } from "./lora_comparison_markdown.ts";
 import type { AdapterStats } from "../../metrics/adapter_stats.ts";
-import { renderAdapterMarkdown } from "../terminal/adapter_stats_table.ts";
+import { renderAdapterMarkdown } from "./adapter_stats_markdown.ts";
 import { markdownTable } from "./markdown_table.ts";
 import { observationText, thresholdsText } from "../observation_text.ts";
 import type {
