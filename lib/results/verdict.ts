@@ -5,7 +5,7 @@
  *
  * `--baseline latest`: the newest run directory directly under the results root (`--out`) with
  * the same recipe and target as this run: the same repeat key as `llmload compare` uses
- * (runs_comparison_report.ts), computed from a command line without the verdict flags, and the
+ * (report/compared_runs.ts), computed from a command line without the verdict flags, and the
  * same model and URL (any `--target sim` counts as one target, its port changes every run).
  * The other matching runs in the baseline's directory are its repeats: they give the noise band.
  */
