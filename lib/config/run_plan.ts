@@ -75,6 +75,8 @@ const OpenShape = z.discriminatedUnion("kind", [
     timeScale: z.number().positive(),
     timeUnit: z.enum(["ms", "s"]),
     onError: z.enum(["skip", "fail"]),
+    /** Tokens per `hash_ids` block; absent means 512 (Mooncake). */
+    blockSize: positiveInt.optional(),
   }),
 ]);
 
