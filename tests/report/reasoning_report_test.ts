@@ -11,6 +11,7 @@ import { renderRunMarkdown } from "../../lib/report/markdown/markdown_report.ts"
 import { renderRunHtml } from "../../lib/report/html/run_html.ts";
 import { reasoningText } from "../../lib/report/reasoning_text.ts";
 import { syntheticRun } from "../helpers/report_fixtures.ts";
+import { recordFromJsonl, recordToJsonl } from "../../lib/report/files/record_jsonl.ts";
 
 /** The synthetic run with 8 of its 20 tokens per ok request spent reasoning. */
 function reasoningRun() {
@@ -56,6 +57,23 @@ Deno.test("report.md and report.html: a reasoning line and TTFAT only when some 
   assert.equal(reasoningText(plain.summary), undefined);
   assert.doesNotMatch(renderRunMarkdown(plain), /Reasoning|TTFAT/);
   assert.doesNotMatch(renderRunHtml(plain), /TTFAT|reasoning tokens/);
+});
+
+Deno.test("requests.jsonl: reasoning fields round-trip; lines without them still read, and write none", () => {
+  const run = reasoningRun();
+  const rec = run.records.find((r) => r.reasoningTokens !== undefined)!;
+  const line = recordToJsonl(rec);
+  const o = JSON.parse(line);
+  assert.equal(o.reasoning_tokens, 8);
+  assert.equal(o.first_answer_at_ms, rec.firstAnswerAt);
+  assert.equal(o.ttfat_ms, Math.round((rec.firstAnswerAt! - rec.sentAt) * 1000) / 1000);
+  const back = recordFromJsonl(line);
+  assert.equal(back.reasoningTokens, 8);
+  assert.equal(back.firstAnswerAt, rec.firstAnswerAt);
+  assert.equal(recordToJsonl(back), line);
+  const plain = recordToJsonl(syntheticRun().records[0]);
+  assert.doesNotMatch(plain, /reasoning|ttfat|first_answer/);
+  assert.equal(recordFromJsonl(plain).reasoningTokens, undefined);
 });
 
 function escape(s: string): string {
