@@ -145,6 +145,7 @@ prefixed --sim-; the run's --seed seeds it; \`llmload sim --help\` says what eac
   --sim-fault-reset R --sim-fault-stall R:3s --sim-fault-slow-headers R:2s
   --sim-fault-malformed-sse R --sim-fault-invalid-json R --sim-fault-missing-done R
   --sim-usage off --sim-chunk-tokens N   a server sending no usage / N tokens per SSE event
+  --sim-reasoning-tokens N               the first N tokens of each chat stream are reasoning
   --sim-truth-log FILE   append the simulator's ground truth (when each token was written), one
                          JSON line per request, to compare with requests.jsonl by request id
                          meta.json records them (target.sim_options) and the resulting engine
@@ -490,6 +491,8 @@ Server:
   --usage off            never send usage in streams (like @dwmkerr/mock-llm), whatever
                          stream_options asks; the client must count tokens itself
   --chunk-tokens N       N output tokens per SSE event (multi-token text chunks; default 1)
+  --reasoning-tokens N   the first N output tokens of each chat stream go out as
+                         delta.reasoning_content (a thinking model; default 0)
 
 Engine (a continuous-batching step loop; flags override the profile's values):
   --profile NAME         fixed (default), tiny, llama-8b-h100, llama-70b-8xh100

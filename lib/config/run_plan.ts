@@ -176,6 +176,8 @@ const SimSettings = z.strictObject({
   usage: z.boolean().optional(),
   /** Output tokens per SSE event (multi-token text chunks). */
   chunkTokens: positiveInt.optional(),
+  /** Chat streams: the first N output tokens are reasoning (`delta.reasoning_content`). */
+  reasoningTokens: z.number().int().nonnegative().optional(),
   /** Overrides of the profile's engine parameters (batching, KV cache, LoRA slots). */
   engine: z.strictObject({
     maxNumSeqs: positiveInt.optional(),
