@@ -191,14 +191,24 @@ Deno.test("--wait-ready waits for a server that comes up late, and exits 4 with 
       "--out",
       out,
     ];
-    // Up 1.5 s after the run started polling.
-    const late = llmload(args(`http://127.0.0.1:${port}/v1`, "60s"));
-    await new Promise((r) => setTimeout(r, 1500));
+    // The server comes up once the run has said it is waiting (however long a busy machine
+    // takes to start llmload), plus 300 ms of polling.
+    const child = spawnLlmload(args(`http://127.0.0.1:${port}/v1`, "60s"));
+    const stdout = new Response(child.stdout).text();
+    const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
+    let stderr = "";
+    while (!/waiting up to 1m for http:\/\/127\.0\.0\.1:\d+\/v1 to answer/.test(stderr)) {
+      const { value, done } = await reader.read();
+      assert.ok(!done, `llmload ended before waiting: ${stderr}`);
+      stderr += value;
+    }
+    await new Promise((r) => setTimeout(r, 300));
     sim = await startSim({ port, hostname: "127.0.0.1" });
-    const r = await late;
-    assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stderr, /waiting up to 1m for http:\/\/127\.0\.0\.1:\d+\/v1 to answer/);
-    assert.match(r.stderr, /target ready after /);
+    for (let c = await reader.read(); !c.done; c = await reader.read()) stderr += c.value;
+    const status = await child.status;
+    await stdout;
+    assert.equal(status.code, 0, stderr);
+    assert.match(stderr, /target ready after /);
     await sim.close();
     sim = undefined;
 
