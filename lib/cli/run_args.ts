@@ -17,6 +17,7 @@ import { VARIANT_OPTIONS } from "./variant_args.ts";
 import { type FlagReaders, flagReaders, type FlagValues } from "./flag_readers.ts";
 import { type CarriedRateFunction, LOAD_DEFAULTS, loadFlags, runDuration } from "./load_args.ts";
 import { datasetSource } from "./dataset_args.ts";
+import { PREFIX_GROUP_OPTIONS, prefixGroupsSection } from "./prefix_group_args.ts";
 
 export type { CarriedRateFunction };
 
@@ -51,6 +52,7 @@ export const RUN_OPTIONS = {
   "max-tokens": { type: "string" },
   "output-tokens": { type: "string" },
   "shared-prefix-tokens": { type: "string" },
+  ...PREFIX_GROUP_OPTIONS,
   "text-source": { type: "string" },
   tokenizer: { type: "string" },
   "ignore-eos": { type: "boolean" },
@@ -141,6 +143,7 @@ export function parseRunArgs(
   const stop = stopFlags(r, load.shaped);
   const prompts = promptFlags(r, problems);
   const dataset = datasetSource(values, problems, r);
+  const prefixGroups = prefixGroupsSection(r, values, problems);
   const simOptions = simSettings(values, target.sim, problems);
   const candidate = {
     target: {
@@ -155,7 +158,9 @@ export function parseRunArgs(
     stop: stop.stop,
     warmup: stop.warmup,
     request: {
-      promptTokens: prompts.promptTokens,
+      promptTokens: prefixGroups
+        ? prefixGroups.prefixTokens + prefixGroups.questionTokens
+        : prompts.promptTokens,
       maxTokens: r.posInt("max-tokens") ?? RUN_DEFAULTS.maxTokens,
       outputTokens: prompts.outputTokens,
       ignoreEos: r.bool("ignore-eos"),
@@ -163,6 +168,8 @@ export function parseRunArgs(
       textSource: prompts.textSource,
       sampling: parseSamplingFlags(values, problems),
       tokenizer: prompts.tokenizer,
+      // Absent unless given, so plans of runs without groups compare equal as before.
+      ...(prefixGroups && { prefixGroups }),
     },
     dataset,
     seed: stop.seed ?? RUN_DEFAULTS.seed,
