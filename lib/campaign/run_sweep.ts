@@ -57,6 +57,7 @@ export function sweepValues(plan: RunPlan): SweepValues {
     sharedPrefixTokens: plan.dataset ? null : plan.request.sharedPrefixTokens,
     temperature: plan.request.sampling?.temperature ?? null,
     adapterCount: plan.lora?.adapterCount ?? null,
+    prefixGroups: plan.request.prefixGroups?.groups ?? null,
   };
 }
 
@@ -129,6 +130,8 @@ export async function runSweep(
         values: sweepValues(plan),
         summary: outcome.summary,
         verdict: { verdict: outcome.verdict.verdict, reasons: outcome.verdict.reasons },
+        ...(outcome.serverMetrics &&
+          { prefixCacheHitRate: outcome.serverMetrics.prefix_cache_hit_rate }),
       });
       interrupted = outcome.interrupted;
       await writeSweep();

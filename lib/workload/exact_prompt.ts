@@ -23,7 +23,7 @@
  */
 import { createRng } from "../load/rng.ts";
 import type { PrefixGroupsPlan } from "../config/prefix_groups_plan.ts";
-import { groupAssignment, groupLabels, questionId } from "./prefix_groups.ts";
+import { groupAssignment, groupLabels, groupSeed, questionId } from "./prefix_groups.ts";
 import type { PortableBlocks } from "./block_prompts.ts";
 import { promptForRequest } from "./synthetic_prompt.ts";
 import { ENGLISH_WORDS, type TextSource, type WordStream, wordStream } from "./text_sources.ts";
@@ -147,7 +147,7 @@ function promptLayout(
 
 /** Group g's prefix words: its label word, then words of the source seeded for the group. */
 function groupWords(opts: PromptOptions, group: number, label: string): WordStream {
-  const seed = mix(opts.seed, -3 - group);
+  const seed = mix(groupSeed(opts.seed, opts.prefixGroups?.groups ?? 1), -3 - group);
   const words = wordStream(opts.source, seed, { offset: seed % opts.source.words.length });
   return { take: (n) => n <= 0 ? [] : [label, ...words.take(n - 1)] };
 }

@@ -75,10 +75,12 @@ export function questionId(cfg: PrefixGroupsPlan, slot: GroupSlot): number {
 /**
  * The word that opens each group's prefix: distinct per group (a seeded draw without
  * replacement from the built-in English words), so groups share not even their first token.
+ * The draw depends on the group count too, so sweep points with different counts (one
+ * simulator, its cache kept between points) share no prefix either.
  */
 export function groupLabels(groups: number, seed: number): string[] {
   const words = ENGLISH_WORDS.slice();
-  const rng = createRng(groupKey(seed, -7));
+  const rng = createRng(groupKey(groupSeed(seed, groups), -7));
   for (let i = words.length - 1; i > 0; i--) {
     const j = rng.int(i + 1);
     [words[i], words[j]] = [words[j], words[i]];
@@ -129,6 +131,11 @@ export function idealPrefixHitRate(
     requests: opts.requests,
     blockSize: b,
   };
+}
+
+/** The seed of a plan's group prefixes: the run's seed mixed with the group count. */
+export function groupSeed(seed: number, groups: number): number {
+  return (seed ^ Math.imul(groups, 0x9e3779b1) ^ 0x7f4a7c15) >>> 0;
 }
 
 // Group draws use their own key space, apart from prompt and output-length seeds.
