@@ -141,9 +141,8 @@ export function parseRunArgs(
   const target = targetFlags(r, env, problems);
   const load = loadFlags(r, values, problems, options.rateFunction);
   const stop = stopFlags(r, load.shaped);
-  const prompts = promptFlags(r, problems);
+  const prompts = promptFlags(r, values, problems);
   const dataset = datasetSource(values, problems, r);
-  const prefixGroups = prefixGroupsSection(r, values, problems);
   const simOptions = simSettings(values, target.sim, problems);
   const candidate = {
     target: {
@@ -158,9 +157,7 @@ export function parseRunArgs(
     stop: stop.stop,
     warmup: stop.warmup,
     request: {
-      promptTokens: prefixGroups
-        ? prefixGroups.prefixTokens + prefixGroups.questionTokens
-        : prompts.promptTokens,
+      promptTokens: prompts.promptTokens,
       maxTokens: r.posInt("max-tokens") ?? RUN_DEFAULTS.maxTokens,
       outputTokens: prompts.outputTokens,
       ignoreEos: r.bool("ignore-eos"),
@@ -168,8 +165,7 @@ export function parseRunArgs(
       textSource: prompts.textSource,
       sampling: parseSamplingFlags(values, problems),
       tokenizer: prompts.tokenizer,
-      // Absent unless given, so plans of runs without groups compare equal as before.
-      ...(prefixGroups && { prefixGroups }),
+      ...(prompts.prefixGroups && { prefixGroups: prompts.prefixGroups }),
     },
     dataset,
     seed: stop.seed ?? RUN_DEFAULTS.seed,
@@ -249,9 +245,16 @@ function stopFlags(r: FlagReaders, shaped: boolean) {
   };
 }
 
-/** The synthetic prompts and output lengths (`--prompt-tokens`, `--output-tokens`, …). */
-function promptFlags(r: FlagReaders, problems: string[]) {
-  const promptTokens = r.posInt("prompt-tokens") ?? RUN_DEFAULTS.promptTokens;
+/**
+ * The synthetic prompts and output lengths (`--prompt-tokens`, `--output-tokens`, …); with
+ * `--prefix-groups`, the groups (absent otherwise, so plans without them compare equal as
+ * before) and their prompt length.
+ */
+function promptFlags(r: FlagReaders, values: FlagValues, problems: string[]) {
+  const prefixGroups = prefixGroupsSection(r, values, problems);
+  const promptTokens = prefixGroups
+    ? prefixGroups.prefixTokens + prefixGroups.questionTokens
+    : r.posInt("prompt-tokens") ?? RUN_DEFAULTS.promptTokens;
   const sharedPrefixTokens = r.num(
     "shared-prefix-tokens",
     (n) => Number.isInteger(n) && n >= 0,
@@ -292,7 +295,7 @@ function promptFlags(r: FlagReaders, problems: string[]) {
       );
     }
   }
-  return { promptTokens, sharedPrefixTokens, outputTokens, textSource, tokenizer };
+  return { promptTokens, sharedPrefixTokens, outputTokens, textSource, tokenizer, prefixGroups };
 }
 
 /** Timeouts, the transport, pre-opened connections and worker threads. */

@@ -204,7 +204,8 @@ export function estimatePromptBook(opts: PromptOptions, warnings: string[] = [])
 
 /**
  * Calibrates prompts for each distinct length in `lengths` against `counter`, before any load is
- * sent; `mode` is what a fully exact book reports (default `exact`). At most ~8 calls for the tag alphabet, ~20 for the shared prefix and ~24 per length.
+ * sent; `mode` is what a fully exact book reports (default `exact`). At most ~8 calls for the
+ * tag alphabet, ~20 for the shared prefix (or each group's) and ~24 per length.
  * A length that cannot be made exact falls back to the estimate, with a line in `warnings`;
  * counter failures (TokenizeUnavailable) propagate so the caller can fall back wholesale.
  */
@@ -232,32 +233,12 @@ export async function calibratePromptBook(
   const filler = (n: number) =>
     Array.from({ length: n }, (_, i) => letters[(i * 7 + 3) % letters.length]).join(" ");
 
-  let shared = "";
-  const sharedTokens = opts.sharedPrefixTokens ?? 0;
-  if (sharedTokens > 0) {
-    const words = wordStream(opts.source, mix(opts.seed, -1));
-    const fit = await fitWords(
-      sharedTokens,
-      (w, f) => counter.count(joinParts([words.take(w).join(" "), filler(f)]), "raw"),
-    );
-    if (!fit) {
-      warnings.push(
-        `exact prompt lengths: could not fit a shared prefix of ${sharedTokens} tokens; using estimates`,
-      );
-      return { ...fallback, calls: counter.calls - callsBefore };
-    }
-    shared = joinParts([words.take(fit.words).join(" "), filler(fit.fill)]);
+  const prefixes = await fitPrefixes(opts, counter, filler);
+  if (typeof prefixes === "string") {
+    warnings.push(`exact prompt lengths: ${prefixes}; using estimates`);
+    return { ...fallback, calls: counter.calls - callsBefore };
   }
-  let groupShared: string[] | undefined;
-  if (opts.prefixGroups) {
-    groupShared = await fitGroupPrefixes(opts, opts.prefixGroups, counter, filler);
-    if (!groupShared) {
-      warnings.push(
-        `exact prompt lengths: could not fit group prefixes of ${opts.prefixGroups.prefixTokens} tokens; using estimates`,
-      );
-      return { ...fallback, calls: counter.calls - callsBefore };
-    }
-  }
+  const { shared, groupShared } = prefixes;
   const layout = promptLayout(opts, shared, groupShared);
   // With groups, also check the first request of every group (each has its own prefix).
   const verify = opts.prefixGroups
@@ -305,6 +286,34 @@ export async function calibratePromptBook(
     exact: { shared, ...(groupShared && { groupShared }), firsts, letters, bodies: [...exact] },
   });
   return { ...book, calls: counter.calls - callsBefore, warnings };
+}
+
+/**
+ * The shared prefix (`sharedPrefixTokens`) or each group's prefix (`prefixGroups`), each fitted
+ * to exactly its token count on its own; a string saying what could not be fitted otherwise.
+ */
+async function fitPrefixes(
+  opts: PromptOptions,
+  counter: TokenCounter,
+  filler: (n: number) => string,
+): Promise<{ shared: string; groupShared?: string[] } | string> {
+  let shared = "";
+  const sharedTokens = opts.sharedPrefixTokens ?? 0;
+  if (sharedTokens > 0) {
+    const words = wordStream(opts.source, mix(opts.seed, -1));
+    const fit = await fitWords(
+      sharedTokens,
+      (w, f) => counter.count(joinParts([words.take(w).join(" "), filler(f)]), "raw"),
+    );
+    if (!fit) return `could not fit a shared prefix of ${sharedTokens} tokens`;
+    shared = joinParts([words.take(fit.words).join(" "), filler(fit.fill)]);
+  }
+  if (!opts.prefixGroups) return { shared };
+  const groupShared = await fitGroupPrefixes(opts, opts.prefixGroups, counter, filler);
+  if (!groupShared) {
+    return `could not fit group prefixes of ${opts.prefixGroups.prefixTokens} tokens`;
+  }
+  return { shared, groupShared };
 }
 
 /** Each group's prefix fitted to exactly its token count on its own; undefined if one cannot be. */

@@ -26,9 +26,6 @@ import type { SweepRow } from "../sweep_row.ts";
  * - `adapter_count`: LoRA adapters the point used (the `adapterCount` axis; empty otherwise).
  * - `gpu_memory_peak_mib`, `gpu_energy_j`: the point's GPU memory peak (summed over GPUs) and
  *   energy over its measured window (summary `gpu`; empty without GPU data).
- * - `prefix_groups`: shared-prefix groups (the `prefixGroups` axis; empty otherwise);
- *   `prefix_cache_hit_rate`: the server's prefix-cache hit rate over the point, 0-1, from its
- *   `/metrics` (empty when not read).
  */
 export const SWEEP_CSV_COLUMNS: readonly string[] = [
   "point",
@@ -62,9 +59,6 @@ export const SWEEP_CSV_COLUMNS: readonly string[] = [
   // GPU telemetry (summary.gpu).
   "gpu_memory_peak_mib",
   "gpu_energy_j",
-  // Shared-prefix groups (the prefixGroups axis) and the server's prefix-cache hit rate.
-  "prefix_groups",
-  "prefix_cache_hit_rate",
 ];
 
 function cells(r: SweepRow): (string | number | null)[] {
@@ -100,8 +94,6 @@ function cells(r: SweepRow): (string | number | null)[] {
     v.adapterCount ?? null,
     s.gpu?.memory_peak_mib ?? null,
     s.gpu?.energy_j ?? null,
-    v.prefixGroups ?? null,
-    r.prefixCacheHitRate ?? null,
   ];
 }
 
@@ -144,6 +136,7 @@ export function sweepToJson(rows: readonly SweepRow[], info: SweepInfo): string 
       values: r.values,
       summary: r.summary,
       ...(r.verdict ? { verdict: r.verdict } : {}),
+      // The server's prefix-cache hit rate over the point, when its /metrics was read.
       ...(r.prefixCacheHitRate !== undefined
         ? { prefix_cache_hit_rate: r.prefixCacheHitRate }
         : {}),
