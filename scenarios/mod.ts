@@ -10,6 +10,7 @@ import concurrency from "./concurrency.ts";
 import workloads from "./workloads.ts";
 import multiLora from "./multi_lora.ts";
 import chunkedPrefillAb from "./chunked_prefill_ab.ts";
+import sharedPrefix from "./shared_prefix.ts";
 
 /** Built-in scenarios in the order `llmload scenarios` lists them. */
 export const BUILTIN_SCENARIOS: readonly Scenario[] = [
@@ -19,4 +20,5 @@ export const BUILTIN_SCENARIOS: readonly Scenario[] = [
   workloads,
   multiLora,
   chunkedPrefillAb,
+  sharedPrefix,
 ];

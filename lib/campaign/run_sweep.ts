@@ -5,7 +5,7 @@ import { sweepToCsv, sweepToJson } from "../report/files/sweep_csv.ts";
 import type { SweepRow, SweepValues } from "../report/sweep_row.ts";
 import { startSharedSim } from "./shared_sim.ts";
 import { UsageError } from "../config/usage_error.ts";
-import { runBenchmark, type RunIo } from "../run/run_benchmark.ts";
+import { runBenchmark, type RunIo, type RunOutcome } from "../run/run_benchmark.ts";
 import { makeRunId } from "../results/run_dir.ts";
 import { writeReportsAtEnd } from "../results/write_reports.ts";
 import type { ScenarioHook } from "../config/scenario.ts";
@@ -42,6 +42,20 @@ export function pointLabel(p: SweepPointPlan, axes: readonly string[]): string {
   return parts.length ? parts.join(" ") : `point ${p.index}`;
 }
 
+/** A finished point's row: its values, statistics, verdict and the server's prefix hit rate. */
+function sweepRow(p: SweepPointPlan, plan: RunPlan, outcome: RunOutcome): SweepRow {
+  return {
+    index: p.index,
+    label: p.label,
+    runId: outcome.runId,
+    values: sweepValues(plan),
+    summary: outcome.summary,
+    verdict: { verdict: outcome.verdict.verdict, reasons: outcome.verdict.reasons },
+    ...(outcome.serverMetrics &&
+      { prefixCacheHitRate: outcome.serverMetrics.prefix_cache_hit_rate }),
+  };
+}
+
 /** The point's effective values, read from its plan. */
 export function sweepValues(plan: RunPlan): SweepValues {
   const open = plan.load.mode === "open" ? plan.load : undefined;
@@ -57,6 +71,7 @@ export function sweepValues(plan: RunPlan): SweepValues {
     sharedPrefixTokens: plan.dataset ? null : plan.request.sharedPrefixTokens,
     temperature: plan.request.sampling?.temperature ?? null,
     adapterCount: plan.lora?.adapterCount ?? null,
+    prefixGroups: plan.request.prefixGroups?.groups ?? null,
   };
 }
 
@@ -122,14 +137,7 @@ export async function runSweep(
       });
       model = outcome.model;
       baseUrl = outcome.baseUrl;
-      rows.push({
-        index: p.index,
-        label: p.label,
-        runId: outcome.runId,
-        values: sweepValues(plan),
-        summary: outcome.summary,
-        verdict: { verdict: outcome.verdict.verdict, reasons: outcome.verdict.reasons },
-      });
+      rows.push(sweepRow(p, plan, outcome));
       interrupted = outcome.interrupted;
       await writeSweep();
       if (interrupted) break;

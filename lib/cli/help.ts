@@ -104,11 +104,11 @@ export const RUN_HELP = `llmload run — send load to an OpenAI-compatible serve
   load; an option for a swept axis (e.g. --concurrency 1 on prompt-lengths) keeps only the
   points with that value. A sweep writes DIR/<sweep-id>/ with one sub-run per point, sweep.csv,
   sweep.json, and prints one row per point. Sweep axes: concurrency, rate, promptTokens,
-  maxTokens, outputTokens, sharedPrefixTokens, temperature. A scenario file may also give target
-  defaults (url, model, endpoint; the command line wins), the whole request recipe (output
-  shape, shared prefix, text source, dataset, sampling) and setup/teardown hooks: setup runs
-  once before the first request (throwing exits 1, nothing sent), teardown once at the end, also
-  after a failure or Ctrl-C (docs/scenarios.md).
+  maxTokens, outputTokens, sharedPrefixTokens, temperature, prefixGroups. A scenario file may
+  also give target defaults (url, model, endpoint; the command line wins), the whole request
+  recipe (output shape, shared prefix or prefix groups, text source, dataset, sampling) and
+  setup/teardown hooks: setup runs once before the first request (throwing exits 1, nothing
+  sent), teardown once at the end, also after a failure or Ctrl-C (docs/scenarios.md).
 
 Config files (YAML; see fixtures/configs/ and docs/yaml_configs.md):
   --config DIR|FILE      read DIR/targets.yaml, models.yaml, workloads.yaml (each optional), or
@@ -216,6 +216,19 @@ Requests:
   --shared-prefix-tokens N
                          the first N prompt tokens are identical in every request (to test
                          prefix caching); the rest differs per request (default 0: all differ)
+  --prefix-groups G      G shared-prefix groups (1-128, docs/shared_prefix.md): each group has its
+                         own prefix, distinct from its first token; prompt tokens are then
+                         --prefix-tokens + --question-tokens (not with --prompt-tokens,
+                         --shared-prefix-tokens, --dataset or --trace). meta.json records the
+                         ideal prefix-cache hit rate, and the /metrics line shows it beside the
+                         server's
+  --prompts-per-group P  distinct questions per group, used in turn (default 100)
+  --prefix-tokens S      tokens of each group's prefix (default 1024)
+  --question-tokens Q    tokens after the prefix, unique per question (default 128)
+  --group-policy round-robin|uniform|zipf
+                         which group request i gets: i mod G (default), a seeded uniform draw,
+                         or a seeded Zipf draw (P(group k) ∝ 1/(k+1)^s)
+  --zipf-exponent s      the Zipf exponent (default 1.0)
   --text-source english|korean|FILE
                          prompt words: built-in English or Korean corpus, or a UTF-8 text file
                          whose words are used in order, cycled (default english)

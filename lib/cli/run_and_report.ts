@@ -6,6 +6,7 @@ import { renderSweepTable } from "../report/terminal/sweep_table.ts";
 import { renderSummaryTable } from "../report/terminal/terminal_table.ts";
 import { renderSloLine, renderVerdictLines } from "../report/terminal/verdict_lines.ts";
 import { runBenchmark, type RunOutcome } from "../run/run_benchmark.ts";
+import { idealRunHitRate } from "../run/prefix_groups_meta.ts";
 import { runSweep } from "../campaign/run_sweep.ts";
 import type { HookError } from "../run/scenario_hooks.ts";
 import { runWithHooks } from "../run/run_with_hooks.ts";
@@ -55,7 +56,10 @@ export async function runAndReport(
     const title = `llmload ${outcome.runId} · ${outcome.model} @ ${outcome.baseUrl}`;
     io.out(renderSummaryTable(outcome.summary, { color, title, endpoint: plan.endpoint }) + "\n");
     if (outcome.adapters) io.out("\n" + renderAdapterTable(outcome.adapters) + "\n");
-    if (outcome.serverMetrics) io.out(renderServerMetricsLine(outcome.serverMetrics) + "\n");
+    if (outcome.serverMetrics) {
+      const idealPrefixHitRate = idealRunHitRate(plan, outcome.summary.requests);
+      io.out(renderServerMetricsLine(outcome.serverMetrics, { idealPrefixHitRate }) + "\n");
+    }
     if (outcome.client) io.out(renderClientHealthLine(outcome.client) + "\n");
     if (outcome.verdict.slo) io.out(renderSloLine(outcome.verdict.slo) + "\n");
     io.out(`results: ${outcome.runDir}\n`);

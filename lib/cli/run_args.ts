@@ -17,6 +17,7 @@ import { VARIANT_OPTIONS } from "./variant_args.ts";
 import { type FlagReaders, flagReaders, type FlagValues } from "./flag_readers.ts";
 import { type CarriedRateFunction, LOAD_DEFAULTS, loadFlags, runDuration } from "./load_args.ts";
 import { datasetSource } from "./dataset_args.ts";
+import { PREFIX_GROUP_OPTIONS, prefixGroupsSection } from "./prefix_group_args.ts";
 
 export type { CarriedRateFunction };
 
@@ -51,6 +52,7 @@ export const RUN_OPTIONS = {
   "max-tokens": { type: "string" },
   "output-tokens": { type: "string" },
   "shared-prefix-tokens": { type: "string" },
+  ...PREFIX_GROUP_OPTIONS,
   "text-source": { type: "string" },
   tokenizer: { type: "string" },
   "ignore-eos": { type: "boolean" },
@@ -139,7 +141,7 @@ export function parseRunArgs(
   const target = targetFlags(r, env, problems);
   const load = loadFlags(r, values, problems, options.rateFunction);
   const stop = stopFlags(r, load.shaped);
-  const prompts = promptFlags(r, problems);
+  const prompts = promptFlags(r, values, problems);
   const dataset = datasetSource(values, problems, r);
   const simOptions = simSettings(values, target.sim, problems);
   const candidate = {
@@ -163,6 +165,7 @@ export function parseRunArgs(
       textSource: prompts.textSource,
       sampling: parseSamplingFlags(values, problems),
       tokenizer: prompts.tokenizer,
+      ...(prompts.prefixGroups && { prefixGroups: prompts.prefixGroups }),
     },
     dataset,
     seed: stop.seed ?? RUN_DEFAULTS.seed,
@@ -242,9 +245,16 @@ function stopFlags(r: FlagReaders, shaped: boolean) {
   };
 }
 
-/** The synthetic prompts and output lengths (`--prompt-tokens`, `--output-tokens`, …). */
-function promptFlags(r: FlagReaders, problems: string[]) {
-  const promptTokens = r.posInt("prompt-tokens") ?? RUN_DEFAULTS.promptTokens;
+/**
+ * The synthetic prompts and output lengths (`--prompt-tokens`, `--output-tokens`, …); with
+ * `--prefix-groups`, the groups (absent otherwise, so plans without them compare equal as
+ * before) and their prompt length.
+ */
+function promptFlags(r: FlagReaders, values: FlagValues, problems: string[]) {
+  const prefixGroups = prefixGroupsSection(r, values, problems);
+  const promptTokens = prefixGroups
+    ? prefixGroups.prefixTokens + prefixGroups.questionTokens
+    : r.posInt("prompt-tokens") ?? RUN_DEFAULTS.promptTokens;
   const sharedPrefixTokens = r.num(
     "shared-prefix-tokens",
     (n) => Number.isInteger(n) && n >= 0,
@@ -285,7 +295,7 @@ function promptFlags(r: FlagReaders, problems: string[]) {
       );
     }
   }
-  return { promptTokens, sharedPrefixTokens, outputTokens, textSource, tokenizer };
+  return { promptTokens, sharedPrefixTokens, outputTokens, textSource, tokenizer, prefixGroups };
 }
 
 /** Timeouts, the transport, pre-opened connections and worker threads. */

@@ -11,6 +11,7 @@ import {
 } from "../config/scenario.ts";
 import { UsageError } from "../config/usage_error.ts";
 import { parseRunArgs, redactSecrets, RUN_OPTIONS } from "./run_args.ts";
+import { PREFIX_GROUP_FLAGS } from "./prefix_group_args.ts";
 import { loraScenarioFlags } from "./lora_args.ts";
 
 /** One sweep point made concrete: its overrides and the validated plan that runs it. */
@@ -49,6 +50,7 @@ const AXIS_FLAG: Record<(typeof SWEEP_AXES)[number], string> = {
   sharedPrefixTokens: "shared-prefix-tokens",
   temperature: "temperature",
   adapterCount: "adapter-count",
+  prefixGroups: PREFIX_GROUP_FLAGS.groups,
 };
 
 /** A point's value of an axis as flag text (what a narrowing flag is compared with). */
@@ -98,7 +100,7 @@ const GROUPS: readonly (readonly string[])[] = [
   ["warmup", "warmup-requests"],
   ["max-tokens", "output-tokens"],
   // A dataset replaces the scenario's synthetic prompts.
-  ["prompt-tokens", "shared-prefix-tokens", "text-source"],
+  ["prompt-tokens", "shared-prefix-tokens", "text-source", ...Object.values(PREFIX_GROUP_FLAGS)],
   // ... and synthetic prompts (or another dataset) replace the scenario's dataset.
   [
     "dataset",
@@ -123,7 +125,7 @@ const GROUP_LEADERS: readonly (readonly string[])[] = [
   ["warmup", "warmup-requests"],
   ["max-tokens", "output-tokens"],
   ["dataset"],
-  ["dataset", "prompt-tokens", "shared-prefix-tokens", "text-source"],
+  ["dataset", "prompt-tokens", "shared-prefix-tokens", "text-source", PREFIX_GROUP_FLAGS.groups],
   ["url", "target"],
   ["target"],
   ["sim-profile"],
@@ -198,7 +200,25 @@ export function scenarioFlags(
   }
   for (const [name, v] of loraScenarioFlags(scenario.lora)) set(name, v);
   set("adapter-count", point.adapterCount);
+  prefixGroupFlags(req.prefixGroups, point.prefixGroups, set);
   return flags;
+}
+
+/** Sets the shared-prefix group flags of the recipe, with a point's group count. */
+function prefixGroupFlags(
+  groups: NonNullable<Scenario["request"]>["prefixGroups"],
+  pointGroups: number | undefined,
+  set: (name: string, v: string | number | undefined) => void,
+) {
+  const count = pointGroups ?? groups?.groups;
+  if (count === undefined) return;
+  const f = PREFIX_GROUP_FLAGS;
+  set(f.groups, count);
+  set(f.promptsPerGroup, groups?.promptsPerGroup);
+  set(f.prefixTokens, groups?.prefixTokens);
+  set(f.questionTokens, groups?.questionTokens);
+  set(f.policy, groups?.policy);
+  set(f.zipfExponent, groups?.zipfExponent);
 }
 
 /**
@@ -215,6 +235,7 @@ function shapeFlags(
   set("trace", load.trace);
   set("trace-speed", load.traceSpeed);
   set("trace-time-unit", load.traceTimeUnit);
+  set("trace-block-size", load.traceBlockSize);
   if (load.stages) {
     const users = load.stages[0].concurrency !== undefined;
     const list = load.stages.map((st) => `${st.duration}@${users ? st.concurrency : st.rate}`);

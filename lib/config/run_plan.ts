@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { PrefixGroupsSchema } from "./prefix_groups_plan.ts";
 import { UsageError } from "./usage_error.ts";
 import { LoraPlanSchema } from "./lora_plan.ts";
 import { TelemetryPlanSchema } from "./telemetry_plan.ts";
@@ -254,9 +255,20 @@ export const RunPlanSchema = z.object({
      * lengths instead of the server's /tokenize; undefined = ask the server.
      */
     tokenizer: z.string().min(1).optional(),
+    /** Generated shared-prefix groups (issue 20); prompt tokens are then prefix + question. */
+    prefixGroups: PrefixGroupsSchema.optional(),
   }).refine((r) => r.sharedPrefixTokens < r.promptTokens, {
     message: "shared prefix tokens must be fewer than prompt tokens",
-  }),
+  }).refine(
+    (r) =>
+      !r.prefixGroups ||
+      (r.sharedPrefixTokens === 0 &&
+        r.promptTokens === r.prefixGroups.prefixTokens + r.prefixGroups.questionTokens),
+    {
+      message:
+        "prefix groups set the prompt length (prefix + question) and replace the shared prefix",
+    },
+  ),
   /** Dataset prompts; when set, `request.promptTokens`, prefix and text source are unused. */
   dataset: DatasetSource.optional(),
   seed: z.number().int(),

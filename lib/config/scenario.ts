@@ -3,6 +3,7 @@ import { parseDurationMs } from "./duration.ts";
 import { SamplingSchema } from "./run_plan.ts";
 import { UsageError } from "./usage_error.ts";
 import { LoraScenarioSchema } from "./lora_plan.ts";
+import { GROUP_POLICIES, MAX_PREFIX_GROUPS } from "./prefix_groups_plan.ts";
 
 /**
  * Scenarios: a named, reusable description of what to test (load, request recipe, warm-up, stop
@@ -55,6 +56,8 @@ const LoadSchema = z.strictObject({
   /** Trace replay speed: 2 = twice as fast. */
   traceSpeed: z.number().positive().optional(),
   traceTimeUnit: z.enum(["ms", "s"]).optional(),
+  /** Tokens per `hash_ids` block of the trace (`--trace-block-size`; default 512, Mooncake's). */
+  traceBlockSize: positiveInt.optional(),
 }).refine((l) => l.concurrency === undefined || l.rate === undefined, {
   message: "give concurrency (closed loop) or rate (open loop), not both",
 }).refine((l) => typeof l.rate !== "number" || l.rate > 0 || l.rampTo !== undefined, {
@@ -69,8 +72,11 @@ const LoadSchema = z.strictObject({
 }).refine((l) => l.rampCurve === undefined || l.rampTo !== undefined, {
   message: "rampCurve needs rampTo",
 }).refine(
-  (l) => l.trace !== undefined || (l.traceSpeed === undefined && l.traceTimeUnit === undefined),
-  { message: "traceSpeed and traceTimeUnit need trace" },
+  (l) =>
+    l.trace !== undefined ||
+    (l.traceSpeed === undefined && l.traceTimeUnit === undefined &&
+      l.traceBlockSize === undefined),
+  { message: "traceSpeed, traceTimeUnit and traceBlockSize need trace" },
 ).refine(
   (l) => !l.stages || new Set(l.stages.map((st) => st.rate === undefined)).size === 1,
   { message: "stages must all give rate or all give concurrency" },
@@ -142,12 +148,24 @@ const RequestSchema = z.strictObject({
   textSource: z.string().min(1).optional(),
   dataset: DatasetSchema.optional(),
   sampling: ScenarioSamplingSchema.optional(),
+  /**
+   * Generated shared-prefix groups (`--prefix-groups` and its flags): prompt tokens are then
+   * prefixTokens + questionTokens. A sweep's `prefixGroups` axis sets `groups` per point.
+   */
+  prefixGroups: z.strictObject({
+    groups: z.number().int().min(1).max(MAX_PREFIX_GROUPS).optional(),
+    promptsPerGroup: positiveInt.optional(),
+    prefixTokens: positiveInt.optional(),
+    questionTokens: positiveInt.optional(),
+    policy: z.enum(GROUP_POLICIES).optional(),
+    zipfExponent: z.number().positive().optional(),
+  }).optional(),
 }).superRefine((r, ctx) => {
   if (r.maxTokens !== undefined && r.outputTokens !== undefined) {
     ctx.addIssue({ code: "custom", message: "give maxTokens or outputTokens, not both" });
   }
   if (r.dataset) {
-    for (const k of ["promptTokens", "sharedPrefixTokens", "textSource"] as const) {
+    for (const k of ["promptTokens", "sharedPrefixTokens", "textSource", "prefixGroups"] as const) {
       if (r[k] === undefined) continue;
       ctx.addIssue({
         code: "custom",
@@ -209,6 +227,8 @@ const PointSchema = z.strictObject({
   temperature: z.number().min(0).optional(),
   /** Use the LoRA set's first N adapters (`--adapter-count`). */
   adapterCount: positiveInt.optional(),
+  /** Shared-prefix groups (`--prefix-groups`); the rest of the groups' recipe is the request's. */
+  prefixGroups: z.number().int().min(1).max(MAX_PREFIX_GROUPS).optional(),
 }).refine((p) => p.concurrency === undefined || p.rate === undefined, {
   message: "a point gives concurrency or rate, not both",
 }).refine((p) => p.maxTokens === undefined || p.outputTokens === undefined, {
@@ -299,6 +319,8 @@ const AxesSchema = z.strictObject({
   temperature: z.array(z.number().min(0)).min(1).optional(),
   /** LoRA adapter counts (the set's first N each), e.g. [1, 2, 4, 8, 16]. */
   adapterCount: z.array(positiveInt).min(1).optional(),
+  /** Shared-prefix group counts, e.g. [1, 2, 4, 8, 16] (the scenario's scenarios/shared_prefix.ts). */
+  prefixGroups: z.array(z.number().int().min(1).max(MAX_PREFIX_GROUPS)).min(1).optional(),
 }).refine((a) => a.concurrency === undefined || a.rate === undefined, {
   message: "sweep concurrency or rate, not both",
 }).refine((a) => a.maxTokens === undefined || a.outputTokens === undefined, {
@@ -354,7 +376,7 @@ export const ScenarioSchema = z.strictObject({
     ...Object.keys(s.sweep?.axes ?? {}),
     ...(s.sweep?.points ?? []).flatMap((p) => Object.keys(p)),
   ]);
-  for (const k of ["promptTokens", "sharedPrefixTokens"]) {
+  for (const k of ["promptTokens", "sharedPrefixTokens", "prefixGroups"]) {
     if (!swept.has(k)) continue;
     ctx.addIssue({
       code: "custom",
@@ -405,6 +427,7 @@ export const SWEEP_AXES = [
   "sharedPrefixTokens",
   "temperature",
   "adapterCount",
+  "prefixGroups",
 ] as const;
 
 /**

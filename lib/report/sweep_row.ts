@@ -20,6 +20,8 @@ export interface SweepValues {
   temperature?: number | null;
   /** LoRA adapters used (the set's first N); absent or null without the adapterCount axis. */
   adapterCount?: number | null;
+  /** Shared-prefix groups (`--prefix-groups`); absent or null without them. */
+  prefixGroups?: number | null;
 }
 
 /** One finished sweep point: where its run went and its statistics. */
@@ -32,6 +34,8 @@ export interface SweepRow {
   summary: Summary;
   /** The point's verdict (verdict.json of its run); absent in sweeps loaded from older files. */
   verdict?: { verdict: "pass" | "fail" | "interrupted"; reasons: string[] };
+  /** The server's prefix-cache hit rate over the point (its `/metrics`); absent when not read. */
+  prefixCacheHitRate?: number | null;
 }
 
 /** Column heading of each sweep axis (also the server-variants comparison's point column). */
@@ -45,4 +49,5 @@ export const AXIS_LABEL: Record<keyof SweepValues, string> = {
   sharedPrefixTokens: "prefix tokens",
   temperature: "temperature",
   adapterCount: "adapters",
+  prefixGroups: "prefix groups",
 };

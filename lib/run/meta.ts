@@ -4,6 +4,8 @@ import { RECORDS_FILE, RECORDS_FILE_GZ } from "../results/results_files.ts";
 import { resolveEngineParams } from "../sim/mod.ts";
 import type { SimOptions } from "../sim/mod.ts";
 import type { ParsedTrace } from "../load/trace_replay.ts";
+import { DEFAULT_BLOCK_SIZE } from "../workload/block_prompts.ts";
+import { prefixGroupsMeta } from "./prefix_groups_meta.ts";
 import type { LengthBuckets } from "../workload/length_buckets.ts";
 import { VERSION } from "../version.ts";
 import { describeOutputLength } from "../workload/output_length.ts";
@@ -150,6 +152,8 @@ function requestMeta(plan: RunPlan): MetaJson["request"] {
     // As sent in every request body (API names); null: none set, the server's defaults apply.
     sampling: r.sampling ? samplingFields(r.sampling) : null,
     tokenizer: synthetic ? r.tokenizer ?? null : null,
+    // Only with --prefix-groups: earlier runs' meta.json stays as it was.
+    ...(r.prefixGroups && { prefix_groups: prefixGroupsMeta(plan) }),
   };
 }
 
@@ -313,6 +317,7 @@ export function describeShape(
         speed: shape.timeScale,
         time_unit: shape.timeUnit,
         on_error: shape.onError,
+        block_size: shape.blockSize ?? DEFAULT_BLOCK_SIZE,
         arrivals: found.trace?.arrivals.length ?? null,
         skipped_lines: found.trace?.skipped.length ?? null,
         prompt_lengths: b

@@ -22,6 +22,8 @@
  * local tokenizer.json (local_tokenizer.ts, strategy 2).
  */
 import { createRng } from "../load/rng.ts";
+import type { PrefixGroupsPlan } from "../config/prefix_groups_plan.ts";
+import { groupAssignment, groupLabels, groupSeed, questionId } from "./prefix_groups.ts";
 import type { PortableBlocks } from "./block_prompts.ts";
 import { promptForRequest } from "./synthetic_prompt.ts";
 import { ENGLISH_WORDS, type TextSource, type WordStream, wordStream } from "./text_sources.ts";
@@ -65,6 +67,8 @@ export interface PortableBook {
   /** Calibrated parts; absent for a book of estimates. */
   exact?: {
     shared: string;
+    /** With prefix groups: each group's prefix (`shared` is then empty). */
+    groupShared?: string[];
     /** Tag alphabet of the first word, and of the others. */
     firsts: string[];
     letters: string[];
@@ -82,6 +86,7 @@ export function promptBookFrom(portable: PortableBook): PromptBook {
   if (!ex) return { ...fallback, mode: portable.mode, approximate: portable.approximate };
   const tag = tagOf(ex.firsts, ex.letters);
   const exact = new Map(ex.bodies);
+  const layout = promptLayout(portable.options, ex.shared, ex.groupShared);
   return {
     mode: portable.mode,
     approximate: portable.approximate,
@@ -92,7 +97,7 @@ export function promptBookFrom(portable: PortableBook): PromptBook {
       const bodyText = exact.get(tokens);
       return bodyText === undefined
         ? fallback.promptFor(index, tokens)
-        : joinParts([ex.shared, tag(index), bodyText]);
+        : joinParts([layout.prefixOf(index), tag(layout.tagOf(index)), bodyText]);
     },
   };
 }
@@ -117,6 +122,34 @@ export interface PromptOptions {
   seed: number;
   /** Tokens at the start of every prompt that are identical across requests. Default 0. */
   sharedPrefixTokens?: number;
+  /** Generated shared-prefix groups (prefix_groups.ts); replaces `sharedPrefixTokens`. */
+  prefixGroups?: PrefixGroupsPlan;
+}
+
+/**
+ * Which prefix and which tag request i gets: the one shared prefix and its own index, or (with
+ * prefix groups) its group's prefix and its question's id, so a repeated question is the same
+ * prompt token for token.
+ */
+function promptLayout(
+  opts: PromptOptions,
+  shared: string,
+  groupShared: readonly string[] | undefined,
+): { prefixOf(index: number): string; tagOf(index: number): number } {
+  const cfg = opts.prefixGroups;
+  if (!cfg || !groupShared) return { prefixOf: () => shared, tagOf: (i) => i };
+  const assign = groupAssignment(cfg, opts.seed);
+  return {
+    prefixOf: (i) => groupShared[assign.slotOf(i).group],
+    tagOf: (i) => questionId(cfg, assign.slotOf(i)),
+  };
+}
+
+/** Group g's prefix words: its label word, then words of the source seeded for the group. */
+function groupWords(opts: PromptOptions, group: number, label: string): WordStream {
+  const seed = mix(groupSeed(opts.seed, opts.prefixGroups?.groups ?? 1), -3 - group);
+  const words = wordStream(opts.source, seed, { offset: seed % opts.source.words.length });
+  return { take: (n) => n <= 0 ? [] : [label, ...words.take(n - 1)] };
 }
 
 /**
@@ -143,6 +176,11 @@ export function estimatePromptBook(opts: PromptOptions, warnings: string[] = [])
   const sharedWords = shared > 0
     ? wordStream(opts.source, mix(opts.seed, -1)).take(shared).join(" ")
     : "";
+  const cfg = opts.prefixGroups;
+  const groupShared = cfg && groupLabels(cfg.groups, opts.seed)
+    .map((label, g) => groupWords(opts, g, label).take(cfg.prefixTokens).join(" "));
+  const layout = promptLayout(opts, sharedWords, groupShared);
+  const prefixTokens = cfg ? cfg.prefixTokens : shared;
   return {
     mode: "estimate",
     approximate: true,
@@ -150,21 +188,24 @@ export function estimatePromptBook(opts: PromptOptions, warnings: string[] = [])
     warnings,
     portable: { mode: "estimate", approximate: true, options: opts },
     promptFor(index, tokens) {
-      if (opts.source.name === "english" && opts.source.order === "random" && shared === 0) {
+      if (
+        opts.source.name === "english" && opts.source.order === "random" && shared === 0 && !cfg
+      ) {
         return promptForRequest(opts.seed, index, tokens);
       }
-      const rest = Math.max(tokens - shared, 0);
-      const seed = mix(opts.seed, index);
+      const rest = Math.max(tokens - prefixTokens, 0);
+      const seed = mix(opts.seed, layout.tagOf(index));
       const words = wordStream(opts.source, seed, { offset: seed % opts.source.words.length })
         .take(rest).join(" ");
-      return joinParts([sharedWords, words]);
+      return joinParts([layout.prefixOf(index), words]);
     },
   };
 }
 
 /**
  * Calibrates prompts for each distinct length in `lengths` against `counter`, before any load is
- * sent; `mode` is what a fully exact book reports (default `exact`). At most ~8 calls for the tag alphabet, ~20 for the shared prefix and ~24 per length.
+ * sent; `mode` is what a fully exact book reports (default `exact`). At most ~8 calls for the
+ * tag alphabet, ~20 for the shared prefix (or each group's) and ~24 per length.
  * A length that cannot be made exact falls back to the estimate, with a line in `warnings`;
  * counter failures (TokenizeUnavailable) propagate so the caller can fall back wholesale.
  */
@@ -186,32 +227,29 @@ export async function calibratePromptBook(
   const letters = shuffled(alphabet, opts.seed);
   // Without a shared prefix the tag's first word opens the prompt, where byte-level BPEs (Llama 3,
   // Qwen) see it without its leading space: "time" may cost 2 tokens where " time" costs 1.
-  const firsts = (opts.sharedPrefixTokens ?? 0) > 0 ? letters : await startWords(counter, letters);
+  const prefixed = (opts.sharedPrefixTokens ?? 0) > 0 || opts.prefixGroups !== undefined;
+  const firsts = prefixed ? letters : await startWords(counter, letters);
   const tag = tagOf(firsts, letters);
   const filler = (n: number) =>
     Array.from({ length: n }, (_, i) => letters[(i * 7 + 3) % letters.length]).join(" ");
 
-  let shared = "";
-  const sharedTokens = opts.sharedPrefixTokens ?? 0;
-  if (sharedTokens > 0) {
-    const words = wordStream(opts.source, mix(opts.seed, -1));
-    const fit = await fitWords(
-      sharedTokens,
-      (w, f) => counter.count(joinParts([words.take(w).join(" "), filler(f)]), "raw"),
-    );
-    if (!fit) {
-      warnings.push(
-        `exact prompt lengths: could not fit a shared prefix of ${sharedTokens} tokens; using estimates`,
-      );
-      return { ...fallback, calls: counter.calls - callsBefore };
-    }
-    shared = joinParts([words.take(fit.words).join(" "), filler(fit.fill)]);
+  const prefixes = await fitPrefixes(opts, counter, filler);
+  if (typeof prefixes === "string") {
+    warnings.push(`exact prompt lengths: ${prefixes}; using estimates`);
+    return { ...fallback, calls: counter.calls - callsBefore };
   }
+  const { shared, groupShared } = prefixes;
+  const layout = promptLayout(opts, shared, groupShared);
+  // With groups, also check the first request of every group (each has its own prefix).
+  const verify = opts.prefixGroups
+    ? [...VERIFY_INDEXES, ...firstOfEachGroup(opts.prefixGroups, opts.seed)]
+    : VERIFY_INDEXES;
 
   const body: WordStream = wordStream(opts.source, opts.seed);
   const exact = new Map<number, string>();
   for (const n of new Set(lengths)) {
-    const prompt = (index: number, bodyText: string) => joinParts([shared, tag(index), bodyText]);
+    const prompt = (index: number, bodyText: string) =>
+      joinParts([layout.prefixOf(index), tag(layout.tagOf(index)), bodyText]);
     const bodyOf = (w: number, f: number) => joinParts([body.take(w).join(" "), filler(f)]);
     const fit = await fitWords(n, (w, f) => counter.count(prompt(0, bodyOf(w, f)), opts.form));
     if (!fit) {
@@ -222,7 +260,7 @@ export async function calibratePromptBook(
     }
     const bodyText = bodyOf(fit.words, fit.fill);
     const counts = [];
-    for (const i of VERIFY_INDEXES) {
+    for (const i of verify) {
       counts.push(await counter.count(prompt(i, bodyText), opts.form));
     }
     if (counts.some((c) => c !== n)) {
@@ -239,10 +277,72 @@ export async function calibratePromptBook(
   const book = promptBookFrom({
     mode: allExact ? opts.exactMode ?? "exact" : "estimate",
     approximate: !allExact,
-    options: { source: opts.source, seed: opts.seed, sharedPrefixTokens: opts.sharedPrefixTokens },
-    exact: { shared, firsts, letters, bodies: [...exact] },
+    options: {
+      source: opts.source,
+      seed: opts.seed,
+      sharedPrefixTokens: opts.sharedPrefixTokens,
+      ...(opts.prefixGroups && { prefixGroups: opts.prefixGroups }),
+    },
+    exact: { shared, ...(groupShared && { groupShared }), firsts, letters, bodies: [...exact] },
   });
   return { ...book, calls: counter.calls - callsBefore, warnings };
+}
+
+/**
+ * The shared prefix (`sharedPrefixTokens`) or each group's prefix (`prefixGroups`), each fitted
+ * to exactly its token count on its own; a string saying what could not be fitted otherwise.
+ */
+async function fitPrefixes(
+  opts: PromptOptions,
+  counter: TokenCounter,
+  filler: (n: number) => string,
+): Promise<{ shared: string; groupShared?: string[] } | string> {
+  let shared = "";
+  const sharedTokens = opts.sharedPrefixTokens ?? 0;
+  if (sharedTokens > 0) {
+    const words = wordStream(opts.source, mix(opts.seed, -1));
+    const fit = await fitWords(
+      sharedTokens,
+      (w, f) => counter.count(joinParts([words.take(w).join(" "), filler(f)]), "raw"),
+    );
+    if (!fit) return `could not fit a shared prefix of ${sharedTokens} tokens`;
+    shared = joinParts([words.take(fit.words).join(" "), filler(fit.fill)]);
+  }
+  if (!opts.prefixGroups) return { shared };
+  const groupShared = await fitGroupPrefixes(opts, opts.prefixGroups, counter, filler);
+  if (!groupShared) {
+    return `could not fit group prefixes of ${opts.prefixGroups.prefixTokens} tokens`;
+  }
+  return { shared, groupShared };
+}
+
+/** Each group's prefix fitted to exactly its token count on its own; undefined if one cannot be. */
+async function fitGroupPrefixes(
+  opts: PromptOptions,
+  cfg: PrefixGroupsPlan,
+  counter: TokenCounter,
+  filler: (n: number) => string,
+): Promise<string[] | undefined> {
+  const out: string[] = [];
+  for (const [g, label] of groupLabels(cfg.groups, opts.seed).entries()) {
+    const words = groupWords(opts, g, label);
+    const text = (w: number, f: number) => joinParts([words.take(w + 1).join(" "), filler(f)]);
+    const fit = await fitWords(cfg.prefixTokens, (w, f) => counter.count(text(w, f), "raw"));
+    if (!fit) return undefined;
+    out.push(text(fit.words, fit.fill));
+  }
+  return out;
+}
+
+/** The first request index of each group (in the first few thousand requests). */
+function firstOfEachGroup(cfg: PrefixGroupsPlan, seed: number): number[] {
+  const assign = groupAssignment(cfg, seed);
+  const found = new Map<number, number>();
+  for (let i = 0; i < 4096 && found.size < cfg.groups; i++) {
+    const g = assign.slotOf(i).group;
+    if (!found.has(g)) found.set(g, i);
+  }
+  return [...found.values()];
 }
 
 /** Where a fit landed: body words and filler words. */

@@ -11,6 +11,7 @@ import {
   type PromptLengthMode,
 } from "./exact_prompt.ts";
 import { loadTextSource } from "./text_sources.ts";
+import type { PrefixGroupsPlan } from "./prefix_groups.ts";
 import type { LocalTokenizer } from "./local_tokenizer.ts";
 import {
   type CountForm,
@@ -30,6 +31,7 @@ export interface PromptRecipe {
     promptTokens: number;
     sharedPrefixTokens?: number;
     textSource?: string;
+    prefixGroups?: PrefixGroupsPlan;
   };
 }
 
@@ -73,6 +75,7 @@ async function prepareBook(
     source,
     seed: recipe.seed,
     sharedPrefixTokens: recipe.request.sharedPrefixTokens ?? 0,
+    ...(recipe.request.prefixGroups && { prefixGroups: recipe.request.prefixGroups }),
   };
   const lengths = opts.lengths ?? [recipe.request.promptTokens];
   const form = recipe.endpoint === "chat" ? "chat" : "prompt";

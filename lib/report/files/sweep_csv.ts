@@ -136,6 +136,10 @@ export function sweepToJson(rows: readonly SweepRow[], info: SweepInfo): string 
       values: r.values,
       summary: r.summary,
       ...(r.verdict ? { verdict: r.verdict } : {}),
+      // The server's prefix-cache hit rate over the point, when its /metrics was read.
+      ...(r.prefixCacheHitRate !== undefined
+        ? { prefix_cache_hit_rate: r.prefixCacheHitRate }
+        : {}),
     })),
   };
   return JSON.stringify(doc, null, 2) + "\n";

@@ -4,9 +4,14 @@ import type { ServerMetricsSummary } from "../../metrics/server_metrics_summary.
  * The terminal's one line about the server's own `/metrics` over a run, e.g.
  * `server /metrics (12 samples): waiting peak 7 · running peak 8 · KV cache peak 93% mean 61% ·
  * preemptions 3 · prompt 1234 tok/s · generation 567 tok/s · prefix cache hits 45%`.
- * Pure; a series the server did not expose is left out.
+ * Pure; a series the server did not expose is left out. With `idealPrefixHitRate` (a run with
+ * prefix groups) the hit rate is followed by the plan's ideal: `prefix cache hits 73% (ideal for
+ * this plan 75%)`.
  */
-export function renderServerMetricsLine(s: ServerMetricsSummary): string {
+export function renderServerMetricsLine(
+  s: ServerMetricsSummary,
+  opts: { idealPrefixHitRate?: number | null } = {},
+): string {
   const pct = (x: number) => `${Math.round(x * 100)}%`;
   const parts: string[] = [];
   if (s.peak_waiting !== null) parts.push(`waiting peak ${s.peak_waiting}`);
@@ -22,7 +27,11 @@ export function renderServerMetricsLine(s: ServerMetricsSummary): string {
     parts.push(`generation ${s.generation_tokens_per_s.toFixed(0)} tok/s`);
   }
   if (s.prefix_cache_hit_rate !== null) {
-    parts.push(`prefix cache hits ${pct(s.prefix_cache_hit_rate)}`);
+    const ideal = opts.idealPrefixHitRate;
+    const note = ideal === undefined || ideal === null
+      ? ""
+      : ` (ideal for this plan ${pct(ideal)})`;
+    parts.push(`prefix cache hits ${pct(s.prefix_cache_hit_rate)}${note}`);
   }
   const n = `${s.samples} sample${s.samples === 1 ? "" : "s"}`;
   return `server /metrics (${n}): ${parts.length ? parts.join(" · ") : "no vLLM series"}`;

@@ -47,17 +47,23 @@ const METRICS: readonly { label: string; cell: (s: Summary) => string }[] = [
  */
 export function renderSweepTable(rows: readonly SweepRow[], options: SweepTableOptions): string {
   const hasLabel = rows.some((r) => r.label !== undefined);
+  // The server's prefix-cache hit rate, only when some point read it from /metrics.
+  const hasHits = rows.some((r) => r.prefixCacheHitRate != null);
+  const hits = (r: SweepRow) =>
+    r.prefixCacheHitRate == null ? "-" : `${Math.round(r.prefixCacheHitRate * 100)}%`;
   const head = [
     "#",
     ...(hasLabel ? ["case"] : []),
     ...options.axes.map((a) => AXIS_LABEL[a]),
     ...METRICS.map((m) => m.label),
+    ...(hasHits ? ["prefix hits"] : []),
   ];
   const body = rows.map((r) => [
     String(r.index),
     ...(hasLabel ? [r.label ?? ""] : []),
     ...options.axes.map((a) => (r.values[a] == null ? "-" : String(r.values[a]))),
     ...METRICS.map((m) => m.cell(r.summary)),
+    ...(hasHits ? [hits(r)] : []),
   ]);
   const widths = head.map((h, j) => Math.max(h.length, ...body.map((row) => row[j].length)));
   const textCols = hasLabel ? 2 : 1; // "#" and "case" read better left-aligned
