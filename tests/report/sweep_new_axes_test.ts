@@ -24,12 +24,13 @@ Deno.test("sweep.csv keeps its original columns first and appends the new axes' 
     "adapter_count", // the LoRA adapterCount axis, appended after these
   ]);
   const [, first, second] = sweepToCsv(rows).trimEnd().split("\n");
-  // Then the GPU columns, empty without GPU data.
-  assert.ok(first.endsWith(",uniform:64-256,0,0,,,"), first);
-  assert.ok(second.endsWith(',"normal:200,50",3000,0.7,,,'), second);
+  // Then the GPU and prefix-group columns, empty without GPU data or groups.
+  assert.ok(first.endsWith(",uniform:64-256,0,0,,,,,"), first);
+  assert.ok(second.endsWith(',"normal:200,50",3000,0.7,,,,,'), second);
+  assert.deepEqual(SWEEP_CSV_COLUMNS.slice(-2), ["prefix_groups", "prefix_cache_hit_rate"]);
   // A row without the new values (an older caller) leaves the new cells empty.
   const old = sweepToCsv([{ ...rows[0], values: BASE }]).trimEnd().split("\n")[1];
-  assert.ok(old.endsWith(",,,,,,"), old);
+  assert.ok(old.endsWith(",,,,,,,,"), old);
 });
 
 Deno.test("the sweep table labels the new axes; sweep.json carries their values and the hooks", () => {

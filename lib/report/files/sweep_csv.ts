@@ -26,6 +26,8 @@ import type { SweepRow } from "../sweep_row.ts";
  * - `adapter_count`: LoRA adapters the point used (the `adapterCount` axis; empty otherwise).
  * - `gpu_memory_peak_mib`, `gpu_energy_j`: the point's GPU memory peak (summed over GPUs) and
  *   energy over its measured window (summary `gpu`; empty without GPU data).
+ * - `prefix_groups` (the `prefixGroups` axis), `prefix_cache_hit_rate`: the server's prefix
+ *   cache hits over queries in the point, from its /metrics (empty when not scraped).
  */
 export const SWEEP_CSV_COLUMNS: readonly string[] = [
   "point",
@@ -59,6 +61,9 @@ export const SWEEP_CSV_COLUMNS: readonly string[] = [
   // GPU telemetry (summary.gpu).
   "gpu_memory_peak_mib",
   "gpu_energy_j",
+  // Shared-prefix groups: the axis, and the server's prefix-cache hit rate (0..1, /metrics).
+  "prefix_groups",
+  "prefix_cache_hit_rate",
 ];
 
 function cells(r: SweepRow): (string | number | null)[] {
@@ -94,6 +99,8 @@ function cells(r: SweepRow): (string | number | null)[] {
     v.adapterCount ?? null,
     s.gpu?.memory_peak_mib ?? null,
     s.gpu?.energy_j ?? null,
+    v.prefixGroups ?? null,
+    r.prefixCacheHitRate ?? null,
   ];
 }
 
