@@ -17,6 +17,7 @@ import { VARIANT_OPTIONS } from "./variant_args.ts";
 import { type FlagReaders, flagReaders, type FlagValues } from "./flag_readers.ts";
 import { type CarriedRateFunction, LOAD_DEFAULTS, loadFlags, runDuration } from "./load_args.ts";
 import { datasetSource } from "./dataset_args.ts";
+import { SESSION_OPTIONS, sessionsSection } from "./session_args.ts";
 
 export type { CarriedRateFunction };
 
@@ -60,6 +61,7 @@ export const RUN_OPTIONS = {
   "dataset-shuffle": { type: "boolean" },
   "dataset-on-error": { type: "string" },
   "prompt-column": { type: "string" },
+  ...SESSION_OPTIONS,
   ...SAMPLING_OPTIONS,
   seed: { type: "string" },
   timeout: { type: "string" },
@@ -164,6 +166,8 @@ export function parseRunArgs(
       tokenizer: prompts.tokenizer,
     },
     dataset,
+    // Absent unless asked for, so plans of runs without sessions compare equal as before.
+    ...sessionsEntry(sessionsSection(values, problems, { dataset: dataset !== undefined })),
     seed: stop.seed ?? RUN_DEFAULTS.seed,
     ...connectionFlags(r, problems),
     out: r.str("out") ?? RUN_DEFAULTS.out,
@@ -194,6 +198,10 @@ export function parseRunArgs(
   }
   if (problems.length) throw new UsageError(problems);
   return { plan: validateRunPlan(candidate), quiet: values.quiet === true, help: false };
+}
+
+function sessionsEntry(sessions: RunPlan["sessions"]): { sessions?: RunPlan["sessions"] } {
+  return sessions ? { sessions } : {};
 }
 
 /** `--target sim` or `--url` (else OPENAI_BASE_URL, else the default). */

@@ -7,6 +7,7 @@
 import { loadEndsItself, type RunPlan } from "../config/run_plan.ts";
 import { runClosedLoop } from "../load/closed_loop.ts";
 import { runOpenLoop } from "../load/open_loop.ts";
+import { runSessionLoop, type SessionShape } from "../load/session_loop.ts";
 import { type Shard, shareOf } from "../load/shard.ts";
 import { runStagedClosedLoop } from "../load/staged_closed_loop.ts";
 import { concurrencySchedule } from "../load/stages.ts";
@@ -26,6 +27,8 @@ export interface DriveLoadOptions {
   maxInFlight?: number;
   /** Stops scheduling. */
   signal?: AbortSignal;
+  /** Sessions (plan.sessions): the turns and think times the executor follows. */
+  sessions?: SessionShape;
 }
 
 /**
@@ -65,6 +68,17 @@ export async function driveLoad(plan: RunPlan, options: DriveLoadOptions): Promi
     await runStagedClosedLoop({
       schedule: concurrencySchedule(plan.load.stages),
       rampMs: plan.load.rampMs,
+      stopRule,
+      clock,
+      dispatch,
+      signal,
+      shard,
+    });
+  } else if (options.sessions) {
+    await runSessionLoop({
+      users: plan.load.concurrency!,
+      rampMs: plan.load.rampMs,
+      sessions: options.sessions,
       stopRule,
       clock,
       dispatch,
