@@ -10,7 +10,7 @@
 import { join } from "node:path";
 import { parseRunArgs } from "../lib/cli/run_args.ts";
 import { runBenchmark } from "../lib/run/run_benchmark.ts";
-import { recordFromJsonl } from "../lib/report/record_jsonl.ts";
+import { recordFromJsonl } from "../lib/report/files/record_jsonl.ts";
 import { describe } from "../lib/metrics/stats.ts";
 import type { RequestRecord } from "../lib/metrics/record.ts";
 import { spawnTruthServer } from "./truth_server.ts";

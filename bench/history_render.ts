@@ -6,9 +6,9 @@
  */
 import { parseArgs } from "node:util";
 import { type HistoryRecord, historyTrend, parseHistory } from "../lib/metrics/run_history.ts";
-import { renderHistoryTable } from "../lib/report/history_table.ts";
-import { renderPromText } from "../lib/report/prom_export.ts";
-import { renderHistoryHtml } from "../lib/report/history_html.ts";
+import { renderHistoryTable } from "../lib/report/terminal/history_table.ts";
+import { renderPromText } from "../lib/report/files/prom_export.ts";
+import { renderHistoryHtml } from "../lib/report/html/history_html.ts";
 
 const { values } = parseArgs({ args: Deno.args, options: { runs: { type: "string" } } });
 const n = Number(values.runs ?? 1000);

@@ -15,11 +15,11 @@ import { parseArgs } from "node:util";
 import type { GpuSample, ServerMetricsSample } from "../lib/metrics/telemetry_samples.ts";
 import type { RequestRecord } from "../lib/metrics/record.ts";
 import { summarize } from "../lib/metrics/summary.ts";
-import { recordFromJsonl } from "../lib/report/record_jsonl.ts";
+import { recordFromJsonl } from "../lib/report/files/record_jsonl.ts";
 import { digestOf } from "../lib/metrics/run_digest.ts";
 import type { RunReportInput, SweepReportInput } from "../lib/report/report_input.ts";
-import type { SweepValues } from "../lib/report/sweep_table.ts";
-import { type HtmlReportInput, renderHtmlReport } from "../lib/report/html_report.ts";
+import type { SweepValues } from "../lib/report/sweep_row.ts";
+import { type HtmlReportInput, renderHtmlReport } from "../lib/report/html/html_report.ts";
 import {
   syntheticGpuSamples,
   syntheticServerSamples,

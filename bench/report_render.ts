@@ -4,7 +4,7 @@
  * and rendering report.md. `deno run -A bench/report_render.ts [N]`.
  */
 import { loadRunInput } from "../lib/results/load_report_input.ts";
-import { renderRunMarkdown } from "../lib/report/markdown_report.ts";
+import { renderRunMarkdown } from "../lib/report/markdown/markdown_report.ts";
 import { writeSyntheticRun } from "../tests/helpers/synthetic_run.ts";
 
 const n = Number(Deno.args[0] ?? 50_000);

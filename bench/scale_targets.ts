@@ -21,7 +21,7 @@
 import { join } from "node:path";
 import { parseRunArgs } from "../lib/cli/run_args.ts";
 import { runBenchmark } from "../lib/run/run_benchmark.ts";
-import { recordFromJsonl } from "../lib/report/record_jsonl.ts";
+import { recordFromJsonl } from "../lib/report/files/record_jsonl.ts";
 import { describe } from "../lib/metrics/stats.ts";
 import { measurementError } from "../lib/metrics/measurement_error.ts";
 import type { RequestRecord } from "../lib/metrics/record.ts";

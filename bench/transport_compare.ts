@@ -18,7 +18,7 @@
 import { join } from "node:path";
 import { describe } from "../lib/metrics/stats.ts";
 import { measurementError } from "../lib/metrics/measurement_error.ts";
-import { recordFromJsonl } from "../lib/report/record_jsonl.ts";
+import { recordFromJsonl } from "../lib/report/files/record_jsonl.ts";
 import type { RequestRecord } from "../lib/metrics/record.ts";
 import { spawnTruthServer, type Truth, type TruthServerConfig } from "./truth_server.ts";
 

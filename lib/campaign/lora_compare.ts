@@ -7,8 +7,9 @@ import {
   type LoraComparison,
   type LoraRunName,
 } from "../metrics/lora_comparison.ts";
-import { comparisonToJson, renderComparisonMarkdown } from "../report/lora_comparison_report.ts";
-import { renderAdapterMarkdown } from "../report/adapter_stats_table.ts";
+import { comparisonToJson } from "../report/files/comparison_json.ts";
+import { renderComparisonMarkdown } from "../report/markdown/lora_comparison_markdown.ts";
+import { renderAdapterMarkdown } from "../report/markdown/adapter_stats_markdown.ts";
 import { writeFileAtomic } from "../fs/atomic_write.ts";
 import { runBenchmark, type RunIo, type RunOutcome } from "../run/run_benchmark.ts";
 import { createRunDir, makeRunId } from "../results/run_dir.ts";

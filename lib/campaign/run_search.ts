@@ -18,14 +18,9 @@ import {
 } from "../metrics/slo_search.ts";
 import { judgeSearchPoint, type SearchCriteria } from "../metrics/search_point.ts";
 import { writeFileAtomic } from "../fs/atomic_write.ts";
-import {
-  axisUnit,
-  type SearchDoc,
-  searchMeasured,
-  searchToCsv,
-  searchToJson,
-} from "../report/search_json.ts";
-import { renderSearchMarkdown } from "../report/search_table.ts";
+import { axisUnit, type SearchDoc, searchMeasured } from "../report/search_doc.ts";
+import { searchToCsv, searchToJson } from "../report/files/search_json.ts";
+import { renderSearchMarkdown } from "../report/markdown/search_markdown.ts";
 import { startSharedSim } from "./shared_sim.ts";
 import type { SimTarget } from "../run/sim_target.ts";
 import { runBenchmark, type RunIo } from "../run/run_benchmark.ts";
@@ -235,7 +230,7 @@ export async function writeSearchReports(
   try {
     await writeFileAtomic(files[0], renderSearchMarkdown(doc));
     // Loaded on first use: the chart library adds ~170 ms to every CLI start.
-    const { renderSearchHtml } = await import("../report/search_html.ts");
+    const { renderSearchHtml } = await import("../report/html/search_html.ts");
     await writeFileAtomic(files[1], renderSearchHtml(doc));
   } catch (e) {
     log(`warning: reports not written in ${searchDir}: ${(e as Error).message}`);

@@ -1,8 +1,8 @@
 import { join } from "node:path";
 import type { RunPlan } from "../config/run_plan.ts";
 import { writeFileAtomic } from "../fs/atomic_write.ts";
-import { sweepToCsv, sweepToJson } from "../report/sweep_csv.ts";
-import type { SweepRow, SweepValues } from "../report/sweep_table.ts";
+import { sweepToCsv, sweepToJson } from "../report/files/sweep_csv.ts";
+import type { SweepRow, SweepValues } from "../report/sweep_row.ts";
 import { startSharedSim } from "./shared_sim.ts";
 import { UsageError } from "../config/usage_error.ts";
 import { runBenchmark, type RunIo } from "../run/run_benchmark.ts";

@@ -33,12 +33,10 @@ import { classifyServerFailure, findOomLine, type ServerPhase } from "../metrics
 import type { Summary } from "../metrics/summary.ts";
 import { compareVariants, type VariantComparison } from "../metrics/variant_comparison.ts";
 import { writeFileAtomic } from "../fs/atomic_write.ts";
-import {
-  type ComparisonReportInput,
-  renderComparisonHtml,
-  renderComparisonMarkdown,
-} from "../report/variant_comparison_report.ts";
-import type { SweepValues } from "../report/sweep_table.ts";
+import type { ComparisonReportInput } from "../report/variant_comparison_rows.ts";
+import { renderComparisonHtml } from "../report/html/variant_comparison_html.ts";
+import { renderComparisonMarkdown } from "../report/markdown/variant_comparison_markdown.ts";
+import type { SweepValues } from "../report/sweep_row.ts";
 import { TargetError } from "../run/resolve_target.ts";
 import { runBenchmark, type RunIo } from "../run/run_benchmark.ts";
 import { makeRunId } from "../results/run_dir.ts";

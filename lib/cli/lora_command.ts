@@ -1,7 +1,7 @@
 import type { Shutdown } from "./shutdown.ts";
 import type { RunPlan } from "../config/run_plan.ts";
-import { renderAdapterTable } from "../report/adapter_stats_table.ts";
-import { renderComparisonTable } from "../report/lora_comparison_report.ts";
+import { renderAdapterTable } from "../report/terminal/adapter_stats_table.ts";
+import { renderComparisonTable } from "../report/terminal/lora_comparison_table.ts";
 import { runLoraCompare, type RunOne } from "../campaign/lora_compare.ts";
 import type { CliIo } from "./cli_io.ts";
 import { runIo } from "./run_io.ts";

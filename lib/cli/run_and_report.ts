@@ -1,10 +1,10 @@
 import type { RunPlan } from "../config/run_plan.ts";
-import { renderAdapterTable } from "../report/adapter_stats_table.ts";
-import { renderClientHealthLine } from "../report/client_health_report.ts";
-import { renderServerMetricsLine } from "../report/server_metrics_line.ts";
-import { renderSweepTable } from "../report/sweep_table.ts";
-import { renderSummaryTable } from "../report/terminal_table.ts";
-import { renderSloLine, renderVerdictLines } from "../report/verdict_lines.ts";
+import { renderAdapterTable } from "../report/terminal/adapter_stats_table.ts";
+import { renderClientHealthLine } from "../report/terminal/client_health_line.ts";
+import { renderServerMetricsLine } from "../report/terminal/server_metrics_line.ts";
+import { renderSweepTable } from "../report/terminal/sweep_table.ts";
+import { renderSummaryTable } from "../report/terminal/terminal_table.ts";
+import { renderSloLine, renderVerdictLines } from "../report/terminal/verdict_lines.ts";
 import { runBenchmark, type RunOutcome } from "../run/run_benchmark.ts";
 import { runSweep } from "../campaign/run_sweep.ts";
 import type { HookError } from "../run/scenario_hooks.ts";

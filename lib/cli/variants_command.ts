@@ -1,7 +1,7 @@
 import type { RunPlan } from "../config/run_plan.ts";
 import { UsageError } from "../config/usage_error.ts";
-import { renderComparisonText } from "../report/variant_comparison_report.ts";
-import { AXIS_LABEL, type SweepValues } from "../report/sweep_table.ts";
+import { renderComparisonText } from "../report/terminal/variant_comparison_text.ts";
+import { AXIS_LABEL, type SweepValues } from "../report/sweep_row.ts";
 import { runVariants, type VariantPoint } from "../campaign/run_variants.ts";
 import { sweepValues } from "../campaign/run_sweep.ts";
 import { selfCommand } from "../campaign/self_command.ts";

@@ -4,7 +4,7 @@
  */
 
 import { type Observation, OBSERVATION_THRESHOLDS } from "../metrics/observations.ts";
-import { formatMs } from "./terminal_table.ts";
+import { formatMs } from "./format_ms.ts";
 
 const pct = (x: number) => `${x.toFixed(1)} %`;
 const T = OBSERVATION_THRESHOLDS;

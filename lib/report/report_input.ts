@@ -17,7 +17,7 @@ import type { Verdict } from "../metrics/gates.ts";
 import type { ClientHealth } from "../metrics/client_health.ts";
 import type { GpuSample, ServerMetricsSample } from "../metrics/telemetry_samples.ts";
 import type { LoraComparison } from "../metrics/lora_comparison.ts";
-import type { SweepValues } from "./sweep_table.ts";
+import type { SweepValues } from "./sweep_row.ts";
 
 /** One run directory, loaded. */
 export interface RunReportInput {

@@ -12,13 +12,12 @@ import { UsageError } from "../config/usage_error.ts";
 import { compareRuns, type RunsComparison } from "../metrics/runs_comparison.ts";
 import { writeFileAtomic } from "../fs/atomic_write.ts";
 import type { CompareReportInput } from "../report/report_input.ts";
+import { comparedRunNames, runToCompare } from "../report/compared_runs.ts";
+import { renderRunsComparisonMarkdown } from "../report/markdown/runs_comparison_markdown.ts";
 import {
-  comparedRunNames,
-  renderRunsComparisonMarkdown,
   runsComparisonToCsv,
   runsComparisonToJson,
-  runToCompare,
-} from "../report/runs_comparison_report.ts";
+} from "../report/files/runs_comparison_files.ts";
 import { type LoadOptions, loadRunInput } from "./load_report_input.ts";
 import { createRunDir, makeRunId } from "./run_dir.ts";
 import { writeReports } from "./write_reports.ts";

@@ -18,13 +18,13 @@ import type {
   RunReportInput,
   SweepReportInput,
 } from "../report/report_input.ts";
-import { tokenTimesOff } from "../report/record_jsonl.ts";
+import { tokenTimesOff } from "../report/files/record_jsonl.ts";
 import { findRecordsFile, forEachRecord, RECORDS_FILE, RECORDS_FILE_GZ } from "./records_file.ts";
-import { round3 } from "../report/summary_json.ts";
-import { gpuSamplesFromCsv, serverSamplesFromJsonl } from "../report/telemetry_files.ts";
-import { CLIENT_HEALTH_FILE, windowsFromJsonl } from "../report/client_health_jsonl.ts";
+import { round3 } from "../report/files/summary_json.ts";
+import { gpuSamplesFromCsv, serverSamplesFromJsonl } from "../report/files/telemetry_files.ts";
+import { CLIENT_HEALTH_FILE, windowsFromJsonl } from "../report/files/client_health_jsonl.ts";
 import { clientHealth } from "../metrics/client_health.ts";
-import type { SweepValues } from "../report/sweep_table.ts";
+import type { SweepValues } from "../report/sweep_row.ts";
 import type { AdapterStats } from "../metrics/adapter_stats.ts";
 import { pathExists } from "../fs/path_exists.ts";
 import { META_FILE, SUMMARY_FILE, VERDICT_FILE } from "./results_files.ts";

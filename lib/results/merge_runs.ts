@@ -26,9 +26,9 @@ import {
   interruptedVerdict,
   type Verdict,
 } from "../metrics/gates.ts";
-import { roundedRecordToJsonl, tokenTimesOff } from "../report/record_jsonl.ts";
-import { summaryToJson } from "../report/summary_json.ts";
-import { summaryToCsv } from "../report/summary_csv.ts";
+import { roundedRecordToJsonl, tokenTimesOff } from "../report/files/record_jsonl.ts";
+import { summaryToJson } from "../report/files/summary_json.ts";
+import { summaryToCsv } from "../report/files/summary_csv.ts";
 import { writeFileAtomic } from "../fs/atomic_write.ts";
 import { loadRunInput } from "./load_report_input.ts";
 import { checkShardSet, type ShardRun } from "./merge_check.ts";

@@ -7,7 +7,7 @@
 import { join } from "node:path";
 import { RunDigest } from "../metrics/run_digest.ts";
 import { writeFileAtomic } from "../fs/atomic_write.ts";
-import { summaryToJson } from "../report/summary_json.ts";
+import { summaryToJson } from "../report/files/summary_json.ts";
 import { findRecordsFile, forEachRecord } from "./records_file.ts";
 import { pathExists } from "../fs/path_exists.ts";
 import { META_FILE, readMeta, SUMMARY_FILE } from "./results_files.ts";

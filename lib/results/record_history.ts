@@ -18,7 +18,7 @@ import {
   parseHistory,
 } from "../metrics/run_history.ts";
 import { writeFileAtomic } from "../fs/atomic_write.ts";
-import { promLabels, renderPromText } from "../report/prom_export.ts";
+import { promLabels, renderPromText } from "../report/files/prom_export.ts";
 import { pushgatewayUrl, pushToGateway } from "./pushgateway.ts";
 
 /** The history file's name in the results root (a contract). */
@@ -75,7 +75,7 @@ export async function writeHistoryHtml(
   records: readonly HistoryRecord[],
   options: { title?: string } = {},
 ): Promise<void> {
-  const { renderHistoryHtml } = await import("../report/history_html.ts");
+  const { renderHistoryHtml } = await import("../report/html/history_html.ts");
   await writeFileAtomic(path, renderHistoryHtml(historyTrend(records), options));
 }
 

@@ -5,7 +5,7 @@
  */
 
 import { join } from "node:path";
-import { recordFromJsonl } from "../report/record_jsonl.ts";
+import { recordFromJsonl } from "../report/files/record_jsonl.ts";
 import type { RequestRecord } from "../metrics/record.ts";
 import { pathExists } from "../fs/path_exists.ts";
 import { JsonlSink } from "./jsonl_sink.ts";

@@ -9,7 +9,7 @@ import type { MetaJson } from "./meta_json.ts";
 
 /** What ran, against what, when (meta.ts). */
 export const META_FILE = "meta.json";
-/** The run's statistics (summary_json.ts). */
+/** The run's statistics (report/files/summary_json.ts). */
 export const SUMMARY_FILE = "summary.json";
 /** summary.json's headline numbers as one CSV row. */
 export const SUMMARY_CSV_FILE = "summary.csv";

@@ -5,7 +5,7 @@
  *
  * `--baseline latest`: the newest run directory directly under the results root (`--out`) with
  * the same recipe and target as this run: the same repeat key as `llmload compare` uses
- * (runs_comparison_report.ts), computed from a command line without the verdict flags, and the
+ * (report/compared_runs.ts), computed from a command line without the verdict flags, and the
  * same model and URL (any `--target sim` counts as one target, its port changes every run).
  * The other matching runs in the baseline's directory are its repeats: they give the noise band.
  */
@@ -28,10 +28,10 @@ import {
   type Verdict,
 } from "../metrics/gates.ts";
 import { compareRuns, type RunToCompare } from "../metrics/runs_comparison.ts";
-import { repeatKey } from "../report/runs_comparison_report.ts";
+import { repeatKey } from "../report/compared_runs.ts";
 import { writeFileAtomic } from "../fs/atomic_write.ts";
-import { summaryToJson } from "../report/summary_json.ts";
-import { verdictToJunit } from "../report/junit_xml.ts";
+import { summaryToJson } from "../report/files/summary_json.ts";
+import { verdictToJunit } from "../report/files/junit_xml.ts";
 import { pathExists } from "../fs/path_exists.ts";
 import { META_FILE, SUMMARY_FILE, VERDICT_FILE } from "./results_files.ts";
 import { readJson } from "../fs/json_file.ts";

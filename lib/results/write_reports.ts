@@ -7,11 +7,9 @@
 
 import { join } from "node:path";
 import type { AnyReportInput } from "../report/report_input.ts";
-import {
-  renderCompareMarkdown,
-  renderRunMarkdown,
-  renderSweepMarkdown,
-} from "../report/markdown_report.ts";
+import type { Reporter } from "../report/reporter.ts";
+import { markdownReporter } from "../report/markdown/markdown_reporter.ts";
+import { htmlReporter } from "../report/html/html_reporter.ts";
 import { writeFileAtomic } from "../fs/atomic_write.ts";
 import {
   loadLoraCompareInput,
@@ -47,33 +45,8 @@ export async function loadAnyReportInput(
   }
 }
 
-/** The Markdown report of any loaded input. */
-export function renderMarkdownReport(input: AnyReportInput): string {
-  switch (input.kind) {
-    case "run":
-      return renderRunMarkdown(input.run);
-    case "sweep":
-      return renderSweepMarkdown(input.sweep);
-    case "compare":
-      return renderCompareMarkdown(input.compare);
-  }
-}
-
-/**
- * The HTML report of any loaded input. The renderer and its chart library are imported on first
- * use: loaded eagerly they would add ~170 ms to every start of the CLI.
- */
-export async function renderHtmlReport(input: AnyReportInput): Promise<string> {
-  const html = await import("../report/html_report.ts");
-  switch (input.kind) {
-    case "run":
-      return html.renderRunHtml(input.run);
-    case "sweep":
-      return html.renderSweepHtml(input.sweep);
-    case "compare":
-      return html.renderCompareHtml(input.compare);
-  }
-}
+/** The reports every results directory gets, in the order written (report.md first). */
+export const DIRECTORY_REPORTERS: readonly Reporter[] = [markdownReporter, htmlReporter];
 
 /** What {@link writeReports} wrote. */
 export interface WrittenReports {
@@ -82,16 +55,18 @@ export interface WrittenReports {
   files: string[];
 }
 
-/** Loads `dir` and (re)writes its report.md and report.html. */
+/** Loads `dir` and (re)writes its report.md and report.html: one file per reporter. */
 export async function writeReports(
   dir: string,
   options: LoadOptions = {},
 ): Promise<WrittenReports> {
   const { dirKind, input } = await loadAnyReportInput(dir, options);
-  const files = [join(dir, "report.md")];
-  await writeFileAtomic(files[0], renderMarkdownReport(input));
-  files.push(join(dir, "report.html"));
-  await writeFileAtomic(files[1], await renderHtmlReport(input));
+  const files: string[] = [];
+  for (const reporter of DIRECTORY_REPORTERS) {
+    const path = join(dir, reporter.fileName);
+    await writeFileAtomic(path, await reporter.render(input));
+    files.push(path);
+  }
   return { dirKind, files };
 }
 

@@ -8,13 +8,17 @@ import type { RequestRecord } from "../metrics/record.ts";
 import { LiveStats } from "../metrics/live_stats.ts";
 import type { Summary } from "../metrics/summary.ts";
 import { RunDigest } from "../metrics/run_digest.ts";
-import { foldTokenTimes, roundedRecord, roundedRecordToJsonl } from "../report/record_jsonl.ts";
-import { summaryToCsv } from "../report/summary_csv.ts";
-import { summaryToJson } from "../report/summary_json.ts";
+import {
+  foldTokenTimes,
+  roundedRecord,
+  roundedRecordToJsonl,
+} from "../report/files/record_jsonl.ts";
+import { summaryToCsv } from "../report/files/summary_csv.ts";
+import { summaryToJson } from "../report/files/summary_json.ts";
 import { writeFileAtomic } from "../fs/atomic_write.ts";
 import { writeReportsAtEnd } from "../results/write_reports.ts";
 import { recordRunHistory } from "../results/record_history.ts";
-import { formatProgressLine } from "../report/progress_line.ts";
+import { formatProgressLine } from "../report/terminal/progress_line.ts";
 import { preparePrompts, type PromptBook } from "../workload/prepare_prompts.ts";
 import { loadLocalTokenizer, type LocalTokenizer } from "../workload/local_tokenizer.ts";
 import {

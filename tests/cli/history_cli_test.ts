@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { llmload } from "../helpers/llmload_cli.ts";
 import { parsePromText } from "../../lib/telemetry/prom_text.ts";
-import { HISTORY_CSV_COLUMNS } from "../../lib/report/history_table.ts";
+import { HISTORY_CSV_COLUMNS } from "../../lib/report/files/history_files.ts";
 
 const FAST = ["--target", "sim", "--sim-profile", "fixed", "--sim-itl", "1ms"];
 

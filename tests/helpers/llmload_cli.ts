@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { SWEEP_CSV_COLUMNS } from "../../lib/report/sweep_csv.ts";
+import { SWEEP_CSV_COLUMNS } from "../../lib/report/files/sweep_csv.ts";
 
 /** The CLI entry point, run the way a user runs it (a child `deno run -A main.ts ...`). */
 export const MAIN = new URL("../../main.ts", import.meta.url).pathname;

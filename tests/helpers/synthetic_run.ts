@@ -12,8 +12,8 @@ import {
   type GpuSample,
   type ServerMetricsSample,
 } from "../../lib/metrics/telemetry_samples.ts";
-import { recordToJsonl } from "../../lib/report/record_jsonl.ts";
-import { summaryToJson } from "../../lib/report/summary_json.ts";
+import { recordToJsonl } from "../../lib/report/files/record_jsonl.ts";
+import { summaryToJson } from "../../lib/report/files/summary_json.ts";
 
 /** Shape of the synthetic requests. */
 export interface SyntheticRun {

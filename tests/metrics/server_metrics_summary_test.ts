@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { counterDelta, summarizeServerMetrics } from "../../lib/metrics/server_metrics_summary.ts";
 import type { ServerMetricsSample } from "../../lib/metrics/telemetry_samples.ts";
-import { renderServerMetricsLine } from "../../lib/report/server_metrics_line.ts";
+import { renderServerMetricsLine } from "../../lib/report/terminal/server_metrics_line.ts";
 
 function sample(tMs: number, over: Partial<ServerMetricsSample> = {}): ServerMetricsSample {
   return {

@@ -5,10 +5,10 @@ import { classifyServerFailure, findOomLine } from "../../lib/metrics/server_fai
 import {
   type ComparisonReportInput,
   formatChange,
-  renderComparisonHtml,
-  renderComparisonMarkdown,
-  renderComparisonText,
-} from "../../lib/report/variant_comparison_report.ts";
+} from "../../lib/report/variant_comparison_rows.ts";
+import { renderComparisonHtml } from "../../lib/report/html/variant_comparison_html.ts";
+import { renderComparisonMarkdown } from "../../lib/report/markdown/variant_comparison_markdown.ts";
+import { renderComparisonText } from "../../lib/report/terminal/variant_comparison_text.ts";
 
 /** A summary whose E2E mean and ITL p99 are the given values (the rest from no records). */
 function summaryWith(e2eMean: number, itlP99: number): Summary {

@@ -5,7 +5,8 @@
 import assert from "node:assert/strict";
 import type { RequestRecord } from "../../lib/metrics/record.ts";
 import { adapterStats } from "../../lib/metrics/adapter_stats.ts";
-import { renderAdapterMarkdown, renderAdapterTable } from "../../lib/report/adapter_stats_table.ts";
+import { renderAdapterMarkdown } from "../../lib/report/markdown/adapter_stats_markdown.ts";
+import { renderAdapterTable } from "../../lib/report/terminal/adapter_stats_table.ts";
 import { assertGolden } from "../helpers/golden.ts";
 
 const dir = new URL("../../fixtures/reports/", import.meta.url);

@@ -1,10 +1,8 @@
 import assert from "node:assert/strict";
 import { clientHealth, type HealthWindow } from "../../lib/metrics/client_health.ts";
-import {
-  clientHealthHtml,
-  clientHealthMarkdown,
-  renderClientHealthLine,
-} from "../../lib/report/client_health_report.ts";
+import { clientHealthHtml } from "../../lib/report/html/client_health_html.ts";
+import { clientHealthMarkdown } from "../../lib/report/markdown/client_health_markdown.ts";
+import { renderClientHealthLine } from "../../lib/report/terminal/client_health_line.ts";
 import { describe } from "../../lib/metrics/stats.ts";
 
 const NO_LATENESS = describe([]);

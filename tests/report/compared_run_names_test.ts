@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { comparedRunNames } from "../../lib/report/runs_comparison_report.ts";
+import { comparedRunNames } from "../../lib/report/compared_runs.ts";
 import { syntheticRun } from "../helpers/report_fixtures.ts";
 
 Deno.test("compared runs are headed by their label, else their server variant, else their id", () => {

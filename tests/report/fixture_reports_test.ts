@@ -4,9 +4,9 @@
  */
 import assert from "node:assert/strict";
 import { summarize } from "../../lib/metrics/summary.ts";
-import { recordFromJsonl } from "../../lib/report/record_jsonl.ts";
-import { summaryToJson } from "../../lib/report/summary_json.ts";
-import { renderSummaryTable } from "../../lib/report/terminal_table.ts";
+import { recordFromJsonl } from "../../lib/report/files/record_jsonl.ts";
+import { summaryToJson } from "../../lib/report/files/summary_json.ts";
+import { renderSummaryTable } from "../../lib/report/terminal/terminal_table.ts";
 import { assertGolden } from "../helpers/golden.ts";
 
 const dir = new URL("../../fixtures/records/", import.meta.url);

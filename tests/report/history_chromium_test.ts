@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { type HistoryRecord, historyTrend } from "../../lib/metrics/run_history.ts";
-import { renderHistoryHtml } from "../../lib/report/history_html.ts";
+import { renderHistoryHtml } from "../../lib/report/html/history_html.ts";
 import { checkPage, findChromium } from "../helpers/chromium_page.ts";
 
 // Debian's chromium package: `apt-get install -y chromium`. Without it this test is skipped.

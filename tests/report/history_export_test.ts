@@ -4,11 +4,11 @@ import {
   HISTORY_CSV_COLUMNS,
   historyToCsv,
   historyToJson,
-  renderHistoryMarkdown,
-  renderHistoryTable,
-} from "../../lib/report/history_table.ts";
-import { PROM_FAMILIES, renderPromText } from "../../lib/report/prom_export.ts";
-import { renderHistoryHtml } from "../../lib/report/history_html.ts";
+} from "../../lib/report/files/history_files.ts";
+import { renderHistoryMarkdown } from "../../lib/report/markdown/history_markdown.ts";
+import { renderHistoryTable } from "../../lib/report/terminal/history_table.ts";
+import { PROM_FAMILIES, renderPromText } from "../../lib/report/files/prom_export.ts";
+import { renderHistoryHtml } from "../../lib/report/html/history_html.ts";
 import { parsePromText } from "../../lib/telemetry/prom_text.ts";
 import { externalReferences, wellFormedProblems } from "../helpers/html_checks.ts";
 

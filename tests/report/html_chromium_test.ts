@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { renderHtmlReport } from "../../lib/report/html_report.ts";
+import { renderHtmlReport } from "../../lib/report/html/html_report.ts";
 import { checkPage, findChromium } from "../helpers/chromium_page.ts";
 import { syntheticCompare, syntheticRun, syntheticSweep } from "../helpers/report_fixtures.ts";
 

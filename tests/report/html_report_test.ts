@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { parseHTML } from "linkedom";
-import { renderHtmlReport } from "../../lib/report/html_report.ts";
+import { renderHtmlReport } from "../../lib/report/html/html_report.ts";
 import { externalReferences, wellFormedProblems } from "../helpers/html_checks.ts";
 import { syntheticCompare, syntheticRun, syntheticSweep } from "../helpers/report_fixtures.ts";
 

@@ -1,14 +1,14 @@
 import assert from "node:assert/strict";
 import { XMLValidator } from "fast-xml-parser";
-import { verdictToJunit, xmlEscape } from "../../lib/report/junit_xml.ts";
+import { verdictToJunit, xmlEscape } from "../../lib/report/files/junit_xml.ts";
 import {
   decideVerdict,
   type GateResult,
   interruptedVerdict,
   stopExitCode,
 } from "../../lib/metrics/gates.ts";
-import { renderVerdictLines } from "../../lib/report/verdict_lines.ts";
-import { verdictMarkdown } from "../../lib/report/verdict_section.ts";
+import { renderVerdictLines } from "../../lib/report/terminal/verdict_lines.ts";
+import { verdictMarkdown } from "../../lib/report/markdown/verdict_section.ts";
 
 const gate = (expression: string, failed: boolean, reason?: string): GateResult => ({
   expression,

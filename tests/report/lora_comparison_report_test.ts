@@ -13,12 +13,10 @@ import {
   improvementPct,
   type LoraComparison,
 } from "../../lib/metrics/lora_comparison.ts";
-import {
-  comparisonToJson,
-  formatImprovement,
-  renderComparisonMarkdown,
-  renderComparisonTable,
-} from "../../lib/report/lora_comparison_report.ts";
+import { comparisonToJson } from "../../lib/report/files/comparison_json.ts";
+import { formatImprovement } from "../../lib/report/lora_comparison_tables.ts";
+import { renderComparisonMarkdown } from "../../lib/report/markdown/lora_comparison_markdown.ts";
+import { renderComparisonTable } from "../../lib/report/terminal/lora_comparison_table.ts";
 import { assertGolden } from "../helpers/golden.ts";
 
 const dir = new URL("../../fixtures/reports/", import.meta.url);

@@ -6,8 +6,11 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { loadRunInput, loadSweepInput } from "../../lib/results/load_report_input.ts";
-import { renderRunMarkdown, renderSweepMarkdown } from "../../lib/report/markdown_report.ts";
-import { sweepToJson } from "../../lib/report/sweep_csv.ts";
+import {
+  renderRunMarkdown,
+  renderSweepMarkdown,
+} from "../../lib/report/markdown/markdown_report.ts";
+import { sweepToJson } from "../../lib/report/files/sweep_csv.ts";
 import { compareRunDirs } from "../../lib/results/compare_runs.ts";
 import { writeReports } from "../../lib/results/write_reports.ts";
 import { assertGolden } from "../helpers/golden.ts";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { recordFromJsonl, recordToJsonl } from "../../lib/report/record_jsonl.ts";
+import { recordFromJsonl, recordToJsonl } from "../../lib/report/files/record_jsonl.ts";
 import type { RequestRecord } from "../../lib/metrics/record.ts";
 
 const base: RequestRecord = {

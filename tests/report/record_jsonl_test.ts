@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { RequestRecord } from "../../lib/metrics/record.ts";
-import { recordFromJsonl, recordToJsonl } from "../../lib/report/record_jsonl.ts";
+import { recordFromJsonl, recordToJsonl } from "../../lib/report/files/record_jsonl.ts";
 
 const FULL: RequestRecord = {
   index: 7,

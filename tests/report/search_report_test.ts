@@ -1,12 +1,11 @@
 import assert from "node:assert/strict";
 import type { SearchAnswer } from "../../lib/metrics/slo_search.ts";
-import { type SearchDoc, type SearchPointRow, searchToCsv } from "../../lib/report/search_json.ts";
-import {
-  renderSearchMarkdown,
-  renderSearchTable,
-  searchAnswerLine,
-} from "../../lib/report/search_table.ts";
-import { renderSearchHtml } from "../../lib/report/search_html.ts";
+import type { SearchDoc, SearchPointRow } from "../../lib/report/search_doc.ts";
+import { searchToCsv } from "../../lib/report/files/search_json.ts";
+import { renderSearchMarkdown } from "../../lib/report/markdown/search_markdown.ts";
+import { searchAnswerLine } from "../../lib/report/search_text.ts";
+import { renderSearchTable } from "../../lib/report/terminal/search_table.ts";
+import { renderSearchHtml } from "../../lib/report/html/search_html.ts";
 import { externalReferences, wellFormedProblems } from "../helpers/html_checks.ts";
 
 function point(n: number, value: number, ttftP99: number): SearchPointRow {

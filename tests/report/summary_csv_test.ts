@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { RequestRecord } from "../../lib/metrics/record.ts";
 import { summarize } from "../../lib/metrics/summary.ts";
-import { SUMMARY_CSV_COLUMNS, summaryToCsv } from "../../lib/report/summary_csv.ts";
+import { SUMMARY_CSV_COLUMNS, summaryToCsv } from "../../lib/report/files/summary_csv.ts";
 
 // The public column contract, written out literally: changing it must be deliberate.
 const EXPECTED_HEADER = [

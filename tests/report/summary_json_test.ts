@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { summarize } from "../../lib/metrics/summary.ts";
-import { round3, summaryToJson } from "../../lib/report/summary_json.ts";
+import { round3, summaryToJson } from "../../lib/report/files/summary_json.ts";
 
 Deno.test("summary.json is 2-space indented, newline-terminated and rounds to 3 decimals", () => {
   const s = summarize([{

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { summarize } from "../../lib/metrics/summary.ts";
-import { SWEEP_CSV_COLUMNS, sweepToCsv, sweepToJson } from "../../lib/report/sweep_csv.ts";
-import { renderSweepTable, type SweepRow } from "../../lib/report/sweep_table.ts";
+import { SWEEP_CSV_COLUMNS, sweepToCsv, sweepToJson } from "../../lib/report/files/sweep_csv.ts";
+import type { SweepRow } from "../../lib/report/sweep_row.ts";
+import { renderSweepTable } from "../../lib/report/terminal/sweep_table.ts";
 
 const BASE = { concurrency: 4, rate: null, maxInFlight: null, promptTokens: 4000, maxTokens: null };
 const rows: SweepRow[] = [

@@ -1,5 +1,8 @@
 import assert from "node:assert/strict";
-import { gpuSamplesFromCsv, serverSamplesFromJsonl } from "../../lib/report/telemetry_files.ts";
+import {
+  gpuSamplesFromCsv,
+  serverSamplesFromJsonl,
+} from "../../lib/report/files/telemetry_files.ts";
 import { GPU_CSV_COLUMNS } from "../../lib/metrics/telemetry_samples.ts";
 import { gpuTotals, gpuUsage } from "../../lib/metrics/gpu_usage.ts";
 

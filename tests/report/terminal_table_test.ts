@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import type { RequestRecord } from "../../lib/metrics/record.ts";
 import { summarize } from "../../lib/metrics/summary.ts";
-import { formatMs, renderSummaryTable } from "../../lib/report/terminal_table.ts";
+import { formatMs } from "../../lib/report/format_ms.ts";
+import { renderSummaryTable } from "../../lib/report/terminal/terminal_table.ts";
 
 // deno-lint-ignore no-control-regex
 const ANSI = /\x1b\[[0-9;]*m/g;

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { summarize } from "../../lib/metrics/summary.ts";
 import type { TokenSource } from "../../lib/metrics/record.ts";
-import { renderSummaryTable } from "../../lib/report/terminal_table.ts";
-import { renderRunMarkdown } from "../../lib/report/markdown_report.ts";
-import { renderRunHtml } from "../../lib/report/run_html.ts";
-import { summaryToJson } from "../../lib/report/summary_json.ts";
+import { renderSummaryTable } from "../../lib/report/terminal/terminal_table.ts";
+import { renderRunMarkdown } from "../../lib/report/markdown/markdown_report.ts";
+import { renderRunHtml } from "../../lib/report/html/run_html.ts";
+import { summaryToJson } from "../../lib/report/files/summary_json.ts";
 import { tokenSourceNote } from "../../lib/report/token_source_note.ts";
 import { syntheticRun } from "../helpers/report_fixtures.ts";
 

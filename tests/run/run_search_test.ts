@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { parseSearchArgs } from "../../lib/cli/search_args.ts";
 import { runSearch } from "../../lib/campaign/run_search.ts";
-import { SEARCH_CSV_COLUMNS } from "../../lib/report/search_json.ts";
-import { searchAnswerLine } from "../../lib/report/search_table.ts";
+import { SEARCH_CSV_COLUMNS } from "../../lib/report/files/search_json.ts";
+import { searchAnswerLine } from "../../lib/report/search_text.ts";
 import { externalReferences, wellFormedProblems } from "../helpers/html_checks.ts";
 import { readJsonl } from "../helpers/run_in_process.ts";
 

@@ -10,7 +10,7 @@ import {
   calibrationJson,
   type CalibrationSetup,
   renderCalibration,
-} from "../../report/calibration_report.ts";
+} from "../../report/terminal/calibration_report.ts";
 import { calibrateLevel, type CalibrationLevel } from "../../campaign/calibrate.ts";
 import { type CalibrateArgs, levelRunArgs, parseCalibrateArgs } from "../calibrate_args.ts";
 import type { CliIo } from "../cli_io.ts";

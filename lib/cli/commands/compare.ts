@@ -1,10 +1,8 @@
 import { parseFlags } from "../flag_suggestion.ts";
 import { UsageError } from "../../config/usage_error.ts";
-import {
-  renderRunsComparisonMarkdown,
-  renderRunsComparisonTable,
-  runsComparisonToCsv,
-} from "../../report/runs_comparison_report.ts";
+import { renderRunsComparisonMarkdown } from "../../report/markdown/runs_comparison_markdown.ts";
+import { renderRunsComparisonTable } from "../../report/terminal/runs_comparison_table.ts";
+import { runsComparisonToCsv } from "../../report/files/runs_comparison_files.ts";
 import { compareRunDirs } from "../../results/compare_runs.ts";
 import type { CliIo } from "../cli_io.ts";
 import { EXIT } from "../exit_codes.ts";

@@ -1,12 +1,9 @@
 import { parseFlags } from "../flag_suggestion.ts";
 import { UsageError } from "../../config/usage_error.ts";
 import { filterHistory, historyTrend } from "../../metrics/run_history.ts";
-import {
-  historyToCsv,
-  historyToJson,
-  renderHistoryMarkdown,
-  renderHistoryTable,
-} from "../../report/history_table.ts";
+import { historyToCsv, historyToJson } from "../../report/files/history_files.ts";
+import { renderHistoryMarkdown } from "../../report/markdown/history_markdown.ts";
+import { renderHistoryTable } from "../../report/terminal/history_table.ts";
 import { HISTORY_FILE, readHistory, writeHistoryHtml } from "../../results/record_history.ts";
 import { HISTORY_HELP } from "../help.ts";
 import type { CliIo } from "../cli_io.ts";

@@ -1,7 +1,7 @@
 import { parseFlags } from "../flag_suggestion.ts";
 import { UsageError } from "../../config/usage_error.ts";
-import { renderSummaryTable } from "../../report/terminal_table.ts";
-import { renderVerdictLines } from "../../report/verdict_lines.ts";
+import { renderSummaryTable } from "../../report/terminal/terminal_table.ts";
+import { renderVerdictLines } from "../../report/terminal/verdict_lines.ts";
 import { mergeRunDirs } from "../../results/merge_runs.ts";
 import { MERGE_HELP } from "../help.ts";
 import type { CliIo } from "../cli_io.ts";

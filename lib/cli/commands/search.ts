@@ -1,4 +1,5 @@
-import { renderSearchTable, searchAnswerLine } from "../../report/search_table.ts";
+import { searchAnswerLine } from "../../report/search_text.ts";
+import { renderSearchTable } from "../../report/terminal/search_table.ts";
 import { runSearch } from "../../campaign/run_search.ts";
 import type { CliIo } from "../cli_io.ts";
 import { EXIT } from "../exit_codes.ts";

@@ -11,7 +11,7 @@ import {
   CLIENT_HEALTH_FILE,
   windowsFromJsonl,
   windowToJsonl,
-} from "../../report/client_health_jsonl.ts";
+} from "../../report/files/client_health_jsonl.ts";
 
 /** Writes `<runDir>/client_health.jsonl` (threads in order, windows in time order). */
 export async function writeClientHealth(

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import type { TelemetryPlan } from "../../config/telemetry_plan.ts";
 import type { GpuSample } from "../../metrics/telemetry_samples.ts";
-import { gpuCsvHeader, gpuSampleToCsv } from "../../report/gpu_csv.ts";
+import { gpuCsvHeader, gpuSampleToCsv } from "../../report/files/gpu_csv.ts";
 import { type GpuInventory, readGpuInventory } from "../../telemetry/gpu_inventory.ts";
 import {
   type GpuSampler,
