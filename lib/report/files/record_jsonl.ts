@@ -62,6 +62,10 @@ export interface RecordLine {
    * a pooled connection was reused or the transport cannot tell (fetch), and in older files.
    */
   connect_ms?: number;
+  /** Sessions: the session this request is a turn of; omitted outside sessions. */
+  session_id?: number;
+  /** Sessions: the turn's number in its session, 1-based; omitted outside sessions. */
+  turn?: number;
 }
 
 /** Rounds to 0.001 ms (1 µs): finer than any timing we can honestly claim. */
@@ -159,6 +163,8 @@ export function roundedRecordToJsonl(rounded: RequestRecord): string {
   if (record.tokenCounts.some((k) => k !== 1)) line.token_counts = record.tokenCounts.slice();
   if (record.coldStart) line.cold_start = true;
   if (record.connectMs !== undefined) line.connect_ms = round3(record.connectMs);
+  if (record.sessionId !== undefined) line.session_id = record.sessionId;
+  if (record.turn !== undefined) line.turn = record.turn;
   return JSON.stringify(line);
 }
 
@@ -306,6 +312,10 @@ function readOptionalFields(
   if (model !== undefined) record.model = model;
   const connectMs = f.optNum("connect_ms");
   if (connectMs !== undefined) record.connectMs = connectMs;
+  const sessionId = f.optNum("session_id");
+  if (sessionId !== undefined) record.sessionId = sessionId;
+  const turn = f.optNum("turn");
+  if (turn !== undefined) record.turn = turn;
 }
 
 function readError(err: unknown, f: FieldReader, record: RequestRecord): void {
