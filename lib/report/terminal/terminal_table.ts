@@ -10,6 +10,7 @@ import { ERROR_KINDS } from "../../metrics/record.ts";
 import type { GpuSummary } from "../../metrics/gpu_summary.ts";
 import { tokenSourceNote } from "../token_source_note.ts";
 import { formatMs } from "../format_ms.ts";
+import { turnTableLines } from "./turn_table.ts";
 
 /** Options of {@link renderSummaryTable}. */
 export interface SummaryTableOptions {
@@ -60,6 +61,8 @@ export function renderSummaryTable(summary: Summary, options: SummaryTableOption
   const out: string[] = [];
   if (options.title) out.push(paint.bold(options.title));
   out.push(...latencyLines(summary, paint));
+  const turns = turnTableLines(summary.by_turn);
+  if (turns.length > 0) out.push("", paint.bold(turns[0]), ...turns.slice(1));
   out.push("");
   out.push(requestsLine(summary, paint));
   out.push(...errorLines(summary, options.endpoint, paint));
