@@ -1,3 +1,4 @@
+import { describeThinkTime } from "../load/think_time.ts";
 import { effectiveConcurrency, type RunPlan } from "../config/run_plan.ts";
 export type { MetaJson } from "../results/meta_json.ts";
 import { RECORDS_FILE, RECORDS_FILE_GZ } from "../results/results_files.ts";
@@ -89,6 +90,7 @@ export function buildMeta(plan: RunPlan, run: RunFacts): MetaJson {
     lora: run.lora ?? null,
     server: run.server ?? null,
     ...serverVariantMeta(plan),
+    ...sessionsMeta(plan),
     prompt_length_mode: run.promptLengthMode ?? null,
     // Which tokenizer.json measured the prompts, and whether a chat template was counted.
     prompt_tokenizer: run.promptTokenizer
@@ -150,6 +152,21 @@ function requestMeta(plan: RunPlan): MetaJson["request"] {
     // As sent in every request body (API names); null: none set, the server's defaults apply.
     sampling: r.sampling ? samplingFields(r.sampling) : null,
     tokenizer: synthetic ? r.tokenizer ?? null : null,
+  };
+}
+
+/** Only with `--sessions`: how the sessions were shaped. */
+function sessionsMeta(plan: RunPlan): Pick<MetaJson, "sessions"> {
+  const s = plan.sessions;
+  if (!s) return {};
+  return {
+    sessions: {
+      turns: plan.dataset ? "dataset" : describeOutputLength(s.turns),
+      turn_tokens: plan.dataset ? null : s.turnTokens ?? plan.request.promptTokens,
+      answer_tokens: s.answerTokens ? describeOutputLength(s.answerTokens) : null,
+      think_time: describeThinkTime(s.thinkTime),
+      history: s.history,
+    },
   };
 }
 

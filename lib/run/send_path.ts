@@ -85,7 +85,11 @@ export function createSendPath(options: SendPathOptions): SendPath {
       if (cold) record.coldStart = true;
       onRecord(withTurn(record, slot));
     },
-    onDrop: (slot) => onRecord(withTurn(droppedRecord(slot, specOf(slot)), slot)),
+    onDrop: (slot) => {
+      const spec = specOf(slot);
+      if (slot.session !== undefined) sessions?.forget(slot.session);
+      onRecord(withTurn(droppedRecord(slot, spec), slot));
+    },
     adopt: (r) => {
       if (r.coldStart && r.model !== undefined && sentTo.has(r.model)) delete r.coldStart;
       if (r.model !== undefined) sentTo.add(r.model);

@@ -22,6 +22,8 @@ export interface SessionSpecs {
   specFor(slot: Slot): RequestSpec;
   /** The turn in `slot` ended; `text` is the server's answer (empty when it failed). */
   answered(slot: Slot, text: string): void;
+  /** The session will send no more turns (its start was dropped): its history goes. */
+  forget(session: number): void;
 }
 
 /** A session in progress: the messages sent so far and the turns it has. */
@@ -68,6 +70,7 @@ export function sessionSpecs(
         sampling: plan.request.sampling,
       };
     },
+    forget: (session) => live.delete(session),
     answered: (slot, text) => {
       const session = slot.session!, turn = slot.turn!;
       const s = sessionOf(session);

@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import { runOpenLoop } from "../../lib/load/open_loop.ts";
+import { openSessionDispatch } from "../../lib/load/open_sessions.ts";
 import { runSessionLoop, type SessionShape } from "../../lib/load/session_loop.ts";
 import { createStopRule } from "../../lib/load/stop_rule.ts";
 import { parseThinkTime, thinkMsFor } from "../../lib/load/think_time.ts";
@@ -92,4 +94,39 @@ Deno.test("think time parses fixed, uniform and exponential, and draws are seede
   const mean = Array.from({ length: 4000 }, (_, s) => thinkMsFor(e, 1, s, 1))
     .reduce((a, b) => a + b) / 4000;
   assert.ok(mean > 900 && mean < 1100, `mean ${mean}`);
+});
+
+async function runOpen(shard?: { index: number; count: number }) {
+  const clock = new FakeClock();
+  const sent: { slot: Slot; at: number; endAt: number }[] = [];
+  const turnDispatch = async (slot: Slot) => {
+    const at = clock.now();
+    await clock.sleepUntil(at + 50);
+    sent.push({ slot, at, endAt: clock.now() });
+  };
+  const wrapped = openSessionDispatch({ sessions: SHAPE, clock, dispatch: turnDispatch, shard });
+  const times = Array.from({ length: 6 }, (_, i) => i * 1000);
+  await runOpenLoop({
+    schedule: times[Symbol.iterator](),
+    stopRule: createStopRule({ requests: 6 }),
+    clock,
+    dispatch: wrapped.dispatch,
+    shard: shard && { shard, seed: 7 },
+  });
+  return sent;
+}
+
+Deno.test("open-loop sessions start at the arrivals; their turns follow the think times", async () => {
+  const sent = await runOpen();
+  // Arrival i starts session i at i s; session s has 1 + (s mod 3) turns.
+  assert.equal(sent.length, 1 + 2 + 3 + 1 + 2 + 3);
+  const s2 = sent.filter((s) => s.slot.session === 2);
+  assert.deepEqual(s2.map((s) => s.at), [2000, 2150, 2300]);
+  assert.deepEqual(s2.map((s) => s.slot.turn), [1, 2, 3]);
+  assert.equal(new Set(sent.map((s) => s.slot.index)).size, sent.length, "indices are unique");
+  const parts = [await runOpen({ index: 0, count: 2 }), await runOpen({ index: 1, count: 2 })];
+  const sessionsOf = (sent: { slot: Slot }[]) => new Set(sent.map((s) => s.slot.session));
+  const [a, b] = parts.map(sessionsOf);
+  assert.ok([...a].every((s) => !b.has(s)), "no session is split between shards");
+  assert.equal(parts[0].length + parts[1].length, sent.length);
 });
