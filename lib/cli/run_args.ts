@@ -165,9 +165,7 @@ export function parseRunArgs(
       sampling: parseSamplingFlags(values, problems),
       tokenizer: prompts.tokenizer,
     },
-    dataset,
-    // Absent unless asked for, so plans of runs without sessions compare equal as before.
-    ...sessionsEntry(sessionsSection(values, problems, { dataset: dataset !== undefined })),
+    ...withSessions(dataset, sessionsSection(values, problems, { dataset: !!dataset })),
     seed: stop.seed ?? RUN_DEFAULTS.seed,
     ...connectionFlags(r, problems),
     out: r.str("out") ?? RUN_DEFAULTS.out,
@@ -200,8 +198,15 @@ export function parseRunArgs(
   return { plan: validateRunPlan(candidate), quiet: values.quiet === true, help: false };
 }
 
-function sessionsEntry(sessions: RunPlan["sessions"]): { sessions?: RunPlan["sessions"] } {
-  return sessions ? { sessions } : {};
+/**
+ * `dataset`, and `sessions` only when asked for (`--sessions`), so plans of runs without it
+ * compare equal as before.
+ */
+function withSessions(
+  dataset: RunPlan["dataset"],
+  sessions: RunPlan["sessions"],
+): Pick<RunPlan, "dataset" | "sessions"> {
+  return sessions ? { dataset, sessions } : { dataset };
 }
 
 /** `--target sim` or `--url` (else OPENAI_BASE_URL, else the default). */
