@@ -64,19 +64,8 @@ export async function startServer(
   options: { logPath: string; env?: Record<string, string>; redact?: (text: string) => string },
 ): Promise<ServerProcess> {
   const redact = options.redact ?? ((t: string) => t);
-  const log = await Deno.open(options.logPath, { create: true, append: true });
-  const enc = new TextEncoder();
-  let writes = Promise.resolve();
-  // Both streams append through one queue, so a line is never split by the other stream.
-  const append = (bytes: Uint8Array) => {
-    writes = writes.then(async () => {
-      for (let o = 0; o < bytes.length;) o += await log.write(bytes.subarray(o));
-    });
-    return writes;
-  };
-  await append(
-    enc.encode(redact(`# llmload: ${new Date().toISOString()} starting: ${argv.join(" ")}\n`)),
-  );
+  const log = await openServerLog(options.logPath);
+  await log.line(redact(`# llmload: ${new Date().toISOString()} starting: ${argv.join(" ")}\n`));
   let child: Deno.ChildProcess;
   try {
     child = new Deno.Command(argv[0], {
@@ -88,27 +77,16 @@ export async function startServer(
       detached: true,
     }).spawn();
   } catch (e) {
-    await append(
-      enc.encode(redact(`# llmload: cannot start ${argv[0]}: ${(e as Error).message}\n`)),
-    );
-    await writes;
-    log.close();
-    const exit = { code: 127, signal: null };
-    return {
-      pid: -1,
-      argv: [...argv],
-      exited: Promise.resolve(exit),
-      exit: () => exit,
-      stop: () => Promise.resolve({ forced: false }),
-    };
+    await log.line(redact(`# llmload: cannot start ${argv[0]}: ${(e as Error).message}\n`));
+    await log.close();
+    return neverStarted(argv);
   }
   trackChild(child, { group: true });
   startWatchdog(child.pid);
   const pump = options.redact
-    ? (stream: ReadableStream<Uint8Array>) =>
-      pumpLines(stream, (t) => append(enc.encode(redact(t))))
+    ? (stream: ReadableStream<Uint8Array>) => pumpLines(stream, (t) => log.line(redact(t)))
     : async (stream: ReadableStream<Uint8Array>) => {
-      for await (const chunk of stream) await append(chunk);
+      for await (const chunk of stream) await log.bytes(chunk);
     };
   let ended: ServerExit | undefined;
   const exited = (async () => {
@@ -119,43 +97,82 @@ export async function startServer(
     ]);
     untrackChild(child);
     ended = { code: status.code, signal: status.signal };
-    await append(
-      enc.encode(
-        `# llmload: ${new Date().toISOString()} exited: code ${status.code}` +
-          (status.signal ? `, signal ${status.signal}` : "") + "\n",
-      ),
+    await log.line(
+      `# llmload: ${new Date().toISOString()} exited: code ${status.code}` +
+        (status.signal ? `, signal ${status.signal}` : "") + "\n",
     );
-    log.close();
+    await log.close();
     return ended;
   })();
-  const signal = (sig: Deno.Signal) => {
-    try {
-      Deno.kill(-child.pid, sig);
-    } catch {
-      // the group is gone already
-    }
-  };
   return {
     pid: child.pid,
     argv: [...argv],
     exited,
     exit: () => ended,
-    async stop(graceMs) {
-      if (ended) {
-        signal("SIGKILL"); // stragglers the leader left behind
-        return { forced: false };
-      }
-      signal("SIGTERM");
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const late = new Promise<"late">((r) => timer = setTimeout(() => r("late"), graceMs));
-      const forced = (await Promise.race([exited, late])) === "late";
-      clearTimeout(timer);
-      // Also after a clean exit: workers that ignored the leader's end must not outlive it.
-      signal("SIGKILL");
-      await exited;
-      return { forced };
+    stop: (graceMs) => stopGroup(child.pid, exited, () => ended !== undefined, graceMs),
+  };
+}
+
+/** A server's log file: both output streams append through one queue, so no line is split. */
+async function openServerLog(path: string) {
+  const file = await Deno.open(path, { create: true, append: true });
+  const enc = new TextEncoder();
+  let writes = Promise.resolve();
+  const bytes = (b: Uint8Array) => {
+    writes = writes.then(async () => {
+      for (let o = 0; o < b.length;) o += await file.write(b.subarray(o));
+    });
+    return writes;
+  };
+  return {
+    bytes,
+    line: (text: string) => bytes(enc.encode(text)),
+    close: async () => {
+      await writes;
+      file.close();
     },
   };
+}
+
+/** A command that could not be started: a process that has exited with 127 (not found). */
+function neverStarted(argv: readonly string[]): ServerProcess {
+  const exit = { code: 127, signal: null };
+  return {
+    pid: -1,
+    argv: [...argv],
+    exited: Promise.resolve(exit),
+    exit: () => exit,
+    stop: () => Promise.resolve({ forced: false }),
+  };
+}
+
+/** SIGTERM to the group, SIGKILL after `graceMs`, and SIGKILL in any case for stragglers. */
+async function stopGroup(
+  pid: number,
+  exited: Promise<ServerExit>,
+  hasEnded: () => boolean,
+  graceMs: number,
+): Promise<{ forced: boolean }> {
+  const signal = (sig: Deno.Signal) => {
+    try {
+      Deno.kill(-pid, sig);
+    } catch {
+      // the group is gone already
+    }
+  };
+  if (hasEnded()) {
+    signal("SIGKILL"); // stragglers the leader left behind
+    return { forced: false };
+  }
+  signal("SIGTERM");
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<"late">((r) => timer = setTimeout(() => r("late"), graceMs));
+  const forced = (await Promise.race([exited, late])) === "late";
+  clearTimeout(timer);
+  // Also after a clean exit: workers that ignored the leader's end must not outlive it.
+  signal("SIGKILL");
+  await exited;
+  return { forced };
 }
 
 /** Result of {@link waitServerReady}. */

@@ -23,6 +23,7 @@ Usage:
   llmload sysinfo [options]    print the host, GPUs (nvidia-smi), tags and notes a run records
   llmload agent [options]      HTTP control API: register, queue, run and fetch tests remotely
   llmload calibrate [options]  llmload's own measurement error on this machine, per load level
+  llmload trace-stats FILE     a JSONL trace's lengths and ideal prefix-cache hit rate
   llmload version              print the version
   llmload <command> --help     options of one command
 
@@ -144,6 +145,7 @@ prefixed --sim-; the run's --seed seeds it; \`llmload sim --help\` says what eac
   --sim-fault-reset R --sim-fault-stall R:3s --sim-fault-slow-headers R:2s
   --sim-fault-malformed-sse R --sim-fault-invalid-json R --sim-fault-missing-done R
   --sim-usage off --sim-chunk-tokens N   a server sending no usage / N tokens per SSE event
+  --sim-reasoning-tokens N               the first N tokens of each chat stream are reasoning
   --sim-truth-log FILE   append the simulator's ground truth (when each token was written), one
                          JSON line per request, to compare with requests.jsonl by request id
                          meta.json records them (target.sim_options) and the resulting engine
@@ -172,6 +174,8 @@ cut it first; times stay absolute under every shape):
     --trace-speed X      2 replays twice as fast, 0.5 half as fast (default 1)
     --trace-time-unit ms|s               unit of "timestamp" (default ms)
     --trace-on-error skip|fail           malformed lines: stop before the run (default) or skip
+    --trace-block-size N tokens per "hash_ids" block (default 512): lines sharing leading ids
+                         share exactly those leading prompt tokens (docs/traces.md)
   --arrival, --burstiness and --max-in-flight apply to ramps and rate stages too (arrivals
   follow the integrated rate). A scenario file may also give load.rate as a function
   (t) => req/s | null (docs/running.md "Arrival shapes").
@@ -505,6 +509,8 @@ Server:
   --usage off            never send usage in streams (like @dwmkerr/mock-llm), whatever
                          stream_options asks; the client must count tokens itself
   --chunk-tokens N       N output tokens per SSE event (multi-token text chunks; default 1)
+  --reasoning-tokens N   the first N output tokens of each chat stream go out as
+                         delta.reasoning_content (a thinking model; default 0)
 
 Engine (a continuous-batching step loop; flags override the profile's values):
   --profile NAME         fixed (default), tiny, llama-8b-h100, llama-70b-8xh100
@@ -794,4 +800,31 @@ Examples:
   llmload calibrate --levels 50 --duration 2s --json | jq .levels[0].ttft_error_ms
 
 Exit codes: 0 done (whatever the verdict), 2 usage error.
+`;
+
+/** `llmload trace-stats --help`. */
+export const TRACE_STATS_HELP =
+  `llmload trace-stats — what a JSONL trace asks for, before replaying it
+
+Reads a trace as \`llmload run --trace\` does (Mooncake lines as is: {"timestamp",
+"input_length", "output_length", "hash_ids"}) and prints the request count, duration, input and
+output length distributions (min/p50/p90/p99/max/mean), the prefix blocks it names, and the
+ideal prefix-cache hit rate: with an infinite cache, in trace order, a block hits when an
+earlier request had the same hash_ids up to and including it. Malformed lines are skipped with a
+warning. Nothing is sent.
+
+Usage:
+  llmload trace-stats FILE [--trace-block-size N] [--trace-time-unit ms|s] [--json]
+
+Options:
+  --trace-block-size N   tokens per hash_ids block (default 512, Mooncake's)
+  --trace-time-unit ms|s unit of "timestamp" (default ms)
+  --json                 print the numbers as JSON
+  -h, --help             this help
+
+Examples:
+  llmload trace-stats mooncake_trace.jsonl
+  llmload trace-stats fixtures/traces/mooncake_1000.jsonl --json | jq .ideal_token_hit_rate
+
+Exit codes: 0 done, 2 usage error (no file, unreadable file, no valid line).
 `;

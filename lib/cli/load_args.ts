@@ -160,7 +160,7 @@ function loadShape(
     }
   }
   if (r.str("trace") === undefined) {
-    for (const flag of ["trace-speed", "trace-time-unit", "trace-on-error"]) {
+    for (const flag of ["trace-speed", "trace-time-unit", "trace-on-error", "trace-block-size"]) {
       if (values[flag] !== undefined) problems.push(`--${flag} needs --trace FILE`);
     }
   }
@@ -230,7 +230,10 @@ function stagesFlag(r: FlagReaders, problems: string[], name: string, integer: b
   return parsed.stages;
 }
 
-/** `--trace FILE [--trace-speed X] [--trace-time-unit U] [--trace-on-error E]`. */
+/**
+ * `--trace FILE [--trace-speed X] [--trace-time-unit U] [--trace-on-error E]
+ * [--trace-block-size N]`.
+ */
 function traceShape(r: FlagReaders, problems: string[]): OpenShape | undefined {
   const trace = r.str("trace");
   if (trace === undefined) return undefined;
@@ -254,11 +257,17 @@ function traceShape(r: FlagReaders, problems: string[]): OpenShape | undefined {
   if (onError !== "skip" && onError !== "fail") {
     problems.push(`--trace-on-error must be one of skip, fail (got "${onError}")`);
   }
+  const blockRaw = r.str("trace-block-size");
+  const blockSize = blockRaw === undefined ? undefined : Number(blockRaw);
+  if (blockRaw !== undefined && !(Number.isInteger(blockSize) && blockSize! > 0)) {
+    problems.push(`--trace-block-size must be a whole number of tokens > 0 (got "${blockRaw}")`);
+  }
   return {
     kind: "trace",
     path: trace,
     timeScale: speed,
     timeUnit: unit as "ms" | "s",
     onError: onError as "skip" | "fail",
+    ...(blockSize !== undefined && { blockSize }),
   };
 }

@@ -19,6 +19,7 @@ import { scenariosCommand } from "./commands/scenarios.ts";
 import { searchCommand } from "./commands/search.ts";
 import { simCommand } from "./commands/sim.ts";
 import { sysinfoCommand } from "./commands/sysinfo.ts";
+import { traceStatsCommand } from "./commands/trace_stats.ts";
 import { variantsCommand } from "./commands/variants.ts";
 import { versionCommand } from "./commands/version.ts";
 
@@ -41,6 +42,7 @@ const HELPED_COMMANDS = new Map<string, Command>([
   ["agent", agentEntry],
   ["calibrate", calibrateCommand],
   ["variants", variantsCommand],
+  ["trace-stats", traceStatsCommand],
 ]);
 
 /** Every command by name: the table `main` dispatches on. */

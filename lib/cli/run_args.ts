@@ -43,6 +43,7 @@ export const RUN_OPTIONS = {
   "trace-speed": { type: "string" },
   "trace-time-unit": { type: "string" },
   "trace-on-error": { type: "string" },
+  "trace-block-size": { type: "string" },
   duration: { type: "string" },
   requests: { type: "string" },
   warmup: { type: "string" },

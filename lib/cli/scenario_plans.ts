@@ -76,6 +76,7 @@ const SHAPE_FLAGS = [
   "trace-speed",
   "trace-time-unit",
   "trace-on-error",
+  "trace-block-size",
 ];
 
 /**

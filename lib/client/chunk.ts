@@ -7,6 +7,12 @@
  * role-only or empty chunk is not a token. A usage-only chunk (`choices: []`, the final summary
  * sent for `stream_options.include_usage`) is never a token event: it reports totals, and its
  * arrival time says nothing about when any token was generated.
+ *
+ * Reasoning models served with a reasoning parser (vLLM `--reasoning-parser`) stream their
+ * thinking as `delta.reasoning_content` (older vLLM) or `delta.reasoning` (newer) before the
+ * answer's `delta.content`. Such an event is a token event like any other (TTFT is the first
+ * token of any kind) and is marked as reasoning in {@link StreamState.reasoningEvent}, so the
+ * client can count reasoning tokens and time the first answer token apart.
  */
 
 /** Running interpretation of one stream; {@link interpretChunk} updates it in place. */
@@ -21,6 +27,13 @@ export interface StreamState {
   usageOutputTokens: number | undefined;
   /** Sum of the token counts of all token events so far. */
   countedTokens: number;
+  /**
+   * Whether the latest token event carried reasoning and no answer (no `content`, no tool
+   * calls). A usage rise without text keeps the kind of the event before it.
+   */
+  reasoningEvent: boolean;
+  /** `usage.completion_tokens_details.reasoning_tokens`, latest seen (OpenAI-style servers). */
+  usageReasoningTokens: number | undefined;
 
   /** Message of an error object the server sent inside the stream (vLLM does on engine errors). */
   serverError: string | undefined;
@@ -34,6 +47,8 @@ export function createStreamState(): StreamState {
     promptTokens: undefined,
     usageOutputTokens: undefined,
     countedTokens: 0,
+    reasoningEvent: false,
+    usageReasoningTokens: undefined,
     serverError: undefined,
   };
 }
@@ -55,7 +70,11 @@ interface ChunkShape {
   message?: unknown;
   error?: unknown;
   choices?: unknown;
-  usage?: { prompt_tokens?: unknown; completion_tokens?: unknown } | null;
+  usage?: {
+    prompt_tokens?: unknown;
+    completion_tokens?: unknown;
+    completion_tokens_details?: { reasoning_tokens?: unknown } | null;
+  } | null;
 }
 
 /**
@@ -87,14 +106,9 @@ export function interpretChunk(chunk: unknown, state: StreamState): number {
       if (choice === null || typeof choice !== "object") continue;
       hasChoices = true;
       if (!hasOutput) {
-        const delta = choice.delta;
-        if (delta !== undefined && delta !== null) {
-          hasOutput = nonEmpty(delta.content) || nonEmpty(delta.reasoning_content) ||
-            nonEmpty(delta.reasoning) ||
-            (Array.isArray(delta.tool_calls) && delta.tool_calls.length > 0);
-        } else {
-          hasOutput = nonEmpty(choice.text);
-        }
+        const kind = outputKind(choice);
+        hasOutput = kind !== NO_OUTPUT;
+        if (hasOutput) state.reasoningEvent = kind === REASONING;
       }
       const reason = choice.finish_reason;
       if (typeof reason === "string" && reason.length > 0) state.finishReason = reason;
@@ -106,6 +120,8 @@ export function interpretChunk(chunk: unknown, state: StreamState): number {
   if (usage !== undefined && usage !== null && typeof usage === "object") {
     const prompt = usage.prompt_tokens;
     if (typeof prompt === "number") state.promptTokens = prompt;
+    const reasoning = usage.completion_tokens_details?.reasoning_tokens;
+    if (typeof reasoning === "number") state.usageReasoningTokens = reasoning;
     const completion = usage.completion_tokens;
     if (typeof completion === "number") {
       state.usageOutputTokens = completion;
@@ -138,6 +154,22 @@ export function chunkOutputText(chunk: unknown): string {
     if (typeof v === "string") text += v;
   }
   return text;
+}
+
+const NO_OUTPUT = 0;
+const ANSWER = 1;
+const REASONING = 2;
+
+/**
+ * What a choice carries: an answer (content, tool calls or completions text; a delta holding
+ * both reasoning and content counts as the answer's start), reasoning only, or no output.
+ */
+function outputKind(choice: ChoiceShape): number {
+  const delta = choice.delta;
+  if (delta === undefined || delta === null) return nonEmpty(choice.text) ? ANSWER : NO_OUTPUT;
+  if (nonEmpty(delta.content)) return ANSWER;
+  if (Array.isArray(delta.tool_calls) && delta.tool_calls.length > 0) return ANSWER;
+  return nonEmpty(delta.reasoning_content) || nonEmpty(delta.reasoning) ? REASONING : NO_OUTPUT;
 }
 
 function nonEmpty(v: unknown): boolean {

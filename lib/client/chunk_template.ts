@@ -19,6 +19,11 @@ import type { StreamState } from "./chunk.ts";
 export interface ChunkTemplate {
   readonly prefix: string;
   readonly suffix: string;
+  /**
+   * The hole is `delta.reasoning_content` or `delta.reasoning` with no answer beside it: a
+   * matching event is a reasoning token (chunk.ts `StreamState.reasoningEvent`).
+   */
+  readonly reasoning?: boolean;
 }
 
 const QUOTE = 34;
@@ -64,7 +69,8 @@ export function learnChunkTemplate(
   } catch {
     return undefined;
   }
-  return { prefix: flat(prefix), suffix: flat(suffix) };
+  const template = { prefix: flat(prefix), suffix: flat(suffix) };
+  return state.reasoningEvent ? { ...template, reasoning: true } : template;
 }
 
 /**

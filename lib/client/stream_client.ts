@@ -6,7 +6,8 @@
  * - `sentAt` just before the send (`fetch` by default, see `ClientConfig.transport`);
  *   `headersAt` when the response head has arrived; a connection opened for the request falls
  *   between the two (and `connectMs` says how long it took, when the transport knows);
- * - one `tokenTimes` entry per token event (see chunk.ts). All events decoded from one body
+ * - one `tokenTimes` entry per token event (see chunk.ts), reasoning or answer; `firstAnswerAt`
+ *   at the first answer event of a stream that reasoned first. All events decoded from one body
  *   read share that read's arrival time: they arrived together, and stamping once per read
  *   keeps clock calls off the per-event path;
  * - `endAt` at `[DONE]`, at the end of the stream, or at the failure.
@@ -57,6 +58,10 @@ class StreamRequest {
   readonly requestId = `llmload-${crypto.randomUUID()}`;
   readonly tokenTimes: number[] = [];
   readonly tokenCounts: number[] = [];
+  /** Indexes into `tokenTimes` of the reasoning events (chunk.ts); empty for most streams. */
+  readonly reasoningEvents: number[] = [];
+  /** Arrival of the first answer event, once one came after reasoning, ms from origin. */
+  firstAnswerAt: number | undefined;
   readonly state: StreamState = createStreamState();
   /** Each token event's text, to count tokens from when the server sends no usage. */
   readonly output = new OutputText();
@@ -295,6 +300,8 @@ class StreamRequest {
       // Exactly what interpretChunk would do with this chunk: one token, nothing else changed.
       this.state.countedTokens++;
       if (this.tokenTimes.length === 0) clearTimeout(this.ttftTimer);
+      if (template.reasoning === true) this.reasoningEvents.push(this.tokenTimes.length);
+      else if (this.firstAnswerAt === undefined) this.firstAnswerAt = this.readAt;
       this.tokenTimes.push(this.readAt);
       this.tokenCounts.push(1);
       this.output.addLiteral(
@@ -340,6 +347,8 @@ class StreamRequest {
     }
     if (tokens > 0) {
       if (this.tokenTimes.length === 0) clearTimeout(this.ttftTimer);
+      if (this.state.reasoningEvent) this.reasoningEvents.push(this.tokenTimes.length);
+      else if (this.firstAnswerAt === undefined) this.firstAnswerAt = this.readAt;
       this.tokenTimes.push(this.readAt);
       this.tokenCounts.push(tokens);
       this.output.addText(chunkOutputText(chunk));
@@ -400,12 +409,27 @@ class StreamRequest {
       r.requestedPromptTokens = spec.requestedPromptTokens;
     }
     if (state.finishReason !== undefined) r.finishReason = state.finishReason;
+    this.addReasoning(r, tokens.counts);
     if (this.status !== undefined) r.status = this.status;
     if (this.error !== undefined) {
       if (this.error.status === undefined) delete this.error.status;
       r.error = this.error;
     }
     return r;
+  }
+
+  /**
+   * Reasoning fields of a stream that reasoned (record.ts): the server's own reasoning count
+   * when its usage gives one, else the tokens of the reasoning events (`counts`: the resolved
+   * per-event counts, whatever their source); and when the answer began.
+   */
+  addReasoning(r: RequestRecord, counts: number[]): void {
+    const fromUsage = this.state.usageReasoningTokens;
+    if (this.reasoningEvents.length === 0 && !(fromUsage !== undefined && fromUsage > 0)) return;
+    let counted = 0;
+    for (const i of this.reasoningEvents) counted += counts[i] ?? 1;
+    r.reasoningTokens = fromUsage ?? counted;
+    if (this.firstAnswerAt !== undefined) r.firstAnswerAt = this.firstAnswerAt;
   }
 }
 

@@ -75,6 +75,8 @@ const OpenShape = z.discriminatedUnion("kind", [
     timeScale: z.number().positive(),
     timeUnit: z.enum(["ms", "s"]),
     onError: z.enum(["skip", "fail"]),
+    /** Tokens per `hash_ids` block; absent means 512 (Mooncake). */
+    blockSize: positiveInt.optional(),
   }),
 ]);
 
@@ -202,6 +204,8 @@ const SimSettings = z.strictObject({
   usage: z.boolean().optional(),
   /** Output tokens per SSE event (multi-token text chunks). */
   chunkTokens: positiveInt.optional(),
+  /** Chat streams: the first N output tokens are reasoning (`delta.reasoning_content`). */
+  reasoningTokens: z.number().int().nonnegative().optional(),
   /** Overrides of the profile's engine parameters (batching, KV cache, LoRA slots). */
   engine: z.strictObject({
     maxNumSeqs: positiveInt.optional(),

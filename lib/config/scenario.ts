@@ -237,6 +237,8 @@ const SimDefaultsSchema = z.strictObject({
   usage: z.boolean().optional(),
   /** Output tokens per SSE event. */
   chunkTokens: positiveInt.optional(),
+  /** Chat streams: the first N output tokens are reasoning (`--sim-reasoning-tokens`). */
+  reasoningTokens: z.number().int().nonnegative().optional(),
   maxNumSeqs: positiveInt.optional(),
   maxNumBatchedTokens: positiveInt.optional(),
   chunkedPrefill: z.boolean().optional(),

@@ -13,6 +13,8 @@
  *   into one event is not credited with one slow token plus k-1 free ones. The first event has
  *   no predecessor and contributes nothing, whatever its k.
  * - Send lateness = `sentAt` - `scheduledAt`.
+ * - TTFAT (reasoning streams only) = `firstAnswerAt` - `sentAt`: time to the first answer
+ *   token, beside TTFT which counts the first token of any kind.
  *
  * These functions compute the values for any record, failed ones included (E2E of a failed
  * request is its time to failure). Deciding which records enter statistics is the summary's
@@ -40,6 +42,8 @@ export interface RequestMetrics {
   tpotMs?: number;
   /** sentAt - scheduledAt (how late the client sent it). */
   sendLatenessMs: number;
+  /** firstAnswerAt - sentAt; present only for a reasoning stream whose answer began. */
+  ttfatMs?: number;
   /** How many per-token ITL values {@link forEachItl} yields for this record. */
   itlCount: number;
 }
@@ -68,7 +72,13 @@ export function requestMetrics(r: RequestRecord): RequestMetrics {
     m.decodeMs = e2eMs - ttft;
     if (r.outputTokens >= 2) m.tpotMs = (e2eMs - ttft) / (r.outputTokens - 1);
   }
+  if (r.firstAnswerAt !== undefined) m.ttfatMs = r.firstAnswerAt - r.sentAt;
   return m;
+}
+
+/** Output tokens of `r` that are the answer: all of them less the reasoning ones. */
+export function answerTokens(r: RequestRecord): number {
+  return Math.max(0, r.outputTokens - (r.reasoningTokens ?? 0));
 }
 
 /** Number of per-token ITL values of `r`: the token counts of every event after the first. */

@@ -11,6 +11,8 @@
  * - Prefill ~ TTFT; decode = E2E - TTFT.
  * - TPOT = (E2E - TTFT) / (output tokens - 1), undefined for fewer than 2 output tokens.
  * - ITL = gaps between successive token events; an event carrying k tokens keeps k beside it.
+ * - Reasoning streams (`reasoningTokens` set): TTFT stays the first token of any kind; TTFAT
+ *   (time to first answer token) = `firstAnswerAt` - `sentAt`.
  */
 
 /** Why a request failed. */
@@ -89,6 +91,17 @@ export interface RequestRecord {
   /** Output tokens: from usage when reported, else counted from the text (`outputTokensSource`). */
   outputTokens: number;
   outputTokensSource: TokenSource;
+  /**
+   * Of `outputTokens`, those the model spent reasoning (`delta.reasoning_content` /
+   * `delta.reasoning` events, or the server's `completion_tokens_details.reasoning_tokens`);
+   * absent when the stream had no reasoning, and in records written before it was measured.
+   */
+  reasoningTokens?: number;
+  /**
+   * Arrival of the first answer token event (content or tool calls) of a stream that reasoned;
+   * absent without reasoning (then it is the first token) or when no answer came.
+   */
+  firstAnswerAt?: number;
   /** Prompt tokens we asked for (synthetic prompts), to reveal prompt-length drift. */
   requestedPromptTokens?: number;
   finishReason?: string;

@@ -14,6 +14,10 @@
  *   of `--grace`) are counted in `requests.cancelled` and listed in `errors.cancelled`, but are
  *   not `failed` (so not in the error rate) and not in any latency statistic.
  *
+ * - reasoning streams (records with `reasoningTokens`) add `tokens.reasoning_*`,
+ *   `tokens.answer_total`, `throughput.answer_tokens_per_s` and `ttfat_ms`; a run without
+ *   reasoning has none of these keys, so its summary.json is as before.
+ *
  * Metric definitions are in `per_request.ts`.
  */
 
@@ -26,7 +30,7 @@ import {
   TOKEN_SOURCES,
   type TokenSource,
 } from "./record.ts";
-import { forEachItlGap, requestMetrics } from "./per_request.ts";
+import { answerTokens, forEachItlGap, requestMetrics } from "./per_request.ts";
 import type { Stats } from "./stats.ts";
 import { HISTOGRAM_PRECISION, LatencyHistogram } from "./latency_histogram.ts";
 import type { GpuSummary } from "./gpu_summary.ts";
@@ -87,6 +91,8 @@ export interface Throughput {
   output_tokens_per_s: number | null;
   /** Prompt + output tokens of ok requests per second. */
   total_tokens_per_s: number | null;
+  /** Output tokens less reasoning tokens per second; only when some request reasoned. */
+  answer_tokens_per_s?: number | null;
 }
 
 /** Token totals and provenance, over ok measured requests. */
@@ -115,6 +121,12 @@ export interface TokenSummary {
   prompt_length_mode?: string;
   /** True when requested lengths are not measured exactly (estimates); beside the mode. */
   prompt_lengths_approximate?: boolean;
+  /** Ok requests whose stream reasoned; this and the next two only when there is one. */
+  reasoning_requests?: number;
+  /** Of `output_total`, the reasoning tokens (record.ts `reasoningTokens`). */
+  reasoning_total?: number;
+  /** `output_total` less `reasoning_total`: the answers' tokens. */
+  answer_total?: number;
 }
 
 /**
@@ -127,6 +139,11 @@ export interface Summary {
   throughput: Throughput;
   tokens: TokenSummary;
   ttft_ms: Stats;
+  /**
+   * Time to first answer token (reasoning streams: the first `content` after the reasoning),
+   * over ok requests that reasoned and answered; only when some request reasoned.
+   */
+  ttfat_ms?: Stats;
   ttft_from_scheduled_ms: Stats;
   tpot_ms: Stats;
   itl_ms: Stats;
@@ -212,6 +229,8 @@ export interface SummaryHistograms {
   decode: LatencyHistogram;
   lateness: LatencyHistogram;
   connect: LatencyHistogram;
+  /** Time to first answer token of reasoning streams. */
+  ttfat: LatencyHistogram;
 }
 
 /** Token sums over ok measured records (see {@link TokenSummary}). */
@@ -230,9 +249,17 @@ class TokenCounters {
   actN = 0;
   driftReq = 0;
   driftAct = 0;
+  reasoningRequests = 0;
+  reasoning = 0;
+  answer = 0;
 
   add(r: RequestRecord): void {
     this.output += r.outputTokens;
+    this.answer += answerTokens(r);
+    if (r.reasoningTokens !== undefined) {
+      this.reasoningRequests++;
+      this.reasoning += r.reasoningTokens;
+    }
     this.prompt += r.promptTokens ?? r.requestedPromptTokens ?? 0;
     // An unknown source (a hand-edited record) counts as the weakest.
     const source = r.outputTokensSource in this.sources ? r.outputTokensSource : "counted";
@@ -267,6 +294,13 @@ class TokenCounters {
           prompt_lengths_approximate: promptLengths.approximate,
         }
         : {}),
+      ...(this.reasoningRequests > 0
+        ? {
+          reasoning_requests: this.reasoningRequests,
+          reasoning_total: this.reasoning,
+          answer_total: this.answer,
+        }
+        : {}),
     };
   }
 }
@@ -287,6 +321,7 @@ export class SummaryAccumulator {
     decode: new LatencyHistogram(),
     lateness: new LatencyHistogram(),
     connect: new LatencyHistogram(),
+    ttfat: new LatencyHistogram(),
   };
   warmup = 0;
   measured = 0;
@@ -346,6 +381,7 @@ export class SummaryAccumulator {
       h.decode.add(m.decodeMs!);
     }
     if (m.tpotMs !== undefined) h.tpot.add(m.tpotMs);
+    if (m.ttfatMs !== undefined) h.ttfat.add(m.ttfatMs);
     forEachItlGap(r, (gap, k) => h.itl.add(gap, k));
     this.#tokens.add(r);
   }
@@ -371,6 +407,7 @@ export class SummaryAccumulator {
     const h = this.hist;
     const tokens = this.#tokens.result(options.promptLengths);
     const ttftStats = h.ttft.stats();
+    const reasoned = tokens.reasoning_requests !== undefined;
     return {
       load_mode: options.loadMode,
       requests: {
@@ -386,10 +423,12 @@ export class SummaryAccumulator {
         requests_per_s: rate(this.ok),
         output_tokens_per_s: rate(tokens.output_total),
         total_tokens_per_s: rate(tokens.output_total + tokens.prompt_total),
+        ...(reasoned ? { answer_tokens_per_s: rate(tokens.answer_total!) } : {}),
       },
       tokens,
       output_tokens_source: outputTokensSource(tokens.output_source),
       ttft_ms: ttftStats,
+      ...(reasoned ? { ttfat_ms: h.ttfat.stats() } : {}),
       ttft_from_scheduled_ms: h.ttftSched.stats(),
       tpot_ms: h.tpot.stats(),
       itl_ms: h.itl.stats(),

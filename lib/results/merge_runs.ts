@@ -78,6 +78,7 @@ function shiftRecord(r: RequestRecord, shift: number): RequestRecord {
     sentAt: shifted(r.sentAt, shift),
     endAt: shifted(r.endAt, shift),
     ...(r.headersAt !== undefined ? { headersAt: shifted(r.headersAt, shift) } : {}),
+    ...(r.firstAnswerAt !== undefined ? { firstAnswerAt: shifted(r.firstAnswerAt, shift) } : {}),
     tokenTimes: r.tokenTimes.map((t) => shifted(t, shift)),
   };
 }

@@ -13,6 +13,7 @@ import { type Dataset, pickForRequest } from "../workload/datasets/mod.ts";
 import { type LengthBuckets, lengthBuckets } from "../workload/length_buckets.ts";
 import type { ParsedTrace } from "../load/trace_replay.ts";
 import { outputTokensFor } from "../workload/output_length.ts";
+import { blockPrompt } from "../workload/block_prompts.ts";
 import type { PromptBook } from "../workload/prepare_prompts.ts";
 
 /** The prepared inputs a request's content comes from. */
@@ -54,6 +55,22 @@ export function requestSpecs(plan: RunPlan, sources: SpecSources): (index: numbe
     }
     // A trace's arrival asks for its own lengths (prompt bucketed, see length_buckets.ts).
     const arrival = sources.arrival?.(index);
+    const blocks = book?.portable.blocks;
+    // Prefix blocks (`hash_ids`) are built to the exact length: never bucketed.
+    if (blocks && arrival && hasBlocks(arrival)) {
+      const promptTokens = Math.max(1, arrival.inputTokens ?? plan.request.promptTokens);
+      return {
+        endpoint: plan.endpoint,
+        model: adapterFor?.(index) ?? model,
+        prompt: blockPrompt(blocks, index, arrival.hashIds!, promptTokens),
+        maxTokens: arrival.outputTokens !== undefined
+          ? Math.max(1, arrival.outputTokens)
+          : planMaxTokens(index),
+        ignoreEos: plan.request.ignoreEos || undefined,
+        requestedPromptTokens: promptTokens,
+        sampling: plan.request.sampling,
+      };
+    }
     // A line without a length uses --prompt-tokens, bucketed alike so it was calibrated too.
     const promptTokens = buckets
       ? buckets.bucketOf(Math.max(1, arrival?.inputTokens ?? plan.request.promptTokens))
@@ -96,7 +113,13 @@ export function droppedRecord(slot: Slot, spec: RequestSpec): RequestRecord {
  * only): a line without a length asks for `--prompt-tokens`.
  */
 export function traceBuckets(plan: RunPlan, trace: ParsedTrace): LengthBuckets {
-  return lengthBuckets(
-    trace.arrivals.map((a) => Math.max(1, a.inputTokens ?? plan.request.promptTokens)),
-  );
+  // Lines with prefix blocks get their exact length from the blocks (see requestSpecs).
+  const lengths = trace.arrivals.filter((a) => !hasBlocks(a))
+    .map((a) => Math.max(1, a.inputTokens ?? plan.request.promptTokens));
+  return lengthBuckets(lengths.length > 0 ? lengths : [plan.request.promptTokens]);
+}
+
+/** True when an arrival names prefix blocks (Mooncake `hash_ids`). */
+export function hasBlocks(a: Arrival): boolean {
+  return a.hashIds !== undefined && a.hashIds.length > 0;
 }

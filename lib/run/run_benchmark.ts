@@ -20,6 +20,7 @@ import { writeReportsAtEnd } from "../results/write_reports.ts";
 import { recordRunHistory } from "../results/record_history.ts";
 import { formatProgressLine } from "../report/terminal/progress_line.ts";
 import { preparePrompts, type PromptBook } from "../workload/prepare_prompts.ts";
+import { DEFAULT_BLOCK_SIZE } from "../workload/block_prompts.ts";
 import { loadLocalTokenizer, type LocalTokenizer } from "../workload/local_tokenizer.ts";
 import {
   chooseOutputCounter,
@@ -54,7 +55,7 @@ import { driveLoad } from "./drive_load.ts";
 import { concurrencySchedule } from "../load/stages.ts";
 import { WHOLE } from "../load/shard.ts";
 import type { ClientHealth, HealthWindow } from "../metrics/client_health.ts";
-import { requestSpecs, traceBuckets } from "./request_specs.ts";
+import { hasBlocks, requestSpecs, traceBuckets } from "./request_specs.ts";
 import { createSendPath, runClientConfig } from "./send_path.ts";
 import { sessionParts, sessionTurnLengths } from "./session_specs.ts";
 import { SUMMARY_CSV_FILE, SUMMARY_FILE, writeMeta } from "../results/results_files.ts";
@@ -300,6 +301,7 @@ async function prepareTarget(
       log: io.log,
       tokenizer,
       lengths: ctx.inputs.shape.buckets?.lengths ?? sessionTurnLengths(plan),
+      blocks: traceBlocks(plan, ctx.inputs.shape.trace),
     }),
     tokenizer,
   };
@@ -323,6 +325,23 @@ async function prepareTarget(
     io.log(`warning: ${server.metrics.problem}; this run records no server metrics`);
   }
   return { model: target.model, prompts, output, lora, server };
+}
+
+/**
+ * A trace's prefix blocks to prepare (undefined when no line has `hash_ids`): the block size and
+ * the first lines that have them, to check the built prompts' lengths against.
+ */
+function traceBlocks(plan: RunPlan, trace: ParsedTrace | undefined) {
+  const shape = plan.load.mode === "open" ? plan.load.shape : undefined;
+  if (!trace || shape?.kind !== "trace" || !trace.arrivals.some(hasBlocks)) return undefined;
+  const samples = [];
+  for (const [index, a] of trace.arrivals.entries()) {
+    if (samples.length === 3) break;
+    if (!hasBlocks(a)) continue;
+    const tokens = Math.max(1, a.inputTokens ?? plan.request.promptTokens);
+    samples.push({ index, hashIds: a.hashIds!, tokens });
+  }
+  return { blockSize: shape.blockSize ?? DEFAULT_BLOCK_SIZE, samples };
 }
 
 /**

@@ -26,6 +26,8 @@ export interface StreamContext {
   nextWord: () => number;
   /** Output tokens per SSE event (the last may hold fewer). */
   chunkTokens: number;
+  /** Chat streams: the first N output tokens are reasoning (`delta.reasoning_content`). */
+  reasoningTokens: number;
   /** Stream faults of this response (streaming only). */
   faults: StreamFaults | undefined;
   /** Non-streaming: cut the body with a reset fault. */
@@ -47,6 +49,7 @@ export function streamResponse(ctx: StreamContext, headers: Record<string, strin
     finishReason: ctx.finishReason,
     includeUsage: request.includeUsage,
     continuousUsage: request.continuousUsage,
+    reasoningTokens: ctx.reasoningTokens,
   });
   const tokenTimes: number[] = [];
   let ended = false;

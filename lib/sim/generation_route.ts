@@ -194,6 +194,7 @@ function streamContext(
     finishReason: plan.finishReason,
     nextWord: createWordStream(plan.wordSeed),
     chunkTokens: cfg.chunkTokens ?? 1,
+    reasoningTokens: cfg.reasoningTokens ?? 0,
     faults: draw && request.stream
       ? streamFaults(draw, plan.tokens, cfg.faults?.stall?.ms ?? 0)
       : undefined,

@@ -204,6 +204,9 @@ const enc = new TextEncoder();
 
 // Per-word JSON pieces, encoded once: `{"content":" word"}` (chat) and `"text":" word"`.
 const CHAT_WORD_PIECES = WORDS.map((w) => enc.encode(`{"content":${JSON.stringify(" " + w)}}`));
+const REASONING_WORD_PIECES = WORDS.map((w) =>
+  enc.encode(`{"reasoning_content":${JSON.stringify(" " + w)}}`)
+);
 const TEXT_WORD_PIECES = WORDS.map((w) => enc.encode(`"text":${JSON.stringify(" " + w)}`));
 const CHAT_OPEN = enc.encode(`"choices":[{"index":0,"delta":`);
 const TEXT_OPEN = enc.encode(`"choices":[{"index":0,`);
@@ -228,6 +231,23 @@ function concat(parts: Uint8Array[]): Uint8Array {
     o += p.length;
   }
   return out;
+}
+
+function wordsText(words: readonly number[]): string {
+  return JSON.stringify(words.map((w) => " " + WORDS[w]).join(""));
+}
+
+/**
+ * The chat delta of a multi-token event whose first word is output token `from`: the words
+ * before `reasoningTokens` as `reasoning_content`, the rest as `content` (both when the event
+ * straddles the end of the reasoning).
+ */
+function chatDelta(words: readonly number[], from: number, reasoningTokens: number): string {
+  const split = Math.max(0, Math.min(words.length, reasoningTokens - from));
+  if (split === 0) return `{"content":${wordsText(words)}}`;
+  const reasoning = `"reasoning_content":${wordsText(words.slice(0, split))}`;
+  if (split === words.length) return `{${reasoning}}`;
+  return `{${reasoning},"content":${wordsText(words.slice(split))}}`;
 }
 
 /** Encodes one response's SSE events. */
@@ -258,6 +278,8 @@ export interface StreamMeta {
   includeUsage: boolean;
   /** `stream_options.continuous_usage_stats` (vLLM extension): usage on every chunk. */
   continuousUsage: boolean;
+  /** Chat: output tokens below this index are sent as `delta.reasoning_content`; default 0. */
+  reasoningTokens?: number;
 }
 
 /** Creates the SSE encoder for one streaming response in vLLM's chunk shapes. */
@@ -271,6 +293,7 @@ export function createStreamEncoder(endpoint: SimEndpoint, meta: StreamMeta): St
   const pieces = chat ? CHAT_WORD_PIECES : TEXT_WORD_PIECES;
   const mid = chat ? CHAT_MID : TEXT_MID;
   const last = finalMid(meta.finishReason);
+  const reasoningTokens = chat ? meta.reasoningTokens ?? 0 : 0;
   const usageField = (completion: number) =>
     enc.encode(`,"usage":${JSON.stringify(usage(meta.promptTokens, completion))}`);
 
@@ -286,15 +309,19 @@ export function createStreamEncoder(endpoint: SimEndpoint, meta: StreamMeta): St
       );
     },
     token(word, index, isLast) {
-      const parts = [head, open, pieces[word], isLast ? last : mid];
+      const piece = index < reasoningTokens ? REASONING_WORD_PIECES[word] : pieces[word];
+      const parts = [head, open, piece, isLast ? last : mid];
       if (meta.continuousUsage) parts.push(usageField(index + 1));
       parts.push(CLOSE);
       return concat(parts);
     },
     tokens(words, index, isLast) {
       // Off the one-token hot path: encoded per event rather than from cached pieces.
-      const text = JSON.stringify(words.map((w) => " " + WORDS[w]).join(""));
-      const piece = enc.encode(chat ? `{"content":${text}}` : `"text":${text}`);
+      const piece = enc.encode(
+        chat
+          ? chatDelta(words, index + 1 - words.length, reasoningTokens)
+          : `"text":${wordsText(words)}`,
+      );
       const parts = [head, open, piece, isLast ? last : mid];
       if (meta.continuousUsage) parts.push(usageField(index + 1));
       parts.push(CLOSE);

@@ -84,6 +84,12 @@ export interface SimOptions {
    * multi-token text chunks do; default 1 (vLLM). With more than one, a stream fault drawn for a token inside an event (not its last) does not fire.
    */
   chunkTokens?: number;
+  /**
+   * The first N output tokens of each chat stream go out as `delta.reasoning_content`, as vLLM
+   * with a reasoning parser streams a thinking model's reasoning, the rest as `delta.content`;
+   * usage counts them all. Default 0 (no reasoning). Completions streams are unchanged.
+   */
+  reasoningTokens?: number;
 }
 
 /**
@@ -160,6 +166,10 @@ function validateOptions(cfg: SimConfig): void {
     cfg.chunkTokens !== undefined && !(Number.isInteger(cfg.chunkTokens) && cfg.chunkTokens >= 1)
   ) {
     problems.push(`chunkTokens must be an integer >= 1 (got ${cfg.chunkTokens})`);
+  }
+  const reasoning = cfg.reasoningTokens;
+  if (reasoning !== undefined && !(Number.isInteger(reasoning) && reasoning >= 0)) {
+    problems.push(`reasoningTokens must be an integer >= 0 (got ${reasoning})`);
   }
   if (problems.length) throw new RangeError(`Invalid simulator options: ${problems.join("; ")}`);
 }

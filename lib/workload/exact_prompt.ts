@@ -22,6 +22,7 @@
  * local tokenizer.json (local_tokenizer.ts, strategy 2).
  */
 import { createRng } from "../load/rng.ts";
+import type { PortableBlocks } from "./block_prompts.ts";
 import { promptForRequest } from "./synthetic_prompt.ts";
 import { ENGLISH_WORDS, type TextSource, type WordStream, wordStream } from "./text_sources.ts";
 import type { CountForm, TokenCounter } from "./tokenize_client.ts";
@@ -70,6 +71,8 @@ export interface PortableBook {
     /** [prompt tokens, body text] per exact length. */
     bodies: [number, string][];
   };
+  /** A trace's prefix blocks (`hash_ids`), when it has any (see block_prompts.ts). */
+  blocks?: PortableBlocks;
 }
 
 /** Rebuilds a book from {@link PromptBook.portable}: the same prompt for every index and length. */

@@ -12,7 +12,13 @@ import {
 } from "./exact_prompt.ts";
 import { loadTextSource } from "./text_sources.ts";
 import type { LocalTokenizer } from "./local_tokenizer.ts";
-import { createTokenCounter, TokenizeUnavailable } from "./tokenize_client.ts";
+import {
+  type CountForm,
+  createTokenCounter,
+  type TokenCounter,
+  TokenizeUnavailable,
+} from "./tokenize_client.ts";
+import { type BlockSample, calibrateBlocks, estimateBlocks } from "./calibrate_blocks.ts";
 
 export type { PromptBook, PromptLengthMode };
 
@@ -27,6 +33,21 @@ export interface PromptRecipe {
   };
 }
 
+/** What {@link preparePrompts} needs besides the recipe. */
+export interface PrepareOptions {
+  /** API base including /v1; /tokenize is at its root. */
+  baseUrl: string;
+  model: string;
+  apiKey?: string;
+  log(line: string): void;
+  /** Lengths to calibrate; default: the recipe's prompt tokens. */
+  lengths?: readonly number[];
+  /** Count with this local tokenizer instead of the server's /tokenize. */
+  tokenizer?: LocalTokenizer;
+  /** A trace with `hash_ids`: its block size and a few of its requests to check. */
+  blocks?: { blockSize: number; samples: readonly BlockSample[] };
+}
+
 /**
  * Prepares the run's prompts. Logs one warning line when lengths are estimates (and one per
  * length that could not be made exact); logs how calibration went otherwise.
@@ -34,18 +55,19 @@ export interface PromptRecipe {
  */
 export async function preparePrompts(
   recipe: PromptRecipe,
-  opts: {
-    /** API base including /v1; /tokenize is at its root. */
-    baseUrl: string;
-    model: string;
-    apiKey?: string;
-    log(line: string): void;
-    /** Lengths to calibrate; default: the recipe's prompt tokens. */
-    lengths?: readonly number[];
-    /** Count with this local tokenizer instead of the server's /tokenize. */
-    tokenizer?: LocalTokenizer;
-  },
+  opts: PrepareOptions,
 ): Promise<PromptBook> {
+  const { book, counter } = await prepareBook(recipe, opts);
+  if (!opts.blocks) return book;
+  const form = recipe.endpoint === "chat" ? "chat" : "prompt";
+  return await withBlocks(book, counter, { ...opts.blocks, form, log: opts.log });
+}
+
+/** The book, and the counter it was measured with (none when lengths are estimates). */
+async function prepareBook(
+  recipe: PromptRecipe,
+  opts: PrepareOptions,
+): Promise<{ book: PromptBook; counter?: TokenCounter }> {
   const source = await loadTextSource(recipe.request.textSource ?? "english");
   const promptOpts = {
     source,
@@ -76,11 +98,12 @@ export async function preparePrompts(
     opts.log(
       `warning: prompt lengths are estimates (one token per word; ${why}); the summary's prompt drift shows the real lengths`,
     );
-    return estimatePromptBook(promptOpts);
+    return { book: estimatePromptBook(promptOpts) };
   }
   for (const w of book.warnings) opts.log(`warning: ${w}`);
   if (local && form === "chat" && local.chatTemplate === null) {
-    return { ...book, approximate: true, portable: { ...book.portable, approximate: true } };
+    const portable = { ...book.portable, approximate: true };
+    return { book: { ...book, approximate: true, portable }, counter };
   }
   if (book.mode !== "estimate") {
     const ms = Math.round(performance.now() - started);
@@ -91,7 +114,38 @@ export async function preparePrompts(
       } tokens with ${by} (${book.calls} calls, ${ms} ms)`,
     );
   }
-  return book;
+  return { book, counter };
+}
+
+/**
+ * `book` with a trace's prefix blocks (calibrated with `counter`, estimated without one); a
+ * block length that does not check out makes the book approximate.
+ */
+async function withBlocks(
+  book: PromptBook,
+  counter: TokenCounter | undefined,
+  opts: {
+    blockSize: number;
+    samples: readonly BlockSample[];
+    form: CountForm;
+    log(line: string): void;
+  },
+): Promise<PromptBook> {
+  const seed = book.portable.options.seed;
+  const calibrated = counter
+    ? await calibrateBlocks(book.portable, counter, opts)
+    : { blocks: estimateBlocks(opts.blockSize, seed), exact: false, warnings: [] };
+  for (const w of calibrated.warnings) opts.log(`warning: ${w}`);
+  if (calibrated.exact) {
+    opts.log(
+      `trace prefix blocks: ${opts.blockSize} tokens each, exact (checked on ${
+        Math.min(opts.samples.length, 3)
+      } requests)`,
+    );
+  }
+  const approximate = book.approximate || !calibrated.exact;
+  const portable = { ...book.portable, approximate, blocks: calibrated.blocks };
+  return { ...book, approximate, portable };
 }
 
 /**

@@ -161,3 +161,20 @@ Deno.test("shape flags refuse combinations that cannot mean one load", () => {
     /the scenario's rate function and --concurrency cannot be combined/,
   );
 });
+
+Deno.test("--trace-block-size: a whole number > 0, only with --trace; absent means 512", () => {
+  const plan = parseRunArgs(["--trace", TRACE, "--trace-block-size", "64"], {}).plan;
+  assert.ok(plan.load.mode === "open" && plan.load.shape?.kind === "trace");
+  assert.equal(plan.load.shape.blockSize, 64);
+  const plain = parseRunArgs(["--trace", TRACE], {}).plan;
+  assert.ok(plain.load.mode === "open" && plain.load.shape?.kind === "trace");
+  assert.equal(plain.load.shape.blockSize, undefined);
+  assert.ok(
+    problemsOf(["--trace", TRACE, "--trace-block-size", "1.5"]).some((p) =>
+      /--trace-block-size must be a whole number of tokens > 0/.test(p)
+    ),
+  );
+  assert.ok(
+    problemsOf(["--trace-block-size", "64"]).includes("--trace-block-size needs --trace FILE"),
+  );
+});

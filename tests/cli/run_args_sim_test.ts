@@ -45,6 +45,7 @@ const SETTINGS: [string, string][] = [
   ["retry-after", "2"],
   ["usage", "off"],
   ["chunk-tokens", "8"],
+  ["reasoning-tokens", "64"],
 ];
 
 Deno.test("--sim-* flags become plan.target.simOptions exactly as llmload sim reads the same flags", () => {

@@ -79,3 +79,15 @@ Deno.test("--usage off and --chunk-tokens N reach the simulator options; bad val
     assert.ok(e.problems.some((p) => p.includes("--chunk-tokens")), e.problems.join("\n"));
   }
 });
+
+Deno.test("--reasoning-tokens N reaches the simulator options; a negative or fractional N is refused", () => {
+  assert.equal(parseSimArgs(["--reasoning-tokens", "100"]).options.reasoningTokens, 100);
+  assert.equal(parseSimArgs(["--reasoning-tokens", "0"]).options.reasoningTokens, 0);
+  for (const bad of ["-1", "2.5", "x"]) {
+    assert.throws(
+      () => parseSimArgs(["--reasoning-tokens", bad]),
+      (e: unknown) =>
+        e instanceof UsageError && e.problems.some((p) => p.includes("--reasoning-tokens")),
+    );
+  }
+});

@@ -23,6 +23,8 @@ const EXPECTED_HEADER = [
   "output_tokens_source_tokenizer",
   "output_tokens_source_estimate",
   "output_tokens_source",
+  "ttfat_ms_p50,ttfat_ms_p90,ttfat_ms_p99",
+  "reasoning_requests,reasoning_tokens_total,answer_tokens_total,answer_tokens_per_s",
 ].join(",");
 
 function run(): RequestRecord[] {
@@ -125,4 +127,24 @@ Deno.test("summary.csv rounds numbers to 3 decimals", () => {
   const csv = summaryToCsv(summarize(records, { loadMode: "open" }));
   const [header, row] = csv.split("\n").map((l) => l.split(","));
   assert.equal(row[header.indexOf("ttft_ms_mean")], "0.333");
+});
+
+Deno.test("summary.csv: reasoning columns at the end, empty without reasoning, filled with it", () => {
+  const cells = (records: RequestRecord[]) => {
+    const [head, row] = summaryToCsv(summarize(records, { loadMode: "open" })).split("\n");
+    const names = head.split(",");
+    const values = row.split(",");
+    return (name: string) => values[names.indexOf(name)];
+  };
+  const plain = cells(run());
+  assert.equal(plain("ttfat_ms_p50"), "");
+  assert.equal(plain("reasoning_tokens_total"), "");
+  const reasoned = run().map((r) =>
+    r.error ? r : { ...r, reasoningTokens: 2, firstAnswerAt: r.tokenTimes[2] }
+  );
+  const got = cells(reasoned);
+  assert.equal(got("reasoning_requests"), "2");
+  assert.equal(got("reasoning_tokens_total"), "4");
+  assert.equal(got("answer_tokens_total"), "2");
+  assert.equal(got("ttfat_ms_p50"), "89.75", "TTFATs 80 and 99.5 ms");
 });

@@ -16,8 +16,12 @@ import { readJsonl } from "../helpers/run_in_process.ts";
 const quietIo = { log: () => {}, isTty: false, quiet: true };
 const SIM = ["--target", "sim", "--sim-ttft", "5ms", "--sim-itl", "2ms", "--prompt-tokens", "32"];
 
-async function run(args: string[], io: Parameters<typeof runBenchmark>[1] = quietIo) {
-  const out = await Deno.makeTempDir();
+async function run(
+  args: string[],
+  io: Parameters<typeof runBenchmark>[1] = quietIo,
+  outDir?: string,
+) {
+  const out = outDir ?? await Deno.makeTempDir();
   try {
     const { plan } = parseRunArgs(["--out", out, ...SIM, ...args], {});
     const outcome = await runBenchmark(plan, io);
@@ -206,7 +210,19 @@ Deno.test("Ctrl-C reaches every worker: scheduling stops, in-flight requests fin
   for (const grace of [true, false]) {
     const stop = new AbortController();
     const cancel = new AbortController();
-    const timer = setTimeout(() => stop.abort(), 1500);
+    // Ctrl-C once requests are finishing (the first record is on disk), however long a busy
+    // machine takes to start the simulator and the workers.
+    const out = await Deno.makeTempDir();
+    const timer = setInterval(() => {
+      for (const e of Deno.readDirSync(out)) {
+        try {
+          if (Deno.statSync(join(out, e.name, "requests.jsonl")).size > 0) {
+            setTimeout(() => stop.abort(), 300);
+            clearInterval(timer);
+          }
+        } catch { /* not yet written */ }
+      }
+    }, 20);
     try {
       const r = await run(
         ["--concurrency", "4", "--duration", "60s", "--workers", "2", "--max-tokens", "8"],
@@ -216,6 +232,7 @@ Deno.test("Ctrl-C reaches every worker: scheduling stops, in-flight requests fin
           cancel: grace ? cancel.signal : undefined,
           stopReason: () => "SIGINT",
         },
+        out,
       );
       assert.equal(r.outcome.interrupted, true);
       assert.equal(r.meta.interrupt_reason, "SIGINT");
@@ -224,7 +241,7 @@ Deno.test("Ctrl-C reaches every worker: scheduling stops, in-flight requests fin
       if (grace) assert.deepEqual([...kinds], ["ok"]);
       else assert.ok([...kinds].every((k) => k === "ok" || k === "cancelled"), [...kinds].join());
     } finally {
-      clearTimeout(timer);
+      clearInterval(timer);
     }
   }
 });

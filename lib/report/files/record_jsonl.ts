@@ -62,6 +62,14 @@ export interface RecordLine {
    * a pooled connection was reused or the transport cannot tell (fetch), and in older files.
    */
   connect_ms?: number;
+  /**
+   * Reasoning streams only (omitted otherwise, and in older files): the reasoning tokens among
+   * `output_tokens`; when the first answer token event arrived, ms from the run origin; and,
+   * derived, the time to first answer token (first answer - sent).
+   */
+  reasoning_tokens?: number;
+  first_answer_at_ms?: number;
+  ttfat_ms?: number;
   /** Sessions: the session this request is a turn of; omitted outside sessions. */
   session_id?: number;
   /** Sessions: the turn's number in its session, 1-based; omitted outside sessions. */
@@ -85,6 +93,7 @@ export function roundedRecord(record: RequestRecord): RequestRecord {
     endAt: round3(record.endAt),
     ...(record.headersAt !== undefined ? { headersAt: round3(record.headersAt) } : {}),
     ...(record.connectMs !== undefined ? { connectMs: round3(record.connectMs) } : {}),
+    ...(record.firstAnswerAt !== undefined ? { firstAnswerAt: round3(record.firstAnswerAt) } : {}),
     tokenTimes: record.tokenTimes.map(round3),
   };
 }
@@ -163,6 +172,9 @@ export function roundedRecordToJsonl(rounded: RequestRecord): string {
   if (record.tokenCounts.some((k) => k !== 1)) line.token_counts = record.tokenCounts.slice();
   if (record.coldStart) line.cold_start = true;
   if (record.connectMs !== undefined) line.connect_ms = round3(record.connectMs);
+  if (record.reasoningTokens !== undefined) line.reasoning_tokens = record.reasoningTokens;
+  if (record.firstAnswerAt !== undefined) line.first_answer_at_ms = record.firstAnswerAt;
+  if (m?.ttfatMs !== undefined) line.ttfat_ms = round3(m.ttfatMs);
   if (record.sessionId !== undefined) line.session_id = record.sessionId;
   if (record.turn !== undefined) line.turn = record.turn;
   return JSON.stringify(line);
@@ -312,6 +324,10 @@ function readOptionalFields(
   if (model !== undefined) record.model = model;
   const connectMs = f.optNum("connect_ms");
   if (connectMs !== undefined) record.connectMs = connectMs;
+  const reasoningTokens = f.optNum("reasoning_tokens");
+  if (reasoningTokens !== undefined) record.reasoningTokens = reasoningTokens;
+  const firstAnswerAt = f.optNum("first_answer_at_ms");
+  if (firstAnswerAt !== undefined) record.firstAnswerAt = firstAnswerAt;
   const sessionId = f.optNum("session_id");
   if (sessionId !== undefined) record.sessionId = sessionId;
   const turn = f.optNum("turn");

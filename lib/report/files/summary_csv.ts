@@ -35,6 +35,9 @@ import { round3 } from "./summary_json.ts";
  *   empty without ok requests).
  * - `errors_<kind>` for every kind in `timeout, connect, http, stream, parse, cancelled`: how many
  *   sent measured requests failed that way (0 when none).
+ * - Reasoning streams (at the end; empty cells when no request reasoned): `ttfat_ms_p50`,
+ *   `ttfat_ms_p90`, `ttfat_ms_p99` (time to first answer token), `reasoning_requests`,
+ *   `reasoning_tokens_total`, `answer_tokens_total`, `answer_tokens_per_s`.
  */
 export const SUMMARY_CSV_COLUMNS: readonly string[] = [
   "load_mode",
@@ -61,6 +64,13 @@ export const SUMMARY_CSV_COLUMNS: readonly string[] = [
   "output_tokens_source_tokenizer",
   "output_tokens_source_estimate",
   "output_tokens_source",
+  "ttfat_ms_p50",
+  "ttfat_ms_p90",
+  "ttfat_ms_p99",
+  "reasoning_requests",
+  "reasoning_tokens_total",
+  "answer_tokens_total",
+  "answer_tokens_per_s",
 ];
 
 /** The value of every {@link SUMMARY_CSV_COLUMNS} column for `s`, by column name. */
@@ -93,6 +103,14 @@ function columnValues(s: Summary): Map<string, string | number | null> {
   v.set("output_tokens_source_tokenizer", s.tokens.output_source.tokenizer ?? 0);
   v.set("output_tokens_source_estimate", s.tokens.output_source.estimate ?? 0);
   v.set("output_tokens_source", s.output_tokens_source ?? null);
+  // Present only when some request reasoned; empty cells otherwise.
+  v.set("ttfat_ms_p50", s.ttfat_ms?.p50 ?? null);
+  v.set("ttfat_ms_p90", s.ttfat_ms?.p90 ?? null);
+  v.set("ttfat_ms_p99", s.ttfat_ms?.p99 ?? null);
+  v.set("reasoning_requests", s.tokens.reasoning_requests ?? null);
+  v.set("reasoning_tokens_total", s.tokens.reasoning_total ?? null);
+  v.set("answer_tokens_total", s.tokens.answer_total ?? null);
+  v.set("answer_tokens_per_s", s.throughput.answer_tokens_per_s ?? null);
   return v;
 }
 

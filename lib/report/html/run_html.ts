@@ -8,6 +8,7 @@ import { turnHtml } from "./turn_html.ts";
 import { clientHealthHtml } from "./client_health_html.ts";
 import { ERROR_KINDS } from "../../metrics/record.ts";
 import { LATENCY_METRICS, type Summary } from "../../metrics/summary.ts";
+import type { Stats } from "../../metrics/stats.ts";
 import type { RunReportInput } from "../report_input.ts";
 import {
   type Cell,
@@ -98,15 +99,31 @@ function countRows(s: Summary): [string, Cell][] {
     ["output tokens", s.tokens.output_total],
     ["prompt tokens", s.tokens.prompt_total],
     ["prompt drift (%)", s.tokens.prompt_drift_pct],
+    ...reasoningRows(s),
+  ];
+}
+
+/** Reasoning streams only (issue 20): nothing for a run in which no request reasoned. */
+function reasoningRows(s: Summary): [string, Cell][] {
+  const t = s.tokens;
+  if (t.reasoning_requests === undefined) return [];
+  return [
+    ["requests that reasoned", t.reasoning_requests],
+    ["reasoning tokens", t.reasoning_total ?? null],
+    ["answer tokens", t.answer_total ?? null],
+    ["answer tokens/s", s.throughput.answer_tokens_per_s ?? null],
   ];
 }
 
 /** The latency statistics table (ms), one row per metric. */
 export function latencyTable(s: Summary, options: { id?: string } = {}): string {
-  const rows = LATENCY_METRICS.map((m): Cell[] => {
-    const st = s[m];
-    return [LATENCY_LABELS[m], st.count, st.mean, st.p50, st.p90, st.p99, st.min, st.max];
-  });
+  const row = (
+    label: string,
+    st: Stats,
+  ): Cell[] => [label, st.count, st.mean, st.p50, st.p90, st.p99, st.min, st.max];
+  const rows = LATENCY_METRICS.map((m) => row(LATENCY_LABELS[m], s[m]));
+  // Time to first answer token: only in a summary where some request reasoned, after TTFT.
+  if (s.ttfat_ms) rows.splice(1, 0, row("TTFAT (first answer token)", s.ttfat_ms));
   return htmlTable(
     ["metric (ms)", "count", "mean", "p50", "p90", "p99", "min", "max"],
     rows,

@@ -32,6 +32,7 @@ import { runToCompare } from "../compared_runs.ts";
 import { renderRunsComparisonMarkdown } from "./runs_comparison_markdown.ts";
 import { formatMs } from "../format_ms.ts";
 import { tokenSourceNote } from "../token_source_note.ts";
+import { reasoningText } from "../reasoning_text.ts";
 
 const DASH = "–";
 
@@ -128,6 +129,16 @@ function tokenNotes(cases: readonly Case[]): string[] {
   return out;
 }
 
+/** Under the table, for cases whose streams reasoned: their reasoning tokens and TTFAT. */
+function reasoningNotes(cases: readonly Case[]): string[] {
+  const out: string[] = [];
+  for (const { name, run } of cases) {
+    const text = reasoningText(run.summary);
+    if (text) out.push("", `Reasoning${cases.length > 1 ? ` (${name})` : ""}: ${text}.`);
+  }
+  return out;
+}
+
 function gpuTable(cases: readonly Case[]): string | undefined {
   const rows = cases.flatMap(({ name, run }) =>
     gpuUsage(run.gpuSamples).map((g) => [
@@ -199,6 +210,7 @@ function noGpuReason(cases: readonly Case[]): string {
 
 function resultsSection(cases: readonly Case[]): string[] {
   const out = ["## 3. Results by case", "", resultsTable(cases), ...tokenNotes(cases)];
+  out.push(...reasoningNotes(cases));
   const gpu = gpuTable(cases);
   out.push("", gpu ? "GPU (gpu.csv):\n\n" + gpu : `GPU: not recorded (${noGpuReason(cases)}).`);
   const server = serverTable(cases);

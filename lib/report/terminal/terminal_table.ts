@@ -10,6 +10,7 @@ import { ERROR_KINDS } from "../../metrics/record.ts";
 import type { GpuSummary } from "../../metrics/gpu_summary.ts";
 import { tokenSourceNote } from "../token_source_note.ts";
 import { formatMs } from "../format_ms.ts";
+import { reasoningText } from "../reasoning_text.ts";
 import { turnTableLines } from "./turn_table.ts";
 
 /** Options of {@link renderSummaryTable}. */
@@ -22,8 +23,10 @@ export interface SummaryTableOptions {
   endpoint?: "chat" | "completions";
 }
 
-const ROWS: readonly { label: string; key: LatencyMetric; openOnly?: boolean }[] = [
+/** A latency row; `ttfat_ms` is in a summary only when some request reasoned. */
+const ROWS: readonly { label: string; key: LatencyMetric | "ttfat_ms"; openOnly?: boolean }[] = [
   { label: "TTFT", key: "ttft_ms" },
+  { label: "TTFAT (answer)", key: "ttfat_ms" },
   { label: "TTFT from schedule", key: "ttft_from_scheduled_ms", openOnly: true },
   { label: "TPOT", key: "tpot_ms" },
   { label: "ITL", key: "itl_ms" },
@@ -73,6 +76,8 @@ export function renderSummaryTable(summary: Summary, options: SummaryTableOption
       `${formatRate(t.total_tokens_per_s)} total tok/s` +
       (t.window_s === null ? "" : ` over ${t.window_s.toFixed(1)} s`),
   );
+  const reasoning = reasoningText(summary);
+  if (reasoning) out.push(rowName("Reasoning") + reasoning);
   out.push(...tokenLines(summary, paint));
   if (summary.gpu) out.push(rowName("GPU") + formatGpuLine(summary.gpu));
   return out.join("\n");
@@ -103,11 +108,13 @@ function rowName(s: string): string {
 
 /** The latency table: heading, rule and one aligned row per metric. */
 function latencyLines(summary: Summary, paint: Paint): string[] {
-  const rows = ROWS.filter((r) => !r.openOnly || summary.load_mode === "open");
+  const rows = ROWS.filter((r) =>
+    (!r.openOnly || summary.load_mode === "open") && summary[r.key] !== undefined
+  );
   const headLabel = "Latency (ms)";
   const cells = rows.map((r) =>
     COLUMNS.map((c) => {
-      const v = summary[r.key][c.key];
+      const v = summary[r.key]![c.key];
       return c.key === "count" ? String(v) : formatMs(v);
     })
   );
