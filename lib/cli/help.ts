@@ -239,6 +239,24 @@ Requests:
   --ignore-eos           ask the server to generate exactly max_tokens (vLLM ignore_eos)
   --seed N               every random choice reproducible (default 42)
 
+Sessions (multi-turn conversations; docs/sessions.md):
+  --sessions             each closed-loop user (or open-loop arrival) runs whole multi-turn
+                         sessions; each turn sends the history so far as chat messages. Turns
+                         come from --dataset conversations (ShareGPT, JSONL messages), else are
+                         synthetic. Records get session_id and turn; summary.json by_turn.
+                         --multi-turn is the same. Needs --endpoint chat
+  --turns N|uniform:MIN-MAX|normal:MEAN,SD
+                         synthetic sessions: user turns per session (default 3)
+  --turn-tokens N        synthetic sessions: tokens per user turn (default --prompt-tokens)
+  --answer-tokens N|uniform:MIN-MAX|normal:MEAN,SD
+                         max_tokens of each turn (default --max-tokens / --output-tokens)
+  --think-time D|uniform:D1-D2|exp:MEAN
+                         wait after each answer before the next turn, e.g. uniform:0.5s-2s
+                         (default 0)
+  --session-history server|dataset
+                         the history's assistant turns: the server's actual answers (default)
+                         or the dataset's recorded answers
+
 Sampling (each sent only when given; otherwise the server's defaults apply; a negative value
 needs the = form, e.g. --presence-penalty=-0.5):
   --temperature T        0 = greedy (T ≥ 0)

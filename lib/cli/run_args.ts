@@ -18,6 +18,7 @@ import { type FlagReaders, flagReaders, type FlagValues } from "./flag_readers.t
 import { type CarriedRateFunction, LOAD_DEFAULTS, loadFlags, runDuration } from "./load_args.ts";
 import { datasetSource } from "./dataset_args.ts";
 import { PREFIX_GROUP_OPTIONS, prefixGroupsSection } from "./prefix_group_args.ts";
+import { SESSION_OPTIONS, sessionsSection } from "./session_args.ts";
 
 export type { CarriedRateFunction };
 
@@ -63,6 +64,7 @@ export const RUN_OPTIONS = {
   "dataset-shuffle": { type: "boolean" },
   "dataset-on-error": { type: "string" },
   "prompt-column": { type: "string" },
+  ...SESSION_OPTIONS,
   ...SAMPLING_OPTIONS,
   seed: { type: "string" },
   timeout: { type: "string" },
@@ -167,7 +169,7 @@ export function parseRunArgs(
       tokenizer: prompts.tokenizer,
       ...(prompts.prefixGroups && { prefixGroups: prompts.prefixGroups }),
     },
-    dataset,
+    ...withSessions(dataset, sessionsSection(values, problems, { dataset: !!dataset })),
     seed: stop.seed ?? RUN_DEFAULTS.seed,
     ...connectionFlags(r, problems),
     out: r.str("out") ?? RUN_DEFAULTS.out,
@@ -198,6 +200,17 @@ export function parseRunArgs(
   }
   if (problems.length) throw new UsageError(problems);
   return { plan: validateRunPlan(candidate), quiet: values.quiet === true, help: false };
+}
+
+/**
+ * `dataset`, and `sessions` only when asked for (`--sessions`), so plans of runs without it
+ * compare equal as before.
+ */
+function withSessions(
+  dataset: RunPlan["dataset"],
+  sessions: RunPlan["sessions"],
+): Pick<RunPlan, "dataset" | "sessions"> {
+  return sessions ? { dataset, sessions } : { dataset };
 }
 
 /** `--target sim` or `--url` (else OPENAI_BASE_URL, else the default). */

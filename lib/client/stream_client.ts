@@ -399,6 +399,7 @@ class StreamRequest {
       outputTokensSource: tokens.source,
       model: spec.model,
     };
+    job.onOutputText?.(this.output.texts().join(""));
     if (state.responseId !== undefined) r.responseId = state.responseId;
     if (job.user !== undefined) r.user = job.user;
     if (this.headersAt !== undefined) r.headersAt = this.headersAt;

@@ -60,6 +60,8 @@ export interface Job {
   /** Closed-loop virtual user number. */
   user?: number;
   spec: RequestSpec;
+  /** Sessions: given the stream's whole output text once it has ended (the turn's answer). */
+  onOutputText?: (text: string) => void;
 }
 
 /** How to reach the server; fixed for a run. */

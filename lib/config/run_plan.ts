@@ -108,6 +108,34 @@ const OutputTokens = z.discriminatedUnion("shape", [
 ]);
 
 /**
+ * Multi-turn sessions (docs/sessions.md): each virtual user (closed loop) or arrival (open loop)
+ * runs a whole conversation, each turn carrying the history so far. Turns come from the
+ * dataset's conversations, else synthetic ones. Mirrors lib/load/think_time.ts's `ThinkTime`.
+ */
+const SessionsPlan = z.object({
+  /** Synthetic sessions: user turns per session (fixed, uniform or normal). */
+  turns: OutputTokens,
+  /** Synthetic sessions: tokens of each user turn; absent = `request.promptTokens`. */
+  turnTokens: positiveInt.optional(),
+  /** `max_tokens` of each turn; absent = the plan's `max_tokens` / output shape. */
+  answerTokens: OutputTokens.optional(),
+  thinkTime: z.discriminatedUnion("shape", [
+    z.object({ shape: z.literal("fixed"), ms: z.number().nonnegative() }),
+    z.object({
+      shape: z.literal("uniform"),
+      minMs: z.number().nonnegative(),
+      maxMs: z.number().nonnegative(),
+    }),
+    z.object({ shape: z.literal("exponential"), meanMs: z.number().positive() }),
+  ]),
+  /** The assistant turns of the history: what the server answered, or the dataset's answers. */
+  history: z.enum(["server", "dataset"]),
+});
+
+/** A run's sessions settings. */
+export type SessionsPlan = z.infer<typeof SessionsPlan>;
+
+/**
  * Prompts (and per-item adapter and `max_tokens`) from a dataset file instead of synthetic text.
  * Request i uses selected item i mod n: a run longer than the dataset cycles through it again.
  */
@@ -269,6 +297,8 @@ export const RunPlanSchema = z.object({
         "prefix groups set the prompt length (prefix + question) and replace the shared prefix",
     },
   ),
+  /** Multi-turn sessions (`--sessions`); absent = independent requests. */
+  sessions: SessionsPlan.optional(),
   /** Dataset prompts; when set, `request.promptTokens`, prefix and text source are unused. */
   dataset: DatasetSource.optional(),
   seed: z.number().int(),
@@ -374,7 +404,13 @@ export const RunPlanSchema = z.object({
 }).refine(
   (p) => p.stop.durationMs !== undefined || p.stop.requests !== undefined || loadEndsItself(p.load),
   { message: "needs --duration or --requests", path: ["stop"] },
-);
+).refine((p) => !p.sessions || p.endpoint === "chat", {
+  message: "sessions send chat histories: use --endpoint chat",
+  path: ["sessions"],
+}).refine((p) => !p.sessions || p.load.mode === "open" || !p.load.stages, {
+  message: "sessions run with --concurrency or an open loop, not concurrency stages",
+  path: ["sessions"],
+});
 
 /** True when the load ends by itself (an arrival shape or concurrency stages). */
 export function loadEndsItself(load: { mode: string; shape?: unknown; stages?: unknown }): boolean {

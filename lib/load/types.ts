@@ -14,6 +14,10 @@ export interface Slot {
   scheduledAt: number;
   /** Closed loop: the virtual user. */
   user?: number;
+  /** Sessions: the session this send is a turn of (docs/sessions.md). */
+  session?: number;
+  /** Sessions: the turn's number in its session, 1-based. */
+  turn?: number;
   /** Warm-up sends are made and recorded but left out of statistics. */
   phase: "warmup" | "measure";
 }

@@ -60,6 +60,10 @@ export interface RequestRecord {
   responseId?: string;
   /** Closed loop: virtual user number; open loop: undefined. */
   user?: number;
+  /** Sessions: the session this request is a turn of (docs/sessions.md). */
+  sessionId?: number;
+  /** Sessions: the turn's number in its session, 1-based. */
+  turn?: number;
   /** When the request was meant to go (pacer target, or when the virtual user became free). */
   scheduledAt: number;
   /** Just before `fetch`. */

@@ -21,6 +21,7 @@
  * Metric definitions are in `per_request.ts`.
  */
 
+import { TurnAccumulator, type TurnRow } from "./turn_stats.ts";
 import {
   ERROR_KINDS,
   type ErrorKind,
@@ -177,6 +178,8 @@ export interface Summary {
    * tokens/s estimates (see docs/token_counts.md).
    */
   output_tokens_source: OutputTokensSource;
+  /** Sessions: TTFT, E2E and prompt tokens by turn index (turn_stats.ts); absent otherwise. */
+  by_turn?: TurnRow[];
   /** GPU readings over the run (gpu_summary.ts); null: no GPU data; absent: not sampled (bare records). */
   gpu?: GpuSummary | null;
 }
@@ -333,8 +336,11 @@ export class SummaryAccumulator {
   readonly #tokens = new TokenCounters();
   readonly #errors = new Map<ErrorKind, { count: number; examples: Set<string> }>();
   readonly #httpStatus = new Map<number, number>();
+  /** Sessions: statistics by turn index. */
+  readonly turns = new TurnAccumulator();
 
   add(r: RequestRecord): void {
+    this.turns.add(r);
     if (r.phase === "warmup") {
       this.warmup++;
       return;
@@ -436,6 +442,7 @@ export class SummaryAccumulator {
       errors,
       http_status,
       precision: HISTOGRAM_PRECISION,
+      ...this.turns.entry(),
     };
   }
 }

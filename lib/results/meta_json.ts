@@ -38,6 +38,8 @@ export interface MetaJson extends Partial<TelemetryMeta> {
   server: Nullable<Record<string, unknown>>;
   /** Only in a server-variants sweep: which server configuration this run measured. */
   server_variant?: Record<string, unknown>;
+  /** Sessions (`--sessions`, docs/sessions.md): how they were shaped; absent without sessions. */
+  sessions?: Record<string, unknown>;
   prompt_length_mode: Nullable<"exact" | "local_tokenizer" | "estimate">;
   prompt_tokenizer: Nullable<{ file: string; chat_template: string | null }>;
   timeouts: { request_ms: number; connect_ms: Nullable<number>; ttft_ms: Nullable<number> };

@@ -7,6 +7,8 @@
 import { loadEndsItself, type RunPlan } from "../config/run_plan.ts";
 import { runClosedLoop } from "../load/closed_loop.ts";
 import { runOpenLoop } from "../load/open_loop.ts";
+import { openSessionDispatch } from "../load/open_sessions.ts";
+import { runSessionLoop, type SessionShape } from "../load/session_loop.ts";
 import { type Shard, shareOf } from "../load/shard.ts";
 import { runStagedClosedLoop } from "../load/staged_closed_loop.ts";
 import { concurrencySchedule } from "../load/stages.ts";
@@ -26,6 +28,8 @@ export interface DriveLoadOptions {
   maxInFlight?: number;
   /** Stops scheduling. */
   signal?: AbortSignal;
+  /** Sessions (plan.sessions): the turns and think times the executor follows. */
+  sessions?: SessionShape;
 }
 
 /**
@@ -50,12 +54,15 @@ export async function driveLoad(plan: RunPlan, options: DriveLoadOptions): Promi
   });
   if (plan.load.mode === "open") {
     if (!options.schedule) throw new Error("driveLoad: an open loop needs its schedule");
+    // Sessions: each arrival starts a session that sends its own turns.
+    const sessions = options.sessions &&
+      openSessionDispatch({ ...options, sessions: options.sessions });
     await runOpenLoop({
       schedule: options.schedule,
       stopRule,
       clock,
-      dispatch,
-      onDrop: options.onDrop,
+      dispatch: sessions?.dispatch ?? dispatch,
+      onDrop: sessions?.onDrop ?? options.onDrop,
       maxInFlight: options.maxInFlight,
       queue: plan.load.queue,
       signal,
@@ -65,6 +72,17 @@ export async function driveLoad(plan: RunPlan, options: DriveLoadOptions): Promi
     await runStagedClosedLoop({
       schedule: concurrencySchedule(plan.load.stages),
       rampMs: plan.load.rampMs,
+      stopRule,
+      clock,
+      dispatch,
+      signal,
+      shard,
+    });
+  } else if (options.sessions) {
+    await runSessionLoop({
+      users: plan.load.concurrency!,
+      rampMs: plan.load.rampMs,
+      sessions: options.sessions,
       stopRule,
       clock,
       dispatch,

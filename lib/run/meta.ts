@@ -1,3 +1,4 @@
+import { describeThinkTime } from "../load/think_time.ts";
 import { effectiveConcurrency, type RunPlan } from "../config/run_plan.ts";
 export type { MetaJson } from "../results/meta_json.ts";
 import { RECORDS_FILE, RECORDS_FILE_GZ } from "../results/results_files.ts";
@@ -91,6 +92,7 @@ export function buildMeta(plan: RunPlan, run: RunFacts): MetaJson {
     lora: run.lora ?? null,
     server: run.server ?? null,
     ...serverVariantMeta(plan),
+    ...sessionsMeta(plan),
     prompt_length_mode: run.promptLengthMode ?? null,
     // Which tokenizer.json measured the prompts, and whether a chat template was counted.
     prompt_tokenizer: run.promptTokenizer
@@ -154,6 +156,21 @@ function requestMeta(plan: RunPlan): MetaJson["request"] {
     tokenizer: synthetic ? r.tokenizer ?? null : null,
     // Only with --prefix-groups: earlier runs' meta.json stays as it was.
     ...(r.prefixGroups && { prefix_groups: prefixGroupsMeta(plan) }),
+  };
+}
+
+/** Only with `--sessions`: how the sessions were shaped. */
+function sessionsMeta(plan: RunPlan): Pick<MetaJson, "sessions"> {
+  const s = plan.sessions;
+  if (!s) return {};
+  return {
+    sessions: {
+      turns: plan.dataset ? "dataset" : describeOutputLength(s.turns),
+      turn_tokens: plan.dataset ? null : s.turnTokens ?? plan.request.promptTokens,
+      answer_tokens: s.answerTokens ? describeOutputLength(s.answerTokens) : null,
+      think_time: describeThinkTime(s.thinkTime),
+      history: s.history,
+    },
   };
 }
 

@@ -57,6 +57,7 @@ import { WHOLE } from "../load/shard.ts";
 import type { ClientHealth, HealthWindow } from "../metrics/client_health.ts";
 import { hasBlocks, requestSpecs, traceBuckets } from "./request_specs.ts";
 import { createSendPath, runClientConfig } from "./send_path.ts";
+import { sessionParts, sessionTurnLengths } from "./session_specs.ts";
 import { SUMMARY_CSV_FILE, SUMMARY_FILE, writeMeta } from "../results/results_files.ts";
 import {
   LORA_TIMELINE_FILE,
@@ -299,7 +300,7 @@ async function prepareTarget(
       apiKey,
       log: io.log,
       tokenizer,
-      lengths: ctx.inputs.shape.buckets?.lengths,
+      lengths: ctx.inputs.shape.buckets?.lengths ?? sessionTurnLengths(plan),
       blocks: traceBlocks(plan, ctx.inputs.shape.trace),
     }),
     tokenizer,
@@ -604,8 +605,10 @@ async function sendLoad(
 ): Promise<Sent> {
   const { plan, io, where: { runDir, baseUrl, model } } = run;
   const { origin, pool } = launch;
+  const sessions = sessionParts(plan, model, run.prompts);
   const path = createSendPath({
     model,
+    sessions: sessions?.specs,
     specFor: requestSpecs(plan, {
       model,
       dataset: run.prompts.dataset,
@@ -660,6 +663,7 @@ async function sendLoad(
         onDrop: path.onDrop,
         maxInFlight: plan.load.mode === "open" ? plan.load.maxInFlight : undefined,
         signal: io.interrupt,
+        sessions: sessions?.shape,
       });
     }
   } finally {

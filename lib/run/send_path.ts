@@ -12,6 +12,7 @@ import type { RunPlan } from "../config/run_plan.ts";
 import type { Dispatch, Slot } from "../load/types.ts";
 import type { RequestRecord } from "../metrics/record.ts";
 import { droppedRecord } from "./request_specs.ts";
+import type { SessionSpecs } from "./session_specs.ts";
 
 /** Where a run's requests go and what ends them, besides the plan's timeouts. */
 export interface ClientWhere {
@@ -45,6 +46,8 @@ export interface SendPathOptions {
   /** The served model: never a cold start. */
   model: string;
   specFor: (index: number) => RequestSpec;
+  /** Sessions: each turn's request from its session's history instead of `specFor`. */
+  sessions?: SessionSpecs;
   client: ClientConfig;
   /** Called as each request goes (live progress, batch counts). */
   onSent(): void;
@@ -67,23 +70,38 @@ export interface SendPath {
 
 /** Builds a thread's send path; the first request sent to each adapter is its cold start. */
 export function createSendPath(options: SendPathOptions): SendPath {
-  const { specFor, client, onRecord } = options;
+  const { specFor, sessions, client, onRecord } = options;
+  const specOf = (slot: Slot) =>
+    sessions && slot.session !== undefined ? sessions.specFor(slot) : specFor(slot.index);
   const sentTo = new Set<string>([options.model]);
   return {
     dispatch: async (slot) => {
-      const spec = specFor(slot.index);
+      const spec = specOf(slot);
       const cold = !sentTo.has(spec.model);
       sentTo.add(spec.model);
       options.onSent();
-      const record = await sendRequest({ ...slot, spec }, client);
+      const onOutputText = sessions && ((text: string) => sessions.answered(slot, text));
+      const record = await sendRequest({ ...slot, spec, onOutputText }, client);
       if (cold) record.coldStart = true;
-      onRecord(record);
+      onRecord(withTurn(record, slot));
     },
-    onDrop: (slot) => onRecord(droppedRecord(slot, specFor(slot.index))),
+    onDrop: (slot) => {
+      const spec = specOf(slot);
+      if (slot.session !== undefined) sessions?.forget(slot.session);
+      onRecord(withTurn(droppedRecord(slot, spec), slot));
+    },
     adopt: (r) => {
       if (r.coldStart && r.model !== undefined && sentTo.has(r.model)) delete r.coldStart;
       if (r.model !== undefined) sentTo.add(r.model);
       onRecord(r);
     },
   };
+}
+
+/** `record` with its session and turn, for a session's turn. */
+function withTurn(record: RequestRecord, slot: Slot): RequestRecord {
+  if (slot.session === undefined) return record;
+  record.sessionId = slot.session;
+  record.turn = slot.turn;
+  return record;
 }

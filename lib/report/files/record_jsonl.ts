@@ -70,6 +70,10 @@ export interface RecordLine {
   reasoning_tokens?: number;
   first_answer_at_ms?: number;
   ttfat_ms?: number;
+  /** Sessions: the session this request is a turn of; omitted outside sessions. */
+  session_id?: number;
+  /** Sessions: the turn's number in its session, 1-based; omitted outside sessions. */
+  turn?: number;
 }
 
 /** Rounds to 0.001 ms (1 µs): finer than any timing we can honestly claim. */
@@ -171,6 +175,8 @@ export function roundedRecordToJsonl(rounded: RequestRecord): string {
   if (record.reasoningTokens !== undefined) line.reasoning_tokens = record.reasoningTokens;
   if (record.firstAnswerAt !== undefined) line.first_answer_at_ms = record.firstAnswerAt;
   if (m?.ttfatMs !== undefined) line.ttfat_ms = round3(m.ttfatMs);
+  if (record.sessionId !== undefined) line.session_id = record.sessionId;
+  if (record.turn !== undefined) line.turn = record.turn;
   return JSON.stringify(line);
 }
 
@@ -322,6 +328,10 @@ function readOptionalFields(
   if (reasoningTokens !== undefined) record.reasoningTokens = reasoningTokens;
   const firstAnswerAt = f.optNum("first_answer_at_ms");
   if (firstAnswerAt !== undefined) record.firstAnswerAt = firstAnswerAt;
+  const sessionId = f.optNum("session_id");
+  if (sessionId !== undefined) record.sessionId = sessionId;
+  const turn = f.optNum("turn");
+  if (turn !== undefined) record.turn = turn;
 }
 
 function readError(err: unknown, f: FieldReader, record: RequestRecord): void {

@@ -4,6 +4,7 @@
  * directory in, one self-contained HTML page out.
  */
 
+import { turnHtml } from "./turn_html.ts";
 import { clientHealthHtml } from "./client_health_html.ts";
 import { ERROR_KINDS } from "../../metrics/record.ts";
 import { LATENCY_METRICS, type Summary } from "../../metrics/summary.ts";
@@ -192,6 +193,7 @@ export function resultsHtml(run: RunReportInput): string {
     errors.length
       ? htmlTable(["error kind", "count", "examples"], errors, { id: "errors-table" })
       : `<p>No errors.</p>`,
+    turnHtml(s.by_turn),
     gpu ? `<h3>GPU</h3>${gpu}` : "",
     server.length ? `<h3>Server metrics</h3>${keyValueTable(server, { id: "server-table" })}` : "",
   ].join("\n");

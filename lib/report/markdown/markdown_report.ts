@@ -18,6 +18,7 @@ import type { Summary } from "../../metrics/summary.ts";
 import { renderComparisonMarkdown } from "./lora_comparison_markdown.ts";
 import type { AdapterStats } from "../../metrics/adapter_stats.ts";
 import { renderAdapterMarkdown } from "./adapter_stats_markdown.ts";
+import { turnMarkdown } from "./turn_markdown.ts";
 import { markdownTable } from "./markdown_table.ts";
 import { observationText, thresholdsText } from "../observation_text.ts";
 import type {
@@ -287,6 +288,7 @@ export function renderRunMarkdown(input: RunReportInput): string {
     factsTable(configurationFacts(meta)),
     "",
     ...resultsSection([{ name: input.runId, run: input }]),
+    ...turnMarkdown(s.by_turn),
     "",
     "## 4. Concurrency",
     "",

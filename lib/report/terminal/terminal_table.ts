@@ -11,6 +11,7 @@ import type { GpuSummary } from "../../metrics/gpu_summary.ts";
 import { tokenSourceNote } from "../token_source_note.ts";
 import { formatMs } from "../format_ms.ts";
 import { reasoningText } from "../reasoning_text.ts";
+import { turnTableLines } from "./turn_table.ts";
 
 /** Options of {@link renderSummaryTable}. */
 export interface SummaryTableOptions {
@@ -63,6 +64,8 @@ export function renderSummaryTable(summary: Summary, options: SummaryTableOption
   const out: string[] = [];
   if (options.title) out.push(paint.bold(options.title));
   out.push(...latencyLines(summary, paint));
+  const turns = turnTableLines(summary.by_turn);
+  if (turns.length > 0) out.push("", paint.bold(turns[0]), ...turns.slice(1));
   out.push("");
   out.push(requestsLine(summary, paint));
   out.push(...errorLines(summary, options.endpoint, paint));

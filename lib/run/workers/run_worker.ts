@@ -26,6 +26,7 @@ import { driveLoad } from "../drive_load.ts";
 import { packRecords, type RecordBatch } from "../record_batch.ts";
 import { requestSpecs, traceBuckets } from "../request_specs.ts";
 import { createSendPath, runClientConfig } from "../send_path.ts";
+import { sessionParts } from "../session_specs.ts";
 import { preconnect, preconnectShare } from "../preconnect.ts";
 import { outputCounterFrom, type OutputCounterSpec } from "../output_counter.ts";
 
@@ -126,6 +127,10 @@ async function prepare(init: WorkerInit): Promise<{
     arrival: open?.arrival,
     buckets: init.trace && !init.dataset ? traceBuckets(plan, init.trace) : undefined,
   });
+  const sessions = sessionParts(plan, init.model, {
+    dataset: init.dataset,
+    book: init.book && promptBookFrom(init.book),
+  });
   // The send path's first use in a fresh thread compiles it (ms on a busy core): do it now.
   buildRequest(specFor(0));
   const socketTransport = init.transport === "socket" ? createSocketTransport() : undefined;
@@ -151,7 +156,7 @@ async function prepare(init: WorkerInit): Promise<{
       countOutputTokens,
     });
     try {
-      await runShard(init, { origin, specFor, client, schedule: open?.schedule });
+      await runShard(init, { origin, specFor, client, schedule: open?.schedule, sessions });
     } finally {
       socketTransport?.[Symbol.dispose]();
     }
@@ -170,6 +175,7 @@ async function runShard(
     specFor: (index: number) => RequestSpec;
     client: ClientConfig;
     schedule?: Iterator<number>;
+    sessions?: ReturnType<typeof sessionParts>;
   },
 ): Promise<void> {
   const pending: RequestRecord[] = [];
@@ -189,6 +195,7 @@ async function runShard(
   const path = createSendPath({
     model: init.model,
     specFor: ready.specFor,
+    sessions: ready.sessions?.specs,
     client: ready.client,
     onSent: () => sent++,
     onRecord: (r) => {
@@ -206,6 +213,7 @@ async function runShard(
       onDrop: path.onDrop,
       maxInFlight: init.maxInFlight,
       signal: interrupt.signal,
+      sessions: ready.sessions?.shape,
     });
   } finally {
     clearInterval(timer);

@@ -16,10 +16,26 @@ export interface ChatMessage {
 /** A prompt: plain text (completions, or one user message), or a whole chat conversation. */
 export type DatasetPrompt = string | ChatMessage[];
 
+/**
+ * One user turn of a multi-turn conversation (sessions, docs/sessions.md): what the user says
+ * and the answer the dataset recorded after it, if any.
+ */
+export interface ConversationTurn {
+  user: string;
+  answer?: string;
+}
+
 /** One request's content taken from a dataset file. */
 export interface DatasetItem {
   /** Prompt text, or chat messages when the file gave `messages`. */
   prompt: DatasetPrompt;
+  /**
+   * Every user turn of the conversation, in order (ShareGPT `conversations`, or `messages` with
+   * user turns), for sessions; `prompt` stays the first turn alone (or the messages as given).
+   */
+  turns?: ConversationTurn[];
+  /** The conversation's leading system message, for sessions. */
+  system?: string;
   /** LoRA adapter to send as `model` (the served adapter name); absent = the base model. */
   adapter?: string;
   /** Adapter directory as written in the file (adapters.json), for loading adapters at run time. */

@@ -5,6 +5,7 @@
 export type {
   ChatMessage,
   ChatRole,
+  ConversationTurn,
   DatasetItem,
   DatasetProblem,
   DatasetPrompt,

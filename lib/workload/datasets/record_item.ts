@@ -15,6 +15,7 @@
  */
 import type { ChatMessage, DatasetItem, DatasetProblem, DatasetRow } from "./dataset_item.ts";
 import { estimateTokens as defaultEstimate } from "./estimate_tokens.ts";
+import { messageTurns, shareGptTurns } from "./conversation_turns.ts";
 
 /** Where a record is, for items and messages. */
 export interface RecordPlace {
@@ -79,11 +80,13 @@ export function recordToRow(
     const messages = parseMessages(r.messages);
     if (typeof messages === "string") return fail(messages, "messages");
     item.prompt = messages;
+    Object.assign(item, messageTurns(messages));
   } else {
     const turns = parseShareGpt(r.conversations, options.estimateTokens ?? defaultEstimate);
     if (typeof turns === "string") return fail(turns, "conversations");
     item.prompt = turns.prompt;
     if (turns.expected !== undefined) item.expectedOutputTokens = turns.expected;
+    item.turns = shareGptTurns(r.conversations as unknown[]);
   }
 
   for (const k of ADAPTER_NAME_KEYS) {
