@@ -11,6 +11,7 @@ import workloads from "./workloads.ts";
 import multiLora from "./multi_lora.ts";
 import chunkedPrefillAb from "./chunked_prefill_ab.ts";
 import sharedPrefix from "./shared_prefix.ts";
+import multiTurnChat from "./multi_turn_chat.ts";
 
 /** Built-in scenarios in the order `llmload scenarios` lists them. */
 export const BUILTIN_SCENARIOS: readonly Scenario[] = [
@@ -21,4 +22,5 @@ export const BUILTIN_SCENARIOS: readonly Scenario[] = [
   multiLora,
   chunkedPrefillAb,
   sharedPrefix,
+  multiTurnChat,
 ];

@@ -1,7 +1,7 @@
 import { defineScenario } from "../lib/config/scenario.ts";
 
 /**
- * Shared-prefix groups (issue 20): the same load with 1, 2, 4, 8 and 16 groups, each with its
+ * Shared-prefix groups: the same load with 1, 2, 4, 8 and 16 groups, each with its
  * own 2048-token prefix and 16 distinct 128-token questions, requests given to groups in turn.
  * With 4 users, more groups mean more requests whose prefix is not cached yet: the server's
  * prefix-cache hit rate falls and TTFT rises (the sweep table's "prefix hits" and "TTFT mean"

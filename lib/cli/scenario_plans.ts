@@ -201,6 +201,15 @@ export function scenarioFlags(
   for (const [name, v] of loraScenarioFlags(scenario.lora)) set(name, v);
   set("adapter-count", point.adapterCount);
   prefixGroupFlags(req.prefixGroups, point.prefixGroups, set);
+  const sessions = req.sessions;
+  set("sessions", sessions !== undefined);
+  set("turns", sessions?.turns);
+  set("turn-tokens", sessions?.turnTokens);
+  set("answer-tokens", sessions?.answerTokens);
+  // A number of ms, as other scenario durations; the flag reads a duration text.
+  const think = sessions?.thinkTime;
+  set("think-time", typeof think === "number" ? `${think}ms` : think);
+  set("session-history", sessions?.history);
   return flags;
 }
 

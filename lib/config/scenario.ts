@@ -160,6 +160,18 @@ const RequestSchema = z.strictObject({
     policy: z.enum(GROUP_POLICIES).optional(),
     zipfExponent: z.number().positive().optional(),
   }).optional(),
+  /**
+   * Multi-turn sessions (`--sessions` and its flags, docs/sessions.md): `turns` and
+   * `answerTokens` take a number or a shape text (`uniform:2-6`), `thinkTime` a duration or a
+   * distribution text (`uniform:0.5s-2s`).
+   */
+  sessions: z.strictObject({
+    turns: z.union([positiveInt, z.string().min(1)]).optional(),
+    turnTokens: positiveInt.optional(),
+    answerTokens: z.union([positiveInt, z.string().min(1)]).optional(),
+    thinkTime: z.union([z.number().nonnegative(), z.string().min(1)]).optional(),
+    history: z.enum(["server", "dataset"]).optional(),
+  }).optional(),
 }).superRefine((r, ctx) => {
   if (r.maxTokens !== undefined && r.outputTokens !== undefined) {
     ctx.addIssue({ code: "custom", message: "give maxTokens or outputTokens, not both" });

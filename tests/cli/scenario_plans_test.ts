@@ -83,3 +83,40 @@ Deno.test("--dataset replaces the scenario's synthetic prompt length instead of 
     assert.equal(p.plan.request.maxTokens, 50, "the rest of the recipe stays");
   }
 });
+
+Deno.test("a scenario's request.sessions becomes the plan's sessions, as the --sessions flags would", () => {
+  const s: Scenario = {
+    name: "chat",
+    description: "sessions",
+    target: { endpoint: "chat" },
+    load: { concurrency: 2 },
+    request: {
+      maxTokens: 48,
+      sessions: { turns: 4, turnTokens: 512, thinkTime: "uniform:50ms-100ms", history: "server" },
+    },
+    stop: { requests: 8 },
+  };
+  const viaScenario = plan(s, []).points[0].plan.sessions;
+  const viaFlags = scenarioPlans(
+    { name: "chat", description: "sessions", load: { concurrency: 2 } },
+    [
+      "--target",
+      "sim",
+      "--sessions",
+      "--turns",
+      "4",
+      "--turn-tokens",
+      "512",
+      "--think-time",
+      "uniform:50ms-100ms",
+    ],
+    { env: {}, ref: "chat" },
+  ).points[0].plan.sessions;
+  assert.ok(viaScenario);
+  assert.deepEqual(viaScenario, viaFlags);
+  assert.deepEqual(viaScenario.thinkTime, { shape: "uniform", minMs: 50, maxMs: 100 });
+  // A number of ms is a fixed think time; without `sessions` there are none.
+  const fixed = plan({ ...s, request: { sessions: { thinkTime: 250 } } }, []);
+  assert.deepEqual(fixed.points[0].plan.sessions?.thinkTime, { shape: "fixed", ms: 250 });
+  assert.equal(plan(BASE, []).points[0].plan.sessions, undefined);
+});

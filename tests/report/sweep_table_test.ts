@@ -50,3 +50,23 @@ Deno.test("sweep.csv has the documented header and one row per point; sweep.json
   }));
   assert.deepEqual(json.points[1].summary.e2e_ms.max, 3000);
 });
+
+Deno.test("sweep table: sessions get a 'TTFT by turn' column (mean TTFT of turn 1, 2, …); others none", () => {
+  const turn = (t: number, mean: number) => ({
+    turn: t,
+    requests: 2,
+    ok: 2,
+    ttft_ms: { ...ROWS[0].summary.ttft_ms, count: 2, mean },
+    e2e_ms: ROWS[0].summary.e2e_ms,
+    prompt_tokens: ROWS[0].summary.e2e_ms,
+  });
+  const sessions = ROWS.map((r, i) => ({
+    ...r,
+    summary: { ...r.summary, by_turn: [turn(1, 41.4 + i), turn(2, 45.7), turn(3, 48.1)] },
+  }));
+  const lines = renderSweepTable(sessions, { axes: ["concurrency"] }).split("\n");
+  assert.match(lines[0], /TTFT by turn$/);
+  assert.match(lines[2], /41\.4 → 45\.7 → 48\.1$/);
+  assert.match(lines[3], /42\.4 → 45\.7 → 48\.1$/);
+  assert.ok(!renderSweepTable(ROWS, { axes: ["concurrency"] }).includes("TTFT by turn"));
+});

@@ -51,12 +51,18 @@ export function renderSweepTable(rows: readonly SweepRow[], options: SweepTableO
   const hasHits = rows.some((r) => r.prefixCacheHitRate != null);
   const hits = (r: SweepRow) =>
     r.prefixCacheHitRate == null ? "-" : `${Math.round(r.prefixCacheHitRate * 100)}%`;
+  // Multi-turn sessions: mean TTFT of turn 1, 2, … in one cell, so the effect of a cached
+  // history reads across the row.
+  const hasTurns = rows.some((r) => (r.summary.by_turn?.length ?? 0) > 1);
+  const turns = (r: SweepRow) =>
+    r.summary.by_turn?.map((t) => formatMs(t.ttft_ms.mean)).join(" → ") ?? "-";
   const head = [
     "#",
     ...(hasLabel ? ["case"] : []),
     ...options.axes.map((a) => AXIS_LABEL[a]),
     ...METRICS.map((m) => m.label),
     ...(hasHits ? ["prefix hits"] : []),
+    ...(hasTurns ? ["TTFT by turn"] : []),
   ];
   const body = rows.map((r) => [
     String(r.index),
@@ -64,6 +70,7 @@ export function renderSweepTable(rows: readonly SweepRow[], options: SweepTableO
     ...options.axes.map((a) => (r.values[a] == null ? "-" : String(r.values[a]))),
     ...METRICS.map((m) => m.cell(r.summary)),
     ...(hasHits ? [hits(r)] : []),
+    ...(hasTurns ? [turns(r)] : []),
   ]);
   const widths = head.map((h, j) => Math.max(h.length, ...body.map((row) => row[j].length)));
   const textCols = hasLabel ? 2 : 1; // "#" and "case" read better left-aligned
