@@ -361,12 +361,23 @@ function streamResponse(
     }
   };
 
+  // Set once the queue was seen empty a turn before a cut.
+  let drained = false;
   const pump = () => {
     timer = undefined;
     while (open && next < actions.length && actions[next].at <= performance.now() + EARLY_MS) {
       const a = actions[next++];
       try {
         if (a.kind === "cut") {
+          // Bytes still queued (a late timer made a write and the cut due in one turn) would
+          // be dropped with the connection: cut only once the HTTP layer has taken them all,
+          // and a moment later, so a cut keeps every token written before it on any machine.
+          if ((controller.desiredSize ?? 1) < 1 || !drained) {
+            next--;
+            drained = (controller.desiredSize ?? 1) >= 1;
+            timer = setTimeout(pump, 10);
+            return;
+          }
           finish("cut");
           // Erroring the body makes Deno drop the connection without the terminating chunk.
           // (Deno logs this one-line reason; a string keeps it free of a stack trace.)
