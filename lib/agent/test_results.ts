@@ -5,7 +5,15 @@
  * one after another; so this works for a finished, cancelled or interrupted test alike, also
  * after the agent restarted.
  */
-import { META_FILE, readMeta, RECORDS_FILE, SUMMARY_FILE } from "../results/results_files.ts";
+import {
+  COMPARISON_FILE,
+  META_FILE,
+  readMeta,
+  RECORDS_FILE,
+  SUMMARY_FILE,
+  SWEEP_CSV_FILE,
+  SWEEP_JSON_FILE,
+} from "../results/results_files.ts";
 import { readJson } from "../fs/json_file.ts";
 import { join } from "node:path";
 import { writeReports } from "../results/write_reports.ts";
@@ -53,7 +61,7 @@ export async function reportResponse(
     return await fileResponse(file, TYPES[format]);
   }
   if (kind === "run") return await fileResponse(join(dir, "summary.csv"), TYPES.csv);
-  if (kind === "sweep") return await fileResponse(join(dir, "sweep.csv"), TYPES.csv);
+  if (kind === "sweep") return await fileResponse(join(dir, SWEEP_CSV_FILE), TYPES.csv);
   return await compareCsv(t);
 }
 
@@ -136,12 +144,12 @@ async function partsJson(t: ResultsOf, kind: ResultKind): Promise<Response> {
   if (kind === "sweep") {
     return json(200, {
       points: rows,
-      sweep: await readJson(join(t.run_dir, "sweep.json")) ?? null,
+      sweep: await readJson(join(t.run_dir, SWEEP_JSON_FILE)) ?? null,
     });
   }
   return json(200, {
     runs: rows,
-    comparison: await readJson(join(t.run_dir, "comparison.json")) ?? null,
+    comparison: await readJson(join(t.run_dir, COMPARISON_FILE)) ?? null,
   });
 }
 

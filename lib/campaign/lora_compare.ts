@@ -1,4 +1,5 @@
 import { basename, join } from "node:path";
+import { COMPARISON_FILE } from "../results/results_files.ts";
 import { UsageError } from "../config/usage_error.ts";
 import type { LoraMode } from "../config/lora_plan.ts";
 import type { RunPlan } from "../config/run_plan.ts";
@@ -93,7 +94,7 @@ export async function runLoraCompare(
   // comparison.json: the library's keys, plus which run directory each compared run wrote.
   const json = JSON.parse(comparisonToJson(comparison));
   await writeFileAtomic(
-    join(compareDir, "comparison.json"),
+    join(compareDir, COMPARISON_FILE),
     JSON.stringify({ ...json, run_ids: runIds }, null, 2) + "\n",
   );
   let md = renderComparisonMarkdown(comparison);

@@ -11,12 +11,11 @@
  * and is left alone, as is everything recorded on another host (a shared results directory).
  */
 
+import { VARIANTS_FILE } from "../results/results_files.ts";
 import { join } from "node:path";
 import { REDACTED } from "../config/redact.ts";
 import { isRunning, type ProcessEntry, processTable } from "./process_table.ts";
 
-/** The file a variants sweep records its servers in (run_variants.ts VARIANTS_FILE). */
-const VARIANTS_FILE = "variants.json";
 /** How long a server gets to end after SIGTERM before SIGKILL, ms. */
 export const ORPHAN_GRACE_MS = 5_000;
 /** How long to wait for the end after SIGKILL, ms. */

@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import { SWEEP_CSV_FILE, SWEEP_JSON_FILE } from "../results/results_files.ts";
 import type { RunPlan } from "../config/run_plan.ts";
 import { writeFileAtomic } from "../fs/atomic_write.ts";
 import { sweepToCsv, sweepToJson } from "../report/files/sweep_csv.ts";
@@ -203,6 +204,6 @@ async function writeSweepFiles(
   rows: SweepRow[],
   info: Parameters<typeof sweepToJson>[1],
 ): Promise<void> {
-  await writeFileAtomic(join(sweepDir, "sweep.csv"), sweepToCsv(rows));
-  await writeFileAtomic(join(sweepDir, "sweep.json"), sweepToJson(rows, info));
+  await writeFileAtomic(join(sweepDir, SWEEP_CSV_FILE), sweepToCsv(rows));
+  await writeFileAtomic(join(sweepDir, SWEEP_JSON_FILE), sweepToJson(rows, info));
 }

@@ -18,6 +18,7 @@
  * variants that have it) and one ordinary run directory per point.
  */
 
+import { VARIANT_STATE_FILE, VARIANTS_FILE } from "../results/results_files.ts";
 import { TargetGone } from "../client/target_gone.ts";
 import { dirname, join } from "node:path";
 import type { RunPlan } from "../config/run_plan.ts";
@@ -52,10 +53,6 @@ import {
   waitServerReady,
 } from "./server_process.ts";
 
-/** The variants file's name in the sweep directory (a contract). */
-export const VARIANTS_FILE = "variants.json";
-/** Each variant's state file, written when it is done. */
-export const VARIANT_STATE_FILE = "variant.json";
 /** Lines of the server log kept with a failure. */
 const LOG_TAIL_LINES = 30;
 /** How long a stopped server's port may take to become free, ms. */

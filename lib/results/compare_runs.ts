@@ -6,7 +6,13 @@
  */
 
 import { findRecordsFile } from "./records_file.ts";
-import { META_FILE, RECORDS_FILE, SUMMARY_FILE } from "./results_files.ts";
+import {
+  COMPARISON_FILE,
+  META_FILE,
+  RECORDS_FILE,
+  SUMMARY_FILE,
+  SWEEP_JSON_FILE,
+} from "./results_files.ts";
 import { join, resolve } from "node:path";
 import { UsageError } from "../config/usage_error.ts";
 import { compareRuns, type RunsComparison } from "../metrics/runs_comparison.ts";
@@ -49,7 +55,7 @@ async function problemWith(dir: string): Promise<string | undefined> {
   if (missing.length === 0) return undefined;
   let hint = "";
   try {
-    await Deno.stat(join(dir, "sweep.json"));
+    await Deno.stat(join(dir, SWEEP_JSON_FILE));
     hint = " (it is a sweep: compare its point directories, e.g. " + `"${dir}/<run-id>")`;
   } catch { /* not a sweep */ }
   return `"${dir}" is not a run directory: it has no ${missing.join(", ")}${hint}`;
@@ -83,7 +89,7 @@ export async function compareRunDirs(
   const comparison = compareRuns(input.runs.map(runToCompare));
   const compareDir = await createRunDir(options.out, `${makeRunId(new Date())}-compare`);
   await writeFileAtomic(
-    join(compareDir, "comparison.json"),
+    join(compareDir, COMPARISON_FILE),
     runsComparisonToJson(
       comparison,
       runs.map((r, i) => ({ runId: r.runId, dir: resolve(dirs[i]) })),

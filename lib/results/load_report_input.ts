@@ -27,7 +27,13 @@ import { clientHealth } from "../metrics/client_health.ts";
 import type { SweepValues } from "../report/sweep_row.ts";
 import type { AdapterStats } from "../metrics/adapter_stats.ts";
 import { pathExists } from "../fs/path_exists.ts";
-import { META_FILE, SUMMARY_FILE, VERDICT_FILE } from "./results_files.ts";
+import {
+  COMPARISON_FILE,
+  META_FILE,
+  SUMMARY_FILE,
+  SWEEP_JSON_FILE,
+  VERDICT_FILE,
+} from "./results_files.ts";
 import { readJsonObject } from "../fs/json_file.ts";
 
 /** What kind of results directory a path is, by the files it holds. */
@@ -51,9 +57,9 @@ export async function reportDirKind(dir: string): Promise<ReportDirKind> {
   if (await pathExists(join(dir, META_FILE)) && await findRecordsFile(dir) !== null) {
     return "run";
   }
-  if (await pathExists(join(dir, "sweep.json"))) return "sweep";
-  if (await pathExists(join(dir, "comparison.json"))) {
-    const c = await readJsonObject(join(dir, "comparison.json"));
+  if (await pathExists(join(dir, SWEEP_JSON_FILE))) return "sweep";
+  if (await pathExists(join(dir, COMPARISON_FILE))) {
+    const c = await readJsonObject(join(dir, COMPARISON_FILE));
     if (c.kind === "runs") return "compare";
     if (c.run_ids) return "lora-compare";
   }
@@ -209,7 +215,7 @@ export async function loadSweepInput(
   dir: string,
   options: LoadOptions = {},
 ): Promise<SweepReportInput> {
-  const sweep = await readJsonObject(join(dir, "sweep.json"));
+  const sweep = await readJsonObject(join(dir, SWEEP_JSON_FILE));
   const points = Array.isArray(sweep.points) ? sweep.points as Record<string, unknown>[] : [];
   const out: SweepReportInput["points"] = [];
   for (const p of points) {
@@ -237,7 +243,7 @@ export async function loadLoraCompareInput(
   dir: string,
   options: LoadOptions = {},
 ): Promise<CompareReportInput> {
-  const c = await readJsonObject(join(dir, "comparison.json"));
+  const c = await readJsonObject(join(dir, COMPARISON_FILE));
   const ids = (c.run_ids ?? {}) as Record<string, string>;
   const runs: ComparedRunInput[] = [];
   for (const name of ["baseline", "multi", "base"] as LoraRunName[]) {
@@ -254,7 +260,7 @@ export async function loadLoraCompareInput(
   const multi = byName("multi");
   if (!baseline || !multi) {
     throw new UsageError(
-      `"${join(dir, "comparison.json")}" lacks run_ids.baseline or run_ids.multi`,
+      `"${join(dir, COMPARISON_FILE)}" lacks run_ids.baseline or run_ids.multi`,
     );
   }
   return {
@@ -272,7 +278,7 @@ export async function loadRunsCompareInput(
   dir: string,
   options: LoadOptions = {},
 ): Promise<CompareReportInput> {
-  const c = await readJsonObject(join(dir, "comparison.json"));
+  const c = await readJsonObject(join(dir, COMPARISON_FILE));
   const listed = Array.isArray(c.runs) ? c.runs as { name: string; dir: string }[] : [];
   const runs: ComparedRunInput[] = [];
   for (const r of listed) {

@@ -19,6 +19,14 @@ export const RECORDS_FILE = "requests.jsonl";
 export const RECORDS_FILE_GZ = "requests.jsonl.gz";
 /** Gates, SLOs and baseline of a run (verdict.ts). */
 export const VERDICT_FILE = "verdict.json";
+/** A sweep directory's points (run_sweep.ts), as JSON and as one CSV row per point. */
+export const SWEEP_JSON_FILE = "sweep.json";
+export const SWEEP_CSV_FILE = "sweep.csv";
+/** A comparison directory's runs (`llmload compare`, LoRA compare). */
+export const COMPARISON_FILE = "comparison.json";
+/** A server-variants sweep's servers (run_variants.ts), and each variant's state when done. */
+export const VARIANTS_FILE = "variants.json";
+export const VARIANT_STATE_FILE = "variant.json";
 
 /** Writes run directory `runDir`'s meta.json. */
 export async function writeMeta(runDir: string, meta: MetaJson): Promise<void> {

@@ -6,10 +6,10 @@
 
 import { dirname, join, resolve } from "node:path";
 import { UsageError } from "../config/usage_error.ts";
-import { META_FILE } from "./results_files.ts";
+import { COMPARISON_FILE, META_FILE, SWEEP_JSON_FILE, VARIANTS_FILE } from "./results_files.ts";
 
 /** Files that mark a directory as one run's or one sweep's, not a results root. */
-const RESULT_MARKERS = [META_FILE, "sweep.json", "comparison.json", "variants.json"];
+const RESULT_MARKERS = [META_FILE, SWEEP_JSON_FILE, COMPARISON_FILE, VARIANTS_FILE];
 
 /** Why `root` cannot be used, in the user's words; undefined when the error is not the path's. */
 function pathProblem(root: string, e: unknown): string | undefined {

@@ -33,7 +33,7 @@ import { writeFileAtomic } from "../fs/atomic_write.ts";
 import { summaryToJson } from "../report/files/summary_json.ts";
 import { verdictToJunit } from "../report/files/junit_xml.ts";
 import { pathExists } from "../fs/path_exists.ts";
-import { META_FILE, SUMMARY_FILE, VERDICT_FILE } from "./results_files.ts";
+import { META_FILE, SUMMARY_FILE, SWEEP_JSON_FILE, VERDICT_FILE } from "./results_files.ts";
 import { readJson } from "../fs/json_file.ts";
 
 /** The verdict file of a run directory (results_files.ts). */
@@ -100,7 +100,7 @@ export function gateResults(
 export async function checkBaselineFlag(plan: RunPlan): Promise<void> {
   const b = plan.gates?.baseline;
   if (b === undefined || b === "latest") return;
-  if (!await isRunDir(b) && !await pathExists(join(b, "sweep.json"))) {
+  if (!await isRunDir(b) && !await pathExists(join(b, SWEEP_JSON_FILE))) {
     throw new UsageError(
       `--baseline "${b}" is neither a run directory (meta.json and summary.json) nor a sweep directory (sweep.json); give one of those or "latest"`,
     );
@@ -128,7 +128,7 @@ async function runsUnder(root: string): Promise<{ dir: string; name: string }[]>
       found.push({ dir, name });
       continue;
     }
-    if (!await pathExists(join(dir, "sweep.json"))) continue; // another results root, a compare
+    if (!await pathExists(join(dir, SWEEP_JSON_FILE))) continue; // another results root, a compare
     for (const sub of await dirs(dir)) {
       const subDir = join(dir, sub);
       if (await pathExists(join(subDir, META_FILE))) found.push({ dir: subDir, name: sub });
@@ -230,7 +230,7 @@ async function findBaseline(
     // A sweep point's `out` is its sweep directory; history.root is the results root.
     root = options.plan.history?.root ?? options.plan.out;
     key = own && recipeKey(own);
-  } else if (await pathExists(join(options.which, "sweep.json"))) {
+  } else if (await pathExists(join(options.which, SWEEP_JSON_FILE))) {
     // A stored sweep: this point's baseline is the point of that sweep with the same recipe.
     root = options.which;
     key = own && recipeKey(own);
