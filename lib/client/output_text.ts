@@ -27,7 +27,9 @@ export class OutputText {
 
   /** Adds the next token event's output as decoded text ("" for an event without text). */
   addText(text: string): void {
-    this.addLiteral(JSON.stringify(text));
+    // Literals queued before it come first: decode them, then keep this one as it is.
+    if (this.#pendingCount > 0) this.#decode();
+    this.#texts.push(text);
   }
 
   /** Every event's text, in arrival order. */
