@@ -53,7 +53,7 @@ const ALLOWED: Record<string, string[]> = {
   ],
   results: ["config", "metrics", "report", "telemetry", "fs"], // telemetry: meta.json's types
   load: ["config"], // UsageError for bad shapes and traces
-  client: ["metrics"],
+  client: ["metrics", "tokenizer"], // the simulator's word-piece rule for estimates
   workload: ["load", "config", "tokenizer"], // the seeded RNG; UsageError for bad files
   metrics: [],
   telemetry: ["metrics"],

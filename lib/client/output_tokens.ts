@@ -15,6 +15,7 @@
  * of events (a tokenizer merging what the server sent apart) leaves every weight at 1.
  */
 import type { TokenSource } from "../metrics/record.ts";
+import { countWordPieces } from "../tokenizer/word_pieces.ts";
 
 /** Counts the tokens of a piece of output text (no special tokens added). */
 export type OutputCounter = (text: string) => number;
@@ -66,14 +67,10 @@ export function resolveOutputTokens(input: OutputTokensInput): OutputTokens {
  * English on BPE comes out about 10-25% low (roughly 1.3 tokens per word).
  */
 export function estimateTextTokens(text: string): number {
-  let n = 0;
-  for (const m of text.matchAll(PIECES)) n += Math.ceil(m[0].length / LONG_RUN);
-  return n;
+  return countWordPieces(text, LONG_RUN);
 }
 
 const LONG_RUN = 12;
-const PIECES =
-  /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]|[[\p{L}\p{M}\p{N}]--[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]]+|[^\s\p{L}\p{M}\p{N}]/gv;
 
 /** Per-event estimates, at least 1: every token event carried at least one token. */
 function estimates(texts: string[]): number[] {

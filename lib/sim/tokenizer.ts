@@ -40,10 +40,9 @@
  */
 
 import { hashString, WORDS } from "./text_source.ts";
+import { countWordPieces, WORD_PIECE_SOURCE } from "../tokenizer/word_pieces.ts";
 
-const CJK = String.raw`\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}`;
-// The `v` flag allows the set difference that keeps CJK characters out of the run class.
-const TOKEN_SOURCE = String.raw`[${CJK}]|[[\p{L}\p{M}\p{N}]--[${CJK}]]+|\S`;
+const TOKEN_SOURCE = WORD_PIECE_SOURCE;
 
 /** Template overhead tokens added per chat message (see the module comment). */
 export const CHAT_TOKENS_PER_MESSAGE = 4;
@@ -58,11 +57,7 @@ export function tokenize(text: string): string[] {
 
 /** Number of tokens in `text` by the module's rule, without allocating the token list. */
 export function countTokens(text: string): number {
-  const re = new RegExp(TOKEN_SOURCE, "gv");
-  let n = 0;
-  // Bounded: every match consumes at least one code point.
-  while (re.exec(text) !== null) n++;
-  return n;
+  return countWordPieces(text);
 }
 
 /** A chat message as far as token counting cares: string content or OpenAI text parts. */
