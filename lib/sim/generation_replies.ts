@@ -83,13 +83,7 @@ export function streamResponse(ctx: StreamContext, headers: Record<string, strin
   /** Words waiting for their multi-token event (`chunkTokens` > 1). */
   let pending: number[] = [];
   cancel = ctx.engine.submit(
-    {
-      promptTokens: request.promptTokens,
-      outputTokens: ctx.tokens,
-      promptTokenIds: request.promptTokenIds,
-      finishReason: ctx.finishReason,
-      ...(request.adapter === undefined ? {} : { adapter: request.adapter }),
-    },
+    seqSpec(ctx),
     {
       onToken(index, last) {
         const word = ctx.nextWord();
@@ -132,13 +126,7 @@ export function wholeResponse(
   const tokenTimes: number[] = [];
   return new Promise((resolve) => {
     ctx.engine.submit(
-      {
-        promptTokens: request.promptTokens,
-        outputTokens: ctx.tokens,
-        promptTokenIds: request.promptTokenIds,
-        finishReason: ctx.finishReason,
-        ...(request.adapter === undefined ? {} : { adapter: request.adapter }),
-      },
+      seqSpec(ctx),
       {
         onToken(index, last) {
           const at = now();
@@ -174,4 +162,16 @@ function joinBytes(first: Uint8Array | null, rest: Uint8Array): Uint8Array {
   out.set(first);
   out.set(rest, first.length);
   return out;
+}
+
+/** What the engine schedules for a generation request, streamed or whole. */
+function seqSpec(ctx: StreamContext) {
+  const { request } = ctx;
+  return {
+    promptTokens: request.promptTokens,
+    outputTokens: ctx.tokens,
+    promptTokenIds: request.promptTokenIds,
+    finishReason: ctx.finishReason,
+    ...(request.adapter === undefined ? {} : { adapter: request.adapter }),
+  };
 }
