@@ -4,10 +4,18 @@
  * `/metrics` rate can be read against it.
  */
 import type { RunPlan } from "../config/run_plan.ts";
+import { resolveEngineParams } from "../sim/mod.ts";
 import { idealPrefixHitRate } from "../workload/prefix_groups.ts";
 
-/** vLLM's and the simulator's default KV block size, in tokens. */
+/** vLLM's default KV block size, in tokens (the simulator's profiles use it too). */
 export const DEFAULT_KV_BLOCK_SIZE = 16;
+
+/** The KV block size of the target: the simulator's as configured (profile and flags), else vLLM's. */
+function kvBlockSize(plan: RunPlan): number {
+  const sim = plan.target.sim ? plan.target.simOptions : undefined;
+  if (!sim) return DEFAULT_KV_BLOCK_SIZE;
+  return resolveEngineParams(sim.profile, { overrides: { ...sim.engine } }).blockSize;
+}
 
 /**
  * The ideal hit rate of `plan` over `requests` requests (warm-up included: the server counts
@@ -17,8 +25,7 @@ export const DEFAULT_KV_BLOCK_SIZE = 16;
 export function idealPlanHitRate(plan: RunPlan, requests: number): number | null {
   const cfg = plan.request.prefixGroups;
   if (!cfg || requests <= 0) return null;
-  const blockSize = plan.target.simOptions?.engine?.blockSize ?? DEFAULT_KV_BLOCK_SIZE;
-  return idealPrefixHitRate(cfg, { requests, blockSize, seed: plan.seed }).rate;
+  return idealPrefixHitRate(cfg, { requests, blockSize: kvBlockSize(plan), seed: plan.seed }).rate;
 }
 
 /** Requests the plan sends when it is bounded by count (warm-up included); else null. */
@@ -41,7 +48,7 @@ export function prefixGroupsMeta(plan: RunPlan): Record<string, unknown> | null 
     question_tokens: cfg.questionTokens,
     policy: cfg.policy,
     zipf_exponent: cfg.policy === "zipf" ? cfg.zipfExponent : null,
-    block_size: plan.target.simOptions?.engine?.blockSize ?? DEFAULT_KV_BLOCK_SIZE,
+    block_size: kvBlockSize(plan),
     ideal_requests: requests,
     ideal_hit_rate: rate === null ? null : Math.round(rate * 10000) / 10000,
   };
