@@ -41,9 +41,9 @@ export function sessionsSection(
   const length = (flag: string) => {
     const text = str(flag);
     if (text === undefined) return undefined;
-    const spec = parseOutputLength(text);
+    const spec = parseOutputLength(text, flag);
     if (!("problem" in spec)) return spec;
-    problems.push(spec.problem.replaceAll("--output-tokens", `--${flag}`));
+    problems.push(spec.problem);
   };
   if (context.dataset) {
     for (const flag of ["turns", "turn-tokens"]) {

@@ -15,9 +15,12 @@ export type OutputLengthSpec =
  * Parses `--output-tokens`: `N`, `uniform:MIN-MAX` (whole numbers, 1 ≤ MIN ≤ MAX) or
  * `normal:MEAN,SD` (MEAN > 0, SD ≥ 0). Returns the spec, or a message saying what is wrong.
  */
-export function parseOutputLength(text: string): OutputLengthSpec | { problem: string } {
+export function parseOutputLength(
+  text: string,
+  flag = "output-tokens",
+): OutputLengthSpec | { problem: string } {
   const want =
-    `--output-tokens must be N, uniform:MIN-MAX or normal:MEAN,SD, e.g. uniform:64-256 (got "${text}")`;
+    `--${flag} must be N, uniform:MIN-MAX or normal:MEAN,SD, e.g. uniform:64-256 (got "${text}")`;
   const posInt = (s: string) => /^\d+$/.test(s.trim()) && Number(s) >= 1 ? Number(s) : undefined;
   const t = text.trim();
   if (/^\d+$/.test(t)) {
@@ -29,7 +32,7 @@ export function parseOutputLength(text: string): OutputLengthSpec | { problem: s
     const min = posInt(uniform[1]);
     const max = posInt(uniform[2]);
     if (min === undefined || max === undefined || min > max) {
-      return { problem: `--output-tokens uniform:MIN-MAX needs 1 ≤ MIN ≤ MAX (got "${text}")` };
+      return { problem: `--${flag} uniform:MIN-MAX needs 1 ≤ MIN ≤ MAX (got "${text}")` };
     }
     return { shape: "uniform", min, max };
   }
@@ -39,7 +42,7 @@ export function parseOutputLength(text: string): OutputLengthSpec | { problem: s
     const sd = Number(normal[2]);
     if (!Number.isFinite(mean) || mean <= 0 || !Number.isFinite(sd) || sd < 0) {
       return {
-        problem: `--output-tokens normal:MEAN,SD needs MEAN > 0 and SD ≥ 0 (got "${text}")`,
+        problem: `--${flag} normal:MEAN,SD needs MEAN > 0 and SD ≥ 0 (got "${text}")`,
       };
     }
     return { shape: "normal", mean, sd };
