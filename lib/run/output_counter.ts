@@ -4,6 +4,7 @@
  * rule (it is that model's tokenizer, so the count is exact); otherwise none and the client
  * estimates. Worker threads get a plain-data {@link OutputCounterSpec} and build the same counter.
  */
+import type { OutputCounter } from "../client/output_tokens.ts";
 import type { TokenizerFiles } from "../tokenizer/hf_tokenizer.ts";
 import { createHfTokenizer } from "../tokenizer/hf_tokenizer.ts";
 import { countTokens } from "../sim/mod.ts";
@@ -12,8 +13,7 @@ import type { LocalTokenizer } from "../workload/local_tokenizer.ts";
 /** A counter as plain data, for a worker: tokenizer files, or the simulator's rule. */
 export type OutputCounterSpec = { tokenizer: TokenizerFiles } | { sim: true };
 
-/** Counts the tokens of a piece of output text. */
-export type OutputCounter = (text: string) => number;
+export type { OutputCounter };
 
 /** The main thread's counter and the spec workers rebuild it from; both absent when none. */
 export function chooseOutputCounter(
